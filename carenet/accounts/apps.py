@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "carenet.accounts"
+    label = "accounts"
+    verbose_name = _("Accounts")
+    nav = [{"url": "accounts:organisations", "label": _("Organisations"), "staff": True, "order": 80}]
+
+    def ready(self) -> None:
+        from . import permissions  # noqa: F401  (registers rules in the policy)

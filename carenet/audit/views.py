@@ -1,0 +1,26 @@
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from .forms import AuditFilterForm
+from .permissions import can_browse_audit
+from .selectors import AuditFilters, audit_event_list
+from .services import audit_record
+
+
+@login_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    if not can_browse_audit(request.user):
+        raise PermissionDenied
+    form = AuditFilterForm(request.GET or None)
+    filters = AuditFilters(**form.cleaned_data) if form.is_valid() else AuditFilters()
+    events = audit_event_list(user=request.user, filters=filters).select_related("actor")
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    audit_record(action="audit.browse", actor=request.user, changes={"filters": request.GET.dict()})
+    querystring = request.GET.copy()
+    querystring.pop("page", None)
+    return render(
+        request, "audit/log.html", {"form": form, "page": page, "querystring": querystring.urlencode()}
+    )

@@ -1,0 +1,26 @@
+"""Who is asking and from where, for the audit log, without threading the request everywhere."""
+
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RequestMeta:
+    ip: str | None = None
+    user_agent: str = ""
+    path: str = ""
+
+
+_current: ContextVar[RequestMeta] = ContextVar("carenet_request_meta", default=RequestMeta())
+
+
+def current_request_meta() -> RequestMeta:
+    return _current.get()
+
+
+def set_request_meta(meta: RequestMeta):  # type: ignore[no-untyped-def]
+    return _current.set(meta)
+
+
+def reset_request_meta(token) -> None:  # type: ignore[no-untyped-def]
+    _current.reset(token)

@@ -1,0 +1,31 @@
+"""Named areas of the seeds (no geometry yet: coordinators draw or upload it, issue on GIS)."""
+
+from typing import Any
+
+from carenet.core.models import Municipality
+from carenet.core.seeds import load_seed
+
+from .models import Area, AreaKind
+
+
+def load(*, stdout: Any = None) -> None:
+    data = load_seed("baia_mare_services")
+    municipality = Municipality.objects.get(slug="baia-mare")
+    count = 0
+    for zone in data["zone_marginalizate"]:
+        Area.objects.for_tenant(municipality).get_or_create(
+            kind=AreaKind.MARGINALISED, name=zone["zona"],
+            defaults={"municipality": municipality, "source_note": f"Strategia Baia Mare, linia {zone['linie']}"},
+        )
+        count += 1
+    for loc in data["localitati_componente"]:
+        Area.objects.for_tenant(municipality).get_or_create(
+            kind=AreaKind.LOCALITY, name=loc["localitate"],
+            defaults={
+                "municipality": municipality, "population": loc.get("populatie"),
+                "source_note": "Strategia Baia Mare (localități componente)",
+            },
+        )
+        count += 1
+    if stdout:
+        stdout.write(f"  areas: {count}")

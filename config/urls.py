@@ -1,0 +1,16 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("account/", include("carenet.accounts.urls")),
+    path("audit/", include("carenet.audit.urls")),
+    path("platform-admin/", admin.site.urls),
+]
+# Each app's URLs are mounted by its own entry in CARENET_URLS (settings), so apps never edit this file.
+for prefix, module in settings.CARENET_URLS:
+    urlpatterns.append(path(prefix, include(module)))
+urlpatterns.append(path("", include("carenet.core.urls")))
