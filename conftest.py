@@ -10,16 +10,28 @@ from carenet.core.roles import Role
 @pytest.fixture
 def baia_mare(db):
     return Municipality.objects.create(
-        slug="baia-mare", name="Municipiul Baia Mare", country="RO", official_languages=["ro", "hu"],
-        currency="RON", time_zone="Europe/Bucharest", statistical_code="106318", population=108759,
+        slug="baia-mare",
+        name="Municipiul Baia Mare",
+        country="RO",
+        official_languages=["ro", "hu"],
+        currency="RON",
+        time_zone="Europe/Bucharest",
+        statistical_code="106318",
+        population=108759,
     )
 
 
 @pytest.fixture
 def balti(db):
     return Municipality.objects.create(
-        slug="balti", name="Municipiul Bălți", country="MD", official_languages=["ro", "ru"],
-        currency="MDL", time_zone="Europe/Chisinau", statistical_code="0300", population=136563,
+        slug="balti",
+        name="Municipiul Bălți",
+        country="MD",
+        official_languages=["ro", "ru"],
+        currency="MDL",
+        time_zone="Europe/Chisinau",
+        statistical_code="0300",
+        population=136563,
     )
 
 
@@ -31,8 +43,11 @@ def make_user(username, municipality, org=None, role=None, supervisor=False, **e
     from carenet.accounts.models import Membership, User
 
     user = User.objects.create_user(
-        username=username, password="correct-horse-battery", email=f"{username}@test.local",
-        municipality=municipality, **extra,
+        username=username,
+        password="correct-horse-battery",
+        email=f"{username}@test.local",
+        municipality=municipality,
+        **extra,
     )
     if org is not None:
         Membership.objects.create(

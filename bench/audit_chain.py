@@ -27,13 +27,22 @@ def run() -> list[Result]:
     with transaction.atomic():
         for i in range(N):
             AuditEvent.objects.create(
-                created_at=timezone.now(), action="bench.plain", municipality=municipality, object_id=str(i),
-                prev_hash="-", hash=f"bench-{time.time_ns()}-{i}",
+                created_at=timezone.now(),
+                action="bench.plain",
+                municipality=municipality,
+                object_id=str(i),
+                prev_hash="-",
+                hash=f"bench-{time.time_ns()}-{i}",
             )
     plain = (time.perf_counter() - started) / N * 1e6
     return [
         Result(
-            f"audit append, hash-chained ({connection.vendor})", chained, "µs/event", target="< 3× plain insert",
-            baseline_name="plain insert", baseline=plain, passed=chained < 3 * plain,
+            f"audit append, hash-chained ({connection.vendor})",
+            chained,
+            "µs/event",
+            target="< 3× plain insert",
+            baseline_name="plain insert",
+            baseline=plain,
+            passed=chained < 3 * plain,
         )
     ]

@@ -8,9 +8,12 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("account/", include("carenet.accounts.urls")),
     path("audit/", include("carenet.audit.urls")),
+    path("api/", include("carenet.api.urls")),
     path("platform-admin/", admin.site.urls),
+    path("", include("carenet.core.urls")),
 ]
 # Each app's URLs are mounted by its own entry in CARENET_URLS (settings), so apps never edit this file.
+# Staff pages use a fixed prefix ("cases/", "plans/" …); public pages start with the municipality's slug
+# ("<slug:municipality_slug>/services/") and are tried last.
 for prefix, module in settings.CARENET_URLS:
     urlpatterns.append(path(prefix, include(module)))
-urlpatterns.append(path("", include("carenet.core.urls")))

@@ -10,7 +10,7 @@ from .models import Membership, User
 class UserAdmin(DjangoUserAdmin):
     list_display = ["username", "email", "municipality", "is_active", "is_superuser"]
     list_filter = ["municipality", "is_active", "is_superuser"]
-    fieldsets = (*DjangoUserAdmin.fieldsets, ("CareNet", {"fields": ("municipality", "preferred_language", "is_demo")}))  # type: ignore[operator]
+    fieldsets = (*DjangoUserAdmin.fieldsets, ("CareNet", {"fields": ("municipality", "preferred_language", "is_demo")}))  # type: ignore[operator,misc]
 
 
 @admin.register(Membership)

@@ -67,12 +67,17 @@ def load(*, stdout: Any = None) -> None:
         for suffix, role, org_code, supervisor, first, last in users:
             username = username_for(slug, suffix)
             user = _ensure_user(
-                username, email=f"{username}@demo.carenet.local", first_name=first, last_name=last,
+                username,
+                email=f"{username}@demo.carenet.local",
+                first_name=first,
+                last_name=last,
                 municipality=municipality,
             )
             org = Organisation.objects.for_tenant(municipality).get(code=org_code)
             Membership.objects.for_tenant(municipality).get_or_create(
-                user=user, organisation=org, role=role,
+                user=user,
+                organisation=org,
+                role=role,
                 defaults={"municipality": municipality, "is_supervisor": supervisor},
             )
     if stdout:

@@ -20,10 +20,10 @@ class RequireSecondFactorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if user.is_authenticated and not request.path.startswith(_ALWAYS_ALLOWED):
-            if not user.is_verified():  # type: ignore[attr-defined]
-                if user_has_device(user, confirmed=True):
-                    return redirect(f"{reverse('accounts:otp_verify')}?next={request.path}")
-                if settings.CARENET_REQUIRE_2FA and actor_of(user).sees_personal_data:
-                    return redirect("accounts:otp_setup")
+        needs_check = user.is_authenticated and not request.path.startswith(_ALWAYS_ALLOWED)
+        if needs_check and not user.is_verified():  # type: ignore[union-attr]
+            if user_has_device(user, confirmed=True):
+                return redirect(f"{reverse('accounts:otp_verify')}?next={request.path}")
+            if settings.CARENET_REQUIRE_2FA and actor_of(user).sees_personal_data:
+                return redirect("accounts:otp_setup")
         return self.get_response(request)

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from carenet.core.roles import PERSONAL_DATA_ROLES, Role
-from carenet.core.tenancy import TenantManager, TenantOwnedModel
+from carenet.core.tenancy import TenantOwnedModel
 
 __all__ = ["PERSONAL_DATA_ROLES", "Membership", "Role", "User"]
 
@@ -15,7 +15,11 @@ class User(AbstractUser):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     municipality = models.ForeignKey(
-        "core.Municipality", verbose_name=_("municipality"), null=True, blank=True, on_delete=models.PROTECT,
+        "core.Municipality",
+        verbose_name=_("municipality"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="users",
     )
     preferred_language = models.CharField(_("preferred language"), max_length=5, blank=True)
@@ -45,14 +49,10 @@ class Membership(TenantOwnedModel):
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = TenantManager()
-
     class Meta(TenantOwnedModel.Meta):
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
-        constraints = [
-            models.UniqueConstraint(fields=["user", "organisation", "role"], name="membership_unique_role")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "organisation", "role"], name="membership_unique_role")]
 
     def __str__(self) -> str:
         return f"{self.user} · {self.organisation} · {self.get_role_display()}"

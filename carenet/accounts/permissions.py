@@ -16,7 +16,9 @@ def _org_visible(actor: Actor, qs: QuerySet) -> QuerySet:
 
 
 def _can_change_org(actor: Actor, org: Organisation) -> bool:
-    return actor.is_platform_admin or actor.is_coordinator or actor.has_role(Role.PROVIDER_MANAGER, organisation_id=org.pk)
+    return (
+        actor.is_platform_admin or actor.is_coordinator or actor.has_role(Role.PROVIDER_MANAGER, organisation_id=org.pk)
+    )
 
 
 def _membership_visible(actor: Actor, qs: QuerySet) -> QuerySet:
@@ -32,7 +34,9 @@ policy.register_rule(Organisation, "view", lambda actor, org: True)
 policy.register_rule(Organisation, "change", _can_change_org)
 policy.register_visibility(Membership, _membership_visible)
 policy.register_rule(
-    Membership, "change", lambda actor, m: actor.is_coordinator or actor.has_role(Role.PROVIDER_MANAGER, organisation_id=m.organisation_id)
+    Membership,
+    "change",
+    lambda actor, m: actor.is_coordinator or actor.has_role(Role.PROVIDER_MANAGER, organisation_id=m.organisation_id),
 )
 
 

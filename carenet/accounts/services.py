@@ -26,7 +26,11 @@ def user_create(
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": _("This username is already taken.")})
     user = User(
-        username=username, email=email, first_name=first_name, last_name=last_name, municipality=municipality,
+        username=username,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        municipality=municipality,
         is_demo=is_demo,
     )
     if password:
@@ -46,12 +50,16 @@ def membership_grant(
     if user.municipality_id != organisation.municipality_id:
         raise ValidationError({"organisation": _("The organisation belongs to another municipality than the user.")})
     membership, created = Membership.objects.for_tenant(organisation.municipality_id).get_or_create(
-        user=user, organisation=organisation, role=role,
+        user=user,
+        organisation=organisation,
+        role=role,
         defaults={"municipality_id": organisation.municipality_id, "is_supervisor": is_supervisor},
     )
     if created:
         audit_record(
-            action="membership.grant", actor=actor, obj=membership,
+            action="membership.grant",
+            actor=actor,
+            obj=membership,
             changes={"role": str(role), "organisation": str(organisation.pk), "user": user.username},
         )
     return membership

@@ -52,7 +52,7 @@ def _safe_next(request: HttpRequest, default: str) -> str:
 
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
-    memberships = memberships_visible_to(request.user).filter(user=request.user).select_related("organisation")
+    memberships = memberships_visible_to(request.user).filter(user_id=request.user.pk).select_related("organisation")
     return render(
         request,
         "accounts/account.html",
@@ -88,7 +88,9 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
 def organisations(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:100]
     return render(
-        request, "accounts/organisations.html", {"organisations": organisation_list(user=request.user, query=query), "q": query}
+        request,
+        "accounts/organisations.html",
+        {"organisations": organisation_list(user=request.user, query=query), "q": query},
     )
 
 

@@ -8,7 +8,10 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit log")
     nav = [
         {
-            "url": "audit:log", "label": _("Audit log"), "staff": True, "order": 90,
+            "url": "audit:log",
+            "label": _("Audit log"),
+            "staff": True,
+            "order": 90,
             "visible_if": "carenet.audit.permissions.can_browse_audit",
         }
     ]

@@ -24,8 +24,13 @@ class AuditEvent(models.Model):
     id = models.BigAutoField(primary_key=True)
     created_at = models.DateTimeField(_("time"), db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+", db_constraint=False,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
     )
     actor_label = models.CharField(_("actor"), max_length=200, blank=True)
     municipality = models.ForeignKey(

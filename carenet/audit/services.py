@@ -55,7 +55,9 @@ def audit_record(
     with transaction.atomic():
         _lock_chain(municipality_id)
         last = (
-            AuditEvent.objects.filter(municipality_id=municipality_id).order_by("-id").values_list("hash", flat=True)[:1]
+            AuditEvent.objects.filter(municipality_id=municipality_id)
+            .order_by("-id")
+            .values_list("hash", flat=True)[:1]
         )
         event = AuditEvent(
             created_at=timezone.now(),
@@ -84,7 +86,11 @@ def audit_read(*, actor: Any, obj: models.Model, purpose: str = "") -> AuditEven
 
 def audit_export(*, actor: Any, municipality: Any, what: str, rows: int, purpose: str = "") -> AuditEvent:
     return audit_record(
-        action="export", actor=actor, municipality=municipality, object_type=what, purpose=purpose,
+        action="export",
+        actor=actor,
+        municipality=municipality,
+        object_type=what,
+        purpose=purpose,
         changes={"rows": rows},
     )
 

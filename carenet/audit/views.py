@@ -21,6 +21,4 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     audit_record(action="audit.browse", actor=request.user, changes={"filters": request.GET.dict()})
     querystring = request.GET.copy()
     querystring.pop("page", None)
-    return render(
-        request, "audit/log.html", {"form": form, "page": page, "querystring": querystring.urlencode()}
-    )
+    return render(request, "audit/log.html", {"form": form, "page": page, "querystring": querystring.urlencode()})

@@ -41,8 +41,17 @@ MUNICIPALITIES: list[dict[str, Any]] = [
 
 # Bălți: organisations_derived of the action plan; generic bodies are kept and marked.
 _BALTI_GENERIC = {
-    "MASS_MEDIA_LOCALA", "MASS_MEDIA", "SERVICII_LOCALE", "ASISTENT_SOCIAL", "DIASPORA",
-    "PARTENERI_DEZVOLTARE", "ONG", "DONATORI", "PARTENERI", "IMSP", "IM",
+    "MASS_MEDIA_LOCALA",
+    "MASS_MEDIA",
+    "SERVICII_LOCALE",
+    "ASISTENT_SOCIAL",
+    "DIASPORA",
+    "PARTENERI_DEZVOLTARE",
+    "ONG",
+    "DONATORI",
+    "PARTENERI",
+    "IMSP",
+    "IM",
 }
 
 
@@ -66,7 +75,18 @@ def _balti_kind(kind_text: str) -> tuple[str, str]:
 
 
 _BALTI_SECTOR_OVERRIDES = {"DITS": Sector.EDUCATION, "DIR_SANATATE": Sector.HEALTH, "DIR_CULTURA": Sector.CULTURE}
-_BALTI_PROVIDERS = {"CCSM", "REBECA", "ATAS", "STAS", "CNPAC", "AO_AUTISM_HOPE", "AO_DIASPORA", "PIN", "TDH", "IMSP_CMF"}
+_BALTI_PROVIDERS = {
+    "CCSM",
+    "REBECA",
+    "ATAS",
+    "STAS",
+    "CNPAC",
+    "AO_AUTISM_HOPE",
+    "AO_DIASPORA",
+    "PIN",
+    "TDH",
+    "IMSP_CMF",
+}
 
 
 def balti_organisations() -> list[dict[str, Any]]:
@@ -133,8 +153,8 @@ def baia_mare_organisations() -> list[dict[str, Any]]:
 
 
 def _slug(text: str) -> str:
-    from django.utils.text import slugify
     from anyascii import anyascii
+    from django.utils.text import slugify
 
     return slugify(anyascii(text))[:60]
 

@@ -16,7 +16,7 @@ _CIF_WEIGHTS = (7, 5, 3, 2, 1, 7, 5, 3, 2)
 _MD_WEIGHTS = (7, 3, 1) * 4
 # Romanian county codes used in CNPs: 01-46, 51-52 (Călărași, Giurgiu), 47-48 (old Bucharest
 # sectors 7-8) and 70 (any county, since 2024).
-_CNP_COUNTIES = {f"{i:02d}" for i in list(range(1, 49)) + [51, 52, 70]}
+_CNP_COUNTIES = {f"{i:02d}" for i in [*range(1, 49), 51, 52, 70]}
 _CNP_CENTURY = {"1": 1900, "2": 1900, "3": 1800, "4": 1800, "5": 2000, "6": 2000}
 
 

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .identifiers import validate_org_identifier
-from .tenancy import TenantManager, TenantOwnedModel
+from .tenancy import TenantOwnedModel
 
 
 class Country(models.TextChoices):
@@ -87,7 +87,11 @@ class Organisation(TenantOwnedModel):
     # Plans name collective bodies ("ONG", "mass-media", "donatori"); they are kept, marked as such.
     is_generic = models.BooleanField(_("collective body, not one legal entity"), default=False)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent organisation"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("parent organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="units",
     )
     legal_identifier = models.CharField(
@@ -100,8 +104,6 @@ class Organisation(TenantOwnedModel):
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-    objects = TenantManager()
 
     class Meta(TenantOwnedModel.Meta):
         verbose_name = _("organisation")
@@ -141,13 +143,9 @@ class BackgroundJob(TenantOwnedModel):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
-    objects = TenantManager()
-
     class Meta(TenantOwnedModel.Meta):
         ordering = ["-created_at"]
-        constraints = [
-            models.CheckConstraint(condition=models.Q(progress__lte=100), name="job_progress_at_most_100")
-        ]
+        constraints = [models.CheckConstraint(condition=models.Q(progress__lte=100), name="job_progress_at_most_100")]
 
     def __str__(self) -> str:
         return self.title

@@ -74,8 +74,9 @@ def actor_of(user: Any) -> Actor:
     grants = tuple(
         Grant(organisation_id=org_id, role=role, is_supervisor=sup)
         # Memberships are the user's own rows: reached through the user, so already tenant-bound.
-        for org_id, role, sup in user.memberships.filter(is_active=True, municipality_id=user.municipality_id)
-        .values_list("organisation_id", "role", "is_supervisor")
+        for org_id, role, sup in user.memberships.filter(
+            is_active=True, municipality_id=user.municipality_id
+        ).values_list("organisation_id", "role", "is_supervisor")
     )
     actor = Actor(
         user=user,

@@ -11,7 +11,8 @@ class RequestMeta:
     path: str = ""
 
 
-_current: ContextVar[RequestMeta] = ContextVar("carenet_request_meta", default=RequestMeta())
+_NO_REQUEST = RequestMeta()  # frozen, so a safe shared default
+_current: ContextVar[RequestMeta] = ContextVar("carenet_request_meta", default=_NO_REQUEST)
 
 
 def current_request_meta() -> RequestMeta:

@@ -35,7 +35,7 @@ class TenantQuerySet(models.QuerySet):
 
     def all_tenants(self) -> Self:
         """Explicitly cross-tenant: platform administration only."""
-        qs = self._chain()
+        qs = self._chain()  # type: ignore[attr-defined]
         qs._tenant_scoped = True
         return qs
 

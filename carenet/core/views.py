@@ -16,7 +16,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """The staff start page: who I am here, my organisations and my background jobs."""
     municipality = request.municipality  # type: ignore[attr-defined]
     context = {
-        "organisations": organisations_of(municipality).filter(memberships__user=request.user).distinct()
+        "organisations": organisations_of(municipality).filter(memberships__user_id=request.user.pk).distinct()
         if municipality
         else [],
         "jobs": jobs_for(municipality=municipality, user=request.user)[:10] if municipality else [],

@@ -14,15 +14,18 @@ def load(*, stdout: Any = None) -> None:
     count = 0
     for zone in data["zone_marginalizate"]:
         Area.objects.for_tenant(municipality).get_or_create(
-            kind=AreaKind.MARGINALISED, name=zone["zona"],
+            kind=AreaKind.MARGINALISED,
+            name=zone["zona"],
             defaults={"municipality": municipality, "source_note": f"Strategia Baia Mare, linia {zone['linie']}"},
         )
         count += 1
     for loc in data["localitati_componente"]:
         Area.objects.for_tenant(municipality).get_or_create(
-            kind=AreaKind.LOCALITY, name=loc["localitate"],
+            kind=AreaKind.LOCALITY,
+            name=loc["localitate"],
             defaults={
-                "municipality": municipality, "population": loc.get("populatie"),
+                "municipality": municipality,
+                "population": loc.get("populatie"),
                 "source_note": "Strategia Baia Mare (localități componente)",
             },
         )

@@ -5,7 +5,7 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from carenet.core.tenancy import TenantManager, TenantOwnedModel
+from carenet.core.tenancy import TenantOwnedModel
 
 
 class AreaKind(models.TextChoices):
@@ -24,8 +24,6 @@ class Area(TenantOwnedModel):
     geometry = models.JSONField(_("geometry (GeoJSON)"), null=True, blank=True)
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     source_note = models.CharField(_("source"), max_length=300, blank=True)
-
-    objects = TenantManager()
 
     class Meta(TenantOwnedModel.Meta):
         verbose_name = _("area")

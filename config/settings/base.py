@@ -225,4 +225,3 @@ LOGGING = {
 
 # URL mounts of the domain apps, (prefix, urls module), in the order they are tried.
 CARENET_URLS: list[tuple[str, str]] = []
-

@@ -2,18 +2,18 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .base import *  # noqa: F403
+from .base import *
 
 DEBUG = False
-if SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 40:  # noqa: F405
+if SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 40:
     raise ImproperlyConfigured("Set SECRET_KEY (40+ random characters) in the environment for production.")
 
 CARENET_REQUIRE_2FA = True
-SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "1") == "1"  # noqa: F405
+SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "1") == "1"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
-SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))  # noqa: F405
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
-LOGGING["root"]["level"] = "INFO"  # noqa: F405
+LOGGING["root"]["level"] = "INFO"  # type: ignore[index]

@@ -9,9 +9,10 @@ from django.core.management.base import BaseCommand
 
 def po_files() -> list[Path]:
     roots = [Path(settings.BASE_DIR) / "carenet", *map(Path, settings.LOCALE_PATHS)]
-    return sorted({p for root in roots for p in root.glob("**/locale/*/LC_MESSAGES/*.po")} | {
-        p for root in map(Path, settings.LOCALE_PATHS) for p in root.glob("*/LC_MESSAGES/*.po")
-    })
+    return sorted(
+        {p for root in roots for p in root.glob("**/locale/*/LC_MESSAGES/*.po")}
+        | {p for root in map(Path, settings.LOCALE_PATHS) for p in root.glob("*/LC_MESSAGES/*.po")}
+    )
 
 
 class Command(BaseCommand):

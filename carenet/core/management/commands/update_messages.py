@@ -27,8 +27,14 @@ class Command(BaseCommand):
             (app_dir / "locale").mkdir(exist_ok=True)
             os.chdir(app_dir)
             try:
-                call_command("makemessages", locale=LANGUAGES, domain="django", no_obsolete=True, verbosity=0,
-                             ignore_patterns=["tests/*", "migrations/*"])
+                call_command(
+                    "makemessages",
+                    locale=LANGUAGES,
+                    domain="django",
+                    no_obsolete=True,
+                    verbosity=0,
+                    ignore_patterns=["tests/*", "migrations/*"],
+                )
             finally:
                 os.chdir(cwd)
             self.stdout.write(f"updated {app_dir.name}")
