@@ -225,3 +225,6 @@ LOGGING = {
 
 # URL mounts of the domain apps, (prefix, urls module), in the order they are tried.
 CARENET_URLS: list[tuple[str, str]] = []
+
+# Periodic tasks (django-tasks) enqueued by `manage.py run_scheduled` (cron / systemd timer / make run).
+CARENET_SCHEDULED_TASKS: list[str] = []
