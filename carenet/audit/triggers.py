@@ -12,10 +12,11 @@ SQLITE_TRIGGERS = [
 ]
 SQLITE_DROP = ["DROP TRIGGER IF EXISTS audit_no_update;", "DROP TRIGGER IF EXISTS audit_no_delete;"]
 
+# Sent through the driver: keep percent signs out of this SQL (psycopg treats them as placeholders).
 PG_CREATE = """
 CREATE OR REPLACE FUNCTION carenet_audit_append_only() RETURNS trigger AS $$
 BEGIN
-    RAISE EXCEPTION 'audit_auditevent is append-only (% refused)', TG_OP;
+    RAISE EXCEPTION USING MESSAGE = 'audit_auditevent is append-only (' || TG_OP || ' refused)';
 END;
 $$ LANGUAGE plpgsql;
 CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON audit_auditevent

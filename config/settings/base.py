@@ -224,7 +224,9 @@ LOGGING = {
 }
 
 # URL mounts of the domain apps, (prefix, urls module), in the order they are tried.
-CARENET_URLS: list[tuple[str, str]] = []
+CARENET_URLS: list[tuple[str, str]] = [
+    ("geo/", "carenet.geo.urls"),
+]
 
 # Periodic tasks (django-tasks) enqueued by `manage.py run_scheduled` (cron / systemd timer / make run).
 CARENET_SCHEDULED_TASKS: list[str] = []
