@@ -33,8 +33,8 @@ def area_list(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("%(count)s areas imported.") % {"count": len(areas)})
                 return redirect("geo:areas")
-    areas = areas_visible_to(request.user).order_by("kind", "name")
-    return render(request, "geo/areas.html", {"areas": areas, "form": form})
+    listed = areas_visible_to(request.user).order_by("kind", "name")
+    return render(request, "geo/areas.html", {"areas": listed, "form": form})
 
 
 @login_required
