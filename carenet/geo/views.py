@@ -1,9 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+
+from carenet.core.http import CareNetRequest
 
 from .forms import AreaImportForm
 from .permissions import areas_visible_to, can_import_areas
@@ -12,7 +14,9 @@ from .services import area_import_geojson
 
 
 @login_required
-def area_list(request: HttpRequest) -> HttpResponse:
+def area_list(request: CareNetRequest) -> HttpResponse:
+    if request.municipality is None:  # platform admins work in the platform administration
+        raise PermissionDenied
     can_import = can_import_areas(request.user)
     form = AreaImportForm(request.POST or None, request.FILES or None) if can_import else None
     if request.method == "POST":
@@ -38,10 +42,10 @@ def area_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def area_geojson(request: HttpRequest) -> JsonResponse:
-    if request.municipality is None:  # type: ignore[attr-defined]
+def area_geojson(request: CareNetRequest) -> JsonResponse:
+    if request.municipality is None:
         raise PermissionDenied
-    data = areas_geojson(municipality=request.municipality, kind=request.GET.get("kind") or None)  # type: ignore[attr-defined]
+    data = areas_geojson(municipality=request.municipality, kind=request.GET.get("kind") or None)
     response = JsonResponse(data)
     response["Content-Disposition"] = 'attachment; filename="areas.geojson"'
     return response
