@@ -95,7 +95,9 @@ def service_update(
 ) -> Service:
     if not can_change_service(actor, service):
         raise PermissionDenied
-    changed = [f for f in SERVICE_EDITABLE_FIELDS if f in data and getattr(service, f) != data[f]]
+    # Compare with the stored row: a bound ModelForm has already written its values on ``service``.
+    stored = Service._default_manager.get(pk=service.pk)
+    changed = [f for f in SERVICE_EDITABLE_FIELDS if f in data and getattr(stored, f) != data[f]]
     for field in changed:
         setattr(service, field, data[field])
     if {"places_total", "places_available"} & set(changed):

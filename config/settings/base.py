@@ -225,4 +225,6 @@ LOGGING = {
 }
 
 # URL mounts of the domain apps, (prefix, urls module), in the order they are tried.
-CARENET_URLS: list[tuple[str, str]] = []
+CARENET_URLS: list[tuple[str, str]] = [
+    ("directory/", "carenet.directory.urls"),
+]
