@@ -100,3 +100,68 @@ def service_detail_prefetch(qs: QuerySet[Service]) -> QuerySet[Service]:
         "funding",
         "service_areas",
     )
+
+
+# --- public reads (HSDS feed, service finder) -----------------------------------------------------
+
+
+def public_services(*, municipality: Municipality | None) -> QuerySet[Service]:
+    """Directory records are public. Without a municipality this is the open-data feed of every
+    tenant (public data only, read-only): the one deliberate cross-tenant read."""
+    if municipality is None:
+        return Service.objects.all_tenants()
+    return Service.objects.for_tenant(municipality)
+
+
+def public_service_at_locations(*, municipality: Municipality | None) -> QuerySet[ServiceAtLocation]:
+    if municipality is None:
+        return ServiceAtLocation.objects.all_tenants()
+    return ServiceAtLocation.objects.for_tenant(municipality)
+
+
+def public_organisations(*, municipality: Municipality | None) -> QuerySet[Any]:
+    from carenet.core.models import Organisation
+
+    qs = Organisation.objects.all_tenants() if municipality is None else Organisation.objects.for_tenant(municipality)
+    return qs.filter(is_active=True, is_provider=True, is_generic=False)
+
+
+def filter_services(
+    qs: QuerySet[Service],
+    *,
+    search: str = "",
+    taxonomy_term_ids: list[Any] | None = None,
+    taxonomy_id: Any = None,
+    organisation_id: Any = None,
+    modified_after: Any = None,
+) -> QuerySet[Service]:
+    """HSDS query parameters. Search: every word (normalised, diacritics-insensitive) must occur;
+    services whose name holds the words rank first (docs/decisions/0005-directory-search.md)."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    from .text import normalise, tokens
+
+    for term_id in taxonomy_term_ids or []:
+        qs = qs.filter(attributes__taxonomy_term_id=term_id)
+    if taxonomy_id:
+        qs = qs.filter(attributes__taxonomy_term__taxonomy_id=taxonomy_id).distinct()
+    if organisation_id:
+        qs = qs.filter(organisation_id=organisation_id)
+    if modified_after:
+        qs = qs.filter(updated_at__gt=modified_after)
+    words = tokens(search)
+    if words:
+        for word in words:
+            qs = qs.filter(search_text__contains=word)
+        phrase = normalise(search)
+        qs = qs.annotate(
+            rank=Case(
+                When(search_name__contains=phrase, then=Value(3)),
+                When(search_name__contains=words[0], then=Value(2)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        ).order_by("-rank", "name", "id")
+    else:
+        qs = qs.order_by("name", "id")
+    return qs
