@@ -24,7 +24,15 @@ from django.utils import timezone
 from carenet.core.models import Municipality, Organisation
 from carenet.core.seeds import load_seed
 
-from .models import Location, Service, ServiceAtLocation, ServiceAttribute, ServiceStatus, TaxonomyTerm
+from .models import (
+    Location,
+    Service,
+    ServiceArea,
+    ServiceAtLocation,
+    ServiceAttribute,
+    ServiceStatus,
+    TaxonomyTerm,
+)
 from .services import service_reindex
 from .taxonomy_data import NAMESPACE, term_uuid
 from .text import normalise
@@ -316,6 +324,9 @@ def _upsert_service(
     ServiceAttribute.plain.filter(service=service).exclude(taxonomy_term__in=terms).delete()
     for term in terms:
         ServiceAttribute.plain.get_or_create(municipality=municipality, service=service, taxonomy_term=term)
+    if org.parent_id or org.code == "das":
+        # DAS and its structures are municipal services: they serve the whole municipality.
+        ServiceArea.plain.get_or_create(municipality=municipality, service=service, name=municipality.name)
     location = _location(municipality, org, site)
     ServiceAtLocation.plain.get_or_create(municipality=municipality, service=service, location=location)
     service_reindex(service=service)

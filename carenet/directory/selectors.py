@@ -154,14 +154,112 @@ def filter_services(
         for word in words:
             qs = qs.filter(search_text__contains=word)
         phrase = normalise(search)
-        qs = qs.annotate(
-            rank=Case(
-                When(search_name__contains=phrase, then=Value(3)),
-                When(search_name__contains=words[0], then=Value(2)),
-                default=Value(1),
-                output_field=IntegerField(),
+        # rank: the whole phrase in a name, then how many of the words are in a name
+        score = Case(
+            When(search_name__contains=phrase, then=Value(len(words) + 1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+        for word in words:
+            score = score + Case(
+                When(search_name__contains=word, then=Value(1)), default=Value(0), output_field=IntegerField()
             )
-        ).order_by("-rank", "name", "id")
+        qs = qs.annotate(rank=score).order_by("-rank", "name", "id")
     else:
         qs = qs.order_by("name", "id")
     return qs
+
+
+# --- the public service finder --------------------------------------------------------------------
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    import math
+
+    r = 6371.0
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * r * math.asin(math.sqrt(a))
+
+
+def finder_search(
+    *,
+    municipality: Municipality,
+    query: str = "",
+    need: Any = None,
+    group: Any = None,
+    age: int | None = None,
+    area: str = "",
+    point: tuple[float, float] | None = None,
+    radius_km: float | None = None,
+    open_now: bool = False,
+    limit: int = 100,
+) -> list[dict[str, Any]]:
+    """Active services of one municipality matching the citizen's criteria, nearest or best first."""
+    from zoneinfo import ZoneInfo
+
+    qs = filter_services(
+        public_services(municipality=municipality).exclude(status=ServiceStatus.DEFUNCT),
+        search=query,
+        taxonomy_term_ids=[t for t in (need, group) if t],
+    )
+    if age is not None:
+        qs = qs.filter(Q(minimum_age__isnull=True) | Q(minimum_age__lte=age)).filter(
+            Q(maximum_age__isnull=True) | Q(maximum_age__gte=age)
+        )
+    if area:
+        qs = qs.filter(service_areas__name=area)
+    if open_now:
+        now = timezone.localtime(timezone=ZoneInfo(municipality.time_zone))
+        day = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"][now.weekday()]
+        open_ids = (
+            Schedule.objects.for_tenant(municipality)
+            .filter(byday__contains=day, opens_at__lte=now.time(), closes_at__gt=now.time())
+            .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=now.date()))
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=now.date()))
+            .values("service_id")
+        )
+        qs = qs.filter(pk__in=open_ids)
+    if point is not None and radius_km:
+        # bounding box in the database, exact distance below
+        dlat = radius_km / 111.0
+        qs = qs.filter(
+            service_at_locations__location__latitude__range=(point[0] - dlat, point[0] + dlat),
+        ).distinct()
+    qs = qs.select_related("organisation", "organisation__parent").prefetch_related(
+        Prefetch("service_at_locations", queryset=ServiceAtLocation.plain.select_related("location")),
+        Prefetch("attributes", queryset=ServiceAttribute.plain.select_related("taxonomy_term__taxonomy")),
+        "schedules",
+    )
+    results = []
+    for service in qs[: limit * 3 if point else limit]:
+        locations = [sal.location for sal in service.service_at_locations.all()]
+        distance = None
+        if point is not None:
+            distances = [
+                haversine_km(point[0], point[1], loc.latitude, loc.longitude)
+                for loc in locations
+                if loc.latitude is not None and loc.longitude is not None
+            ]
+            distance = min(distances) if distances else None
+            if radius_km and (distance is None or distance > radius_km):
+                continue
+        results.append({"service": service, "locations": locations, "distance_km": distance})
+    if point is not None:
+        results.sort(key=lambda r: (r["distance_km"] is None, r["distance_km"] or 0))
+    return results[:limit]
+
+
+def finder_service(*, municipality: Municipality, service_id: Any) -> Service:
+    """One public service of this municipality; another tenant's id is a 404."""
+    return get_object_or_404(
+        service_detail_prefetch(public_services(municipality=municipality).exclude(status=ServiceStatus.DEFUNCT)),
+        pk=service_id,
+    )
+
+
+def service_area_names(*, municipality: Municipality) -> list[str]:
+    from .models import ServiceArea
+
+    return sorted(set(ServiceArea.objects.for_tenant(municipality).values_list("name", flat=True)))

@@ -12,5 +12,16 @@ def normalise(text: str) -> str:
     return _NON_WORD.sub(" ", anyascii(text or "").lower()).strip()
 
 
+def stem(word: str) -> str:
+    """A deliberately crude suffix trim, so inflected forms meet ("ingrijire" / "ingrijiri" /
+    "ingrijirea", "batrani" / "batranilor", "gondozas" / "gondozast"). Matching is by substring,
+    so a shorter stem only widens recall; the ranking puts exact name matches first."""
+    if len(word) >= 7:
+        return word[:-2]
+    if len(word) >= 5:
+        return word[:-1]
+    return word
+
+
 def tokens(query: str, *, limit: int = 8) -> list[str]:
-    return [t for t in normalise(query).split() if len(t) > 1][:limit]
+    return [stem(t) for t in normalise(query).split() if len(t) > 1][:limit]

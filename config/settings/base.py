@@ -227,4 +227,6 @@ LOGGING = {
 # URL mounts of the domain apps, (prefix, urls module), in the order they are tried.
 CARENET_URLS: list[tuple[str, str]] = [
     ("directory/", "carenet.directory.urls"),
+    # public pages ("<municipality>/…") last
+    ("", "carenet.portal.finder_urls"),
 ]
