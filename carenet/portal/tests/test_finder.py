@@ -1,0 +1,155 @@
+"""The public service finder (issue 3)."""
+
+from datetime import time
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from carenet.directory.models import (
+    Location,
+    Schedule,
+    Service,
+    ServiceArea,
+    ServiceAtLocation,
+    ServiceAttribute,
+    TaxonomyTerm,
+)
+from carenet.directory.services import service_reindex
+from carenet.directory.taxonomy_data import term_uuid
+
+
+def _service(municipality, org, name, lat=None, lon=None, terms=(), **extra):
+    service = Service.plain.create(municipality=municipality, organisation=org, name=name, **extra)
+    if lat is not None:
+        location = Location.plain.create(
+            municipality=municipality, organisation=org, name=f"Sediu {name}", latitude=lat, longitude=lon
+        )
+        ServiceAtLocation.plain.create(municipality=municipality, service=service, location=location)
+    for taxonomy, code in terms:
+        ServiceAttribute.plain.create(
+            municipality=municipality,
+            service=service,
+            taxonomy_term=TaxonomyTerm.objects.get(id=term_uuid(taxonomy, code)),
+        )
+    service_reindex(service=service)
+    return service
+
+
+@pytest.fixture
+def services(baia_mare, org_a, org_b, balti, balti_org):
+    home_care = _service(
+        baia_mare,
+        org_b,
+        "Îngrijiri la domiciliu pentru bătrâni",
+        47.66,
+        23.58,
+        terms=[("carenet-needs", "ingrijire-domiciliu"), ("carenet-target-groups", "varstnici")],
+        description="Ajutor acasă.",
+        minimum_age=60,
+    )
+    ServiceArea.plain.create(municipality=baia_mare, service=home_care, name="Centru")
+    day_centre = _service(
+        baia_mare,
+        org_a,
+        "Centru de zi pentru copii",
+        47.70,
+        23.70,
+        terms=[("carenet-needs", "centru-de-zi"), ("carenet-target-groups", "copii")],
+        maximum_age=17,
+    )
+    balti_service = _service(balti, balti_org, "Îngrijire la domiciliu Bălți")
+    return {"home_care": home_care, "day_centre": day_centre, "balti": balti_service}
+
+
+def _names(response):
+    assert response.status_code == 200
+    return [item["name"] for item in response.context["items"]]
+
+
+def url(slug="baia-mare"):
+    return reverse("finder:search", args=[slug])
+
+
+def test_batrani_finds_batrani_with_diacritics(client, services):
+    assert _names(client.get(url(), {"q": "batrani"})) == ["Îngrijiri la domiciliu pentru bătrâni"]
+    assert _names(client.get(url(), {"q": "BĂTRÂNI"})) == ["Îngrijiri la domiciliu pentru bătrâni"]
+
+
+def test_hungarian_words_find_the_service_through_its_categories(client, services):
+    assert _names(client.get(url(), {"q": "otthoni gondozás"})) == ["Îngrijiri la domiciliu pentru bătrâni"]
+
+
+def test_the_other_municipality_services_never_show(client, services):
+    assert "Îngrijire la domiciliu Bălți" not in _names(client.get(url(), {"q": "domiciliu"}))
+
+
+def test_filters_by_need_group_age_and_area(client, services):
+    need = term_uuid("carenet-needs", "centru-de-zi")
+    assert _names(client.get(url(), {"need": need})) == ["Centru de zi pentru copii"]
+    group = term_uuid("carenet-target-groups", "varstnici")
+    assert _names(client.get(url(), {"group": group})) == ["Îngrijiri la domiciliu pentru bătrâni"]
+    assert _names(client.get(url(), {"age": "8"})) == ["Centru de zi pentru copii"]
+    assert _names(client.get(url(), {"area": "Centru"})) == ["Îngrijiri la domiciliu pentru bătrâni"]
+
+
+def test_distance_from_a_point_orders_and_limits_the_results(client, services):
+    names = _names(client.get(url(), {"lat": "47.70", "lon": "23.70"}))
+    assert names == ["Centru de zi pentru copii", "Îngrijiri la domiciliu pentru bătrâni"]
+    assert _names(client.get(url(), {"lat": "47.70", "lon": "23.70", "radius": "2"})) == ["Centru de zi pentru copii"]
+
+
+def test_open_now_keeps_only_services_open_at_this_moment(client, services, baia_mare):
+    from zoneinfo import ZoneInfo
+
+    now = timezone.localtime(timezone=ZoneInfo(baia_mare.time_zone))
+    day = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"][now.weekday()]
+    Schedule.plain.create(
+        municipality=baia_mare,
+        service=services["home_care"],
+        byday=day,
+        opens_at=time(0, 0),
+        closes_at=time(23, 59, 59),
+    )
+    other = "SU" if day != "SU" else "MO"
+    Schedule.plain.create(
+        municipality=baia_mare,
+        service=services["day_centre"],
+        byday=other,
+        opens_at=time(0, 0),
+        closes_at=time(23, 59, 59),
+    )
+    assert _names(client.get(url(), {"open_now": "on"})) == ["Îngrijiri la domiciliu pentru bătrâni"]
+
+
+def test_bad_input_is_named_and_no_search_runs(client, services):
+    response = client.get(url(), {"age": "-3", "lat": "47"})
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"age", "lon"}
+    assert response.context["items"] == []
+
+
+def test_the_service_page_shows_how_to_apply_and_falls_back_to_romanian(client, services):
+    service = services["home_care"]
+    response = client.get(reverse("finder:service", args=["baia-mare", service.pk]), HTTP_ACCEPT_LANGUAGE="hu")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'lang="ro"' in html
+    assert "Îngrijiri la domiciliu pentru bătrâni" in html
+
+
+def test_another_municipality_service_id_is_404(client, services):
+    assert client.get(reverse("finder:service", args=["baia-mare", services["balti"].pk])).status_code == 404
+    assert client.get(reverse("finder:service", args=["nowhere", services["balti"].pk])).status_code == 404
+
+
+def test_the_result_list_runs_few_queries(client, services, django_assert_max_num_queries):
+    with django_assert_max_num_queries(14):
+        client.get(url(), {"q": "domiciliu"})
+
+
+def test_the_map_works_without_tiles(client, services, settings):
+    settings.MAP_TILE_URL = ""
+    html = client.get(url()).content.decode()
+    assert 'id="finder-map"' in html and 'data-tile-url=""' in html
+    assert 'id="finder-points"' in html
