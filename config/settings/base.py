@@ -224,4 +224,7 @@ LOGGING = {
 }
 
 # URL mounts of the domain apps, (prefix, urls module), in the order they are tried.
-CARENET_URLS: list[tuple[str, str]] = []
+CARENET_URLS: list[tuple[str, str]] = [
+    ("people/", "carenet.people.urls"),
+    ("cases/", "carenet.cases.urls"),
+]
