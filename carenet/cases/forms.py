@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -197,7 +198,9 @@ class VisitForm(forms.Form):
 class DeliveryForm(forms.Form):
     service = forms.ModelChoiceField(label=_("Service"), queryset=None)  # type: ignore[arg-type]
     delivered_on = forms.DateField(label=_("Date"), widget=DateInput(), initial=datetime.date.today)
-    quantity = forms.DecimalField(label=_("Quantity"), min_value=0.01, max_digits=8, decimal_places=2, initial=1)
+    quantity = forms.DecimalField(
+        label=_("Quantity"), min_value=Decimal("0.01"), max_digits=8, decimal_places=2, initial=1
+    )
     unit = forms.CharField(label=_("Unit"), max_length=30, initial="act", help_text=_("E.g. act, meal, hour, session."))
 
     def __init__(self, *args: Any, services: Any = None, **kwargs: Any) -> None:
