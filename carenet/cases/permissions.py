@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from carenet.core.policy import Actor, actor_of, policy
 from carenet.core.roles import Role
@@ -21,32 +21,39 @@ from carenet.people.permissions import PROVIDER_ROLES, register_person_visibilit
 
 from .models import OPEN_STATUSES, Case, CaseDocument, MonitoringDuty, ServiceDelivery, Task
 
-CaseVisibilityExtension = Callable[[Actor, frozenset[Any]], QuerySet]
+CaseVisibilityExtension = Callable[[Actor, frozenset[Any]], Q]
 _case_extensions: list[CaseVisibilityExtension] = []
 
 
 def register_case_visibility(extension: CaseVisibilityExtension) -> CaseVisibilityExtension:
-    """``fn(actor, organisation_ids) -> QuerySet of case ids`` the organisations may also see."""
+    """``fn(actor, organisation_ids) -> Q`` on Case (ideally ``Exists`` on ``OuterRef("pk")``): cases the
+    organisations may also see, e.g. while a referral to them is open."""
     if extension not in _case_extensions:
         _case_extensions.append(extension)
     return extension
 
 
 @register_person_visibility
-def persons_of_own_cases(actor: Actor, organisation_ids: frozenset[Any]) -> QuerySet:
+def persons_of_own_cases(actor: Actor, organisation_ids: frozenset[Any]) -> Q:
     """An organisation sees the persons of its cases (open or closed: its own record of its work)."""
-    return (
-        Case.objects.for_tenant(actor.municipality_id).filter(organisation_id__in=organisation_ids).values("person_id")
+    return Q(
+        Exists(
+            Case.objects.for_tenant(actor.municipality_id).filter(
+                person_id=OuterRef("pk"), organisation_id__in=organisation_ids
+            )
+        )
     )
 
 
 @register_person_visibility
-def persons_served_by_organisation(actor: Actor, organisation_ids: frozenset[Any]) -> QuerySet:
+def persons_served_by_organisation(actor: Actor, organisation_ids: frozenset[Any]) -> Q:
     """...and the persons it delivered a service to without a case (canteen, day centre)."""
-    return (
-        ServiceDelivery.objects.for_tenant(actor.municipality_id)
-        .filter(organisation_id__in=organisation_ids, case__isnull=True)
-        .values("person_id")
+    return Q(
+        Exists(
+            ServiceDelivery.objects.for_tenant(actor.municipality_id).filter(
+                person_id=OuterRef("pk"), organisation_id__in=organisation_ids, case__isnull=True
+            )
+        )
     )
 
 
@@ -56,7 +63,7 @@ def _case_filter(actor: Actor) -> Q:
         return Q(pk__in=[])
     condition = Q(organisation_id__in=org_ids)
     for extension in _case_extensions:
-        condition |= Q(pk__in=extension(actor, org_ids))
+        condition |= extension(actor, org_ids)
     return condition
 
 

@@ -7,8 +7,14 @@ person reached through a *visibility extension*. Higher layers register extensio
 * ``cases`` adds the persons of its organisations' cases;
 * ``referrals`` adds the persons referred to the organisation while the referral is open.
 
-An extension is ``fn(actor, organisation_ids) -> QuerySet of person ids`` (a ``values("person_id")``
-subquery); the union of all of them is what the organisation may see. Coordinators see the whole
+An extension is ``fn(actor, organisation_ids) -> Q`` on Person, preferably an ``Exists(...)`` correlated
+on ``OuterRef("pk")`` so that opening one person costs one index probe per extension at any scale;
+the union (OR) of all of them is what the organisation may see. Example (referrals)::
+
+    @register_person_visibility
+    def persons_referred_to(actor, organisation_ids):
+        return Q(Exists(Referral.objects.filter(person_id=OuterRef("pk"), receiver_id__in=organisation_ids,
+                                                status__in=OPEN))) Coordinators see the whole
 network of their municipality. Special-category data is shown only to caseworkers and provider
 managers who see the person through their own organisation (not to coordinators or auditors).
 """
@@ -28,7 +34,7 @@ from .models import Consent, Household, Person, SensitiveProfile
 # Roles that work on a provider's own records.
 PROVIDER_ROLES = (Role.CASEWORKER, Role.PROVIDER_MANAGER)
 
-PersonVisibilityExtension = Callable[[Actor, frozenset[Any]], QuerySet]
+PersonVisibilityExtension = Callable[[Actor, frozenset[Any]], Q]
 _person_extensions: list[PersonVisibilityExtension] = []
 
 
@@ -48,7 +54,7 @@ def _provider_person_filter(actor: Actor) -> Q:
         return Q(pk__in=[])
     condition = Q(registered_by_organisation_id__in=org_ids)
     for extension in _person_extensions:
-        condition |= Q(pk__in=extension(actor, org_ids))
+        condition |= extension(actor, org_ids)
     return condition
 
 
