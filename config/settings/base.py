@@ -214,6 +214,7 @@ CARENET_DEMO_LOADERS = [
     "carenet.core.demo.load",
     "carenet.accounts.demo.load",
     "carenet.geo.demo.load",
+    "carenet.cases.demo.load",
 ]
 
 LOGGING = {
