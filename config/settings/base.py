@@ -215,6 +215,7 @@ CARENET_DEMO_LOADERS = [
     "carenet.accounts.demo.load",
     "carenet.geo.demo.load",
     "carenet.directory.demo.load",
+    "carenet.cases.demo.load",
 ]
 
 LOGGING = {
@@ -229,6 +230,8 @@ CARENET_URLS: list[tuple[str, str]] = [
     ("geo/", "carenet.geo.urls"),
     ("directory/", "carenet.directory.urls"),
     ("", "carenet.portal.finder_urls"),
+    ("people/", "carenet.people.urls"),
+    ("cases/", "carenet.cases.urls"),
 ]
 
 # Periodic tasks (django-tasks) enqueued by `manage.py run_scheduled` (cron / systemd timer / make run).

@@ -1,0 +1,187 @@
+"""Cases at city scale: "my cases" page, a person's page and the duplicate check.
+
+Loads (once; reused on the next run) a benchmark tenant with synthetic persons and service
+deliveries from bench/generate.py, then measures server time through the whole Django stack
+(middleware, policy, templates) with the test client, and counts queries.
+
+Size: 200,000 persons and 2,000,000 deliveries on PostgreSQL; 20,000 / 200,000 on SQLite so that
+`make bench` stays well under 15 minutes. Override with BENCH_CASES_PERSONS / BENCH_CASES_DELIVERIES.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import time
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from bench.generate import Plan, generate
+from bench.results import Result
+
+SLUG = "bench-cases"
+ORGS = 20
+REPEAT = 15
+
+
+def _sizes() -> tuple[int, int]:
+    pg = connection.vendor == "postgresql"
+    persons = int(os.environ.get("BENCH_CASES_PERSONS", 200_000 if pg else 20_000))
+    deliveries = int(os.environ.get("BENCH_CASES_DELIVERIES", persons * 10))
+    return persons, deliveries
+
+
+def _tenant(persons: int, deliveries: int) -> tuple[Any, list[Any], Any]:
+    """The benchmark municipality, its organisations' caseworkers and a coordinator (loaded once)."""
+    from carenet.accounts.models import Membership, User
+    from carenet.core.models import Municipality, Organisation
+    from carenet.core.roles import Role
+    from carenet.directory.models import Service
+    from carenet.people.models import Person
+
+    municipality, _ = Municipality.objects.get_or_create(
+        slug=SLUG,
+        defaults={
+            "name": "Benchmark city (synthetic)",
+            "country": "RO",
+            "currency": "RON",
+            "official_languages": ["ro"],
+            "time_zone": "Europe/Bucharest",
+            "statistical_code": "000000",
+        },
+    )
+    orgs = []
+    for i in range(ORGS):
+        org, _ = Organisation.objects.for_tenant(municipality).get_or_create(
+            code=f"bench-provider-{i:02d}",
+            defaults={"municipality": municipality, "name": f"Bench provider {i:02d}", "kind": "public"},
+        )
+        orgs.append(org)
+    workers: dict[Any, list[Any]] = {}
+    for org in orgs:
+        for j in range(3):
+            user, _ = User.objects.get_or_create(
+                username=f"bench.cw.{org.code[-2:]}.{j}", defaults={"municipality": municipality}
+            )
+            Membership.objects.for_tenant(municipality).get_or_create(
+                user=user, organisation=org, role=Role.CASEWORKER, defaults={"municipality": municipality}
+            )
+            workers.setdefault(org.pk, []).append(user)
+    coordinator, _ = User.objects.get_or_create(username="bench.coordinator", defaults={"municipality": municipality})
+    Membership.objects.for_tenant(municipality).get_or_create(
+        user=coordinator, organisation=orgs[0], role=Role.COORDINATOR, defaults={"municipality": municipality}
+    )
+    # The benchmark tenant is not a demo tenant: it has its own (synthetic) services.
+    services: dict[Any, list[Any]] = {}
+    for org in orgs:
+        for name in ("Cantina socială (bench)", "Centrul de zi (bench)"):
+            service, _ = Service.objects.for_tenant(municipality).get_or_create(
+                organisation=org, name=name, defaults={"municipality": municipality}
+            )
+            services.setdefault(org.pk, []).append(service)
+    existing = Person.objects.for_tenant(municipality).count()
+    if existing != persons:
+        if existing:
+            _wipe(municipality)
+        print(f"  generating {persons:,} persons and {deliveries:,} deliveries …", flush=True)
+        started = time.perf_counter()
+        counts = generate(
+            Plan(
+                municipality=municipality,
+                organisations=orgs,
+                services_by_org=services,
+                caseworkers_by_org=workers,
+                persons=persons,
+                deliveries=deliveries,
+                seed=7,
+                country="RO",
+            )
+        )
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        print(f"  {counts} in {time.perf_counter() - started:.0f} s", flush=True)
+    return municipality, [u for ws in workers.values() for u in ws], coordinator
+
+
+def _wipe(municipality: Any) -> None:
+    from carenet.cases.models import Case, CaseEvent, ServiceDelivery
+    from carenet.people.models import Household, HouseholdMember, Person, SensitiveProfile
+
+    with transaction.atomic():
+        for model in (ServiceDelivery, CaseEvent, Case, HouseholdMember, Household, SensitiveProfile, Person):
+            model.objects.for_tenant(municipality).delete()
+
+
+def _time_get(client: Client, url: str) -> tuple[float, int]:
+    timings = []
+    queries = 0
+    client.get(url)  # warm caches
+    for _ in range(REPEAT):
+        with CaptureQueriesContext(connection) as ctx:
+            started = time.perf_counter()
+            response = client.get(url)
+            timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+        queries = len(ctx.captured_queries)
+    return statistics.median(timings), queries
+
+
+def run() -> list[Result]:
+    from carenet.cases.models import Case, CaseStatus
+    from carenet.people.selectors import person_duplicates
+
+    persons, deliveries = _sizes()
+    municipality, caseworkers, coordinator = _tenant(persons, deliveries)
+    if "testserver" not in settings.ALLOWED_HOSTS and "*" not in settings.ALLOWED_HOSTS:
+        settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    # The busiest caseworker: the worst "my cases" page.
+    from django.db.models import Count
+
+    busiest = (
+        Case.objects.for_tenant(municipality)
+        .filter(status__in=[CaseStatus.ACTIVE, CaseStatus.INTAKE, CaseStatus.INQUIRY, CaseStatus.ADMITTED])
+        .values("caseworker_id")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .first()
+    )
+    worker = next(u for u in caseworkers if u.pk == busiest["caseworker_id"])
+    client = Client()
+    client.force_login(worker)
+    my_ms, my_q = _time_get(client, "/cases/")
+    case = Case.objects.for_tenant(municipality).filter(caseworker=worker).select_related("person").first()
+    person = case.person
+    person_ms, person_q = _time_get(client, f"/people/{person.pk}/")
+    case_ms, case_q = _time_get(client, f"/cases/{case.pk}/")
+
+    # Duplicate check: the person typed three other ways, by the caseworker and by the coordinator.
+    spellings = [(person.first_name, person.last_name), (person.last_name, person.first_name)]
+    spellings.append((person.first_name.upper(), person.last_name.lower()))
+    dup_times = []
+    for user in (worker, coordinator):
+        for first, last in spellings:
+            for _ in range(5):
+                started = time.perf_counter()
+                found = person_duplicates(user=user, first_name=first, last_name=last, birth_date=person.birth_date)
+                dup_times.append((time.perf_counter() - started) * 1000)
+                assert any(m.person.pk == person.pk for m in found)
+    dup_ms = statistics.median(dup_times)
+    dup_worst = max(dup_times)
+    scale = f"{persons // 1000}k persons, {deliveries // 1000}k deliveries, {connection.vendor}"
+    return [
+        Result(f"'my cases' page ({scale})", my_ms, f"ms, {my_q} queries", "< 100 ms", passed=my_ms < 100),
+        Result(f"person page ({scale})", person_ms, f"ms, {person_q} queries", "< 100 ms", passed=person_ms < 100),
+        Result(f"case page ({scale})", case_ms, f"ms, {case_q} queries", "< 100 ms", passed=case_ms < 100),
+        Result(
+            f"duplicate check, median (worst {dup_worst:.0f} ms) ({scale})",
+            dup_ms,
+            "ms",
+            "< 200 ms",
+            passed=dup_worst < 200,
+        ),
+    ]
