@@ -266,11 +266,11 @@ def submission_save(
         if any(r.value is not None or r.text for r in rows):
             IndicatorValue.objects.bulk_create(rows)
     for p in progress or []:
-        ActionProgress.objects.update_or_create(
+        ActionProgress.objects.for_tenant(m).update_or_create(
             municipality_id=m, submission=submission, action_id=p.action_id, defaults={"status": p.status, "note": p.note}
         )
     for c in costs or []:
-        CostExecution.objects.update_or_create(
+        CostExecution.objects.for_tenant(m).update_or_create(
             municipality_id=m,
             submission=submission,
             cost_line=cost_lines[c.cost_line_id],

@@ -214,6 +214,7 @@ CARENET_DEMO_LOADERS = [
     "carenet.core.demo.load",
     "carenet.accounts.demo.load",
     "carenet.geo.demo.load",
+    "carenet.plans.demo.load",
 ]
 
 LOGGING = {
@@ -224,4 +225,8 @@ LOGGING = {
 }
 
 # URL mounts of the domain apps, (prefix, urls module), in the order they are tried.
-CARENET_URLS: list[tuple[str, str]] = []
+CARENET_URLS: list[tuple[str, str]] = [
+    ("plans/", "carenet.plans.urls"),
+    ("reports/", "carenet.analytics.urls"),
+    ("", "carenet.portal.transparency_urls"),
+]
