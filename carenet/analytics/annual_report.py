@@ -228,6 +228,7 @@ def chart_png(labels: list[str], values: list[float], title: str) -> bytes:
 
     fig, ax = plt.subplots(figsize=(6.5, 0.45 * max(len(labels), 3) + 0.8), dpi=110)
     ax.barh(labels[::-1], values[::-1], color="#1d5c8f")
+    ax.set_xlim(0, max([*values, 1.0]) * 1.1)
     ax.set_title(title, fontsize=10)
     ax.tick_params(labelsize=8)
     for spine in ("top", "right"):
