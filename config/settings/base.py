@@ -216,6 +216,7 @@ CARENET_DEMO_LOADERS = [
     "carenet.geo.demo.load",
     "carenet.directory.demo.load",
     "carenet.cases.demo.load",
+    "carenet.plans.demo.load",
 ]
 
 LOGGING = {
@@ -232,6 +233,9 @@ CARENET_URLS: list[tuple[str, str]] = [
     ("", "carenet.portal.finder_urls"),
     ("people/", "carenet.people.urls"),
     ("cases/", "carenet.cases.urls"),
+    ("plans/", "carenet.plans.urls"),
+    ("reports/", "carenet.analytics.urls"),
+    ("", "carenet.portal.transparency_urls"),
 ]
 
 # Periodic tasks (django-tasks) enqueued by `manage.py run_scheduled` (cron / systemd timer / make run).
