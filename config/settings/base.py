@@ -214,6 +214,7 @@ CARENET_DEMO_LOADERS = [
     "carenet.core.demo.load",
     "carenet.accounts.demo.load",
     "carenet.geo.demo.load",
+    "carenet.portal.demo.load",
 ]
 
 LOGGING = {
@@ -224,4 +225,9 @@ LOGGING = {
 }
 
 # URL mounts of the domain apps, (prefix, urls module), in the order they are tried.
-CARENET_URLS: list[tuple[str, str]] = []
+CARENET_URLS: list[tuple[str, str]] = [
+    ("portal/help/", "carenet.portal.help_urls"),
+    ("portal/engage/", "carenet.portal.engage_urls"),
+    # Public portal pages start with "<municipality_slug>/": keep this entry LAST.
+    ("", "carenet.portal.public_urls"),
+]
