@@ -67,7 +67,9 @@ def load(*, stdout: Any = None) -> None:
                 title="Planul de acțiuni 2025-2027 pentru rețeaua serviciilor sociale",
                 defaults={
                     "municipality": municipality,
-                    "summary": "Proiectul planului de acțiuni: 6 obiective generale, 57 de acțiuni. Spuneți-ne ce lipsește.",
+                    "summary": (
+                        "Proiectul planului de acțiuni: 6 obiective generale, 57 de acțiuni. Spuneți-ne ce lipsește."
+                    ),
                 },
             )
     if stdout:

@@ -292,6 +292,7 @@ def survey_staff(request: HttpRequest, survey_id: str) -> HttpResponse:
     question_form = SurveyQuestionForm(request.POST if action == "question" else None, survey=survey)
     invites_form = SurveyInvitesForm(request.POST if action == "invites" else None)
     tokens: list[str] = []
+    failed = False
     if request.method == "POST":
         try:
             if action == "question" and question_form.is_valid():
@@ -308,6 +309,7 @@ def survey_staff(request: HttpRequest, survey_id: str) -> HttpResponse:
                 )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
+            failed = True
     base = request.build_absolute_uri(
         reverse("portal:survey", kwargs={"municipality_slug": request.user.municipality.slug, "survey_id": survey.pk})  # type: ignore[union-attr]
     )
@@ -326,7 +328,10 @@ def survey_staff(request: HttpRequest, survey_id: str) -> HttpResponse:
         ],
     }
     return render(
-        request, "portal/staff/survey.html", context, status=400 if question_form.errors or invites_form.errors else 200
+        request,
+        "portal/staff/survey.html",
+        context,
+        status=400 if failed or question_form.errors or invites_form.errors else 200,
     )
 
 
@@ -531,6 +536,7 @@ def consultation_staff(request: HttpRequest, consultation_id: str) -> HttpRespon
     answer_form = AnswerForm(request.POST if action == "answer" else None, initial={"answer": consultation.answer})
     session_form = SessionForm(request.POST if action == "session" else None)
     hide_form = HideForm(request.POST if action in ("hide_comment", "hide_idea") else None)
+    failed = False
     if request.method == "POST":
         try:
             if action == "document" and document_form.is_valid():
@@ -573,8 +579,10 @@ def consultation_staff(request: HttpRequest, consultation_id: str) -> HttpRespon
                 return redirect("portal_engage:consultation", consultation_id=consultation.pk)
             if action in ("hide_comment", "hide_idea"):
                 messages.error(request, _("Give the reason for hiding it."))
+                failed = True
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
+            failed = True
     context = {
         "consultation": consultation,
         "document_form": document_form,
@@ -582,5 +590,5 @@ def consultation_staff(request: HttpRequest, consultation_id: str) -> HttpRespon
         "session_form": session_form,
         "is_open": consultation.status == ConsultationStatus.OPEN,
     }
-    invalid = any(f.errors for f in (document_form, answer_form, session_form))
+    invalid = failed or any(f.errors for f in (document_form, answer_form, session_form))
     return render(request, "portal/staff/consultation.html", context, status=400 if invalid else 200)

@@ -488,5 +488,13 @@ class ConsultationSession(TenantOwnedModel):
         return f"{self.held_on}"
 
     @property
+    def female_total(self) -> int:
+        return sum(int(n) for n in (self.participants or {}).get("female", {}).values())
+
+    @property
+    def male_total(self) -> int:
+        return sum(int(n) for n in (self.participants or {}).get("male", {}).values())
+
+    @property
     def total_participants(self) -> int:
         return sum(int(n) for by_age in (self.participants or {}).values() for n in by_age.values())

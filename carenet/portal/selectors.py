@@ -149,7 +149,7 @@ def public_consultation(municipality: Municipality, consultation_id: Any) -> Con
                 "documents",
                 Prefetch("comments", queryset=ConsultationComment.objects.order_by("created_at")),
                 Prefetch("ideas", queryset=Idea.objects.order_by("-support_count", "created_at")),
-                Prefetch("sessions", queryset=ConsultationSession.objects.order_by("-held_on")),
+                Prefetch("sessions", queryset=ConsultationSession.plain.order_by("-held_on")),
             )
             .get(pk=consultation_id)
         )

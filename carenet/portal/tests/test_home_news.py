@@ -5,7 +5,20 @@ import pytest
 from carenet.portal.models import NewsItem
 
 
-@pytest.mark.parametrize("path", ["", "emergency/", "news/", "help/", "help/track/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "",
+        "emergency/",
+        "news/",
+        "help/",
+        "help/track/",
+        "feedback/",
+        "surveys/",
+        "consultations/",
+        "consultations/sessions/",
+    ],
+)
 @pytest.mark.parametrize("language", ["ro", "ru", "hu", "uk", "en"])
 def test_public_pages_answer_in_every_language(client, baia_mare, path, language):
     response = client.get(f"/baia-mare/{path}", HTTP_ACCEPT_LANGUAGE=language)
