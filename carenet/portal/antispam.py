@@ -100,6 +100,6 @@ class HumanCheckedForm(forms.Form):
 
     def refresh_timer(self) -> None:
         """After a refusal, give the re-displayed form a fresh timestamp."""
-        data = self.data.copy()
+        data = self.data.copy()  # type: ignore[attr-defined]
         data["form_started"] = signing.dumps(time.time(), salt=_SIGNER_SALT)
         self.data = data

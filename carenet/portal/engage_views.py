@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -35,7 +36,7 @@ from .forms import (
     SurveyQuestionForm,
     survey_answer_form,
 )
-from .help_views import portal_context, public_municipality
+from .help_views import portal_context, public_municipality, staff_municipality
 from .models import (
     AGE_BANDS,
     SEXES,
@@ -143,7 +144,7 @@ def service_feedback_public(request: HttpRequest, municipality_slug: str, servic
 def feedback_staff(request: HttpRequest) -> HttpResponse:
     if not is_portal_staff(request.user):
         raise PermissionDenied
-    municipality = request.user.municipality  # type: ignore[union-attr]
+    municipality = staff_municipality(request)
     services_qs = selectors.services_for_feedback_invites(user=request.user, municipality=municipality)
     new_invite = None
     if request.method == "POST":
@@ -262,7 +263,7 @@ def _require_coordinator(request: HttpRequest) -> None:
 @login_required
 def staff_home(request: HttpRequest) -> HttpResponse:
     _require_coordinator(request)
-    municipality = request.user.municipality  # type: ignore[union-attr]
+    municipality = staff_municipality(request)
     survey_form = SurveyForm(request.POST if request.POST.get("form") == "survey" else None)
     consultation_form = ConsultationForm(request.POST if request.POST.get("form") == "consultation" else None)
     if request.method == "POST":
@@ -311,7 +312,7 @@ def survey_staff(request: HttpRequest, survey_id: str) -> HttpResponse:
             messages.error(request, " ".join(exc.messages))
             failed = True
     base = request.build_absolute_uri(
-        reverse("portal:survey", kwargs={"municipality_slug": request.user.municipality.slug, "survey_id": survey.pk})  # type: ignore[union-attr]
+        reverse("portal:survey", kwargs={"municipality_slug": staff_municipality(request).slug, "survey_id": survey.pk})  # type: ignore[union-attr]
     )
     results = selectors.survey_results(survey)
     context = {
@@ -356,7 +357,7 @@ def _safe_cell(value: Any) -> Any:
 
 
 @login_required
-def survey_export(request: HttpRequest, survey_id: str, fmt: str) -> HttpResponse:
+def survey_export(request: HttpRequest, survey_id: str, fmt: str) -> HttpResponseBase:
     _require_coordinator(request)
     if fmt not in ("csv", "xlsx"):
         raise Http404
@@ -497,7 +498,7 @@ def idea_support(request: HttpRequest, municipality_slug: str, idea_id: str) -> 
     return response
 
 
-def consultation_document(request: HttpRequest, municipality_slug: str, document_id: int) -> HttpResponse:
+def consultation_document(request: HttpRequest, municipality_slug: str, document_id: int) -> HttpResponseBase:
     municipality = public_municipality(request)
     try:
         document = ConsultationDocument.objects.get(pk=document_id, consultation__municipality=municipality)

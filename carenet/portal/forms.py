@@ -185,7 +185,9 @@ class FeedbackReplyForm(forms.Form):
 
 class HelpStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=HelpStatus.choices)
-    service = forms.ModelChoiceField(label=_("Service (when directed to a service)"), queryset=None, required=False)
+    service: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Service (when directed to a service)"), queryset=None, required=False
+    )
 
     def __init__(self, *args: Any, services: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -193,7 +195,7 @@ class HelpStatusForm(forms.Form):
 
 
 class RerouteForm(forms.Form):
-    organisation = forms.ModelChoiceField(label=_("Route to"), queryset=None)
+    organisation: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Route to"), queryset=None)
 
     def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -201,7 +203,7 @@ class RerouteForm(forms.Form):
 
 
 class NewsItemForm(forms.Form):
-    organisation = forms.ModelChoiceField(
+    organisation: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("On behalf of"), queryset=None, required=False, empty_label=_("The municipality")
     )
     title = text_field(_("Title"), 200)

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -45,6 +46,14 @@ def portal_context(request: HttpRequest, municipality: Municipality, **extra: An
     return {"tenant": municipality, "municipality": municipality, "shell_languages": languages, **extra}
 
 
+def staff_municipality(request: HttpRequest) -> Municipality:
+    """The signed-in staff member's own municipality (platform admins without one are refused)."""
+    municipality = getattr(request.user, "municipality", None)
+    if municipality is None:
+        raise PermissionDenied
+    return municipality
+
+
 def public_municipality(request: HttpRequest) -> Municipality:
     municipality = getattr(request, "public_municipality", None)
     if municipality is None:  # pragma: no cover  (TenantMiddleware sets it for every slug URL)
@@ -59,7 +68,19 @@ def public_municipality(request: HttpRequest) -> Municipality:
 def portal_home(request: HttpRequest, municipality_slug: str) -> HttpResponse:
     municipality = public_municipality(request)
     news = selectors.public_news(municipality)[:3]
-    return render(request, "portal/home.html", portal_context(request, municipality, news=news))
+    context = portal_context(request, municipality, news=news, services_url=_finder_url(municipality))
+    return render(request, "portal/home.html", context)
+
+
+def _finder_url(municipality: Municipality) -> str:
+    """The public service finder lives in finder_*.py (another part of the portal); its pages are
+    "<slug>/services/" by the project's URL convention, whatever its URL name turns out to be."""
+    for name in ("portal_finder:search", "portal_finder:index", "portal:finder", "portal:services"):
+        try:
+            return reverse(name, kwargs={"municipality_slug": municipality.slug})
+        except NoReverseMatch:
+            continue
+    return f"/{municipality.slug}/services/"
 
 
 def emergency(request: HttpRequest, municipality_slug: str) -> HttpResponse:
@@ -167,7 +188,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         status = ""
     requests_ = selectors.help_queue(user=request.user, status=status)
     page = Paginator(requests_, 50).get_page(request.GET.get("page"))
-    municipality = request.user.municipality  # type: ignore[union-attr]
+    municipality = staff_municipality(request)
     actor = actor_of(request.user)
     kpi = selectors.help_response_time_kpi(
         municipality=municipality,
@@ -191,7 +212,7 @@ def request_detail(request: HttpRequest, request_id: str) -> HttpResponse:
     _require_staff(request)
     help_request = selectors.help_request_for_staff(user=request.user, request_id=request_id)
     audit_read(actor=request.user, obj=help_request, purpose="triage")
-    municipality = request.user.municipality  # type: ignore[union-attr]
+    municipality = staff_municipality(request)
     context = {
         "item": help_request,
         "status_form": HelpStatusForm(
@@ -224,7 +245,7 @@ def request_first_contact(request: HttpRequest, request_id: str) -> HttpResponse
 def request_status(request: HttpRequest, request_id: str) -> HttpResponse:
     _require_staff(request)
     help_request = selectors.help_request_for_staff(user=request.user, request_id=request_id)
-    form = HelpStatusForm(request.POST, services=selectors.active_services(request.user.municipality))  # type: ignore[union-attr]
+    form = HelpStatusForm(request.POST, services=selectors.active_services(staff_municipality(request)))
     if form.is_valid():
         try:
             services.help_request_set_status(
@@ -249,7 +270,7 @@ def request_reroute(request: HttpRequest, request_id: str) -> HttpResponse:
     help_request = selectors.help_request_for_staff(user=request.user, request_id=request_id)
     if not can_reroute_help_request(request.user, help_request):
         raise PermissionDenied
-    form = RerouteForm(request.POST, organisations=selectors.organisations_for_routing(request.user.municipality))  # type: ignore[union-attr]
+    form = RerouteForm(request.POST, organisations=selectors.organisations_for_routing(staff_municipality(request)))
     if form.is_valid():
         services.help_request_reroute(
             actor=request.user, help_request=help_request, organisation=form.cleaned_data["organisation"]
@@ -268,7 +289,7 @@ def request_reroute(request: HttpRequest, request_id: str) -> HttpResponse:
 def news_staff(request: HttpRequest) -> HttpResponse:
     if not can_publish_news(request.user):
         raise PermissionDenied
-    municipality = request.user.municipality  # type: ignore[union-attr]
+    municipality = staff_municipality(request)
     allowed = news_organisation_ids(request.user)
     organisations = selectors.organisations_for_routing(municipality)
     if allowed is not None:
