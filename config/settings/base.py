@@ -217,6 +217,7 @@ CARENET_DEMO_LOADERS = [
     "carenet.directory.demo.load",
     "carenet.cases.demo.load",
     "carenet.plans.demo.load",
+    "carenet.portal.demo.load",
 ]
 
 LOGGING = {
@@ -236,6 +237,9 @@ CARENET_URLS: list[tuple[str, str]] = [
     ("plans/", "carenet.plans.urls"),
     ("reports/", "carenet.analytics.urls"),
     ("", "carenet.portal.transparency_urls"),
+    ("portal/help/", "carenet.portal.help_urls"),
+    ("portal/engage/", "carenet.portal.engage_urls"),
+    ("", "carenet.portal.public_urls"),
 ]
 
 # Periodic tasks (django-tasks) enqueued by `manage.py run_scheduled` (cron / systemd timer / make run).
