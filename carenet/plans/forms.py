@@ -60,7 +60,9 @@ def parse_submission(
         parsed.values.append(entry)
     for action in actions:
         status = data.get(f"st-{action.pk}") or ActionStatus.NOT_STARTED
-        parsed.progress.append(ProgressInput(action_id=action.pk, status=status, note=(data.get(f"note-{action.pk}") or "").strip()))
+        parsed.progress.append(
+            ProgressInput(action_id=action.pk, status=status, note=(data.get(f"note-{action.pk}") or "").strip())
+        )
     for line in cost_lines:
         amount = _decimal(data, f"cost-{line.pk}", _("Executed amount"), errors)
         parsed.costs.append(CostInput(cost_line_id=line.pk, executed_amount=amount))

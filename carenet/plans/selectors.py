@@ -61,7 +61,11 @@ def submission_get(user: Any, submission_id: Any) -> Submission:
     actor = actor_of(user)
     if actor.municipality_id is None and not actor.is_platform_admin:
         raise Http404
-    qs = Submission.objects.for_tenant(actor.municipality_id) if actor.municipality_id else Submission.objects.all_tenants()
+    qs = (
+        Submission.objects.for_tenant(actor.municipality_id)
+        if actor.municipality_id
+        else Submission.objects.all_tenants()
+    )
     return get_object_or_404(qs.select_related("period__plan", "organisation"), pk=submission_id)
 
 

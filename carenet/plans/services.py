@@ -131,16 +131,22 @@ def validate_value(indicator: Indicator, entry: ValueInput, previous: Decimal | 
         issues += dq.check_percentage(entry.value, entry.numerator, entry.denominator)
     elif kind == IndicatorKind.PER_BENEFICIARY:
         if (entry.numerator is None) != (entry.denominator is None):
-            issues.append(dq.Issue("per_beneficiary", "error", _("Enter both the quantity and the number of beneficiaries.")))
+            issues.append(
+                dq.Issue("per_beneficiary", "error", _("Enter both the quantity and the number of beneficiaries."))
+            )
         elif entry.denominator is not None and entry.denominator <= 0:
-            issues.append(dq.Issue("per_beneficiary", "error", _("The number of beneficiaries must be greater than 0.")))
+            issues.append(
+                dq.Issue("per_beneficiary", "error", _("The number of beneficiaries must be greater than 0."))
+            )
         issues += dq.check_non_negative(entry.numerator)
     elif kind == IndicatorKind.MILESTONE:
         if entry.value is not None and entry.value not in (Decimal(0), Decimal(1)):
             issues.append(dq.Issue("milestone", "error", _("A milestone is either reached (yes) or not (no).")))
     elif kind == IndicatorKind.LIST:
         if entry.value is not None:
-            issues.append(dq.Issue("list", "error", _("This indicator is a descriptive list: write the items, one a line.")))
+            issues.append(
+                dq.Issue("list", "error", _("This indicator is a descriptive list: write the items, one a line."))
+            )
     else:  # count, frequency, period
         issues += dq.check_non_negative(entry.value)
         if kind == IndicatorKind.COUNT and entry.value is not None and entry.value != entry.value.to_integral_value():
@@ -157,7 +163,12 @@ def validate_value(indicator: Indicator, entry: ValueInput, previous: Decimal | 
 
 
 def _numeric(indicator: Indicator, entry: ValueInput) -> Decimal | None:
-    if indicator.kind == IndicatorKind.PERCENTAGE and entry.value is None and entry.numerator is not None and entry.denominator:
+    if (
+        indicator.kind == IndicatorKind.PERCENTAGE
+        and entry.value is None
+        and entry.numerator is not None
+        and entry.denominator
+    ):
         return (entry.numerator / entry.denominator * 100).quantize(Decimal("0.01"))
     if indicator.kind == IndicatorKind.PER_BENEFICIARY and entry.numerator is not None and entry.denominator:
         return (entry.numerator / entry.denominator).quantize(Decimal("0.0001"))
@@ -267,7 +278,10 @@ def submission_save(
             IndicatorValue.objects.bulk_create(rows)
     for p in progress or []:
         ActionProgress.objects.for_tenant(m).update_or_create(
-            municipality_id=m, submission=submission, action_id=p.action_id, defaults={"status": p.status, "note": p.note}
+            municipality_id=m,
+            submission=submission,
+            action_id=p.action_id,
+            defaults={"status": p.status, "note": p.note},
         )
     for c in costs or []:
         CostExecution.objects.for_tenant(m).update_or_create(
@@ -333,7 +347,9 @@ def submission_return(*, actor: Any, submission: Submission, comment: str) -> Su
     if not comment.strip():
         raise ValidationError({"comment": _("Say what must be corrected.")})
     _transition(
-        submission, (SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED), _("Only a submitted form can be sent back.")
+        submission,
+        (SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED),
+        _("Only a submitted form can be sent back."),
     )
     submission.status = SubmissionStatus.RETURNED
     submission.review_comment = comment.strip()
@@ -381,7 +397,11 @@ def period_reopen(*, actor: Any, period: ReportingPeriod, reason: str) -> Report
     period.status = PeriodStatus.OPEN
     period.save(update_fields=["status"])
     audit_record(
-        action="plan.period.reopen", actor=actor, obj=period, purpose=reason.strip()[:200], changes={"status": period.status}
+        action="plan.period.reopen",
+        actor=actor,
+        obj=period,
+        purpose=reason.strip()[:200],
+        changes={"status": period.status},
     )
     return period
 
@@ -400,7 +420,9 @@ def computed_values_refresh(*, period: ReportingPeriod) -> int:
     for indicator in indicators:
         for combo, value in compute(indicator, period).items():
             rows.append(
-                IndicatorValue(municipality_id=m, indicator=indicator, period=period, combo=combo, value=value, is_computed=True)
+                IndicatorValue(
+                    municipality_id=m, indicator=indicator, period=period, combo=combo, value=value, is_computed=True
+                )
             )
     IndicatorValue.objects.bulk_create(rows)
     return len(rows)

@@ -99,7 +99,7 @@ def _form_context(request: HttpRequest, submission, parsed=None, warnings=None):
     progress = {p.action_id: p for p in submission.action_progress.all()}
     executed = {c.cost_line_id: c.executed_amount for c in submission.costs.all()}
     by_action: dict = {a.pk: [] for a in actions}
-    kpis = []
+    kpis: list[dict] = []
     for ind in indicators:
         cells = []
         if ind.disaggregation:
@@ -107,7 +107,7 @@ def _form_context(request: HttpRequest, submission, parsed=None, warnings=None):
                 cell = saved.get((ind.pk, combo))
                 cells.append({"combo": combo, "value": cell.value if cell else None})
         row = {"indicator": ind, "saved": saved.get((ind.pk, "")), "cells": cells}
-        (by_action[ind.action_id] if ind.action_id in by_action else kpis).append(row)
+        by_action.get(ind.action_id, kpis).append(row)
     sections = [
         {
             "action": a,
@@ -137,9 +137,9 @@ def _form_context(request: HttpRequest, submission, parsed=None, warnings=None):
 @login_required
 def submission_form(request: HttpRequest, submission_id: str) -> HttpResponse:
     submission = selectors.submission_get(request.user, submission_id)
-    if not (can_edit_submission(request.user, submission) or can_review_submission(request.user, submission)):
-        if not submissions_visible_to(request.user).filter(pk=submission.pk).exists():
-            raise PermissionDenied
+    may_touch = can_edit_submission(request.user, submission) or can_review_submission(request.user, submission)
+    if not may_touch and not submissions_visible_to(request.user).filter(pk=submission.pk).exists():
+        raise PermissionDenied
     context = _form_context(request, submission)
     if request.method == "POST":
         if not can_edit_submission(request.user, submission):
@@ -149,7 +149,11 @@ def submission_form(request: HttpRequest, submission_id: str) -> HttpResponse:
         if not parsed.errors:
             try:
                 warnings = services.submission_save(
-                    actor=request.user, submission=submission, values=parsed.values, progress=parsed.progress, costs=parsed.costs
+                    actor=request.user,
+                    submission=submission,
+                    values=parsed.values,
+                    progress=parsed.progress,
+                    costs=parsed.costs,
                 )
                 messages.success(request, _("Your report is saved."))
                 for indicator, issue in warnings:
@@ -183,7 +187,9 @@ def submission_review_view(request: HttpRequest, submission_id: str) -> HttpResp
             services.submission_approve(actor=request.user, submission=submission)
             messages.success(request, _("The report is approved."))
         else:
-            services.submission_return(actor=request.user, submission=submission, comment=request.POST.get("comment", ""))
+            services.submission_return(
+                actor=request.user, submission=submission, comment=request.POST.get("comment", "")
+            )
             messages.success(request, _("The report is sent back with your comment."))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

@@ -62,7 +62,9 @@ def test_docx_opens_and_has_one_heading_per_general_objective(reported):
 def test_pdf_has_the_plan_title_and_one_section_per_general_objective(reported, tmp_path):
     pdf = tmp_path / "r.pdf"
     pdf.write_bytes(to_pdf(build_report(plan=reported, period_code="2025")))
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(  # noqa: S603  (fixed argv, our own temp file)
+        ["/usr/bin/pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
     flat = " ".join(text.split())
     assert "PLAN de ACȚIUNI" in flat
     for go in reported.general_objectives.all():
@@ -83,7 +85,7 @@ def test_report_in_another_tenant_language(reported):
 
     with translation.override("ru"):
         report = build_report(plan=reported, period_code="2025")
-        assert report.title != "Annual implementation report 2025" or True
+        assert report.title == "Годовой отчёт о выполнении 2025"
         assert to_docx(report)
 
 
@@ -123,7 +125,7 @@ def test_dhis2_data_value_set_keys_values_like_dhis2(reported):
 def test_adx_is_well_formed_xml_with_disaggregation_attributes(reported):
     from xml.etree import ElementTree as ET
 
-    root = ET.fromstring(dhis2.adx_xml(reported, "2025"))
+    root = ET.fromstring(dhis2.adx_xml(reported, "2025"))  # noqa: S314  (our own output)
     values = root.findall(".//{urn:ihe:qrph:adx:2015}dataValue")
     assert any(v.get("SEX") == "f" and v.get("AGE") == "7-15" for v in values)
     assert root.find("{urn:ihe:qrph:adx:2015}group").get("period") == "2025-01-01/P1Y"

@@ -57,7 +57,9 @@ def test_full_flow_submit_approve_lock(cultura_form, cultura_officer, balti_coor
     services.submission_save(actor=cultura_officer, submission=cultura_form, values=[ValueInput(ind.pk, value=D(4))])
     services.submission_submit(actor=cultura_officer, submission=cultura_form)
     services.submission_approve(actor=balti_coordinator, submission=cultura_form)
-    for other in Submission.objects.for_tenant(period.municipality_id).filter(period=period).exclude(pk=cultura_form.pk):
+    for other in (
+        Submission.objects.for_tenant(period.municipality_id).filter(period=period).exclude(pk=cultura_form.pk)
+    ):
         other.status = SubmissionStatus.APPROVED
         other.save()
     services.period_lock(actor=balti_coordinator, period=period)
@@ -134,7 +136,9 @@ def test_a_jump_against_the_previous_period_is_returned_as_a_warning(cultura_for
         deadline=datetime.date(2025, 2, 15),
     )
     IndicatorValue.objects.create(municipality=balti, indicator=ind, period=prev, body_code="dir-cultura", value=D(10))
-    warnings = services.submission_save(actor=cultura_officer, submission=cultura_form, values=[ValueInput(ind.pk, value=D(90))])
+    warnings = services.submission_save(
+        actor=cultura_officer, submission=cultura_form, values=[ValueInput(ind.pk, value=D(90))]
+    )
     assert [w[1].rule for w in warnings] == ["jump"]
 
 
@@ -196,7 +200,9 @@ def test_coordinator_reviews_through_the_page(client, cultura_officer, balti_coo
     assert cultura_form.status == SubmissionStatus.RETURNED
 
 
-def test_plan_pages_render_with_a_bounded_number_of_queries(client, balti_coordinator, balti_plan, django_assert_max_num_queries):
+def test_plan_pages_render_with_a_bounded_number_of_queries(
+    client, balti_coordinator, balti_plan, django_assert_max_num_queries
+):
     client.force_login(balti_coordinator)
     with django_assert_max_num_queries(25):
         assert client.get(reverse("plans:detail", args=[balti_plan.pk])).status_code == 200

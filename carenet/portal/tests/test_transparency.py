@@ -21,7 +21,9 @@ def reported(balti_plan, balti, cultura_officer):
         submission=form,
         values=[
             ValueInput(
-                library.pk, value=D(12), cells={"sex=f|age=7-15|disability=no": D(9), "sex=m|age=7-15|disability=yes": D(3)}
+                library.pk,
+                value=D(12),
+                cells={"sex=f|age=7-15|disability=no": D(9), "sex=m|age=7-15|disability=yes": D(3)},
             )
         ],
     )
