@@ -27,7 +27,6 @@ from carenet.plans.models import (
     IndicatorValue,
     Plan,
     ReportingPeriod,
-    parse_combo,
 )
 
 
@@ -104,10 +103,7 @@ def _display(indicator: Indicator, agg: dict[str, Any] | None, texts: list[str])
 
 def _combo_label(indicator: Indicator, combo: str) -> str:
     dset = indicator.disaggregation
-    parts = parse_combo(combo)
-    if dset is None:
-        return combo
-    return " · ".join(_(dset.option_label(d, o)) for d, o in parts.items())
+    return dset.combo_label(combo) if dset is not None else combo
 
 
 def build_report(*, plan: Plan, period_code: str | None = None, final: bool = False) -> Report:

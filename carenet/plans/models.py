@@ -277,12 +277,50 @@ class DisaggregationSet(TenantOwnedModel):
         return ["|".join(parts) for parts in itertools.product(*axes)] if axes else []
 
     def option_label(self, dimension: str, option: str) -> str:
+        known = OPTION_LABELS.get((dimension, option))
+        if known is not None:
+            return str(known)
         for d in self.dimensions:
             if d["code"] == dimension:
                 for o in d["options"]:
                     if o["code"] == option:
                         return str(o["label"])
         return option
+
+    def combo_label(self, combo: str) -> str:
+        return " · ".join(self.option_label(d, o) for d, o in parse_combo(combo).items())
+
+    def grid(self) -> tuple[str | None, list[str], list[list[str]]]:
+        """A table layout of the cells: (row dimension, column combos, rows of full combos).
+
+        Rows are the age bands when there is an age dimension; columns the product of the others.
+        """
+        if not self.dimensions:
+            return None, [], []
+        codes = self.dimension_codes()
+        row_dim = "age" if "age" in codes else codes[0]
+        others = [d for d in self.dimensions if d["code"] != row_dim]
+        col_parts = [[f"{d['code']}={o['code']}" for o in d["options"]] for d in others]
+        columns = ["|".join(p) for p in itertools.product(*col_parts)] if others else [""]
+        row_options = next(d for d in self.dimensions if d["code"] == row_dim)["options"]
+        order = {c: i for i, c in enumerate(codes)}
+        rows = []
+        for option in row_options:
+            row = []
+            for col in columns:
+                parts = {**parse_combo(col), row_dim: option["code"]}
+                row.append("|".join(f"{k}={v}" for k, v in sorted(parts.items(), key=lambda kv: order[kv[0]])))
+            rows.append(row)
+        return row_dim, columns, rows
+
+
+# Labels of the default dimensions' options, translated at display time.
+OPTION_LABELS = {
+    ("sex", "f"): _("women"),
+    ("sex", "m"): _("men"),
+    ("disability", "yes"): _("with disability"),
+    ("disability", "no"): _("without disability"),
+}
 
 
 def parse_combo(combo: str) -> dict[str, str]:

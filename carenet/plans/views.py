@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+from types import SimpleNamespace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from . import selectors, services
 from .forms import ReopenForm, ReturnForm, parse_submission
-from .models import ActionStatus, CostLine, PeriodStatus
+from .models import ActionStatus, CostLine, Indicator, PeriodStatus, parse_combo
 from .permissions import can_edit_submission, can_lock_period, can_review_submission, submissions_visible_to
 
 
@@ -83,6 +86,56 @@ def period_reopen_view(request: HttpRequest, plan_id: str, code: str) -> HttpRes
     return redirect("plans:period", plan_id=plan.pk, code=period.code)
 
 
+def _shown(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    return str(value)
+
+
+def _indicator_row(ind: Indicator, saved: dict, posted) -> dict:  # type: ignore[no-untyped-def,type-arg]
+    """Field values of one indicator: what was posted (after an error) or what is saved."""
+    total = saved.get((ind.pk, ""))
+
+    def pick(name: str, stored: object) -> str:
+        return posted.get(name, "") if posted is not None else _shown(stored)
+
+    milestone = ""
+    if total is not None and total.value is not None:
+        milestone = "yes" if total.value == 1 else "no"
+    row = {
+        "indicator": ind,
+        "v": pick(f"v-{ind.pk}", total.value if total else None),
+        "milestone": posted.get(f"v-{ind.pk}", "") if posted is not None else milestone,
+        "num": pick(f"num-{ind.pk}", total.numerator if total else None),
+        "den": pick(f"den-{ind.pk}", total.denominator if total else None),
+        "txt": pick(f"txt-{ind.pk}", total.text if total else ""),
+        "grid": None,
+    }
+    dset = ind.disaggregation
+    if dset is not None:
+        row_dim, columns, rows = dset.grid()
+        row["grid"] = {
+            "columns": [dset.combo_label(c) or _("Value") for c in columns],
+            "rows": [
+                {
+                    "label": dset.option_label(row_dim or "", parse_combo(cells[0]).get(row_dim or "", "")),
+                    "cells": [
+                        {
+                            "combo": combo,
+                            "label": dset.combo_label(combo),
+                            "value": pick(f"c-{ind.pk}-{combo}", saved[(ind.pk, combo)].value if (ind.pk, combo) in saved else None),
+                        }
+                        for combo in cells
+                    ],
+                }
+                for cells in rows
+            ],
+        }
+    return row
+
+
 def _form_context(request: HttpRequest, submission, parsed=None, warnings=None):  # type: ignore[no-untyped-def]
     plan = submission.period.plan
     indicators = list(services.indicators_of_body(plan, submission.organisation))
@@ -98,15 +151,17 @@ def _form_context(request: HttpRequest, submission, parsed=None, warnings=None):
         saved[(v.indicator_id, v.combo)] = v
     progress = {p.action_id: p for p in submission.action_progress.all()}
     executed = {c.cost_line_id: c.executed_amount for c in submission.costs.all()}
+    if parsed is not None:
+        executed = {c.pk: request.POST.get(f"cost-{c.pk}", "") for c in cost_lines}
+        progress = {
+            a.pk: SimpleNamespace(status=request.POST.get(f"st-{a.pk}", ""), note=request.POST.get(f"note-{a.pk}", ""))
+            for a in actions
+        }
     by_action: dict = {a.pk: [] for a in actions}
     kpis: list[dict] = []
+    posted = request.POST if parsed is not None else None
     for ind in indicators:
-        cells = []
-        if ind.disaggregation:
-            for combo in ind.disaggregation.combos():
-                cell = saved.get((ind.pk, combo))
-                cells.append({"combo": combo, "value": cell.value if cell else None})
-        row = {"indicator": ind, "saved": saved.get((ind.pk, "")), "cells": cells}
+        row = _indicator_row(ind, saved, posted)
         by_action.get(ind.action_id, kpis).append(row)
     sections = [
         {

@@ -187,6 +187,7 @@ def test_the_body_fills_in_and_submits_its_form_through_the_page(client, cultura
     assert resp.status_code == 302
     bad = client.post(reverse("plans:form", args=[cultura_form.pk]), {f"v-{ind.pk}": "șapte"})
     assert bad.status_code == 400 and "1.1.2.1" in bad.content.decode()
+    assert 'value="șapte"' in bad.content.decode()  # what was typed is shown again, with the error
     client.post(reverse("plans:form_submit", args=[cultura_form.pk]))
     cultura_form.refresh_from_db()
     assert cultura_form.status == SubmissionStatus.SUBMITTED
