@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
@@ -43,10 +44,12 @@ def report_start(request: HttpRequest, plan_id: str) -> HttpResponse:
             return render(
                 request,
                 "analytics/report_start.html",
-                {"plan": plan, "periods": periods, "error": _("Choose a period.")},
+                {"plan": plan, "periods": periods, "error": _("Choose a period."), "languages": _languages(plan)},
                 status=400,
             )
-        language = request.POST.get("language") or translation.get_language() or "ro"
+        language = request.POST.get("language", "")
+        if language not in {c for c, _name in _languages(plan)}:
+            language = translation.get_language() or "ro"
         job = BackgroundJob.objects.create(
             municipality_id=plan.municipality_id,
             kind="plans.annual_report",
@@ -59,8 +62,14 @@ def report_start(request: HttpRequest, plan_id: str) -> HttpResponse:
     return render(
         request,
         "analytics/report_start.html",
-        {"plan": plan, "periods": periods, "selected": request.GET.get("period", "")},
+        {"plan": plan, "periods": periods, "selected": request.GET.get("period", ""), "languages": _languages(plan)},
     )
+
+
+def _languages(plan) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """The tenant's official languages first, then the others the platform speaks."""
+    codes = list(dict.fromkeys([*plan.municipality.official_languages, *(c for c, _n in settings.LANGUAGES)]))
+    return [(c, translation.get_language_info(c)["name_local"]) for c in codes]
 
 
 def _job(request: HttpRequest, job_id: str) -> BackgroundJob:

@@ -147,7 +147,7 @@ def _unit_for(kind: str, text: str) -> str:
         for word in ("copii", "persoane", "tineri", "specialiști", "activități", "planuri", "servicii"):
             if word in lowered:
                 return word
-        return "număr"
+        return ""
     return ""
 
 
@@ -349,7 +349,7 @@ def _kpi_kind(name: str) -> tuple[str, str]:
         return IndicatorKind.PERIOD, "zile"
     if lowered.startswith(("procentul", "rata", "gradul", "reducerea ratei")):
         return IndicatorKind.PERCENTAGE, "%"
-    return IndicatorKind.COUNT, "număr"
+    return IndicatorKind.COUNT, ""
 
 
 # KPIs that CareNet can already compute from data that exist today (organisations, directory).

@@ -125,7 +125,10 @@ def _indicator_row(ind: Indicator, saved: dict, posted) -> dict:  # type: ignore
                         {
                             "combo": combo,
                             "label": dset.combo_label(combo),
-                            "value": pick(f"c-{ind.pk}-{combo}", saved[(ind.pk, combo)].value if (ind.pk, combo) in saved else None),
+                            "value": pick(
+                                f"c-{ind.pk}-{combo}",
+                                saved[(ind.pk, combo)].value if (ind.pk, combo) in saved else None,
+                            ),
                         }
                         for combo in cells
                     ],
