@@ -22,7 +22,7 @@ from .models import (
     Submission,
 )
 from .permissions import plans_visible_to, submissions_visible_to
-from .services import indicators_of_body
+from .services import expected_indicators_by_body
 
 
 def plan_list(user: Any) -> QuerySet[Plan]:
@@ -95,9 +95,10 @@ def completeness_by_body(period: ReportingPeriod) -> list[BodyCompleteness]:
         IndicatorValue.objects.for_tenant(m).filter(period=period, combo=TOTAL).values_list("body_code", "indicator_id")
     ):
         reported[body].add(indicator_id)
+    expected_by_body = expected_indicators_by_body(period.plan)
     rows = []
     for s in Submission.objects.for_tenant(m).filter(period=period).select_related("organisation", "period__plan"):
-        expected = set(indicators_of_body(period.plan, s.organisation).values_list("pk", flat=True))
+        expected = expected_by_body.get(s.organisation_id, set())
         rows.append(BodyCompleteness(s, len(expected), len(expected & reported[s.organisation.code])))
     return rows
 

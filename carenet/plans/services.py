@@ -91,6 +91,35 @@ def _leads_plan(plan: Plan, organisation: Organisation) -> bool:
     return total > 0 and plan.actions.filter(responsible=organisation).count() == total
 
 
+def expected_indicators_by_body(plan: Plan) -> dict[Any, set[int]]:
+    """organisation id → ids of the entered indicators it reports (same rule as ``indicators_of_body``),
+    for every body at once, in four queries."""
+    through_r = Action.responsible.through
+    through_p = Action.partners.through
+    actions_of: dict[Any, set[int]] = {}
+    responsible_count: dict[Any, int] = {}
+    for action_id, org_id in through_r.objects.filter(action__plan=plan).values_list("action_id", "organisation_id"):
+        actions_of.setdefault(org_id, set()).add(action_id)
+        responsible_count[org_id] = responsible_count.get(org_id, 0) + 1
+    for action_id, org_id in through_p.objects.filter(action__plan=plan).values_list("action_id", "organisation_id"):
+        actions_of.setdefault(org_id, set()).add(action_id)
+    total_actions = Action.objects.for_tenant(plan.municipality_id).filter(plan=plan).count()
+    by_action: dict[int | None, set[int]] = {}
+    for ind_id, action_id in (
+        Indicator.objects.for_tenant(plan.municipality_id)
+        .filter(plan=plan, source=IndicatorSource.ENTERED)
+        .values_list("pk", "action_id")
+    ):
+        by_action.setdefault(action_id, set()).add(ind_id)
+    result: dict[Any, set[int]] = {}
+    for org_id, action_ids in actions_of.items():
+        ids = set().union(*(by_action.get(a, set()) for a in action_ids))
+        if total_actions and responsible_count.get(org_id) == total_actions:
+            ids |= by_action.get(None, set())
+        result[org_id] = ids
+    return result
+
+
 def reporting_bodies(plan: Plan) -> QuerySet[Organisation]:
     return (
         Organisation.objects.for_tenant(plan.municipality_id)

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.plan_list, name="list"),
     path("<uuid:plan_id>/", views.plan_detail, name="detail"),
     path("<uuid:plan_id>/periods/<str:code>/", views.period_detail, name="period"),
+    path("<uuid:plan_id>/periods/<str:code>/open-forms/", views.period_open_forms_view, name="period_open_forms"),
     path("<uuid:plan_id>/periods/<str:code>/lock/", views.period_lock_view, name="period_lock"),
     path("<uuid:plan_id>/periods/<str:code>/reopen/", views.period_reopen_view, name="period_reopen"),
     path("forms/<uuid:submission_id>/", views.submission_form, name="form"),

@@ -43,8 +43,6 @@ def plan_detail(request: HttpRequest, plan_id: str) -> HttpResponse:
 def period_detail(request: HttpRequest, plan_id: str, code: str) -> HttpResponse:
     plan = selectors.plan_get(request.user, plan_id)
     period = selectors.period_get(request.user, plan, code)
-    if can_lock_period(request.user, period) and period.status == PeriodStatus.OPEN:
-        services.submissions_open(period=period)
     visible = set(submissions_visible_to(request.user).filter(period=period).values_list("pk", flat=True))
     bodies = [row for row in selectors.completeness_by_body(period) if row.submission.pk in visible]
     context = {
@@ -56,6 +54,18 @@ def period_detail(request: HttpRequest, plan_id: str, code: str) -> HttpResponse
         "reopen_form": ReopenForm(),
     }
     return render(request, "plans/period_detail.html", context)
+
+
+@login_required
+@require_POST
+def period_open_forms_view(request: HttpRequest, plan_id: str, code: str) -> HttpResponse:
+    plan = selectors.plan_get(request.user, plan_id)
+    period = selectors.period_get(request.user, plan, code)
+    if not can_lock_period(request.user, period):
+        raise PermissionDenied
+    forms_ = services.submissions_open(period=period)
+    messages.success(request, _("%(n)s reporting forms are open.") % {"n": len(forms_)})
+    return redirect("plans:period", plan_id=plan.pk, code=period.code)
 
 
 @login_required

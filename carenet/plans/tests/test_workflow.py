@@ -209,3 +209,61 @@ def test_plan_pages_render_with_a_bounded_number_of_queries(
         assert client.get(reverse("plans:detail", args=[balti_plan.pk])).status_code == 200
     assert client.get(reverse("plans:list")).status_code == 200
     assert client.get(reverse("plans:period", args=[balti_plan.pk, "2025"])).status_code == 200
+
+
+def test_expected_indicators_in_bulk_match_each_bodys_form(period, balti_plan, balti):
+    expected = services.expected_indicators_by_body(balti_plan)
+    for body in services.reporting_bodies(balti_plan):
+        one_by_one = set(services.indicators_of_body(balti_plan, body).values_list("pk", flat=True))
+        assert expected.get(body.pk, set()) == one_by_one, body.code
+    assert len(expected[org(balti, "primaria").pk]) == 160
+
+
+def test_period_page_counts_queries_whatever_the_number_of_bodies(
+    client, balti_coordinator, balti_plan, period, django_assert_max_num_queries
+):
+    services.submissions_open(period=period)
+    client.force_login(balti_coordinator)
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("plans:period", args=[balti_plan.pk, "2025"])).status_code == 200
+
+
+def test_form_page_of_the_body_reporting_everything_has_bounded_queries(
+    client, balti_coordinator, balti_plan, period, balti, django_assert_max_num_queries
+):
+    services.submissions_open(period=period)
+    form = Submission.objects.for_tenant(balti).get(period=period, organisation__code="primaria")
+    client.force_login(balti_coordinator)
+    with django_assert_max_num_queries(25):
+        page = client.get(reverse("plans:form", args=[form.pk]))
+    assert page.status_code == 200 and page.content.decode().count('class="card indicator"') == 160
+
+
+def test_coordinator_opens_the_forms_of_a_period_through_the_page(client, balti_coordinator, balti_plan, period, balti):
+    Submission.objects.for_tenant(balti).filter(period=period).delete()
+    client.force_login(balti_coordinator)
+    client.post(reverse("plans:period_open_forms", args=[balti_plan.pk, "2025"]))
+    assert Submission.objects.for_tenant(balti).filter(period=period).count() == len(
+        services.reporting_bodies(balti_plan)
+    )
+
+
+def test_a_data_officer_cannot_open_lock_or_reopen_periods(client, cultura_officer, balti_plan, period):
+    client.force_login(cultura_officer)
+    assert client.post(reverse("plans:period_open_forms", args=[balti_plan.pk, "2025"])).status_code == 403
+    assert client.post(reverse("plans:period_lock", args=[balti_plan.pk, "2025"])).status_code == 403
+    assert client.post(reverse("plans:period_reopen", args=[balti_plan.pk, "2025"]), {"reason": "x"}).status_code == 403
+
+
+def test_lock_and_reopen_through_the_page(client, balti_coordinator, balti_plan, period, balti):
+    Submission.objects.for_tenant(balti).filter(period=period).update(status=SubmissionStatus.APPROVED)
+    client.force_login(balti_coordinator)
+    client.post(reverse("plans:period_lock", args=[balti_plan.pk, "2025"]))
+    period.refresh_from_db()
+    assert period.status == PeriodStatus.LOCKED
+    client.post(reverse("plans:period_reopen", args=[balti_plan.pk, "2025"]), {"reason": ""})
+    period.refresh_from_db()
+    assert period.status == PeriodStatus.LOCKED  # no reason, no reopening
+    client.post(reverse("plans:period_reopen", args=[balti_plan.pk, "2025"]), {"reason": "Eroare de raportare"})
+    period.refresh_from_db()
+    assert period.status == PeriodStatus.OPEN
