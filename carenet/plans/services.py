@@ -29,12 +29,17 @@ from .models import (
     Indicator,
     IndicatorKind,
     IndicatorSource,
+    IndicatorTarget,
     IndicatorValue,
     PeriodStatus,
     Plan,
+    PlanStatus,
+    PlanVersion,
     ReportingPeriod,
     Submission,
     SubmissionStatus,
+    TargetOperator,
+    VersionKind,
 )
 from .permissions import can_edit_submission, can_lock_period, can_review_submission, can_submit_submission
 
@@ -485,3 +490,80 @@ def period_remind(*, period: ReportingPeriod) -> list[Submission]:
         action="plan.period.remind", obj=period, municipality=period.municipality_id, changes={"pending": len(pending)}
     )
     return pending
+
+
+# --- plan versions and targets (coordinator) -------------------------------------------------------
+
+
+@transaction.atomic
+def plan_version_add(
+    *,
+    actor: Any,
+    plan: Plan,
+    kind: str,
+    decision_reference: str,
+    decision_date: datetime.date | None = None,
+    summary: str = "",
+) -> PlanVersion:
+    """Record the council decision that approves or amends the plan (the plan changes only this way)."""
+    if not policy.can(actor, "amend", plan):
+        raise PermissionDenied
+    if kind not in VersionKind.values:
+        raise ValidationError({"kind": _("Choose approval or amendment.")})
+    if not decision_reference.strip():
+        raise ValidationError({"decision_reference": _("Name the council decision (number and date).")})
+    if kind == VersionKind.AMENDMENT and not summary.strip():
+        raise ValidationError({"summary": _("Summarise what the amendment changes.")})
+    last = PlanVersion.objects.for_tenant(plan.municipality_id).filter(plan=plan).order_by("-number").first()
+    version = PlanVersion.objects.create(
+        municipality_id=plan.municipality_id,
+        plan=plan,
+        number=(last.number + 1) if last else 1,
+        kind=kind,
+        decision_reference=decision_reference.strip(),
+        decision_date=decision_date,
+        summary=summary.strip(),
+    )
+    if kind == VersionKind.APPROVAL and plan.status == PlanStatus.DRAFT:
+        plan.status = PlanStatus.APPROVED
+        plan.save(update_fields=["status"])
+    audit_record(
+        action=f"plan.version.{kind}", actor=actor, obj=plan, changes={"version": version.number, "status": plan.status}
+    )
+    return version
+
+
+@transaction.atomic
+def indicator_target_set(
+    *,
+    actor: Any,
+    indicator: Indicator,
+    year: int,
+    value: Decimal | None,
+    operator: str = TargetOperator.AT_LEAST,
+    text: str = "",
+) -> IndicatorTarget:
+    if not policy.can(actor, "amend", indicator.plan):
+        raise PermissionDenied
+    plan = indicator.plan
+    if not plan.start_year <= year <= plan.end_year:
+        raise ValidationError(
+            {
+                "year": _("The year must be within the plan (%(start)s-%(end)s).")
+                % {"start": plan.start_year, "end": plan.end_year}
+            }
+        )
+    if operator not in TargetOperator.values:
+        raise ValidationError({"operator": _("Choose at least, at most or exactly.")})
+    if value is None and not text.strip():
+        raise ValidationError({"value": _("Give a numeric target or describe it.")})
+    if value is not None and indicator.kind == IndicatorKind.PERCENTAGE and not Decimal(0) <= value <= Decimal(100):
+        raise ValidationError({"value": _("A percentage must be between 0 and 100.")})
+    target, _created = IndicatorTarget.objects.for_tenant(indicator.municipality_id).update_or_create(
+        municipality_id=indicator.municipality_id,
+        indicator=indicator,
+        year=year,
+        defaults={"value": value, "operator": operator, "text": text.strip()},
+    )
+    audit_record(action="plan.indicator.target", actor=actor, obj=indicator, changes={"year": year})
+    return target
