@@ -10,7 +10,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import Action, ActionStatus, CostLine, Indicator, IndicatorKind
+from .models import Action, ActionStatus, CostLine, Indicator, IndicatorKind, VersionKind
 from .services import CostInput, ProgressInput, ValueInput
 
 
@@ -75,3 +75,14 @@ class ReturnForm(forms.Form):
 
 class ReopenForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("Reason for reopening"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PlanVersionForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=VersionKind.choices)
+    decision_reference = forms.CharField(label=gettext_lazy("Council decision (number and date)"), max_length=200)
+    decision_date = forms.DateField(
+        label=gettext_lazy("Decision date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    summary = forms.CharField(
+        label=gettext_lazy("What changes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -6,6 +6,7 @@ app_name = "plans"
 urlpatterns = [
     path("", views.plan_list, name="list"),
     path("<uuid:plan_id>/", views.plan_detail, name="detail"),
+    path("<uuid:plan_id>/versions/new/", views.plan_version_add_view, name="version_add"),
     path("<uuid:plan_id>/periods/<str:code>/", views.period_detail, name="period"),
     path("<uuid:plan_id>/periods/<str:code>/open-forms/", views.period_open_forms_view, name="period_open_forms"),
     path("<uuid:plan_id>/periods/<str:code>/lock/", views.period_lock_view, name="period_lock"),

@@ -14,7 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
-from .forms import ReopenForm, ReturnForm, parse_submission
+from carenet.core.policy import policy
+
+from .forms import PlanVersionForm, ReopenForm, ReturnForm, parse_submission
 from .models import ActionStatus, CostLine, Indicator, PeriodStatus, parse_combo
 from .permissions import can_edit_submission, can_lock_period, can_review_submission, submissions_visible_to
 
@@ -35,8 +37,29 @@ def plan_detail(request: HttpRequest, plan_id: str) -> HttpResponse:
         "periods": plan.periods.order_by("start_date"),
         "findings": selectors.findings_of(plan),
         "kpis": plan.indicators.filter(action__isnull=True).order_by("order"),
+        "versions": plan.versions.order_by("number"),
+        "can_amend": policy.can(request.user, "amend", plan),
+        "version_form": PlanVersionForm(),
     }
     return render(request, "plans/plan_detail.html", context)
+
+
+@login_required
+def plan_version_add_view(request: HttpRequest, plan_id: str) -> HttpResponse:
+    plan = selectors.plan_get(request.user, plan_id)
+    if not policy.can(request.user, "amend", plan):
+        raise PermissionDenied
+    form = PlanVersionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_version_add(actor=request.user, plan=plan, **form.cleaned_data)
+            messages.success(request, _("The council decision is recorded."))
+            return redirect("plans:detail", plan_id=plan.pk)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "plans/version_form.html", {"plan": plan, "form": form}, status=status)
 
 
 @login_required

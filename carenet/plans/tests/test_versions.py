@@ -62,3 +62,27 @@ def test_targets_per_period_show_in_the_report(balti_plan, balti_coordinator):
     report = build_report(plan=balti_plan, period_code="2025")
     row = next(i for s in report.sections for a in s.actions for i in a.indicators if i.indicator.code == "1.1.1.1")
     assert row.target == "2025: >= 3"
+
+
+def test_version_page_records_an_amendment_and_names_the_missing_field(client, balti_plan, balti_coordinator):
+    from django.urls import reverse
+
+    client.force_login(balti_coordinator)
+    url = reverse("plans:version_add", args=[balti_plan.pk])
+    bad = client.post(url, {"kind": "amendment", "decision_reference": "Decizia 9/1", "summary": ""})
+    assert bad.status_code == 400 and 'href="#id_summary"' in bad.content.decode()
+    ok = client.post(url, {"kind": "amendment", "decision_reference": "Decizia 9/1", "summary": "Termen prelungit"})
+    assert ok.status_code == 302
+    assert balti_plan.versions.count() == 2
+
+
+def test_version_page_is_refused_to_a_data_officer_and_to_another_tenant(
+    client, balti_plan, cultura_officer, bm_coordinator
+):
+    from django.urls import reverse
+
+    url = reverse("plans:version_add", args=[balti_plan.pk])
+    client.force_login(cultura_officer)
+    assert client.get(url).status_code == 403
+    client.force_login(bm_coordinator)
+    assert client.get(url).status_code == 404
