@@ -13,9 +13,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import selectors, services
 from carenet.core.policy import policy
 
+from . import selectors, services
 from .forms import PlanVersionForm, ReopenForm, ReturnForm, parse_submission
 from .models import ActionStatus, CostLine, Indicator, PeriodStatus, parse_combo
 from .permissions import can_edit_submission, can_lock_period, can_review_submission, submissions_visible_to
