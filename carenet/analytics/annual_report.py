@@ -27,6 +27,7 @@ from carenet.plans.models import (
     IndicatorValue,
     Plan,
     ReportingPeriod,
+    parse_combo,
 )
 
 
@@ -36,6 +37,7 @@ class IndicatorRow:
     values: dict[str, Any]  # period code → display value
     target: str
     breakdown: list[tuple[str, Decimal]] = field(default_factory=list)  # (cell label, value) for the last period
+    table: dict[str, Any] | None = None  # the same cells as a grid: {"columns": [...], "rows": [(label, [...])]}
 
 
 @dataclass
@@ -106,6 +108,23 @@ def _combo_label(indicator: Indicator, combo: str) -> str:
     return dset.combo_label(combo) if dset is not None else combo
 
 
+def _breakdown_table(indicator: Indicator, cells: list[tuple[str, Decimal]]) -> dict[str, Any] | None:
+    dset = indicator.disaggregation
+    if dset is None or not cells:
+        return None
+    values = dict(cells)
+    row_dim, columns, grid_rows = dset.grid()
+    rows = []
+    for combos in grid_rows:
+        shown = [values.get(c) for c in combos]
+        if any(v is not None for v in shown):
+            label = dset.option_label(row_dim or "", parse_combo(combos[0]).get(row_dim or "", ""))
+            rows.append((label, [_fmt(v) for v in shown]))
+    if not rows:
+        return None
+    return {"columns": [dset.combo_label(c) or _("Value") for c in columns], "rows": rows}
+
+
 def build_report(*, plan: Plan, period_code: str | None = None, final: bool = False) -> Report:
     m = plan.municipality_id
     all_periods = list(ReportingPeriod.objects.for_tenant(m).filter(plan=plan).order_by("start_date"))
@@ -165,7 +184,8 @@ def build_report(*, plan: Plan, period_code: str | None = None, final: bool = Fa
             f"{t.year}: {t.operator} {_fmt(t.value)}" if t.value is not None else t.text for t in targets
         )
         breakdown = [(_combo_label(ind, c), v) for c, v in cells.get(ind.pk, [])]
-        by_action[ind.action_id].append(IndicatorRow(ind, shown, target, breakdown))
+        table = _breakdown_table(ind, cells.get(ind.pk, []))
+        by_action[ind.action_id].append(IndicatorRow(ind, shown, target, breakdown, table))
 
     cost_lines = list(
         CostLine.objects.for_tenant(m)

@@ -86,13 +86,16 @@ def _indicator_table(doc, report: Report, rows) -> None:  # type: ignore[no-unty
         cells[1].text = r.target or "—"
         for i, code in enumerate(periods):
             cells[2 + i].text = r.values[code]
-        if r.breakdown:
-            sub = doc.add_table(rows=1, cols=2)
+    for r in rows:
+        if r.table:
+            doc.add_paragraph(f"{_('Breakdown')} {r.indicator.code} ({report.periods[-1].code})")
+            sub = doc.add_table(rows=1, cols=1 + len(r.table["columns"]))
             sub.style = "Table Grid"
-            sub.rows[0].cells[0].text, sub.rows[0].cells[1].text = _("Breakdown"), _("Value")
-            for label, value in r.breakdown:
-                c = sub.add_row().cells
-                c[0].text, c[1].text = label, _fmt(value)
+            for cell, text in zip(sub.rows[0].cells, ["", *r.table["columns"]], strict=True):
+                cell.text = text
+            for label, values in r.table["rows"]:
+                for cell, text in zip(sub.add_row().cells, [label, *values], strict=True):
+                    cell.text = text
 
 
 def _budget_table(doc, report: Report) -> None:  # type: ignore[no-untyped-def]
@@ -193,6 +196,13 @@ def to_xlsx(report: Report) -> bytes:
                         float(executed) if executed is not None else None,
                     ]
                 )
+    cells = wb.create_sheet(_("Breakdown")[:31])
+    cells.append([_("Indicator"), _("Cell"), report.periods[-1].code])
+    for section in report.sections:
+        for row in section.actions:
+            for r in row.indicators:
+                for label, value in r.breakdown:
+                    cells.append([r.indicator.code, label, float(value) if value is not None else None])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

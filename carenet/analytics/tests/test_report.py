@@ -45,6 +45,13 @@ def test_report_follows_the_plan_structure(reported):
     row = next(i for s in report.sections for a in s.actions for i in a.indicators if i.indicator.code == "1.1.2.3")
     assert row.values["2025"] == "12"
     assert len(row.breakdown) == 2
+    assert row.table["columns"] == [
+        "femei · cu dizabilități",
+        "femei · fără dizabilități",
+        "bărbați · cu dizabilități",
+        "bărbați · fără dizabilități",
+    ]
+    assert row.table["rows"] == [("7-15", ["—", "9", "3", "—"])]
     assert report.indicators_reported == 2
     assert any(name == "Donatori / ONG" and planned == 300000 for name, planned, _ in report.budget_by_source)
 
@@ -57,6 +64,8 @@ def test_docx_opens_and_has_one_heading_per_general_objective(reported):
     assert sum(1 for h in headings if h[:2] in {"1.", "2.", "3.", "4.", "5.", "6."}) == 6
     assert doc.paragraphs[0].text == reported.title
     assert doc.inline_shapes  # the charts
+    grids = [t for t in doc.tables if t.rows[0].cells[1].text == "femei · cu dizabilități"]
+    assert [c.text for c in grids[0].rows[1].cells] == ["7-15", "—", "9", "3", "—"]
 
 
 def test_pdf_has_the_plan_title_and_one_section_per_general_objective(reported, tmp_path):
@@ -75,7 +84,7 @@ def test_xlsx_has_indicators_actions_and_budget(reported):
     from openpyxl import load_workbook
 
     wb = load_workbook(io.BytesIO(to_xlsx(build_report(plan=reported, final=True))))
-    assert len(wb.sheetnames) == 3
+    assert len(wb.sheetnames) == 4
     assert wb.worksheets[0].max_row == 161  # header + 160 indicators
     assert wb.worksheets[1].max_row == 58
 
