@@ -70,7 +70,7 @@ class Report:
     status_counts: dict[str, int]
     indicators_total: int
     indicators_reported: int
-    budget_by_source: list[tuple[str, Decimal, Decimal]]
+    budget_by_source: list[tuple[str, Decimal | None, Decimal | None]]  # None: nothing quantified / reported
 
     @property
     def title(self) -> str:
@@ -196,11 +196,13 @@ def build_report(*, plan: Plan, period_code: str | None = None, final: bool = Fa
     lines_by_action: dict[int, list[CostLine]] = defaultdict(list)
     for line in cost_lines:
         lines_by_action[line.action_id].append(line)
-    by_source: dict[str, list[Decimal]] = {}
+    by_source: dict[str, list[Decimal | None]] = {}
     for line in cost_lines:
-        agg = by_source.setdefault(line.funding_source.name, [Decimal(0), Decimal(0)])
-        agg[0] += line.planned_amount or 0
-        agg[1] += executed.get(line.pk, Decimal(0))
+        agg = by_source.setdefault(line.funding_source.name, [None, None])
+        if line.planned_amount is not None:
+            agg[0] = (agg[0] or Decimal(0)) + line.planned_amount
+        if line.pk in executed:
+            agg[1] = (agg[1] or Decimal(0)) + executed[line.pk]
 
     actions = list(Action.objects.for_tenant(m).filter(plan=plan).prefetch_related("responsible").order_by("order"))
     actions_by_objective: dict[int, list[ActionRow]] = defaultdict(list)
