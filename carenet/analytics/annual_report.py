@@ -133,7 +133,8 @@ def build_report(*, plan: Plan, period_code: str | None = None, final: bool = Fa
     code_of = {p.pk: p.code for p in periods}
     last = periods[-1].pk
 
-    values = IndicatorValue.objects.for_tenant(m).filter(period_id__in=period_ids, indicator__plan=plan)
+    # A period belongs to one plan, so the period filter alone selects the plan's values (no join).
+    values = IndicatorValue.objects.for_tenant(m).filter(period_id__in=period_ids)
     totals: dict[tuple[int, str], dict[str, Any]] = {}
     for row in (
         values.filter(combo=TOTAL)
@@ -142,8 +143,8 @@ def build_report(*, plan: Plan, period_code: str | None = None, final: bool = Fa
     ):
         totals[(row["indicator_id"], code_of[row["period_id"]])] = row
     texts: dict[tuple[int, str], list[str]] = defaultdict(list)
-    for ind_id, period_id, text in (
-        values.filter(combo=TOTAL).exclude(text="").values_list("indicator_id", "period_id", "text")
+    for ind_id, period_id, text in values.filter(combo=TOTAL, text__gt="").values_list(
+        "indicator_id", "period_id", "text"
     ):
         texts[(ind_id, code_of[period_id])].append(text)
     cells: dict[int, list[tuple[str, Decimal]]] = defaultdict(list)
@@ -152,9 +153,11 @@ def build_report(*, plan: Plan, period_code: str | None = None, final: bool = Fa
         .exclude(combo=TOTAL)
         .values("indicator_id", "combo")
         .annotate(v=Sum("value"))
-        .order_by("combo")
+        .order_by()
     ):
         cells[row["indicator_id"]].append((row["combo"], row["v"]))
+    for listed in cells.values():
+        listed.sort()
 
     executed: dict[int, Decimal] = defaultdict(Decimal)
     for line_id, amount in (

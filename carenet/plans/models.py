@@ -541,7 +541,11 @@ class IndicatorValue(TenantOwnedModel):
                 name="indicator_value_denominator_positive",
             ),
         ]
-        indexes = [models.Index(fields=["municipality", "period", "indicator"], name="plans_value_period_idx")]
+        indexes = [
+            models.Index(fields=["municipality", "period", "indicator"], name="plans_value_period_idx"),
+            # Descriptive values are few: the report fetches them through this small partial index.
+            models.Index(fields=["period", "indicator"], condition=models.Q(text__gt=""), name="plans_value_text_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.period.code} {self.combo or 'total'}: {self.value}"
