@@ -44,7 +44,12 @@ def report_start(request: HttpRequest, plan_id: str) -> HttpResponse:
             return render(
                 request,
                 "analytics/report_start.html",
-                {"plan": plan, "periods": periods, "error": _("Choose a period."), "languages": _languages(plan)},
+                {
+                    "plan": plan,
+                    "periods": periods,
+                    "error": _("Choose a period."),
+                    "report_languages": _languages(plan),
+                },
                 status=400,
             )
         language = request.POST.get("language", "")
@@ -62,7 +67,12 @@ def report_start(request: HttpRequest, plan_id: str) -> HttpResponse:
     return render(
         request,
         "analytics/report_start.html",
-        {"plan": plan, "periods": periods, "selected": request.GET.get("period", ""), "languages": _languages(plan)},
+        {
+            "plan": plan,
+            "periods": periods,
+            "selected": request.GET.get("period", ""),
+            "report_languages": _languages(plan),
+        },
     )
 
 

@@ -10,6 +10,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from . import dq
 from .models import (
     TOTAL,
     Action,
@@ -118,3 +119,40 @@ def completeness_by_objective(period: ReportingPeriod) -> list[tuple[GeneralObje
     objectives = GeneralObjective.objects.for_tenant(m).filter(plan_id=period.plan_id).order_by("order")
     rows = [(o, len(by_objective[o.pk]), sum(1 for i in by_objective[o.pk] if i in done)) for o in objectives]
     return rows
+
+
+@dataclass
+class ValueFlag:
+    indicator: Indicator
+    body_code: str
+    message: str
+
+
+def period_quality_flags(period: ReportingPeriod) -> list[ValueFlag]:
+    """Values far from the same body's value of the previous period (for the coordinator's review)."""
+    m = period.municipality_id
+    previous = (
+        ReportingPeriod.objects.for_tenant(m)
+        .filter(plan_id=period.plan_id, end_date__lt=period.start_date)
+        .order_by("-end_date")
+        .first()
+    )
+    if previous is None:
+        return []
+    before = {
+        (i, b): v
+        for i, b, v in IndicatorValue.objects.for_tenant(m)
+        .filter(period=previous, combo=TOTAL, value__isnull=False, is_computed=False)
+        .values_list("indicator_id", "body_code", "value")
+    }
+    now = list(
+        IndicatorValue.objects.for_tenant(m)
+        .filter(period=period, combo=TOTAL, value__isnull=False, is_computed=False)
+        .values_list("indicator_id", "body_code", "value")
+    )
+    indicators = {i.pk: i for i in Indicator.objects.for_tenant(m).filter(plan_id=period.plan_id)}
+    flags = []
+    for indicator_id, body, value in now:
+        for issue in dq.check_jump(before.get((indicator_id, body)), value):
+            flags.append(ValueFlag(indicators[indicator_id], body, issue.message))
+    return sorted(flags, key=lambda f: (f.indicator.order, f.body_code))

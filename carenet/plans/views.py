@@ -73,6 +73,7 @@ def period_detail(request: HttpRequest, plan_id: str, code: str) -> HttpResponse
         "period": period,
         "bodies": bodies,
         "objectives": selectors.completeness_by_objective(period),
+        "flags": selectors.period_quality_flags(period),
         "can_lock": can_lock_period(request.user, period),
         "reopen_form": ReopenForm(),
     }

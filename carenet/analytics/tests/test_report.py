@@ -100,6 +100,8 @@ def test_report_in_another_tenant_language(reported):
 
 def test_report_job_runs_in_the_background_and_offers_three_downloads(client, reported, balti_coordinator):
     client.force_login(balti_coordinator)
+    form = client.get(reverse("analytics:report_start", args=[reported.pk]))
+    assert form.status_code == 200 and "Русский" in form.content.decode()  # Bălți's second official language
     resp = client.post(reverse("analytics:report_start", args=[reported.pk]), {"period": "2025", "language": "ro"})
     job = BackgroundJob.objects.for_tenant(reported.municipality).get()
     assert resp.url == reverse("analytics:report_job", args=[job.pk])
@@ -138,3 +140,32 @@ def test_adx_is_well_formed_xml_with_disaggregation_attributes(reported):
     values = root.findall(".//{urn:ihe:qrph:adx:2015}dataValue")
     assert any(v.get("SEX") == "f" and v.get("AGE") == "7-15" for v in values)
     assert root.find("{urn:ihe:qrph:adx:2015}group").get("period") == "2025-01-01/P1Y"
+
+
+def test_a_baia_mare_coordinator_gets_404_on_a_balti_report_job_and_its_files(
+    client, reported, balti_coordinator, bm_coordinator
+):
+    client.force_login(balti_coordinator)
+    client.post(reverse("analytics:report_start", args=[reported.pk]), {"period": "2025", "language": "ro"})
+    job = BackgroundJob.objects.for_tenant(reported.municipality).get()
+    client.force_login(bm_coordinator)
+    assert client.get(reverse("analytics:report_job", args=[job.pk])).status_code == 404
+    assert client.get(reverse("analytics:report_download", args=[job.pk, "docx"])).status_code == 404
+    assert client.get(reverse("analytics:dhis2_adx", args=[reported.pk])).status_code == 404
+
+
+def test_a_data_officer_of_the_same_tenant_cannot_download_the_report_403(
+    client, reported, balti_coordinator, cultura_officer
+):
+    client.force_login(balti_coordinator)
+    client.post(reverse("analytics:report_start", args=[reported.pk]), {"period": "2025", "language": "ro"})
+    job = BackgroundJob.objects.for_tenant(reported.municipality).get()
+    client.force_login(cultura_officer)
+    assert client.get(reverse("analytics:report_download", args=[job.pk, "pdf"])).status_code == 403
+
+
+def test_report_start_refuses_an_unknown_period_with_a_message(client, reported, balti_coordinator):
+    client.force_login(balti_coordinator)
+    resp = client.post(reverse("analytics:report_start", args=[reported.pk]), {"period": "1999"})
+    assert resp.status_code == 400 and 'href="#period"' in resp.content.decode()
+    assert not BackgroundJob.objects.for_tenant(reported.municipality).exists()

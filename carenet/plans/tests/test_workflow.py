@@ -267,3 +267,13 @@ def test_lock_and_reopen_through_the_page(client, balti_coordinator, balti_plan,
     client.post(reverse("plans:period_reopen", args=[balti_plan.pk, "2025"]), {"reason": "Eroare de raportare"})
     period.refresh_from_db()
     assert period.status == PeriodStatus.OPEN
+
+
+def test_period_page_flags_values_far_from_the_previous_period(client, balti_coordinator, balti_plan, balti):
+    ind = balti_plan.indicators.get(code="1.1.2.1")
+    p2025, p2026 = (ReportingPeriod.objects.for_tenant(balti).get(plan=balti_plan, code=c) for c in ("2025", "2026"))
+    IndicatorValue.objects.create(municipality=balti, indicator=ind, period=p2025, body_code="dir-cultura", value=D(10))
+    IndicatorValue.objects.create(municipality=balti, indicator=ind, period=p2026, body_code="dir-cultura", value=D(95))
+    client.force_login(balti_coordinator)
+    page = client.get(reverse("plans:period", args=[balti_plan.pk, "2026"])).content.decode()
+    assert "1.1.2.1" in page and "95" in page
