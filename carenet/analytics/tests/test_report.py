@@ -169,3 +169,11 @@ def test_report_start_refuses_an_unknown_period_with_a_message(client, reported,
     resp = client.post(reverse("analytics:report_start", args=[reported.pk]), {"period": "1999"})
     assert resp.status_code == 400 and 'href="#period"' in resp.content.decode()
     assert not BackgroundJob.objects.for_tenant(reported.municipality).exists()
+
+
+def test_targets_per_period_show_in_the_report(balti_plan, balti_coordinator):
+    indicator = balti_plan.indicators.get(code="1.1.1.1")
+    services.indicator_target_set(actor=balti_coordinator, indicator=indicator, year=2025, value=D(3))
+    report = build_report(plan=balti_plan, period_code="2025")
+    row = next(i for s in report.sections for a in s.actions for i in a.indicators if i.indicator.code == "1.1.1.1")
+    assert row.target == "2025: >= 3"
