@@ -5,6 +5,7 @@ from decimal import Decimal as D
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from carenet.analytics import dhis2
 from carenet.analytics.annual_report import build_report
@@ -38,6 +39,7 @@ def reported(balti_plan, balti, cultura_officer):
     return balti_plan
 
 
+@translation.override("ro")
 def test_report_follows_the_plan_structure(reported):
     report = build_report(plan=reported, period_code="2025")
     assert [s.objective.code for s in report.sections] == ["1", "2", "3", "4", "5", "6"]
@@ -56,6 +58,7 @@ def test_report_follows_the_plan_structure(reported):
     assert any(name == "Donatori / ONG" and planned == 300000 for name, planned, _ in report.budget_by_source)
 
 
+@translation.override("ro")
 def test_docx_opens_and_has_one_heading_per_general_objective(reported):
     from docx import Document
 
