@@ -37,6 +37,7 @@ class IndicatorRow:
     values: dict[str, Any]  # period code → display value
     target: str
     breakdown: list[tuple[str, Decimal]] = field(default_factory=list)  # (cell label, value) for the last period
+    table: dict[str, Any] | None = None  # the same cells as a grid: {"columns": [...], "rows": [(label, [...])]}
 
 
 @dataclass
@@ -69,7 +70,7 @@ class Report:
     status_counts: dict[str, int]
     indicators_total: int
     indicators_reported: int
-    budget_by_source: list[tuple[str, Decimal, Decimal]]
+    budget_by_source: list[tuple[str, Decimal | None, Decimal | None]]  # None: nothing quantified / reported
 
     @property
     def title(self) -> str:
@@ -104,24 +105,36 @@ def _display(indicator: Indicator, agg: dict[str, Any] | None, texts: list[str])
 
 def _combo_label(indicator: Indicator, combo: str) -> str:
     dset = indicator.disaggregation
-    parts = parse_combo(combo)
-    if dset is None:
-        return combo
-    return " · ".join(_(dset.option_label(d, o)) for d, o in parts.items())
+    return dset.combo_label(combo) if dset is not None else combo
+
+
+def _breakdown_table(indicator: Indicator, cells: list[tuple[str, Decimal]]) -> dict[str, Any] | None:
+    dset = indicator.disaggregation
+    if dset is None or not cells:
+        return None
+    values = dict(cells)
+    row_dim, columns, grid_rows = dset.grid()
+    rows = []
+    for combos in grid_rows:
+        shown = [values.get(c) for c in combos]
+        if any(v is not None for v in shown):
+            label = dset.option_label(row_dim or "", parse_combo(combos[0]).get(row_dim or "", ""))
+            rows.append((label, [_fmt(v) for v in shown]))
+    if not rows:
+        return None
+    return {"columns": [dset.combo_label(c) or _("Value") for c in columns], "rows": rows}
 
 
 def build_report(*, plan: Plan, period_code: str | None = None, final: bool = False) -> Report:
     m = plan.municipality_id
     all_periods = list(ReportingPeriod.objects.for_tenant(m).filter(plan=plan).order_by("start_date"))
-    if final:
-        periods = all_periods
-    else:
-        periods = [p for p in all_periods if p.code == period_code] or all_periods[:1]
+    periods = all_periods if final else ([p for p in all_periods if p.code == period_code] or all_periods[:1])
     period_ids = [p.pk for p in periods]
     code_of = {p.pk: p.code for p in periods}
     last = periods[-1].pk
 
-    values = IndicatorValue.objects.for_tenant(m).filter(period_id__in=period_ids, indicator__plan=plan)
+    # A period belongs to one plan, so the period filter alone selects the plan's values (no join).
+    values = IndicatorValue.objects.for_tenant(m).filter(period_id__in=period_ids)
     totals: dict[tuple[int, str], dict[str, Any]] = {}
     for row in (
         values.filter(combo=TOTAL)
@@ -130,13 +143,21 @@ def build_report(*, plan: Plan, period_code: str | None = None, final: bool = Fa
     ):
         totals[(row["indicator_id"], code_of[row["period_id"]])] = row
     texts: dict[tuple[int, str], list[str]] = defaultdict(list)
-    for ind_id, period_id, text in values.filter(combo=TOTAL).exclude(text="").values_list("indicator_id", "period_id", "text"):
+    for ind_id, period_id, text in values.filter(combo=TOTAL, text__gt="").values_list(
+        "indicator_id", "period_id", "text"
+    ):
         texts[(ind_id, code_of[period_id])].append(text)
     cells: dict[int, list[tuple[str, Decimal]]] = defaultdict(list)
     for row in (
-        values.filter(period_id=last).exclude(combo=TOTAL).values("indicator_id", "combo").annotate(v=Sum("value")).order_by("combo")
+        values.filter(period_id=last)
+        .exclude(combo=TOTAL)
+        .values("indicator_id", "combo")
+        .annotate(v=Sum("value"))
+        .order_by()
     ):
         cells[row["indicator_id"]].append((row["combo"], row["v"]))
+    for listed in cells.values():
+        listed.sort()
 
     executed: dict[int, Decimal] = defaultdict(Decimal)
     for line_id, amount in (
@@ -149,7 +170,11 @@ def build_report(*, plan: Plan, period_code: str | None = None, final: bool = Fa
         executed[line_id] = amount or Decimal(0)
 
     indicators = list(
-        Indicator.objects.for_tenant(m).filter(plan=plan).select_related("disaggregation").prefetch_related("targets").order_by("order")
+        Indicator.objects.for_tenant(m)
+        .filter(plan=plan)
+        .select_related("disaggregation")
+        .prefetch_related("targets")
+        .order_by("order")
     )
     by_action: dict[int | None, list[IndicatorRow]] = defaultdict(list)
     reported = 0
@@ -158,25 +183,31 @@ def build_report(*, plan: Plan, period_code: str | None = None, final: bool = Fa
         if any(v != "—" for v in shown.values()):
             reported += 1
         targets = [t for t in ind.targets.all() if t.year in {p.year for p in periods}]
-        target = "; ".join(f"{t.year}: {t.operator} {_fmt(t.value)}" if t.value is not None else t.text for t in targets)
+        target = "; ".join(
+            f"{t.year}: {t.operator} {_fmt(t.value)}" if t.value is not None else t.text for t in targets
+        )
         breakdown = [(_combo_label(ind, c), v) for c, v in cells.get(ind.pk, [])]
-        by_action[ind.action_id].append(IndicatorRow(ind, shown, target, breakdown))
+        table = _breakdown_table(ind, cells.get(ind.pk, []))
+        by_action[ind.action_id].append(IndicatorRow(ind, shown, target, breakdown, table))
 
     cost_lines = list(
-        CostLine.objects.for_tenant(m).filter(action__plan=plan).select_related("funding_source").order_by("funding_source__order")
+        CostLine.objects.for_tenant(m)
+        .filter(action__plan=plan)
+        .select_related("funding_source")
+        .order_by("funding_source__order")
     )
     lines_by_action: dict[int, list[CostLine]] = defaultdict(list)
     for line in cost_lines:
         lines_by_action[line.action_id].append(line)
-    by_source: dict[str, list[Decimal]] = {}
+    by_source: dict[str, list[Decimal | None]] = {}
     for line in cost_lines:
-        agg = by_source.setdefault(line.funding_source.name, [Decimal(0), Decimal(0)])
-        agg[0] += line.planned_amount or 0
-        agg[1] += executed.get(line.pk, Decimal(0))
+        agg = by_source.setdefault(line.funding_source.name, [None, None])
+        if line.planned_amount is not None:
+            agg[0] = (agg[0] or Decimal(0)) + line.planned_amount
+        if line.pk in executed:
+            agg[1] = (agg[1] or Decimal(0)) + executed[line.pk]
 
-    actions = list(
-        Action.objects.for_tenant(m).filter(plan=plan).prefetch_related("responsible").order_by("order")
-    )
+    actions = list(Action.objects.for_tenant(m).filter(plan=plan).prefetch_related("responsible").order_by("order"))
     actions_by_objective: dict[int, list[ActionRow]] = defaultdict(list)
     for action in actions:
         actions_by_objective[action.general_objective_id].append(
@@ -192,7 +223,10 @@ def build_report(*, plan: Plan, period_code: str | None = None, final: bool = Fa
         )
     sections = []
     for objective in (
-        GeneralObjective.objects.for_tenant(m).filter(plan=plan).prefetch_related("specific_objectives").order_by("order")
+        GeneralObjective.objects.for_tenant(m)
+        .filter(plan=plan)
+        .prefetch_related("specific_objectives")
+        .order_by("order")
     ):
         sections.append(
             ObjectiveSection(
@@ -241,13 +275,16 @@ def chart_png(labels: list[str], values: list[float], title: str) -> bytes:
 
 
 def status_chart(report: Report) -> bytes:
-    return chart_png(list(report.status_counts), [float(v) for v in report.status_counts.values()], _("Actions by status"))
+    return chart_png(
+        list(report.status_counts), [float(v) for v in report.status_counts.values()], _("Actions by status")
+    )
 
 
 def objective_chart(report: Report) -> bytes:
     labels = [s.objective.code for s in report.sections]
     values = [
-        100.0 * sum(1 for a in s.actions for i in a.indicators if any(v != "—" for v in i.values.values()))
+        100.0
+        * sum(1 for a in s.actions for i in a.indicators if any(v != "—" for v in i.values.values()))
         / max(1, sum(len(a.indicators) for a in s.actions) + len(s.kpis))
         for s in report.sections
     ]

@@ -49,11 +49,18 @@ def to_docx(report: Report) -> bytes:
             if row.budget:
                 t = doc.add_table(rows=1, cols=4)
                 t.style = "Table Grid"
-                for cell, text in zip(t.rows[0].cells, [_("Funding source"), _("As written"), _("Planned"), _("Executed")], strict=True):
+                for cell, text in zip(
+                    t.rows[0].cells, [_("Funding source"), _("As written"), _("Planned"), _("Executed")], strict=True
+                ):
                     cell.text = text
                 for source, written, planned, executed in row.budget:
                     cells = t.add_row().cells
-                    cells[0].text, cells[1].text, cells[2].text, cells[3].text = source, written, _fmt(planned), _fmt(executed)
+                    cells[0].text, cells[1].text, cells[2].text, cells[3].text = (
+                        source,
+                        written,
+                        _fmt(planned),
+                        _fmt(executed),
+                    )
         if section.kpis:
             _indicator_table(doc, report, section.kpis)
     if report.kpis:
@@ -79,13 +86,16 @@ def _indicator_table(doc, report: Report, rows) -> None:  # type: ignore[no-unty
         cells[1].text = r.target or "—"
         for i, code in enumerate(periods):
             cells[2 + i].text = r.values[code]
-        if r.breakdown:
-            sub = doc.add_table(rows=1, cols=2)
+    for r in rows:
+        if r.table:
+            doc.add_paragraph(f"{_('Breakdown')} {r.indicator.code} ({report.periods[-1].code})")
+            sub = doc.add_table(rows=1, cols=1 + len(r.table["columns"]))
             sub.style = "Table Grid"
-            sub.rows[0].cells[0].text, sub.rows[0].cells[1].text = _("Breakdown"), _("Value")
-            for label, value in r.breakdown:
-                c = sub.add_row().cells
-                c[0].text, c[1].text = label, _fmt(value)
+            for cell, text in zip(sub.rows[0].cells, ["", *r.table["columns"]], strict=True):
+                cell.text = text
+            for label, values in r.table["rows"]:
+                for cell, text in zip(sub.add_row().cells, [label, *values], strict=True):
+                    cell.text = text
 
 
 def _budget_table(doc, report: Report) -> None:  # type: ignore[no-untyped-def]
@@ -126,25 +136,73 @@ def to_xlsx(report: Report) -> bytes:
     for section in report.sections:
         for row in section.actions:
             for r in row.indicators:
-                ws.append([section.objective.code, row.action.code, f"{r.indicator.code} {r.indicator.text}",
-                           r.indicator.get_kind_display(), r.target, *[r.values[c] for c in periods]])
+                ws.append(
+                    [
+                        section.objective.code,
+                        row.action.code,
+                        f"{r.indicator.code} {r.indicator.text}",
+                        r.indicator.get_kind_display(),
+                        r.target,
+                        *[r.values[c] for c in periods],
+                    ]
+                )
         for r in section.kpis:
-            ws.append([section.objective.code, "", r.indicator.text, r.indicator.get_kind_display(), r.target, *[r.values[c] for c in periods]])
+            ws.append(
+                [
+                    section.objective.code,
+                    "",
+                    r.indicator.text,
+                    r.indicator.get_kind_display(),
+                    r.target,
+                    *[r.values[c] for c in periods],
+                ]
+            )
     for r in report.kpis:
-        ws.append(["", "", f"{r.indicator.code} {r.indicator.text}", r.indicator.get_kind_display(), r.target, *[r.values[c] for c in periods]])
+        ws.append(
+            [
+                "",
+                "",
+                f"{r.indicator.code} {r.indicator.text}",
+                r.indicator.get_kind_display(),
+                r.target,
+                *[r.values[c] for c in periods],
+            ]
+        )
     actions = wb.create_sheet(_("Actions")[:31])
     actions.append([_("Action"), _("Title"), _("Responsible"), _("Term"), _("Status"), _("Progress note")])
     for section in report.sections:
         for row in section.actions:
-            actions.append([row.action.code, row.action.title, row.responsible, row.action.term,
-                            row.action.get_status_display(), row.action.progress_note])
+            actions.append(
+                [
+                    row.action.code,
+                    row.action.title,
+                    row.responsible,
+                    row.action.term,
+                    row.action.get_status_display(),
+                    row.action.progress_note,
+                ]
+            )
     budget = wb.create_sheet(_("Budget")[:31])
     budget.append([_("Action"), _("Funding source"), _("As written"), _("Planned"), _("Executed")])
     for section in report.sections:
         for row in section.actions:
             for source, written, planned, executed in row.budget:
-                budget.append([row.action.code, source, written, float(planned) if planned is not None else None,
-                               float(executed) if executed is not None else None])
+                budget.append(
+                    [
+                        row.action.code,
+                        source,
+                        written,
+                        float(planned) if planned is not None else None,
+                        float(executed) if executed is not None else None,
+                    ]
+                )
+    cells = wb.create_sheet(_("Breakdown")[:31])
+    cells.append([_("Indicator"), _("Cell"), report.periods[-1].code])
+    for section in report.sections:
+        for row in section.actions:
+            for r in row.indicators:
+                for label, value in r.breakdown:
+                    cells.append([r.indicator.code, label, float(value) if value is not None else None])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

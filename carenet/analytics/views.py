@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
@@ -40,8 +41,20 @@ def report_start(request: HttpRequest, plan_id: str) -> HttpResponse:
         period = request.POST.get("period", "")
         final = request.POST.get("final") == "1"
         if not final and period not in {p.code for p in periods}:
-            return render(request, "analytics/report_start.html", {"plan": plan, "periods": periods, "error": _("Choose a period.")}, status=400)
-        language = request.POST.get("language") or translation.get_language() or "ro"
+            return render(
+                request,
+                "analytics/report_start.html",
+                {
+                    "plan": plan,
+                    "periods": periods,
+                    "error": _("Choose a period."),
+                    "report_languages": _languages(plan),
+                },
+                status=400,
+            )
+        language = request.POST.get("language", "")
+        if language not in {c for c, _name in _languages(plan)}:
+            language = translation.get_language() or "ro"
         job = BackgroundJob.objects.create(
             municipality_id=plan.municipality_id,
             kind="plans.annual_report",
@@ -51,7 +64,22 @@ def report_start(request: HttpRequest, plan_id: str) -> HttpResponse:
         )
         generate_plan_report.enqueue(str(job.pk))
         return redirect("analytics:report_job", job_id=job.pk)
-    return render(request, "analytics/report_start.html", {"plan": plan, "periods": periods, "selected": request.GET.get("period", "")})
+    return render(
+        request,
+        "analytics/report_start.html",
+        {
+            "plan": plan,
+            "periods": periods,
+            "selected": request.GET.get("period", ""),
+            "report_languages": _languages(plan),
+        },
+    )
+
+
+def _languages(plan) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """The tenant's official languages first, then the others the platform speaks."""
+    codes = list(dict.fromkeys([*plan.municipality.official_languages, *(c for c, _n in settings.LANGUAGES)]))
+    return [(c, translation.get_language_info(c)["name_local"]) for c in codes]
 
 
 def _job(request: HttpRequest, job_id: str) -> BackgroundJob:
@@ -65,25 +93,38 @@ def _job(request: HttpRequest, job_id: str) -> BackgroundJob:
 def report_job(request: HttpRequest, job_id: str) -> HttpResponse:
     job = _job(request, job_id)
     _reportable_plan(request, job.params["plan_id"])
-    return render(request, "analytics/report_job.html", {"job": job, "files": job.result.get("files", {}), "done": job.status in ("done", "failed")})
+    return render(
+        request,
+        "analytics/report_job.html",
+        {"job": job, "files": job.result.get("files", {}), "done": job.status in ("done", "failed")},
+    )
 
 
 @login_required
-def report_download(request: HttpRequest, job_id: str, ext: str) -> HttpResponse:
+def report_download(request: HttpRequest, job_id: str, ext: str) -> FileResponse:
     job = _job(request, job_id)
     plan = _reportable_plan(request, job.params["plan_id"])
     name = job.result.get("files", {}).get(ext)
     if ext not in FORMATS or not name:
         raise Http404
-    audit_export(actor=request.user, municipality=plan.municipality_id, what=f"plans.report.{ext}", rows=1, purpose=plan.code)
-    return FileResponse(default_storage.open(name, "rb"), as_attachment=True, filename=f"{plan.code}.{ext}", content_type=CONTENT_TYPES[ext])
+    audit_export(
+        actor=request.user, municipality=plan.municipality_id, what=f"plans.report.{ext}", rows=1, purpose=plan.code
+    )
+    return FileResponse(
+        default_storage.open(name, "rb"),
+        as_attachment=True,
+        filename=f"{plan.code}.{ext}",
+        content_type=CONTENT_TYPES[ext],
+    )
 
 
 @login_required
 def dhis2_json(request: HttpRequest, plan_id: str) -> HttpResponse:
     plan = _reportable_plan(request, plan_id)
     payload = dhis2.data_value_set(plan, request.GET.get("period") or None)
-    audit_export(actor=request.user, municipality=plan.municipality_id, what="plans.dhis2", rows=len(payload["dataValues"]))
+    audit_export(
+        actor=request.user, municipality=plan.municipality_id, what="plans.dhis2", rows=len(payload["dataValues"])
+    )
     return HttpResponse(json.dumps(payload, ensure_ascii=False, indent=1), content_type="application/json")
 
 
@@ -91,5 +132,7 @@ def dhis2_json(request: HttpRequest, plan_id: str) -> HttpResponse:
 def dhis2_adx(request: HttpRequest, plan_id: str) -> HttpResponse:
     plan = _reportable_plan(request, plan_id)
     body = dhis2.adx_xml(plan, request.GET.get("period") or None)
-    audit_export(actor=request.user, municipality=plan.municipality_id, what="plans.adx", rows=body.count(b"<dataValue"))
+    audit_export(
+        actor=request.user, municipality=plan.municipality_id, what="plans.adx", rows=body.count(b"<dataValue")
+    )
     return HttpResponse(body, content_type="application/adx+xml")

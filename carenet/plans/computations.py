@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -28,18 +28,18 @@ ComputeFn = Callable[["Indicator", "ReportingPeriod"], dict[str, Decimal]]
 @dataclass(frozen=True)
 class Computation:
     name: str
-    label: str
+    label: Any  # lazily translated
     fn: ComputeFn
 
 
 REGISTRY: dict[str, Computation] = {}
 
 
-def computation(name: str, label: str) -> Callable[[ComputeFn], ComputeFn]:
+def computation(name: str, label: Any) -> Callable[[ComputeFn], ComputeFn]:
     def register(fn: ComputeFn) -> ComputeFn:
         if name in REGISTRY:
             raise ValueError(f"computation {name!r} registered twice")
-        REGISTRY[name] = Computation(name=name, label=str(label), fn=fn)
+        REGISTRY[name] = Computation(name=name, label=label, fn=fn)
         return fn
 
     return register
@@ -55,13 +55,17 @@ def _orgs(indicator: Indicator):  # type: ignore[no-untyped-def]
 
 @computation("network.providers_active", _("Active service providers in the network"))
 def providers_active(indicator: Indicator, period: ReportingPeriod) -> dict[str, Decimal]:
-    qs = _orgs(indicator).filter(is_provider=True, is_active=True, is_generic=False, created_at__date__lte=period.end_date)
+    qs = _orgs(indicator).filter(
+        is_provider=True, is_active=True, is_generic=False, created_at__date__lte=period.end_date
+    )
     return {"": Decimal(qs.count())}
 
 
 @computation("network.ngo_partners", _("NGO partners in the network"))
 def ngo_partners(indicator: Indicator, period: ReportingPeriod) -> dict[str, Decimal]:
-    qs = _orgs(indicator).filter(kind=OrganisationKind.NGO, is_active=True, is_generic=False, created_at__date__lte=period.end_date)
+    qs = _orgs(indicator).filter(
+        kind=OrganisationKind.NGO, is_active=True, is_generic=False, created_at__date__lte=period.end_date
+    )
     return {"": Decimal(qs.count())}
 
 

@@ -6,6 +6,7 @@ from carenet.core.models import Municipality
 
 from .importers import BAIA_MARE_PLAN_CODE, BALTI_PLAN_CODE, import_baia_mare_plan, import_balti_plan
 from .models import Plan
+from .services import submissions_open
 
 _PLANS = (("balti", BALTI_PLAN_CODE, import_balti_plan), ("baia-mare", BAIA_MARE_PLAN_CODE, import_baia_mare_plan))
 
@@ -17,6 +18,9 @@ def load(*, stdout: Any = None) -> None:
         if municipality is None:
             continue
         plan = Plan.objects.for_tenant(municipality).filter(code=code).first() or importer(municipality=municipality)
+        first_period = plan.periods.order_by("start_date").first()
+        if first_period is not None:
+            submissions_open(period=first_period)  # the demo bodies find their first form waiting
         if stdout:
             stdout.write(
                 f"  {municipality.name}: plan “{plan.title[:60]}…” — {plan.actions.count()} actions, "

@@ -51,14 +51,14 @@ def check_disaggregation_sum(total: Decimal | None, cells: dict[str, Decimal | N
     return issues
 
 
-def check_percentage(
-    value: Decimal | None, numerator: Decimal | None, denominator: Decimal | None
-) -> list[Issue]:
+def check_percentage(value: Decimal | None, numerator: Decimal | None, denominator: Decimal | None) -> list[Issue]:
     issues: list[Issue] = []
     if value is None and numerator is None and denominator is None:
         return issues
     if denominator is None or denominator <= 0:
-        issues.append(Issue("percentage_denominator", "error", _("A percentage needs its denominator (greater than 0).")))
+        issues.append(
+            Issue("percentage_denominator", "error", _("A percentage needs its denominator (greater than 0)."))
+        )
         return issues
     if numerator is None:
         issues.append(Issue("percentage_numerator", "error", _("A percentage needs its numerator.")))
@@ -126,7 +126,8 @@ def check_population_tables(table: dict[str, Any], text: dict[str, Any]) -> list
             Issue(
                 "demography_total",
                 "warning",
-                _("The table adds up to %(sum)s, the text says %(total)s.") % {"sum": table_total, "total": text["total"]},
+                _("The table adds up to %(sum)s, the text says %(total)s.")
+                % {"sum": table_total, "total": text["total"]},
             )
         )
     for group in text.get("groups", []):

@@ -10,7 +10,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import Action, ActionStatus, CostLine, Indicator, IndicatorKind
+from .models import Action, ActionStatus, CostLine, Indicator, IndicatorKind, VersionKind
 from .services import CostInput, ProgressInput, ValueInput
 
 
@@ -60,7 +60,9 @@ def parse_submission(
         parsed.values.append(entry)
     for action in actions:
         status = data.get(f"st-{action.pk}") or ActionStatus.NOT_STARTED
-        parsed.progress.append(ProgressInput(action_id=action.pk, status=status, note=(data.get(f"note-{action.pk}") or "").strip()))
+        parsed.progress.append(
+            ProgressInput(action_id=action.pk, status=status, note=(data.get(f"note-{action.pk}") or "").strip())
+        )
     for line in cost_lines:
         amount = _decimal(data, f"cost-{line.pk}", _("Executed amount"), errors)
         parsed.costs.append(CostInput(cost_line_id=line.pk, executed_amount=amount))
@@ -73,3 +75,14 @@ class ReturnForm(forms.Form):
 
 class ReopenForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("Reason for reopening"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PlanVersionForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=VersionKind.choices)
+    decision_reference = forms.CharField(label=gettext_lazy("Council decision (number and date)"), max_length=200)
+    decision_date = forms.DateField(
+        label=gettext_lazy("Decision date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    summary = forms.CharField(
+        label=gettext_lazy("What changes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -147,7 +147,7 @@ def _unit_for(kind: str, text: str) -> str:
         for word in ("copii", "persoane", "tineri", "specialiști", "activități", "planuri", "servicii"):
             if word in lowered:
                 return word
-        return "număr"
+        return ""
     return ""
 
 
@@ -189,7 +189,12 @@ def build_balti() -> PlanDraft:
         draft.areas.append({"code": area["number"], "title": area["title"], "order": a_order})
         for general in area["general_objectives"]:
             draft.general.append(
-                {"code": general["code"], "title": general["title"], "order": len(draft.general), "_area": area["number"]}
+                {
+                    "code": general["code"],
+                    "title": general["title"],
+                    "order": len(draft.general),
+                    "_area": area["number"],
+                }
             )
             for specific in general["specific_objectives"]:
                 target = specific.get("target_derived") or {}
@@ -230,7 +235,9 @@ def build_balti() -> PlanDraft:
                             "order": len(draft.actions),
                             "_general": general["code"],
                             "_specific": specific["code"],
-                            "_responsible": [o.lower().replace("_", "-") for o in action["responsible_org_ids_derived"]],
+                            "_responsible": [
+                                o.lower().replace("_", "-") for o in action["responsible_org_ids_derived"]
+                            ],
                             "_partners": [o.lower().replace("_", "-") for o in action["partner_org_ids_derived"]],
                             "_costs": costs,
                         }
@@ -257,14 +264,39 @@ def build_balti() -> PlanDraft:
                         )
     stats = data["context_statistics"]
     draft.context = [
-        {"key": "population-table", "title": "Populația pe vârste și sexe", "year": stats["year"], "data": stats["population_table"]},
-        {"key": "population-text", "title": "Populația (text)", "year": stats["year"], "data": stats["population_text"]},
-        {"key": "children", "title": "Incluziunea socială a copiilor", "year": stats["year"], "data": stats["children_breakdown"]},
-        {"key": "other-figures", "title": "Alte date statistice", "year": stats["year"], "data": {"figures": stats["other_figures"]}},
+        {
+            "key": "population-table",
+            "title": "Populația pe vârste și sexe",
+            "year": stats["year"],
+            "data": stats["population_table"],
+        },
+        {
+            "key": "population-text",
+            "title": "Populația (text)",
+            "year": stats["year"],
+            "data": stats["population_text"],
+        },
+        {
+            "key": "children",
+            "title": "Incluziunea socială a copiilor",
+            "year": stats["year"],
+            "data": stats["children_breakdown"],
+        },
+        {
+            "key": "other-figures",
+            "title": "Alte date statistice",
+            "year": stats["year"],
+            "data": {"figures": stats["other_figures"]},
+        },
     ]
     for finding in stats["validation_findings_derived"]:
         draft.findings.append(
-            {"code": finding["id"], "severity": finding["severity"], "message": finding["what"], "origin": "context_statistics"}
+            {
+                "code": finding["id"],
+                "severity": finding["severity"],
+                "message": finding["what"],
+                "origin": "context_statistics",
+            }
         )
     for finding in data["document_findings_derived"]:
         draft.findings.append(
@@ -317,7 +349,7 @@ def _kpi_kind(name: str) -> tuple[str, str]:
         return IndicatorKind.PERIOD, "zile"
     if lowered.startswith(("procentul", "rata", "gradul", "reducerea ratei")):
         return IndicatorKind.PERCENTAGE, "%"
-    return IndicatorKind.COUNT, "număr"
+    return IndicatorKind.COUNT, ""
 
 
 # KPIs that CareNet can already compute from data that exist today (organisations, directory).
@@ -341,7 +373,10 @@ def build_baia_mare() -> PlanDraft:
     )
     draft.versions.append({"number": 1, "kind": VersionKind.APPROVAL, "decision_reference": "", "summary": ""})
     draft.disaggregations = {
-        "sex-age-disability": {"name": "Sex × vârstă × dizabilitate", "dimensions": default_sex_age_disability(DEFAULT_AGE_BANDS)}
+        "sex-age-disability": {
+            "name": "Sex × vârstă × dizabilitate",
+            "dimensions": default_sex_age_disability(DEFAULT_AGE_BANDS),
+        }
     }
     titles_in_plan = {os_["obiectiv"]: os_ for os_ in data["plan_de_actiune"]}
     funding: dict[str, dict[str, Any]] = {}
@@ -353,7 +388,7 @@ def build_baia_mare() -> PlanDraft:
         if block is None:
             raise ImportRefused(_("Objective %(code)s has no block in the action plan.") % {"code": objective["id"]})
         for action in block["actiuni"]:
-            costs = []
+            costs: list[dict[str, Any]] = []
             for token in action["surse_finantare"]:
                 parsed = _funding_token(token)
                 if parsed is None:
@@ -361,7 +396,14 @@ def build_baia_mare() -> PlanDraft:
                 code, name, kind = parsed
                 funding.setdefault(code, {"code": code, "name": name, "kind": kind, "order": len(funding)})
                 if not any(c["_funding"] == code for c in costs):
-                    costs.append({"_funding": code, "as_written": token.strip(), "kind": CostKind.UNQUANTIFIED, "planned_amount": None})
+                    costs.append(
+                        {
+                            "_funding": code,
+                            "as_written": token.strip(),
+                            "kind": CostKind.UNQUANTIFIED,
+                            "planned_amount": None,
+                        }
+                    )
             draft.actions.append(
                 {
                     "code": action["id"],
@@ -422,9 +464,7 @@ def _periods(plan: Plan) -> list[dict[str, Any]]:
 def write_plan(*, municipality: Municipality, draft: PlanDraft, actor: Any = None) -> Plan:
     """Write a checked draft (replacing the plan of the same code, which must have no reported data)."""
     orgs = {o.code: o for o in Organisation.objects.for_tenant(municipality)}
-    missing = sorted(
-        {code for a in draft.actions for code in a["_responsible"] + a["_partners"] if code not in orgs}
-    )
+    missing = sorted({code for a in draft.actions for code in a["_responsible"] + a["_partners"] if code not in orgs})
     if missing:
         raise ImportRefused(
             _("Unknown organisations (load the directory first): %(codes)s") % {"codes": ", ".join(missing)}
@@ -444,7 +484,9 @@ def write_plan(*, municipality: Municipality, draft: PlanDraft, actor: Any = Non
     general = {}
     for g in draft.general:
         fields = {k: v for k, v in g.items() if not k.startswith("_")}
-        general[g["code"]] = GeneralObjective.objects.create(**m, plan=plan, area=areas.get(g.get("_area", "")), **fields)
+        general[g["code"]] = GeneralObjective.objects.create(
+            **m, plan=plan, area=areas.get(g.get("_area", "")), **fields
+        )
     specific = {}
     for s in draft.specific:
         fields = {k: v for k, v in s.items() if not k.startswith("_")}
@@ -498,7 +540,9 @@ def write_plan(*, municipality: Municipality, draft: PlanDraft, actor: Any = Non
     if "population-table" in tables and "population-text" in tables:
         issues = check_population_tables(tables["population-table"], tables["population-text"])
         findings += [
-            Finding(**m, plan=plan, code=f"C{n:02d}", severity=Severity.WARNING, message=issue.message, origin="computed")
+            Finding(
+                **m, plan=plan, code=f"C{n:02d}", severity=Severity.WARNING, message=issue.message, origin="computed"
+            )
             for n, issue in enumerate(issues, start=1)
         ]
     Finding.objects.bulk_create(findings)

@@ -133,13 +133,13 @@ class TargetOperator(models.TextChoices):
 
 class SpecificObjective(TenantOwnedModel):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="specific_objectives")
-    general_objective = models.ForeignKey(GeneralObjective, on_delete=models.CASCADE, related_name="specific_objectives")
+    general_objective = models.ForeignKey(
+        GeneralObjective, on_delete=models.CASCADE, related_name="specific_objectives"
+    )
     code = models.CharField(_("code"), max_length=20)
     target_text = models.TextField(_("target as written"))
     target_value = models.DecimalField(_("numeric target"), max_digits=14, decimal_places=2, null=True, blank=True)
-    target_operator = models.CharField(
-        _("target operator"), max_length=2, choices=TargetOperator.choices, blank=True
-    )
+    target_operator = models.CharField(_("target operator"), max_length=2, choices=TargetOperator.choices, blank=True)
     target_unit = models.CharField(_("target unit"), max_length=40, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
 
@@ -277,12 +277,50 @@ class DisaggregationSet(TenantOwnedModel):
         return ["|".join(parts) for parts in itertools.product(*axes)] if axes else []
 
     def option_label(self, dimension: str, option: str) -> str:
+        known = OPTION_LABELS.get((dimension, option))
+        if known is not None:
+            return str(known)
         for d in self.dimensions:
             if d["code"] == dimension:
                 for o in d["options"]:
                     if o["code"] == option:
                         return str(o["label"])
         return option
+
+    def combo_label(self, combo: str) -> str:
+        return " · ".join(self.option_label(d, o) for d, o in parse_combo(combo).items())
+
+    def grid(self) -> tuple[str | None, list[str], list[list[str]]]:
+        """A table layout of the cells: (row dimension, column combos, rows of full combos).
+
+        Rows are the age bands when there is an age dimension; columns the product of the others.
+        """
+        if not self.dimensions:
+            return None, [], []
+        codes = self.dimension_codes()
+        row_dim = "age" if "age" in codes else codes[0]
+        others = [d for d in self.dimensions if d["code"] != row_dim]
+        col_parts = [[f"{d['code']}={o['code']}" for o in d["options"]] for d in others]
+        columns = ["|".join(p) for p in itertools.product(*col_parts)] if others else [""]
+        row_options = next(d for d in self.dimensions if d["code"] == row_dim)["options"]
+        order = {c: i for i, c in enumerate(codes)}
+        rows = []
+        for option in row_options:
+            row = []
+            for col in columns:
+                parts = {**parse_combo(col), row_dim: option["code"]}
+                row.append("|".join(f"{k}={v}" for k, v in sorted(parts.items(), key=lambda kv: order[kv[0]])))
+            rows.append(row)
+        return row_dim, columns, rows
+
+
+# Labels of the default dimensions' options, translated at display time.
+OPTION_LABELS = {
+    ("sex", "f"): _("women"),
+    ("sex", "m"): _("men"),
+    ("disability", "yes"): _("with disability"),
+    ("disability", "no"): _("without disability"),
+}
 
 
 def parse_combo(combo: str) -> dict[str, str]:
@@ -320,7 +358,9 @@ class Indicator(TenantOwnedModel):
     disaggregation = models.ForeignKey(
         DisaggregationSet, null=True, blank=True, on_delete=models.PROTECT, related_name="indicators"
     )
-    source = models.CharField(_("source"), max_length=10, choices=IndicatorSource.choices, default=IndicatorSource.ENTERED)
+    source = models.CharField(
+        _("source"), max_length=10, choices=IndicatorSource.choices, default=IndicatorSource.ENTERED
+    )
     computation = models.CharField(_("computed by"), max_length=80, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
 
@@ -329,7 +369,8 @@ class Indicator(TenantOwnedModel):
         constraints = [
             models.UniqueConstraint(fields=["plan", "code"], name="indicator_code_unique"),
             models.CheckConstraint(
-                condition=models.Q(source="entered", computation="") | (models.Q(source="computed") & ~models.Q(computation="")),
+                condition=models.Q(source="entered", computation="")
+                | (models.Q(source="computed") & ~models.Q(computation="")),
                 name="indicator_computed_names_its_query",
             ),
         ]
@@ -351,7 +392,9 @@ class Indicator(TenantOwnedModel):
 class IndicatorTarget(TenantOwnedModel):
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
     year = models.PositiveSmallIntegerField(_("year"))
-    operator = models.CharField(_("operator"), max_length=2, choices=TargetOperator.choices, default=TargetOperator.AT_LEAST)
+    operator = models.CharField(
+        _("operator"), max_length=2, choices=TargetOperator.choices, default=TargetOperator.AT_LEAST
+    )
     value = models.DecimalField(_("target"), max_digits=16, decimal_places=4, null=True, blank=True)
     text = models.CharField(_("target as written"), max_length=300, blank=True)
 
@@ -405,7 +448,9 @@ class Submission(TenantOwnedModel):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="submissions")
     organisation = models.ForeignKey("core.Organisation", on_delete=models.PROTECT, related_name="plan_submissions")
-    status = models.CharField(_("status"), max_length=10, choices=SubmissionStatus.choices, default=SubmissionStatus.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=10, choices=SubmissionStatus.choices, default=SubmissionStatus.DRAFT
+    )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -434,7 +479,9 @@ class ActionProgress(TenantOwnedModel):
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="action_progress")
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="progress")
-    status = models.CharField(_("status"), max_length=12, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED)
+    status = models.CharField(
+        _("status"), max_length=12, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED
+    )
     note = models.TextField(_("progress note"), blank=True)
 
     class Meta(TenantOwnedModel.Meta):
@@ -447,7 +494,9 @@ class CostExecution(TenantOwnedModel):
     submission = models.ForeignKey(Submission, null=True, blank=True, on_delete=models.CASCADE, related_name="costs")
     cost_line = models.ForeignKey(CostLine, on_delete=models.CASCADE, related_name="executions")
     period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="cost_executions")
-    planned_amount = models.DecimalField(_("planned for the period"), max_digits=14, decimal_places=2, null=True, blank=True)
+    planned_amount = models.DecimalField(
+        _("planned for the period"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
     executed_amount = models.DecimalField(_("executed"), max_digits=14, decimal_places=2, null=True, blank=True)
 
     class Meta(TenantOwnedModel.Meta):
@@ -492,7 +541,11 @@ class IndicatorValue(TenantOwnedModel):
                 name="indicator_value_denominator_positive",
             ),
         ]
-        indexes = [models.Index(fields=["municipality", "period", "indicator"], name="plans_value_period_idx")]
+        indexes = [
+            models.Index(fields=["municipality", "period", "indicator"], name="plans_value_period_idx"),
+            # Descriptive values are few: the report fetches them through this small partial index.
+            models.Index(fields=["period", "indicator"], condition=models.Q(text__gt=""), name="plans_value_text_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.period.code} {self.combo or 'total'}: {self.value}"

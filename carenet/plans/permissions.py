@@ -44,6 +44,7 @@ for model in (Plan, Indicator, ReportingPeriod, IndicatorValue):
     policy.register_visibility(model, _tenant_staff)
     policy.register_rule(model, "view", _staff_rule)
 policy.register_rule(Plan, "report", _coordinator_rule)
+policy.register_rule(Plan, "amend", _coordinator_rule)
 policy.register_rule(ReportingPeriod, "lock", _coordinator_rule)
 policy.register_rule(ReportingPeriod, "reopen", _coordinator_rule)
 policy.register_visibility(Submission, _submission_visible)

@@ -10,6 +10,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from . import dq
 from .models import (
     TOTAL,
     Action,
@@ -22,7 +23,7 @@ from .models import (
     Submission,
 )
 from .permissions import plans_visible_to, submissions_visible_to
-from .services import indicators_of_body
+from .services import expected_indicators_by_body
 
 
 def plan_list(user: Any) -> QuerySet[Plan]:
@@ -61,7 +62,11 @@ def submission_get(user: Any, submission_id: Any) -> Submission:
     actor = actor_of(user)
     if actor.municipality_id is None and not actor.is_platform_admin:
         raise Http404
-    qs = Submission.objects.for_tenant(actor.municipality_id) if actor.municipality_id else Submission.objects.all_tenants()
+    qs = (
+        Submission.objects.for_tenant(actor.municipality_id)
+        if actor.municipality_id
+        else Submission.objects.all_tenants()
+    )
     return get_object_or_404(qs.select_related("period__plan", "organisation"), pk=submission_id)
 
 
@@ -91,9 +96,10 @@ def completeness_by_body(period: ReportingPeriod) -> list[BodyCompleteness]:
         IndicatorValue.objects.for_tenant(m).filter(period=period, combo=TOTAL).values_list("body_code", "indicator_id")
     ):
         reported[body].add(indicator_id)
+    expected_by_body = expected_indicators_by_body(period.plan)
     rows = []
     for s in Submission.objects.for_tenant(m).filter(period=period).select_related("organisation", "period__plan"):
-        expected = set(indicators_of_body(period.plan, s.organisation).values_list("pk", flat=True))
+        expected = expected_by_body.get(s.organisation_id, set())
         rows.append(BodyCompleteness(s, len(expected), len(expected & reported[s.organisation.code])))
     return rows
 
@@ -113,3 +119,40 @@ def completeness_by_objective(period: ReportingPeriod) -> list[tuple[GeneralObje
     objectives = GeneralObjective.objects.for_tenant(m).filter(plan_id=period.plan_id).order_by("order")
     rows = [(o, len(by_objective[o.pk]), sum(1 for i in by_objective[o.pk] if i in done)) for o in objectives]
     return rows
+
+
+@dataclass
+class ValueFlag:
+    indicator: Indicator
+    body_code: str
+    message: str
+
+
+def period_quality_flags(period: ReportingPeriod) -> list[ValueFlag]:
+    """Values far from the same body's value of the previous period (for the coordinator's review)."""
+    m = period.municipality_id
+    previous = (
+        ReportingPeriod.objects.for_tenant(m)
+        .filter(plan_id=period.plan_id, end_date__lt=period.start_date)
+        .order_by("-end_date")
+        .first()
+    )
+    if previous is None:
+        return []
+    before = {
+        (i, b): v
+        for i, b, v in IndicatorValue.objects.for_tenant(m)
+        .filter(period=previous, combo=TOTAL, value__isnull=False, is_computed=False)
+        .values_list("indicator_id", "body_code", "value")
+    }
+    now = list(
+        IndicatorValue.objects.for_tenant(m)
+        .filter(period=period, combo=TOTAL, value__isnull=False, is_computed=False)
+        .values_list("indicator_id", "body_code", "value")
+    )
+    indicators = {i.pk: i for i in Indicator.objects.for_tenant(m).filter(plan_id=period.plan_id)}
+    flags = []
+    for indicator_id, body, value in now:
+        for issue in dq.check_jump(before.get((indicator_id, body)), value):
+            flags.append(ValueFlag(indicators[indicator_id], body, issue.message))
+    return sorted(flags, key=lambda f: (f.indicator.order, f.body_code))

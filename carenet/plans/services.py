@@ -29,12 +29,17 @@ from .models import (
     Indicator,
     IndicatorKind,
     IndicatorSource,
+    IndicatorTarget,
     IndicatorValue,
     PeriodStatus,
     Plan,
+    PlanStatus,
+    PlanVersion,
     ReportingPeriod,
     Submission,
     SubmissionStatus,
+    TargetOperator,
+    VersionKind,
 )
 from .permissions import can_edit_submission, can_lock_period, can_review_submission, can_submit_submission
 
@@ -91,6 +96,35 @@ def _leads_plan(plan: Plan, organisation: Organisation) -> bool:
     return total > 0 and plan.actions.filter(responsible=organisation).count() == total
 
 
+def expected_indicators_by_body(plan: Plan) -> dict[Any, set[int]]:
+    """organisation id → ids of the entered indicators it reports (same rule as ``indicators_of_body``),
+    for every body at once, in four queries."""
+    through_r = Action.responsible.through
+    through_p = Action.partners.through
+    actions_of: dict[Any, set[int]] = {}
+    responsible_count: dict[Any, int] = {}
+    for action_id, org_id in through_r.objects.filter(action__plan=plan).values_list("action_id", "organisation_id"):
+        actions_of.setdefault(org_id, set()).add(action_id)
+        responsible_count[org_id] = responsible_count.get(org_id, 0) + 1
+    for action_id, org_id in through_p.objects.filter(action__plan=plan).values_list("action_id", "organisation_id"):
+        actions_of.setdefault(org_id, set()).add(action_id)
+    total_actions = Action.objects.for_tenant(plan.municipality_id).filter(plan=plan).count()
+    by_action: dict[int | None, set[int]] = {}
+    for ind_id, action_id in (
+        Indicator.objects.for_tenant(plan.municipality_id)
+        .filter(plan=plan, source=IndicatorSource.ENTERED)
+        .values_list("pk", "action_id")
+    ):
+        by_action.setdefault(action_id, set()).add(ind_id)
+    result: dict[Any, set[int]] = {}
+    for org_id, action_ids in actions_of.items():
+        ids = set().union(*(by_action.get(a, set()) for a in action_ids))
+        if total_actions and responsible_count.get(org_id) == total_actions:
+            ids |= by_action.get(None, set())
+        result[org_id] = ids
+    return result
+
+
 def reporting_bodies(plan: Plan) -> QuerySet[Organisation]:
     return (
         Organisation.objects.for_tenant(plan.municipality_id)
@@ -131,16 +165,22 @@ def validate_value(indicator: Indicator, entry: ValueInput, previous: Decimal | 
         issues += dq.check_percentage(entry.value, entry.numerator, entry.denominator)
     elif kind == IndicatorKind.PER_BENEFICIARY:
         if (entry.numerator is None) != (entry.denominator is None):
-            issues.append(dq.Issue("per_beneficiary", "error", _("Enter both the quantity and the number of beneficiaries.")))
+            issues.append(
+                dq.Issue("per_beneficiary", "error", _("Enter both the quantity and the number of beneficiaries."))
+            )
         elif entry.denominator is not None and entry.denominator <= 0:
-            issues.append(dq.Issue("per_beneficiary", "error", _("The number of beneficiaries must be greater than 0.")))
+            issues.append(
+                dq.Issue("per_beneficiary", "error", _("The number of beneficiaries must be greater than 0."))
+            )
         issues += dq.check_non_negative(entry.numerator)
     elif kind == IndicatorKind.MILESTONE:
         if entry.value is not None and entry.value not in (Decimal(0), Decimal(1)):
             issues.append(dq.Issue("milestone", "error", _("A milestone is either reached (yes) or not (no).")))
     elif kind == IndicatorKind.LIST:
         if entry.value is not None:
-            issues.append(dq.Issue("list", "error", _("This indicator is a descriptive list: write the items, one a line.")))
+            issues.append(
+                dq.Issue("list", "error", _("This indicator is a descriptive list: write the items, one a line."))
+            )
     else:  # count, frequency, period
         issues += dq.check_non_negative(entry.value)
         if kind == IndicatorKind.COUNT and entry.value is not None and entry.value != entry.value.to_integral_value():
@@ -157,7 +197,12 @@ def validate_value(indicator: Indicator, entry: ValueInput, previous: Decimal | 
 
 
 def _numeric(indicator: Indicator, entry: ValueInput) -> Decimal | None:
-    if indicator.kind == IndicatorKind.PERCENTAGE and entry.value is None and entry.numerator is not None and entry.denominator:
+    if (
+        indicator.kind == IndicatorKind.PERCENTAGE
+        and entry.value is None
+        and entry.numerator is not None
+        and entry.denominator
+    ):
         return (entry.numerator / entry.denominator * 100).quantize(Decimal("0.01"))
     if indicator.kind == IndicatorKind.PER_BENEFICIARY and entry.numerator is not None and entry.denominator:
         return (entry.numerator / entry.denominator).quantize(Decimal("0.0001"))
@@ -267,7 +312,10 @@ def submission_save(
             IndicatorValue.objects.bulk_create(rows)
     for p in progress or []:
         ActionProgress.objects.for_tenant(m).update_or_create(
-            municipality_id=m, submission=submission, action_id=p.action_id, defaults={"status": p.status, "note": p.note}
+            municipality_id=m,
+            submission=submission,
+            action_id=p.action_id,
+            defaults={"status": p.status, "note": p.note},
         )
     for c in costs or []:
         CostExecution.objects.for_tenant(m).update_or_create(
@@ -333,7 +381,9 @@ def submission_return(*, actor: Any, submission: Submission, comment: str) -> Su
     if not comment.strip():
         raise ValidationError({"comment": _("Say what must be corrected.")})
     _transition(
-        submission, (SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED), _("Only a submitted form can be sent back.")
+        submission,
+        (SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED),
+        _("Only a submitted form can be sent back."),
     )
     submission.status = SubmissionStatus.RETURNED
     submission.review_comment = comment.strip()
@@ -381,7 +431,11 @@ def period_reopen(*, actor: Any, period: ReportingPeriod, reason: str) -> Report
     period.status = PeriodStatus.OPEN
     period.save(update_fields=["status"])
     audit_record(
-        action="plan.period.reopen", actor=actor, obj=period, purpose=reason.strip()[:200], changes={"status": period.status}
+        action="plan.period.reopen",
+        actor=actor,
+        obj=period,
+        purpose=reason.strip()[:200],
+        changes={"status": period.status},
     )
     return period
 
@@ -400,7 +454,9 @@ def computed_values_refresh(*, period: ReportingPeriod) -> int:
     for indicator in indicators:
         for combo, value in compute(indicator, period).items():
             rows.append(
-                IndicatorValue(municipality_id=m, indicator=indicator, period=period, combo=combo, value=value, is_computed=True)
+                IndicatorValue(
+                    municipality_id=m, indicator=indicator, period=period, combo=combo, value=value, is_computed=True
+                )
             )
     IndicatorValue.objects.bulk_create(rows)
     return len(rows)
@@ -434,3 +490,80 @@ def period_remind(*, period: ReportingPeriod) -> list[Submission]:
         action="plan.period.remind", obj=period, municipality=period.municipality_id, changes={"pending": len(pending)}
     )
     return pending
+
+
+# --- plan versions and targets (coordinator) -------------------------------------------------------
+
+
+@transaction.atomic
+def plan_version_add(
+    *,
+    actor: Any,
+    plan: Plan,
+    kind: str,
+    decision_reference: str,
+    decision_date: datetime.date | None = None,
+    summary: str = "",
+) -> PlanVersion:
+    """Record the council decision that approves or amends the plan (the plan changes only this way)."""
+    if not policy.can(actor, "amend", plan):
+        raise PermissionDenied
+    if kind not in VersionKind.values:
+        raise ValidationError({"kind": _("Choose approval or amendment.")})
+    if not decision_reference.strip():
+        raise ValidationError({"decision_reference": _("Name the council decision (number and date).")})
+    if kind == VersionKind.AMENDMENT and not summary.strip():
+        raise ValidationError({"summary": _("Summarise what the amendment changes.")})
+    last = PlanVersion.objects.for_tenant(plan.municipality_id).filter(plan=plan).order_by("-number").first()
+    version = PlanVersion.objects.create(
+        municipality_id=plan.municipality_id,
+        plan=plan,
+        number=(last.number + 1) if last else 1,
+        kind=kind,
+        decision_reference=decision_reference.strip(),
+        decision_date=decision_date,
+        summary=summary.strip(),
+    )
+    if kind == VersionKind.APPROVAL and plan.status == PlanStatus.DRAFT:
+        plan.status = PlanStatus.APPROVED
+        plan.save(update_fields=["status"])
+    audit_record(
+        action=f"plan.version.{kind}", actor=actor, obj=plan, changes={"version": version.number, "status": plan.status}
+    )
+    return version
+
+
+@transaction.atomic
+def indicator_target_set(
+    *,
+    actor: Any,
+    indicator: Indicator,
+    year: int,
+    value: Decimal | None,
+    operator: str = TargetOperator.AT_LEAST,
+    text: str = "",
+) -> IndicatorTarget:
+    if not policy.can(actor, "amend", indicator.plan):
+        raise PermissionDenied
+    plan = indicator.plan
+    if not plan.start_year <= year <= plan.end_year:
+        raise ValidationError(
+            {
+                "year": _("The year must be within the plan (%(start)s-%(end)s).")
+                % {"start": plan.start_year, "end": plan.end_year}
+            }
+        )
+    if operator not in TargetOperator.values:
+        raise ValidationError({"operator": _("Choose at least, at most or exactly.")})
+    if value is None and not text.strip():
+        raise ValidationError({"value": _("Give a numeric target or describe it.")})
+    if value is not None and indicator.kind == IndicatorKind.PERCENTAGE and not Decimal(0) <= value <= Decimal(100):
+        raise ValidationError({"value": _("A percentage must be between 0 and 100.")})
+    target, _created = IndicatorTarget.objects.for_tenant(indicator.municipality_id).update_or_create(
+        municipality_id=indicator.municipality_id,
+        indicator=indicator,
+        year=year,
+        defaults={"value": value, "operator": operator, "text": text.strip()},
+    )
+    audit_record(action="plan.indicator.target", actor=actor, obj=indicator, changes={"year": year})
+    return target

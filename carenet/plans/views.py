@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+from types import SimpleNamespace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,9 +13,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from carenet.core.policy import policy
+
 from . import selectors, services
-from .forms import ReopenForm, ReturnForm, parse_submission
-from .models import ActionStatus, CostLine, PeriodStatus
+from .forms import PlanVersionForm, ReopenForm, ReturnForm, parse_submission
+from .models import ActionStatus, CostLine, Indicator, PeriodStatus, parse_combo
 from .permissions import can_edit_submission, can_lock_period, can_review_submission, submissions_visible_to
 
 
@@ -32,16 +37,35 @@ def plan_detail(request: HttpRequest, plan_id: str) -> HttpResponse:
         "periods": plan.periods.order_by("start_date"),
         "findings": selectors.findings_of(plan),
         "kpis": plan.indicators.filter(action__isnull=True).order_by("order"),
+        "versions": plan.versions.order_by("number"),
+        "can_amend": policy.can(request.user, "amend", plan),
+        "version_form": PlanVersionForm(),
     }
     return render(request, "plans/plan_detail.html", context)
+
+
+@login_required
+def plan_version_add_view(request: HttpRequest, plan_id: str) -> HttpResponse:
+    plan = selectors.plan_get(request.user, plan_id)
+    if not policy.can(request.user, "amend", plan):
+        raise PermissionDenied
+    form = PlanVersionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_version_add(actor=request.user, plan=plan, **form.cleaned_data)
+            messages.success(request, _("The council decision is recorded."))
+            return redirect("plans:detail", plan_id=plan.pk)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "plans/version_form.html", {"plan": plan, "form": form}, status=status)
 
 
 @login_required
 def period_detail(request: HttpRequest, plan_id: str, code: str) -> HttpResponse:
     plan = selectors.plan_get(request.user, plan_id)
     period = selectors.period_get(request.user, plan, code)
-    if can_lock_period(request.user, period) and period.status == PeriodStatus.OPEN:
-        services.submissions_open(period=period)
     visible = set(submissions_visible_to(request.user).filter(period=period).values_list("pk", flat=True))
     bodies = [row for row in selectors.completeness_by_body(period) if row.submission.pk in visible]
     context = {
@@ -49,10 +73,23 @@ def period_detail(request: HttpRequest, plan_id: str, code: str) -> HttpResponse
         "period": period,
         "bodies": bodies,
         "objectives": selectors.completeness_by_objective(period),
+        "flags": selectors.period_quality_flags(period),
         "can_lock": can_lock_period(request.user, period),
         "reopen_form": ReopenForm(),
     }
     return render(request, "plans/period_detail.html", context)
+
+
+@login_required
+@require_POST
+def period_open_forms_view(request: HttpRequest, plan_id: str, code: str) -> HttpResponse:
+    plan = selectors.plan_get(request.user, plan_id)
+    period = selectors.period_get(request.user, plan, code)
+    if not can_lock_period(request.user, period):
+        raise PermissionDenied
+    forms_ = services.submissions_open(period=period)
+    messages.success(request, _("%(n)s reporting forms are open.") % {"n": len(forms_)})
+    return redirect("plans:period", plan_id=plan.pk, code=period.code)
 
 
 @login_required
@@ -83,6 +120,59 @@ def period_reopen_view(request: HttpRequest, plan_id: str, code: str) -> HttpRes
     return redirect("plans:period", plan_id=plan.pk, code=period.code)
 
 
+def _shown(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    return str(value)
+
+
+def _indicator_row(ind: Indicator, saved: dict, posted) -> dict:  # type: ignore[no-untyped-def,type-arg]
+    """Field values of one indicator: what was posted (after an error) or what is saved."""
+    total = saved.get((ind.pk, ""))
+
+    def pick(name: str, stored: object) -> str:
+        return posted.get(name, "") if posted is not None else _shown(stored)
+
+    milestone = ""
+    if total is not None and total.value is not None:
+        milestone = "yes" if total.value == 1 else "no"
+    row = {
+        "indicator": ind,
+        "v": pick(f"v-{ind.pk}", total.value if total else None),
+        "milestone": posted.get(f"v-{ind.pk}", "") if posted is not None else milestone,
+        "num": pick(f"num-{ind.pk}", total.numerator if total else None),
+        "den": pick(f"den-{ind.pk}", total.denominator if total else None),
+        "txt": pick(f"txt-{ind.pk}", total.text if total else ""),
+        "grid": None,
+    }
+    dset = ind.disaggregation
+    if dset is not None:
+        row_dim, columns, rows = dset.grid()
+        row["grid"] = {
+            "columns": [dset.combo_label(c) or _("Value") for c in columns],
+            "rows": [
+                {
+                    "label": dset.option_label(row_dim or "", parse_combo(cells[0]).get(row_dim or "", "")),
+                    "cells": [
+                        {
+                            "combo": combo,
+                            "label": dset.combo_label(combo),
+                            "value": pick(
+                                f"c-{ind.pk}-{combo}",
+                                saved[(ind.pk, combo)].value if (ind.pk, combo) in saved else None,
+                            ),
+                        }
+                        for combo in cells
+                    ],
+                }
+                for cells in rows
+            ],
+        }
+    return row
+
+
 def _form_context(request: HttpRequest, submission, parsed=None, warnings=None):  # type: ignore[no-untyped-def]
     plan = submission.period.plan
     indicators = list(services.indicators_of_body(plan, submission.organisation))
@@ -98,16 +188,18 @@ def _form_context(request: HttpRequest, submission, parsed=None, warnings=None):
         saved[(v.indicator_id, v.combo)] = v
     progress = {p.action_id: p for p in submission.action_progress.all()}
     executed = {c.cost_line_id: c.executed_amount for c in submission.costs.all()}
+    if parsed is not None:
+        executed = {c.pk: request.POST.get(f"cost-{c.pk}", "") for c in cost_lines}
+        progress = {
+            a.pk: SimpleNamespace(status=request.POST.get(f"st-{a.pk}", ""), note=request.POST.get(f"note-{a.pk}", ""))
+            for a in actions
+        }
     by_action: dict = {a.pk: [] for a in actions}
-    kpis = []
+    kpis: list[dict] = []
+    posted = request.POST if parsed is not None else None
     for ind in indicators:
-        cells = []
-        if ind.disaggregation:
-            for combo in ind.disaggregation.combos():
-                cell = saved.get((ind.pk, combo))
-                cells.append({"combo": combo, "value": cell.value if cell else None})
-        row = {"indicator": ind, "saved": saved.get((ind.pk, "")), "cells": cells}
-        (by_action[ind.action_id] if ind.action_id in by_action else kpis).append(row)
+        row = _indicator_row(ind, saved, posted)
+        by_action.get(ind.action_id, kpis).append(row)
     sections = [
         {
             "action": a,
@@ -137,9 +229,9 @@ def _form_context(request: HttpRequest, submission, parsed=None, warnings=None):
 @login_required
 def submission_form(request: HttpRequest, submission_id: str) -> HttpResponse:
     submission = selectors.submission_get(request.user, submission_id)
-    if not (can_edit_submission(request.user, submission) or can_review_submission(request.user, submission)):
-        if not submissions_visible_to(request.user).filter(pk=submission.pk).exists():
-            raise PermissionDenied
+    may_touch = can_edit_submission(request.user, submission) or can_review_submission(request.user, submission)
+    if not may_touch and not submissions_visible_to(request.user).filter(pk=submission.pk).exists():
+        raise PermissionDenied
     context = _form_context(request, submission)
     if request.method == "POST":
         if not can_edit_submission(request.user, submission):
@@ -149,7 +241,11 @@ def submission_form(request: HttpRequest, submission_id: str) -> HttpResponse:
         if not parsed.errors:
             try:
                 warnings = services.submission_save(
-                    actor=request.user, submission=submission, values=parsed.values, progress=parsed.progress, costs=parsed.costs
+                    actor=request.user,
+                    submission=submission,
+                    values=parsed.values,
+                    progress=parsed.progress,
+                    costs=parsed.costs,
                 )
                 messages.success(request, _("Your report is saved."))
                 for indicator, issue in warnings:
@@ -183,7 +279,9 @@ def submission_review_view(request: HttpRequest, submission_id: str) -> HttpResp
             services.submission_approve(actor=request.user, submission=submission)
             messages.success(request, _("The report is approved."))
         else:
-            services.submission_return(actor=request.user, submission=submission, comment=request.POST.get("comment", ""))
+            services.submission_return(
+                actor=request.user, submission=submission, comment=request.POST.get("comment", "")
+            )
             messages.success(request, _("The report is sent back with your comment."))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

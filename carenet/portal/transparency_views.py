@@ -13,7 +13,11 @@ from carenet.core.selectors import municipality_by_slug
 
 def plan_list(request: HttpRequest, municipality_slug: str) -> HttpResponse:
     municipality = municipality_by_slug(municipality_slug)
-    return render(request, "portal/transparency_list.html", {"municipality": municipality, "plans": open_data.public_plans(municipality)})
+    return render(
+        request,
+        "portal/transparency_list.html",
+        {"municipality": municipality, "plans": open_data.public_plans(municipality)},
+    )
 
 
 def plan_page(request: HttpRequest, municipality_slug: str, code: str) -> HttpResponse:
@@ -47,4 +51,3 @@ def open_data_json(request: HttpRequest, municipality_slug: str, code: str) -> H
         "suppression": f"counts between 1 and {open_data.SMALL_CELL - 1} are shown as '{open_data.SUPPRESSED}'",
     }
     return JsonResponse(payload, json_dumps_params={"ensure_ascii": False, "indent": 1})
-

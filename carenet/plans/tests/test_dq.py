@@ -77,7 +77,9 @@ def test_count_is_a_non_negative_whole_number():
 
 def test_percentage_type_uses_numerator_and_denominator():
     assert not validate_value(ind(IndicatorKind.PERCENTAGE), ValueInput(1, numerator=D(3), denominator=D(4)))
-    assert rules(validate_value(ind(IndicatorKind.PERCENTAGE), ValueInput(1, numerator=D(3)))) == {"percentage_denominator"}
+    assert rules(validate_value(ind(IndicatorKind.PERCENTAGE), ValueInput(1, numerator=D(3)))) == {
+        "percentage_denominator"
+    }
 
 
 def test_milestone_is_yes_or_no():
@@ -97,7 +99,9 @@ def test_frequency_and_period_are_non_negative_numbers():
 
 def test_quantity_per_beneficiary_needs_both_parts():
     assert not validate_value(ind(IndicatorKind.PER_BENEFICIARY), ValueInput(1, numerator=D(30), denominator=D(10)))
-    assert rules(validate_value(ind(IndicatorKind.PER_BENEFICIARY), ValueInput(1, numerator=D(30)))) == {"per_beneficiary"}
+    assert rules(validate_value(ind(IndicatorKind.PER_BENEFICIARY), ValueInput(1, numerator=D(30)))) == {
+        "per_beneficiary"
+    }
     assert rules(
         validate_value(ind(IndicatorKind.PER_BENEFICIARY), ValueInput(1, numerator=D(3), denominator=D(0)))
     ) == {"per_beneficiary"}

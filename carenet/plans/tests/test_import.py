@@ -3,7 +3,16 @@ from django.core.exceptions import ValidationError
 
 from carenet.core.seeds import load_seed
 from carenet.plans import importers
-from carenet.plans.models import Action, CostKind, CostLine, Finding, GeneralObjective, Indicator, IndicatorKind, SpecificObjective
+from carenet.plans.models import (
+    Action,
+    CostKind,
+    CostLine,
+    Finding,
+    GeneralObjective,
+    Indicator,
+    IndicatorKind,
+    SpecificObjective,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -57,7 +57,9 @@ def test_full_flow_submit_approve_lock(cultura_form, cultura_officer, balti_coor
     services.submission_save(actor=cultura_officer, submission=cultura_form, values=[ValueInput(ind.pk, value=D(4))])
     services.submission_submit(actor=cultura_officer, submission=cultura_form)
     services.submission_approve(actor=balti_coordinator, submission=cultura_form)
-    for other in Submission.objects.for_tenant(period.municipality_id).filter(period=period).exclude(pk=cultura_form.pk):
+    for other in (
+        Submission.objects.for_tenant(period.municipality_id).filter(period=period).exclude(pk=cultura_form.pk)
+    ):
         other.status = SubmissionStatus.APPROVED
         other.save()
     services.period_lock(actor=balti_coordinator, period=period)
@@ -134,7 +136,9 @@ def test_a_jump_against_the_previous_period_is_returned_as_a_warning(cultura_for
         deadline=datetime.date(2025, 2, 15),
     )
     IndicatorValue.objects.create(municipality=balti, indicator=ind, period=prev, body_code="dir-cultura", value=D(10))
-    warnings = services.submission_save(actor=cultura_officer, submission=cultura_form, values=[ValueInput(ind.pk, value=D(90))])
+    warnings = services.submission_save(
+        actor=cultura_officer, submission=cultura_form, values=[ValueInput(ind.pk, value=D(90))]
+    )
     assert [w[1].rule for w in warnings] == ["jump"]
 
 
@@ -183,6 +187,7 @@ def test_the_body_fills_in_and_submits_its_form_through_the_page(client, cultura
     assert resp.status_code == 302
     bad = client.post(reverse("plans:form", args=[cultura_form.pk]), {f"v-{ind.pk}": "șapte"})
     assert bad.status_code == 400 and "1.1.2.1" in bad.content.decode()
+    assert 'value="șapte"' in bad.content.decode()  # what was typed is shown again, with the error
     client.post(reverse("plans:form_submit", args=[cultura_form.pk]))
     cultura_form.refresh_from_db()
     assert cultura_form.status == SubmissionStatus.SUBMITTED
@@ -196,9 +201,79 @@ def test_coordinator_reviews_through_the_page(client, cultura_officer, balti_coo
     assert cultura_form.status == SubmissionStatus.RETURNED
 
 
-def test_plan_pages_render_with_a_bounded_number_of_queries(client, balti_coordinator, balti_plan, django_assert_max_num_queries):
+def test_plan_pages_render_with_a_bounded_number_of_queries(
+    client, balti_coordinator, balti_plan, django_assert_max_num_queries
+):
     client.force_login(balti_coordinator)
     with django_assert_max_num_queries(25):
         assert client.get(reverse("plans:detail", args=[balti_plan.pk])).status_code == 200
     assert client.get(reverse("plans:list")).status_code == 200
     assert client.get(reverse("plans:period", args=[balti_plan.pk, "2025"])).status_code == 200
+
+
+def test_expected_indicators_in_bulk_match_each_bodys_form(period, balti_plan, balti):
+    expected = services.expected_indicators_by_body(balti_plan)
+    for body in services.reporting_bodies(balti_plan):
+        one_by_one = set(services.indicators_of_body(balti_plan, body).values_list("pk", flat=True))
+        assert expected.get(body.pk, set()) == one_by_one, body.code
+    assert len(expected[org(balti, "primaria").pk]) == 160
+
+
+def test_period_page_counts_queries_whatever_the_number_of_bodies(
+    client, balti_coordinator, balti_plan, period, django_assert_max_num_queries
+):
+    services.submissions_open(period=period)
+    client.force_login(balti_coordinator)
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("plans:period", args=[balti_plan.pk, "2025"])).status_code == 200
+
+
+def test_form_page_of_the_body_reporting_everything_has_bounded_queries(
+    client, balti_coordinator, balti_plan, period, balti, django_assert_max_num_queries
+):
+    services.submissions_open(period=period)
+    form = Submission.objects.for_tenant(balti).get(period=period, organisation__code="primaria")
+    client.force_login(balti_coordinator)
+    with django_assert_max_num_queries(25):
+        page = client.get(reverse("plans:form", args=[form.pk]))
+    assert page.status_code == 200 and page.content.decode().count('class="card indicator"') == 160
+
+
+def test_coordinator_opens_the_forms_of_a_period_through_the_page(client, balti_coordinator, balti_plan, period, balti):
+    Submission.objects.for_tenant(balti).filter(period=period).delete()
+    client.force_login(balti_coordinator)
+    client.post(reverse("plans:period_open_forms", args=[balti_plan.pk, "2025"]))
+    assert Submission.objects.for_tenant(balti).filter(period=period).count() == len(
+        services.reporting_bodies(balti_plan)
+    )
+
+
+def test_a_data_officer_cannot_open_lock_or_reopen_periods(client, cultura_officer, balti_plan, period):
+    client.force_login(cultura_officer)
+    assert client.post(reverse("plans:period_open_forms", args=[balti_plan.pk, "2025"])).status_code == 403
+    assert client.post(reverse("plans:period_lock", args=[balti_plan.pk, "2025"])).status_code == 403
+    assert client.post(reverse("plans:period_reopen", args=[balti_plan.pk, "2025"]), {"reason": "x"}).status_code == 403
+
+
+def test_lock_and_reopen_through_the_page(client, balti_coordinator, balti_plan, period, balti):
+    Submission.objects.for_tenant(balti).filter(period=period).update(status=SubmissionStatus.APPROVED)
+    client.force_login(balti_coordinator)
+    client.post(reverse("plans:period_lock", args=[balti_plan.pk, "2025"]))
+    period.refresh_from_db()
+    assert period.status == PeriodStatus.LOCKED
+    client.post(reverse("plans:period_reopen", args=[balti_plan.pk, "2025"]), {"reason": ""})
+    period.refresh_from_db()
+    assert period.status == PeriodStatus.LOCKED  # no reason, no reopening
+    client.post(reverse("plans:period_reopen", args=[balti_plan.pk, "2025"]), {"reason": "Eroare de raportare"})
+    period.refresh_from_db()
+    assert period.status == PeriodStatus.OPEN
+
+
+def test_period_page_flags_values_far_from_the_previous_period(client, balti_coordinator, balti_plan, balti):
+    ind = balti_plan.indicators.get(code="1.1.2.1")
+    p2025, p2026 = (ReportingPeriod.objects.for_tenant(balti).get(plan=balti_plan, code=c) for c in ("2025", "2026"))
+    IndicatorValue.objects.create(municipality=balti, indicator=ind, period=p2025, body_code="dir-cultura", value=D(10))
+    IndicatorValue.objects.create(municipality=balti, indicator=ind, period=p2026, body_code="dir-cultura", value=D(95))
+    client.force_login(balti_coordinator)
+    page = client.get(reverse("plans:period", args=[balti_plan.pk, "2026"])).content.decode()
+    assert "1.1.2.1" in page and "95" in page

@@ -21,7 +21,9 @@ def reported(balti_plan, balti, cultura_officer):
         submission=form,
         values=[
             ValueInput(
-                library.pk, value=D(12), cells={"sex=f|age=7-15|disability=no": D(9), "sex=m|age=7-15|disability=yes": D(3)}
+                library.pk,
+                value=D(12),
+                cells={"sex=f|age=7-15|disability=no": D(9), "sex=m|age=7-15|disability=yes": D(3)},
             )
         ],
     )
@@ -49,3 +51,8 @@ def test_a_plan_of_another_municipality_is_not_found_under_this_slug(client, rep
     assert client.get(reverse("transparency:plan", args=["baia-mare", reported.code])).status_code == 404
     assert client.get(reverse("transparency:plan", args=["nowhere", reported.code])).status_code == 404
     assert client.get(reverse("transparency:plans", args=["baia-mare"])).status_code == 200
+
+
+def test_public_plan_page_has_a_bounded_number_of_queries(client, reported, django_assert_max_num_queries):
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("transparency:plan", args=["balti", reported.code])).status_code == 200

@@ -1,0 +1,77 @@
+"""The reporting form in a real browser: fill in, save, submit; accessibility checked with axe-core."""
+
+import importlib.util
+import os
+from pathlib import Path
+
+import pytest
+
+from carenet.plans import services
+from carenet.plans.models import ReportingPeriod, Submission, SubmissionStatus
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+AXE_JS = Path(__file__).resolve().parents[3] / "tests" / "vendor" / "axe.min.js"
+CHROMIUM = "/usr/bin/chromium"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium not installed"),
+    # A live-server test flushes the database; the append-only audit table needs main's flush (audit.triggers).
+    pytest.mark.skipif(
+        importlib.util.find_spec("carenet.audit.triggers") is None, reason="needs the flush that lifts audit triggers"
+    ),
+]
+
+
+@pytest.fixture
+def plans_page():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
+        )
+        context = browser.new_context(locale="ro-RO", viewport={"width": 360, "height": 800}, bypass_csp=True)
+        page = context.new_page()
+        page.js_errors = []
+        page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))
+        yield page
+        browser.close()
+
+
+def serious_axe_violations(page):
+    page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate(
+        """async () => await axe.run(document, {runOnly: {type: 'tag',
+             values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"""
+    )
+    return [
+        {"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:3]}
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def test_a_body_fills_in_saves_and_submits_its_form_on_a_phone(
+    live_server, plans_page, cultura_officer, balti_plan, balti
+):
+    period = ReportingPeriod.objects.for_tenant(balti).get(plan=balti_plan, code="2025")
+    services.submissions_open(period=period)
+    form = Submission.objects.for_tenant(balti).get(period=period, organisation__code="dir-cultura")
+    indicator = balti_plan.indicators.get(code="1.1.2.1")
+    page = plans_page
+    page.goto(f"{live_server.url}/account/login/")
+    page.fill("input[name=username]", "b_cultura")
+    page.fill("input[name=password]", "correct-horse-battery")
+    page.click("main button[type=submit]")
+    page.goto(f"{live_server.url}/plans/forms/{form.pk}/")
+    assert serious_axe_violations(page) == []
+    page.fill(f"#v-{indicator.pk}", "5")
+    page.click("main form .form-actions button[type=submit]")
+    page.wait_for_load_state()
+    assert page.locator(".message--success").count() == 1
+    page.click("text=Transmite spre verificare")
+    page.wait_for_load_state()
+    form.refresh_from_db()
+    assert form.status == SubmissionStatus.SUBMITTED
+    assert page.js_errors == []
