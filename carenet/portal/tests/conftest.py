@@ -9,8 +9,9 @@ from carenet.portal.models import RoutingRule
 
 
 @pytest.fixture(autouse=True)
-def _portal_defaults(settings):
+def _portal_defaults(settings, client):
     settings.CARENET_PORTAL_MIN_FORM_SECONDS = 0
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # assertions read English; other tests pin ro/ru/hu
     cache.clear()
     yield
     cache.clear()

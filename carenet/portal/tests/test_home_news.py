@@ -79,3 +79,16 @@ def test_a_balti_coordinator_cannot_withdraw_baia_mare_news(client, baia_mare, o
     item = NewsItem.objects.create(municipality=baia_mare, title="T", body="B", published_at="2026-01-01T10:00Z")
     client.force_login(other_tenant_user)
     assert client.post(f"/portal/help/news/{item.pk}/withdraw/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("ro", "Cine are nevoie de ajutor?"),
+        ("ru", "Кому нужна помощь?"),
+        ("hu", "Kinek van szüksége segítségre?"),
+        ("uk", "Кому потрібна допомога?"),
+    ],
+)
+def test_the_help_form_speaks_the_tenant_languages(client, balti, language, text):
+    assert text in client.get("/balti/help/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
