@@ -40,10 +40,7 @@ from .help_views import portal_context, public_municipality, staff_municipality
 from .models import (
     AGE_BANDS,
     SEXES,
-    ConsultationComment,
-    ConsultationDocument,
     ConsultationStatus,
-    Idea,
     SurveyAudience,
     SurveyStatus,
 )
@@ -470,12 +467,7 @@ def consultation_idea(request: HttpRequest, municipality_slug: str, consultation
 @rate_limited("support", limit=30)
 def idea_support(request: HttpRequest, municipality_slug: str, idea_id: str) -> HttpResponse:
     municipality = public_municipality(request)
-    try:
-        idea = Idea.objects.select_related("consultation").get(
-            pk=idea_id, consultation__municipality=municipality, is_hidden=False
-        )
-    except (Idea.DoesNotExist, ValueError) as exc:
-        raise Http404 from exc
+    idea = selectors.public_idea(municipality, idea_id)
     cookie = "cn_support"
     token = _person_token(request, cookie) or codes.new_token()
     try:
@@ -500,10 +492,7 @@ def idea_support(request: HttpRequest, municipality_slug: str, idea_id: str) -> 
 
 def consultation_document(request: HttpRequest, municipality_slug: str, document_id: int) -> HttpResponseBase:
     municipality = public_municipality(request)
-    try:
-        document = ConsultationDocument.objects.get(pk=document_id, consultation__municipality=municipality)
-    except ConsultationDocument.DoesNotExist as exc:
-        raise Http404 from exc
+    document = selectors.public_document(municipality, document_id)
     try:
         handle = document.file.open("rb")
     except FileNotFoundError as exc:
@@ -568,11 +557,9 @@ def consultation_staff(request: HttpRequest, consultation_id: str) -> HttpRespon
                 messages.success(request, _("Session recorded."))
                 return redirect("portal_engage:consultation", consultation_id=consultation.pk)
             if action in ("hide_comment", "hide_idea") and hide_form.is_valid():
-                model = ConsultationComment if action == "hide_comment" else Idea
-                try:
-                    contribution = model.objects.get(pk=request.POST.get("target"), consultation=consultation)
-                except (model.DoesNotExist, ValueError, ValidationError) as exc:
-                    raise Http404 from exc
+                contribution = selectors.consultation_contribution(
+                    consultation, kind=action.removeprefix("hide_"), contribution_id=request.POST.get("target")
+                )
                 services.contribution_hide(
                     actor=request.user, contribution=contribution, reason=hide_form.cleaned_data["reason"]
                 )

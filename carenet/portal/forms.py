@@ -202,6 +202,20 @@ class RerouteForm(forms.Form):
         self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
 
 
+class RoutingRuleForm(forms.Form):
+    need = forms.ChoiceField(
+        label=_("Kind of help"), choices=[("", _("— any kind —")), *HelpNeed.choices], required=False
+    )
+    area = AreaChoiceField(label=_("Area"), queryset=None, required=False, empty_label=_("— any area —"))
+    organisation: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Route to"), queryset=None)
+    priority = forms.IntegerField(label=_("Priority (lower first)"), min_value=0, max_value=1000, initial=100)
+
+    def __init__(self, *args: Any, areas: Any, organisations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = areas  # type: ignore[attr-defined]
+        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+
+
 class NewsItemForm(forms.Form):
     organisation: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("On behalf of"), queryset=None, required=False, empty_label=_("The municipality")

@@ -22,12 +22,13 @@ from carenet.core.policy import actor_of
 
 from . import selectors, services
 from .antispam import rate_limited
-from .forms import HelpRequestForm, HelpStatusForm, NewsItemForm, RerouteForm, TrackingCodeForm
-from .models import HelpNeed, HelpStatus
+from .forms import HelpRequestForm, HelpStatusForm, NewsItemForm, RerouteForm, RoutingRuleForm, TrackingCodeForm
+from .models import HelpNeed, HelpStatus, RoutingRule
 from .permissions import (
     can_handle_help_request,
     can_publish_news,
     can_reroute_help_request,
+    is_coordinator,
     is_portal_staff,
     news_organisation_ids,
 )
@@ -279,6 +280,34 @@ def request_reroute(request: HttpRequest, request_id: str) -> HttpResponse:
     else:
         messages.error(request, _("Choose an organisation."))
     return redirect("portal_help:detail", request_id=help_request.pk)
+
+
+@login_required
+def routing(request: HttpRequest) -> HttpResponse:
+    """The municipality's routing table (see carenet.portal.routing for how a rule is chosen)."""
+    if not is_coordinator(request.user):
+        raise PermissionDenied
+    municipality = staff_municipality(request)
+    form = RoutingRuleForm(
+        request.POST if request.POST.get("action") == "add" else None,
+        areas=selectors.public_areas(municipality),
+        organisations=selectors.organisations_for_routing(municipality),
+    )
+    if request.method == "POST":
+        if request.POST.get("action") == "delete":
+            try:
+                rule = selectors.routing_table(user=request.user).get(pk=request.POST.get("rule"))
+            except (RoutingRule.DoesNotExist, ValueError, ValidationError) as exc:
+                raise Http404 from exc
+            services.routing_rule_delete(actor=request.user, rule=rule)
+            messages.success(request, _("Rule removed."))
+            return redirect("portal_help:routing")
+        if form.is_valid():
+            services.routing_rule_add(actor=request.user, municipality=municipality, **form.cleaned_data)
+            messages.success(request, _("Rule added."))
+            return redirect("portal_help:routing")
+    context = {"rules": selectors.routing_table(user=request.user), "form": form}
+    return render(request, "portal/staff/routing.html", context, status=400 if form.errors else 200)
 
 
 # ---------------------------------------------------------------------------------------------------

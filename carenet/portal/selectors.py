@@ -7,6 +7,7 @@ import statistics
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -20,12 +21,14 @@ from .models import (
     SEXES,
     Consultation,
     ConsultationComment,
+    ConsultationDocument,
     ConsultationSession,
     FeedbackInvite,
     HelpRequest,
     Idea,
     NewsItem,
     QuestionKind,
+    RoutingRule,
     ServiceFeedback,
     Survey,
     SurveyStatus,
@@ -155,6 +158,43 @@ def public_consultation(municipality: Municipality, consultation_id: Any) -> Con
         )
     except (Consultation.DoesNotExist, ValueError) as exc:
         raise Http404 from exc
+
+
+def public_idea(municipality: Municipality, idea_id: Any) -> Idea:
+    try:
+        return Idea.objects.select_related("consultation").get(
+            pk=idea_id, consultation__municipality=municipality, is_hidden=False
+        )
+    except (Idea.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
+def public_document(municipality: Municipality, document_id: Any) -> ConsultationDocument:
+    try:
+        return ConsultationDocument.objects.get(pk=document_id, consultation__municipality=municipality)
+    except (ConsultationDocument.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
+def consultation_contribution(consultation: Consultation, *, kind: str, contribution_id: Any) -> Any:
+    model = ConsultationComment if kind == "comment" else Idea
+    try:
+        return model.objects.get(pk=contribution_id, consultation=consultation)
+    except (model.DoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404 from exc
+
+
+def routing_table(*, user: Any) -> QuerySet[RoutingRule]:
+    from carenet.core.policy import actor_of
+
+    actor = actor_of(user)
+    if not actor.is_coordinator:
+        return RoutingRule.objects.none()
+    return (
+        RoutingRule.objects.for_tenant(actor.municipality_id)
+        .select_related("organisation", "area")
+        .order_by("need", "area__name", "priority")
+    )
 
 
 def public_sessions(municipality: Municipality) -> QuerySet[ConsultationSession]:

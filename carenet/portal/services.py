@@ -24,6 +24,7 @@ from .models import (
     ConsultationSession,
     ConsultationStatus,
     FeedbackInvite,
+    HelpNeed,
     HelpRequest,
     HelpRequestStatusChange,
     HelpStatus,
@@ -31,6 +32,7 @@ from .models import (
     IdeaSupport,
     NewsItem,
     QuestionKind,
+    RoutingRule,
     ServiceFeedback,
     Survey,
     SurveyInvite,
@@ -231,6 +233,39 @@ def help_request_reroute(*, actor: Any, help_request: HelpRequest, organisation:
             changes={"from": str(before), "to": str(organisation.pk)},
         )
     return help_request
+
+
+def routing_rule_add(
+    *,
+    actor: Any,
+    municipality: Municipality,
+    organisation: Organisation,
+    need: str = "",
+    area: Any = None,
+    priority: int = 100,
+) -> RoutingRule:
+    _require_coordinator(actor, municipality.pk)
+    if organisation.municipality_id != municipality.pk or (
+        area is not None and area.municipality_id != municipality.pk
+    ):
+        raise ValidationError({"organisation": _("Choose an organisation of this municipality.")})
+    if need and need not in HelpNeed.values:
+        raise ValidationError({"need": _("Choose the kind of help.")})
+    with transaction.atomic():
+        rule = RoutingRule.objects.create(
+            municipality=municipality, need=need, area=area, organisation=organisation, priority=priority
+        )
+        audit_record(
+            action="routing.add", actor=actor, obj=rule, changes={"need": need, "area": str(getattr(area, "pk", ""))}
+        )
+    return rule
+
+
+def routing_rule_delete(*, actor: Any, rule: RoutingRule) -> None:
+    _require_coordinator(actor, rule.municipality_id)
+    with transaction.atomic():
+        audit_record(action="routing.delete", actor=actor, obj=rule)
+        rule.delete()
 
 
 def help_request_intake_payload(*, help_request: HelpRequest) -> dict[str, Any]:

@@ -249,3 +249,34 @@ def test_a_manager_of_another_municipality_role_does_not_leak(baia_mare, balti, 
     from carenet.portal.permissions import help_requests_visible_to
 
     assert list(help_requests_visible_to(other)) == []
+
+
+def test_the_coordinator_keeps_the_routing_table(client, baia_mare, coordinator, org_a, ferneziu):
+    client.force_login(coordinator)
+    assert (
+        client.post(
+            "/portal/help/routing/",
+            {"action": "add", "need": "weapons", "organisation": str(org_a.pk), "priority": "1"},
+        ).status_code
+        == 400
+    )
+    client.post(
+        "/portal/help/routing/",
+        {"action": "add", "need": "food", "area": str(ferneziu.pk), "organisation": str(org_a.pk), "priority": "10"},
+    )
+    rule = RoutingRule.objects.for_tenant(baia_mare).get()
+    assert route(municipality=baia_mare, need="food", area_id=ferneziu.pk) == org_a.pk
+    assert "Ferneziu" in client.get("/portal/help/routing/").content.decode()
+    client.post("/portal/help/routing/", {"action": "delete", "rule": str(rule.pk)})
+    assert not RoutingRule.objects.for_tenant(baia_mare).exists()
+
+
+def test_only_the_coordinator_of_the_municipality_edits_routing(
+    client, baia_mare, routing, caseworker_a, other_tenant_user
+):
+    rule = RoutingRule.objects.for_tenant(baia_mare).first()
+    client.force_login(caseworker_a)
+    assert client.get("/portal/help/routing/").status_code == 403
+    client.force_login(other_tenant_user)
+    assert client.post("/portal/help/routing/", {"action": "delete", "rule": str(rule.pk)}).status_code == 404
+    assert RoutingRule.objects.for_tenant(baia_mare).count() == 3
