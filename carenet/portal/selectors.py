@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from carenet.core.models import Municipality, Organisation
@@ -211,7 +211,10 @@ def help_queue(*, user: Any, status: str = "", organisation_id: Any = None) -> Q
         qs = qs.filter(status=status)
     if organisation_id:
         qs = qs.filter(routed_organisation_id=organisation_id)
-    return qs.order_by("first_contact_at", "-created_at") if not status else qs.order_by("-created_at")
+    if status:
+        return qs.order_by("-created_at")
+    # Not yet contacted first (oldest waiting on top), on every database engine.
+    return qs.order_by(F("first_contact_at").asc(nulls_first=True), "created_at")
 
 
 def help_request_for_staff(*, user: Any, request_id: Any) -> HelpRequest:

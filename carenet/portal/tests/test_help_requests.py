@@ -280,3 +280,28 @@ def test_only_the_coordinator_of_the_municipality_edits_routing(
     client.force_login(other_tenant_user)
     assert client.post("/portal/help/routing/", {"action": "delete", "rule": str(rule.pk)}).status_code == 404
     assert RoutingRule.objects.for_tenant(baia_mare).count() == 3
+
+
+def test_the_queue_shows_requests_not_yet_contacted_first(baia_mare, routing, caseworker_a):
+    from carenet.portal.selectors import help_queue
+
+    first = services.help_request_submit(
+        municipality=baia_mare,
+        help_for="self",
+        need="child",
+        contact_name="A",
+        contact_method="visit",
+        consent=True,
+        area_text="x",
+    )
+    second = services.help_request_submit(
+        municipality=baia_mare,
+        help_for="self",
+        need="child",
+        contact_name="B",
+        contact_method="visit",
+        consent=True,
+        area_text="x",
+    )
+    services.help_request_mark_first_contact(actor=caseworker_a, help_request=first)
+    assert [r.pk for r in help_queue(user=caseworker_a)] == [second.pk, first.pk]
