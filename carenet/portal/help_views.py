@@ -172,6 +172,14 @@ def help_track(request: HttpRequest, municipality_slug: str) -> HttpResponse:
     return render(request, "portal/help_track.html", context, status=status)
 
 
+@login_required
+def help_mine(request: HttpRequest, municipality_slug: str) -> HttpResponse:
+    """A person with an account sees the requests they sent, without typing the codes."""
+    municipality = public_municipality(request)
+    items = selectors.help_requests_of_citizen(municipality, request.user)[:50]
+    return render(request, "portal/help_mine.html", portal_context(request, municipality, items=items))
+
+
 # ---------------------------------------------------------------------------------------------------
 # Staff: triage queue
 

@@ -75,6 +75,13 @@ def help_request_by_code(municipality: Municipality, raw_code: str) -> HelpReque
     )
 
 
+def help_requests_of_citizen(municipality: Municipality, user: Any) -> QuerySet[HelpRequest]:
+    """The requests a signed-in person sent themselves (status only is shown, as on the tracking page)."""
+    if not getattr(user, "is_authenticated", False):
+        return HelpRequest.objects.none()
+    return HelpRequest.objects.for_tenant(municipality).filter(submitted_by=user).order_by("-created_at")
+
+
 def feedback_invite_for_help_request(help_request: HelpRequest) -> FeedbackInvite | None:
     return (
         FeedbackInvite.objects.for_tenant(help_request.municipality_id)

@@ -156,7 +156,15 @@ def help_request_submit(
             obj=request,
             changes={"fields": ["help_for", "need", "area", "contact"], "routed": str(request.routed_organisation_id)},
         )
+        _notify_on_commit(request)
     return request
+
+
+def _notify_on_commit(request: HelpRequest) -> None:
+    from .tasks import notify_new_help_request
+
+    if request.routed_organisation_id is not None:
+        transaction.on_commit(lambda: notify_new_help_request.enqueue(str(request.pk)))
 
 
 def help_request_mark_first_contact(*, actor: Any, help_request: HelpRequest) -> HelpRequest:
@@ -232,6 +240,7 @@ def help_request_reroute(*, actor: Any, help_request: HelpRequest, organisation:
             obj=help_request,
             changes={"from": str(before), "to": str(organisation.pk)},
         )
+        _notify_on_commit(help_request)
     return help_request
 
 

@@ -305,3 +305,29 @@ def test_the_queue_shows_requests_not_yet_contacted_first(baia_mare, routing, ca
     )
     services.help_request_mark_first_contact(actor=caseworker_a, help_request=first)
     assert [r.pk for r in help_queue(user=caseworker_a)] == [second.pk, first.pk]
+
+
+def test_the_routed_organisation_is_told_by_mail_without_personal_data(
+    client, baia_mare, routing, org_a, mailoutbox, django_capture_on_commit_callbacks
+):
+    org_a.email = "copil@das.test"
+    org_a.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        _submit(client, contact_name="Maria Secretă", description="Detalii private")
+    item = _only(baia_mare)
+    assert [m.to for m in mailoutbox] == [["copil@das.test"]]
+    body = mailoutbox[0].body
+    assert item.display_code in body and "Maria" not in body and "Detalii" not in body
+
+
+def test_a_person_with_an_account_sees_their_own_requests_only(client, baia_mare, routing, citizen):
+    _submit(client)  # anonymous
+    client.force_login(citizen)
+    _submit(client, contact_name="Ion")
+    mine = HelpRequest.objects.for_tenant(baia_mare).get(submitted_by=citizen)
+    html = client.get("/baia-mare/help/mine/").content.decode()
+    assert mine.display_code in html
+    other = HelpRequest.objects.for_tenant(baia_mare).exclude(pk=mine.pk).get()
+    assert other.display_code not in html
+    client.logout()
+    assert client.get("/baia-mare/help/mine/").status_code == 302
