@@ -295,3 +295,72 @@ def test_screenshots_of_the_main_public_pages(portal_page, live_server, public_c
         width_px = page.evaluate("document.documentElement.scrollWidth")
         assert width_px <= width, f"{name} scrolls sideways at {width}px"
         shot(page, f"portal-{name}-{language}-{width}")
+
+
+def test_axe_finds_no_serious_violation_on_staff_pages(
+    portal_page, live_server, public_content, coordinator, baia_mare
+):
+    from carenet.portal import services
+    from carenet.portal.models import ServiceFeedback
+
+    item = services.help_request_submit(
+        municipality=baia_mare,
+        help_for="self",
+        need="food",
+        contact_name="Ana",
+        contact_method="visit",
+        consent=True,
+        area_text="Strada Mare",
+    )
+    feedback = services.feedback_submit(
+        invite=services.feedback_invite_create(actor=coordinator, service=_service(baia_mare)),
+        rating=3,
+        went_well=["respect"],
+        went_badly=[],
+        comment="Bine",
+    )
+    assert ServiceFeedback.objects.for_tenant(baia_mare).filter(pk=feedback.pk).exists()
+    page = portal_page()
+    sign_in(page, live_server.url, "coord")
+    failures = {}
+    for path in [
+        "/portal/help/",
+        f"/portal/help/{item.pk}/",
+        "/portal/help/routing/",
+        "/portal/help/news/",
+        "/portal/engage/",
+        "/portal/engage/feedback/",
+        f"/portal/engage/feedback/{feedback.pk}/",
+        f"/portal/engage/surveys/{public_content['survey']}/",
+        f"/portal/engage/consultations/{public_content['consultation']}/",
+    ]:
+        page.goto(live_server.url + path)
+        violations = axe_violations(page)
+        if violations:
+            failures[path] = violations
+    shot(page, "portal-staff-consultation-ro-1280")
+    assert failures == {}
+    assert page.js_errors == []
+
+
+def _service(municipality):
+    from carenet.directory.models import Service
+
+    return Service.objects.for_tenant(municipality).first()
+
+
+def test_survey_results_draw_a_chart_with_a_table(portal_page, live_server, public_content, baia_mare):
+    from carenet.portal import services
+    from carenet.portal.models import Survey
+
+    survey = Survey.objects.for_tenant(baia_mare).get(pk=public_content["survey"])
+    first = survey.questions.order_by("position").first()
+    for i, choice in enumerate(["Da", "Da", "Nu", "Da"]):
+        services.survey_answer(survey=survey, token=f"bench-token-{i}-xxxxxxxxxxxx", answers={str(first.pk): choice})
+    page = portal_page()
+    sign_in(page, live_server.url, "coord")
+    page.goto(f"{live_server.url}/portal/engage/surveys/{survey.pk}/")
+    page.wait_for_function("() => window.Chart && Chart.getChart(document.querySelector('canvas')) !== undefined")
+    assert page.locator("table th[scope=row]", has_text="Da").count() >= 1
+    shot(page, "portal-survey-results-ro-1280")
+    assert page.js_errors == []
