@@ -59,7 +59,7 @@ def rate_limited(scope: str, *, limit: int, methods: tuple[str, ...] = ("POST",)
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if request.method in methods and not hit(scope, client_ip(request) or "unknown", limit=limit):
-                response = render(request, "portal/too_many.html", status=429)
+                response = render(request, "portal/engage/too_many.html", status=429)
                 response["Retry-After"] = "60"
                 return response
             return view(request, *args, **kwargs)

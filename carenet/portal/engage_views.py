@@ -82,7 +82,7 @@ def feedback_start(request: HttpRequest, municipality_slug: str) -> HttpResponse
         else:
             status = 400
     return render(
-        request, "portal/feedback_start.html", portal_context(request, municipality, form=form), status=status
+        request, "portal/engage/feedback_start.html", portal_context(request, municipality, form=form), status=status
     )
 
 
@@ -115,11 +115,11 @@ def feedback_form(request: HttpRequest, municipality_slug: str, code: str) -> Ht
                 return redirect("portal:feedback_thanks", municipality_slug=municipality.slug)
         form.refresh_timer()
     context = portal_context(request, municipality, form=form, service=invite.service)
-    return render(request, "portal/feedback_form.html", context, status=400 if form.errors else 200)
+    return render(request, "portal/engage/feedback_form.html", context, status=400 if form.errors else 200)
 
 
 def feedback_thanks(request: HttpRequest, municipality_slug: str) -> HttpResponse:
-    return render(request, "portal/feedback_thanks.html", portal_context(request, public_municipality(request)))
+    return render(request, "portal/engage/feedback_thanks.html", portal_context(request, public_municipality(request)))
 
 
 def service_feedback_public(request: HttpRequest, municipality_slug: str, service_id: str) -> HttpResponse:
@@ -128,7 +128,7 @@ def service_feedback_public(request: HttpRequest, municipality_slug: str, servic
     feedback = list(selectors.public_feedback_for_service(service)[:50])
     return render(
         request,
-        "portal/service_feedback.html",
+        "portal/engage/service_feedback.html",
         portal_context(request, municipality, service=service, feedback=feedback),
     )
 
@@ -164,7 +164,7 @@ def feedback_staff(request: HttpRequest) -> HttpResponse:
         if new_invite
         else "",
     }
-    return render(request, "portal/staff/feedback.html", context)
+    return render(request, "portal/engage/staff/feedback.html", context)
 
 
 @login_required
@@ -189,7 +189,7 @@ def feedback_detail(request: HttpRequest, feedback_id: str) -> HttpResponse:
             return redirect("portal_engage:feedback_detail", feedback_id=feedback.pk)
     return render(
         request,
-        "portal/staff/feedback_detail.html",
+        "portal/engage/staff/feedback_detail.html",
         {"item": feedback, "form": form},
         status=400 if form.errors else 200,
     )
@@ -203,7 +203,7 @@ def survey_list(request: HttpRequest, municipality_slug: str) -> HttpResponse:
     municipality = public_municipality(request)
     return render(
         request,
-        "portal/survey_list.html",
+        "portal/engage/survey_list.html",
         portal_context(request, municipality, surveys=selectors.public_surveys(municipality)),
     )
 
@@ -242,7 +242,7 @@ def survey_answer(request: HttpRequest, municipality_slug: str, survey_id: str) 
     context = portal_context(
         request, municipality, survey=survey, form=form, already=already, token=token if invited else ""
     )
-    response = render(request, "portal/survey_answer.html", context, status=status)
+    response = render(request, "portal/engage/survey_answer.html", context, status=status)
     if new_token:
         _set_person_token(response, cookie, new_token)
     return response
@@ -279,7 +279,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
         "consultation_form": consultation_form,
         "participation": selectors.participation_summary(municipality=municipality),
     }
-    return render(request, "portal/staff/engage_home.html", context)
+    return render(request, "portal/engage/staff/engage_home.html", context)
 
 
 @login_required
@@ -327,7 +327,7 @@ def survey_staff(request: HttpRequest, survey_id: str) -> HttpResponse:
     }
     return render(
         request,
-        "portal/staff/survey.html",
+        "portal/engage/staff/survey.html",
         context,
         status=400 if failed or question_form.errors or invites_form.errors else 200,
     )
@@ -396,7 +396,7 @@ def survey_export(request: HttpRequest, survey_id: str, fmt: str) -> HttpRespons
 def consultation_list(request: HttpRequest, municipality_slug: str) -> HttpResponse:
     municipality = public_municipality(request)
     context = portal_context(request, municipality, consultations=selectors.public_consultations(municipality))
-    return render(request, "portal/consultation_list.html", context)
+    return render(request, "portal/engage/consultation_list.html", context)
 
 
 def _consultation_page(request: HttpRequest, municipality: Any, consultation: Any, **forms: Any) -> dict[str, Any]:
@@ -415,7 +415,9 @@ def _consultation_page(request: HttpRequest, municipality: Any, consultation: An
 def consultation_detail(request: HttpRequest, municipality_slug: str, consultation_id: str) -> HttpResponse:
     municipality = public_municipality(request)
     consultation = selectors.public_consultation(municipality, consultation_id)
-    return render(request, "portal/consultation_detail.html", _consultation_page(request, municipality, consultation))
+    return render(
+        request, "portal/engage/consultation_detail.html", _consultation_page(request, municipality, consultation)
+    )
 
 
 @require_POST
@@ -436,7 +438,7 @@ def consultation_comment(request: HttpRequest, municipality_slug: str, consultat
             return redirect("portal:consultation", municipality_slug=municipality.slug, consultation_id=consultation.pk)
     form.refresh_timer()
     context = _consultation_page(request, municipality, consultation, comment_form=form)
-    return render(request, "portal/consultation_detail.html", context, status=400)
+    return render(request, "portal/engage/consultation_detail.html", context, status=400)
 
 
 @require_POST
@@ -460,7 +462,7 @@ def consultation_idea(request: HttpRequest, municipality_slug: str, consultation
             return redirect("portal:consultation", municipality_slug=municipality.slug, consultation_id=consultation.pk)
     form.refresh_timer()
     context = _consultation_page(request, municipality, consultation, idea_form=form)
-    return render(request, "portal/consultation_detail.html", context, status=400)
+    return render(request, "portal/engage/consultation_detail.html", context, status=400)
 
 
 @require_POST
@@ -510,7 +512,7 @@ def session_list(request: HttpRequest, municipality_slug: str) -> HttpResponse:
         sexes=SEXES,
         age_bands=AGE_BANDS,
     )
-    return render(request, "portal/session_list.html", context)
+    return render(request, "portal/engage/session_list.html", context)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -579,4 +581,4 @@ def consultation_staff(request: HttpRequest, consultation_id: str) -> HttpRespon
         "is_open": consultation.status == ConsultationStatus.OPEN,
     }
     invalid = failed or any(f.errors for f in (document_form, answer_form, session_form))
-    return render(request, "portal/staff/consultation.html", context, status=400 if invalid else 200)
+    return render(request, "portal/engage/staff/consultation.html", context, status=400 if invalid else 200)
