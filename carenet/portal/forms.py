@@ -10,7 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .antispam import HumanCheckedForm
+from .antispam import DescribedErrorsMixin, HumanCheckedForm
 from .models import (
     AGE_BANDS,
     SEXES,
@@ -123,7 +123,7 @@ class HelpRequestForm(HumanCheckedForm):
         return cleaned
 
 
-class TrackingCodeForm(forms.Form):
+class TrackingCodeForm(DescribedErrorsMixin, forms.Form):
     code = forms.CharField(
         label=_("Tracking code"),
         max_length=20,

@@ -331,3 +331,9 @@ def test_a_person_with_an_account_sees_their_own_requests_only(client, baia_mare
     assert other.display_code not in html
     client.logout()
     assert client.get("/baia-mare/help/mine/").status_code == 302
+
+
+def test_an_invalid_input_points_to_its_error_message(client, baia_mare):
+    html = _submit(client, contact_name="").content.decode()
+    assert 'aria-describedby="id_contact_name-error id_contact_name_helptext"' in html
+    assert 'id="id_contact_name-error"' in html
