@@ -74,9 +74,6 @@ def feedback_start(request: HttpRequest, municipality_slug: str) -> HttpResponse
             if invite is None:
                 form.add_error("code", _("We found no feedback code like this. Check the code and try again."))
                 status = 404
-            elif invite.used_at is not None:
-                form.add_error("code", _("This code has already been used."))
-                status = 400
             else:
                 return redirect("portal:feedback_form", municipality_slug=municipality.slug, code=invite.code)
         else:
@@ -93,8 +90,11 @@ def feedback_form(request: HttpRequest, municipality_slug: str, code: str) -> Ht
     if invite is None:
         raise Http404
     if invite.used_at is not None:
-        messages.info(request, _("This code has already been used."))
-        return redirect("portal:feedback", municipality_slug=municipality.slug)
+        # The code was used: its holder sees what they sent and the provider's answer, public or private.
+        context = portal_context(
+            request, municipality, feedback=selectors.feedback_of_invite(invite), service=invite.service
+        )
+        return render(request, "portal/engage/feedback_sent.html", context)
     form = FeedbackForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():

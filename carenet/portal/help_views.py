@@ -158,6 +158,7 @@ def help_track(request: HttpRequest, municipality_slug: str) -> HttpResponse:
     form = TrackingCodeForm(request.POST or None)
     found = None
     invite = None
+    feedback = None
     status = 200
     if request.method == "POST" and form.is_valid():
         found = selectors.help_request_by_code(municipality, form.cleaned_data["code"])
@@ -166,9 +167,12 @@ def help_track(request: HttpRequest, municipality_slug: str) -> HttpResponse:
             status = 404
         else:
             invite = selectors.feedback_invite_for_help_request(found)
+            feedback = selectors.feedback_of_help_request(found)
     elif request.method == "POST":
         status = 400
-    context = portal_context(request, municipality, form=form, found=found, invite=invite, statuses=HelpStatus)
+    context = portal_context(
+        request, municipality, form=form, found=found, invite=invite, feedback=feedback, statuses=HelpStatus
+    )
     return render(request, "portal/engage/help_track.html", context, status=status)
 
 

@@ -90,6 +90,20 @@ def feedback_invite_for_help_request(help_request: HelpRequest) -> FeedbackInvit
     )
 
 
+def feedback_of_invite(invite: FeedbackInvite) -> ServiceFeedback | None:
+    """The feedback sent with this code: whoever holds the code wrote it, so they also see a private answer."""
+    return ServiceFeedback.objects.for_tenant(invite.municipality_id).filter(invite=invite).first()
+
+
+def feedback_of_help_request(help_request: HelpRequest) -> ServiceFeedback | None:
+    return (
+        ServiceFeedback.objects.for_tenant(help_request.municipality_id)
+        .filter(invite__help_request=help_request)
+        .select_related("organisation")
+        .first()
+    )
+
+
 def feedback_invite_by_code(municipality: Municipality, raw_code: str) -> FeedbackInvite | None:
     code = codes.normalise_code(raw_code)
     if not codes.is_well_formed(code, codes.FEEDBACK_LENGTH):

@@ -40,8 +40,11 @@ def test_a_provider_gives_a_code_and_the_citizen_leaves_feedback(client, baia_ma
     assert (feedback.rating, feedback.went_well, feedback.author_name) == (4, ["respect", "result"], "")
     invite.refresh_from_db()
     assert invite.used_at is not None
-    # the code works once
-    assert client.post("/baia-mare/feedback/", {"code": invite.code}).status_code == 400
+    # the code works once; afterwards it shows what was sent and the answer
+    again = client.post("/baia-mare/feedback/", {"code": invite.code}, follow=True)
+    assert "already been used" in again.content.decode()
+    assert client.post(f"/baia-mare/feedback/code/{invite.code}/", _form(rating="1")).status_code == 200
+    assert ServiceFeedback.objects.for_tenant(baia_mare).count() == 1
 
 
 @pytest.mark.parametrize(
@@ -149,3 +152,21 @@ def test_feedback_from_the_tracking_page(client, baia_mare, routing, caseworker_
     assert client.post(f"/baia-mare/feedback/code/{invite.code}/", _form()).status_code == 302
     html = client.post("/baia-mare/help/track/", {"code": item.tracking_code}).content.decode()
     assert "/feedback/code/" not in html  # used once
+
+
+def test_a_private_answer_reaches_only_the_holder_of_the_code(
+    client, baia_mare, routing, caseworker_a, manager_a, service_a
+):
+    from carenet.portal.models import HelpRequest
+    from carenet.portal.tests.engage.conftest import help_data
+
+    client.post("/baia-mare/help/", help_data())
+    item = HelpRequest.objects.for_tenant(baia_mare).get()
+    services.help_request_set_status(actor=caseworker_a, help_request=item, status="directed", service=service_a)
+    invite = FeedbackInvite.objects.for_tenant(baia_mare).get(help_request=item)
+    client.post(f"/baia-mare/feedback/code/{invite.code}/", _form(may_publish=None))
+    feedback = ServiceFeedback.objects.for_tenant(baia_mare).get()
+    services.feedback_reply(actor=manager_a, feedback=feedback, text="Vă sunăm mâine.", is_public=False)
+    assert "Vă sunăm mâine." in client.post("/baia-mare/help/track/", {"code": item.tracking_code}).content.decode()
+    assert "Vă sunăm mâine." in client.get(f"/baia-mare/feedback/code/{invite.code}/").content.decode()
+    assert "Vă sunăm mâine." not in client.get(f"/baia-mare/feedback/service/{service_a.pk}/").content.decode()
