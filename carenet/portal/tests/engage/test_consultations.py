@@ -138,3 +138,19 @@ def test_the_public_consultation_list_counts_its_queries(client, baia_mare, coor
         services.consultation_comment_add(consultation=c, text="x")
     with django_assert_max_num_queries(6):
         assert client.get("/baia-mare/consultations/").status_code == 200
+
+
+def test_public_session_counts_below_five_are_suppressed(client, baia_mare, consultation, coordinator):
+    services.consultation_session_record(
+        actor=coordinator,
+        municipality=baia_mare,
+        consultation=consultation,
+        held_on="2026-04-01",
+        topics="Parc",
+        participants={"female": {"18-34": 7}, "male": {"65+": 2}},
+    )
+    html = client.get("/baia-mare/consultations/sessions/").content.decode()
+    assert '<td data-label="Men" class="num">&lt; 5</td>' in html
+    assert '<td data-label="Women" class="num">7</td>' in html
+    detail = client.get(f"/baia-mare/consultations/{consultation.pk}/").content.decode()
+    assert "&lt; 5" in detail and '<td class="num">2</td>' not in detail
