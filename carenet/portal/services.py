@@ -277,6 +277,33 @@ def routing_rule_delete(*, actor: Any, rule: RoutingRule) -> None:
         rule.delete()
 
 
+def help_requests_anonymise_expired(*, municipality: Municipality, now: Any = None) -> int:
+    """Erase the contact details and free text of requests closed or directed more than
+    ``CARENET_PORTAL_HELP_RETENTION_DAYS`` (default 365) days ago; keep what the KPIs need."""
+    from django.conf import settings
+
+    now = now or timezone.now()
+    days = int(getattr(settings, "CARENET_PORTAL_HELP_RETENTION_DAYS", 365))
+    cutoff = now - timezone.timedelta(days=days)
+    with transaction.atomic():
+        expired = HelpRequest.objects.for_tenant(municipality).filter(
+            anonymised_at__isnull=True,
+            status__in=[HelpStatus.CLOSED, HelpStatus.DIRECTED],
+            status_changed_at__lt=cutoff,
+        )
+        count = expired.update(
+            contact_name="", contact_phone="", contact_email="", description="", area_text="", anonymised_at=now
+        )
+        if count:
+            audit_record(
+                action="help_request.anonymise",
+                municipality=municipality,
+                object_type="portal.helprequest",
+                changes={"rows": count, "retention_days": days},
+            )
+    return count
+
+
 def help_request_intake_payload(*, help_request: HelpRequest) -> dict[str, Any]:
     """What a case intake needs from a request for help (the cases app calls this; portal never
     imports cases). Contact details are included: the caller must be allowed to handle the request."""

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django_tasks import task
 
-from carenet.core.models import Organisation
+from carenet.core.models import Municipality, Organisation
 
 from .models import HelpRequest
 
@@ -32,3 +32,11 @@ def notify_new_help_request(help_request_id: str) -> bool:
         fail_silently=True,
     )
     return True
+
+
+@task()
+def anonymise_expired_help_requests() -> int:
+    """Daily (worker scheduler / cron): apply the retention period of requests for help, every tenant."""
+    from .services import help_requests_anonymise_expired
+
+    return sum(help_requests_anonymise_expired(municipality=m) for m in Municipality.objects.all())

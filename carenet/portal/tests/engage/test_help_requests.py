@@ -337,3 +337,41 @@ def test_an_invalid_input_points_to_its_error_message(client, baia_mare):
     html = _submit(client, contact_name="").content.decode()
     assert 'aria-describedby="id_contact_name-error id_contact_name_helptext"' in html
     assert 'id="id_contact_name-error"' in html
+
+
+def test_contact_details_are_erased_after_the_retention_period(baia_mare, routing, caseworker_a, settings):
+    from carenet.portal.tasks import anonymise_expired_help_requests
+
+    settings.CARENET_PORTAL_HELP_RETENTION_DAYS = 30
+    old = services.help_request_submit(
+        municipality=baia_mare,
+        help_for="self",
+        need="child",
+        contact_name="Ana",
+        contact_method="phone",
+        contact_phone="0740 000 000",
+        consent=True,
+        area_text="Strada Mare",
+        description="Detalii",
+    )
+    recent = services.help_request_submit(
+        municipality=baia_mare,
+        help_for="self",
+        need="child",
+        contact_name="Ion",
+        contact_method="visit",
+        consent=True,
+        area_text="x",
+    )
+    for item in (old, recent):
+        services.help_request_set_status(actor=caseworker_a, help_request=item, status="closed")
+    HelpRequest.objects.for_tenant(baia_mare).filter(pk=old.pk).update(
+        status_changed_at=timezone.now() - timezone.timedelta(days=31)
+    )
+    assert anonymise_expired_help_requests.call() == 1
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert (old.contact_name, old.contact_phone, old.description, old.area_text) == ("", "", "", "")
+    assert old.need == "child" and old.anonymised_at is not None
+    assert recent.contact_name == "Ion"
+    assert AuditEvent.objects.filter(action="help_request.anonymise").exists()
