@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -284,7 +285,7 @@ def help_requests_anonymise_expired(*, municipality: Municipality, now: Any = No
 
     now = now or timezone.now()
     days = int(getattr(settings, "CARENET_PORTAL_HELP_RETENTION_DAYS", 365))
-    cutoff = now - timezone.timedelta(days=days)
+    cutoff = now - timedelta(days=days)
     with transaction.atomic():
         expired = HelpRequest.objects.for_tenant(municipality).filter(
             anonymised_at__isnull=True,
