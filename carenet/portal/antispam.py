@@ -38,17 +38,19 @@ def _min_seconds() -> float:
 
 
 def hit(scope: str, address: str, *, limit: int, window: int = 60) -> bool:
-    """Count one request; True while the address is within its limit for this window."""
-    bucket = int(time.time() // window)
-    key = f"portal-rl:{scope}:{address}:{bucket}"
-    if cache.add(key, 1, timeout=window + 5):
+    """Count one request; True while the address is within its limit.
+
+    The window opens at the address's first request and closes ``window`` seconds later (the key's
+    expiry; ``incr`` keeps it), so a burst cannot slip through at a clock-minute boundary.
+    """
+    key = f"portal-rl:{scope}:{address}"
+    if cache.add(key, 1, timeout=window):
+        return True
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr: a new window
+        cache.set(key, 1, timeout=window)
         count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=window + 5)
-            count = 1
     return count <= limit
 
 
@@ -59,7 +61,7 @@ def rate_limited(scope: str, *, limit: int, methods: tuple[str, ...] = ("POST",)
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if request.method in methods and not hit(scope, client_ip(request) or "unknown", limit=limit):
-                response = render(request, "portal/too_many.html", status=429)
+                response = render(request, "portal/engage/too_many.html", status=429)
                 response["Retry-After"] = "60"
                 return response
             return view(request, *args, **kwargs)
@@ -69,7 +71,24 @@ def rate_limited(scope: str, *, limit: int, methods: tuple[str, ...] = ("POST",)
     return decorator
 
 
-class HumanCheckedForm(forms.Form):
+class DescribedErrorsMixin:
+    """After validation, point each invalid input at its error message (aria-describedby), so a screen
+    reader reads the message when the field gets focus; the templates give it the id "<id>-error"."""
+
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]
+        for name in self.errors:  # type: ignore[attr-defined]
+            if name not in self.fields:  # type: ignore[attr-defined]
+                continue
+            bound = self[name]  # type: ignore[index]
+            attrs = self.fields[name].widget.attrs  # type: ignore[attr-defined]
+            ids = [f"{bound.auto_id}-error"]
+            if self.fields[name].help_text:  # type: ignore[attr-defined]
+                ids.append(f"{bound.auto_id}_helptext")
+            attrs["aria-describedby"] = " ".join(ids)
+
+
+class HumanCheckedForm(DescribedErrorsMixin, forms.Form):
     """Mixin form with the honeypot and the time trap; public forms inherit it."""
 
     # Named like a field bots love to fill; people never see it (CSS class .hp is display: none).

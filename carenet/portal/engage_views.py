@@ -40,10 +40,7 @@ from .help_views import portal_context, public_municipality, staff_municipality
 from .models import (
     AGE_BANDS,
     SEXES,
-    ConsultationComment,
-    ConsultationDocument,
     ConsultationStatus,
-    Idea,
     SurveyAudience,
     SurveyStatus,
 )
@@ -77,15 +74,12 @@ def feedback_start(request: HttpRequest, municipality_slug: str) -> HttpResponse
             if invite is None:
                 form.add_error("code", _("We found no feedback code like this. Check the code and try again."))
                 status = 404
-            elif invite.used_at is not None:
-                form.add_error("code", _("This code has already been used."))
-                status = 400
             else:
                 return redirect("portal:feedback_form", municipality_slug=municipality.slug, code=invite.code)
         else:
             status = 400
     return render(
-        request, "portal/feedback_start.html", portal_context(request, municipality, form=form), status=status
+        request, "portal/engage/feedback_start.html", portal_context(request, municipality, form=form), status=status
     )
 
 
@@ -96,8 +90,11 @@ def feedback_form(request: HttpRequest, municipality_slug: str, code: str) -> Ht
     if invite is None:
         raise Http404
     if invite.used_at is not None:
-        messages.info(request, _("This code has already been used."))
-        return redirect("portal:feedback", municipality_slug=municipality.slug)
+        # The code was used: its holder sees what they sent and the provider's answer, public or private.
+        context = portal_context(
+            request, municipality, feedback=selectors.feedback_of_invite(invite), service=invite.service
+        )
+        return render(request, "portal/engage/feedback_sent.html", context)
     form = FeedbackForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
@@ -118,11 +115,11 @@ def feedback_form(request: HttpRequest, municipality_slug: str, code: str) -> Ht
                 return redirect("portal:feedback_thanks", municipality_slug=municipality.slug)
         form.refresh_timer()
     context = portal_context(request, municipality, form=form, service=invite.service)
-    return render(request, "portal/feedback_form.html", context, status=400 if form.errors else 200)
+    return render(request, "portal/engage/feedback_form.html", context, status=400 if form.errors else 200)
 
 
 def feedback_thanks(request: HttpRequest, municipality_slug: str) -> HttpResponse:
-    return render(request, "portal/feedback_thanks.html", portal_context(request, public_municipality(request)))
+    return render(request, "portal/engage/feedback_thanks.html", portal_context(request, public_municipality(request)))
 
 
 def service_feedback_public(request: HttpRequest, municipality_slug: str, service_id: str) -> HttpResponse:
@@ -131,7 +128,7 @@ def service_feedback_public(request: HttpRequest, municipality_slug: str, servic
     feedback = list(selectors.public_feedback_for_service(service)[:50])
     return render(
         request,
-        "portal/service_feedback.html",
+        "portal/engage/service_feedback.html",
         portal_context(request, municipality, service=service, feedback=feedback),
     )
 
@@ -167,7 +164,7 @@ def feedback_staff(request: HttpRequest) -> HttpResponse:
         if new_invite
         else "",
     }
-    return render(request, "portal/staff/feedback.html", context)
+    return render(request, "portal/engage/staff/feedback.html", context)
 
 
 @login_required
@@ -192,7 +189,7 @@ def feedback_detail(request: HttpRequest, feedback_id: str) -> HttpResponse:
             return redirect("portal_engage:feedback_detail", feedback_id=feedback.pk)
     return render(
         request,
-        "portal/staff/feedback_detail.html",
+        "portal/engage/staff/feedback_detail.html",
         {"item": feedback, "form": form},
         status=400 if form.errors else 200,
     )
@@ -206,7 +203,7 @@ def survey_list(request: HttpRequest, municipality_slug: str) -> HttpResponse:
     municipality = public_municipality(request)
     return render(
         request,
-        "portal/survey_list.html",
+        "portal/engage/survey_list.html",
         portal_context(request, municipality, surveys=selectors.public_surveys(municipality)),
     )
 
@@ -245,7 +242,7 @@ def survey_answer(request: HttpRequest, municipality_slug: str, survey_id: str) 
     context = portal_context(
         request, municipality, survey=survey, form=form, already=already, token=token if invited else ""
     )
-    response = render(request, "portal/survey_answer.html", context, status=status)
+    response = render(request, "portal/engage/survey_answer.html", context, status=status)
     if new_token:
         _set_person_token(response, cookie, new_token)
     return response
@@ -282,7 +279,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
         "consultation_form": consultation_form,
         "participation": selectors.participation_summary(municipality=municipality),
     }
-    return render(request, "portal/staff/engage_home.html", context)
+    return render(request, "portal/engage/staff/engage_home.html", context)
 
 
 @login_required
@@ -330,7 +327,7 @@ def survey_staff(request: HttpRequest, survey_id: str) -> HttpResponse:
     }
     return render(
         request,
-        "portal/staff/survey.html",
+        "portal/engage/staff/survey.html",
         context,
         status=400 if failed or question_form.errors or invites_form.errors else 200,
     )
@@ -399,7 +396,7 @@ def survey_export(request: HttpRequest, survey_id: str, fmt: str) -> HttpRespons
 def consultation_list(request: HttpRequest, municipality_slug: str) -> HttpResponse:
     municipality = public_municipality(request)
     context = portal_context(request, municipality, consultations=selectors.public_consultations(municipality))
-    return render(request, "portal/consultation_list.html", context)
+    return render(request, "portal/engage/consultation_list.html", context)
 
 
 def _consultation_page(request: HttpRequest, municipality: Any, consultation: Any, **forms: Any) -> dict[str, Any]:
@@ -418,7 +415,9 @@ def _consultation_page(request: HttpRequest, municipality: Any, consultation: An
 def consultation_detail(request: HttpRequest, municipality_slug: str, consultation_id: str) -> HttpResponse:
     municipality = public_municipality(request)
     consultation = selectors.public_consultation(municipality, consultation_id)
-    return render(request, "portal/consultation_detail.html", _consultation_page(request, municipality, consultation))
+    return render(
+        request, "portal/engage/consultation_detail.html", _consultation_page(request, municipality, consultation)
+    )
 
 
 @require_POST
@@ -439,7 +438,7 @@ def consultation_comment(request: HttpRequest, municipality_slug: str, consultat
             return redirect("portal:consultation", municipality_slug=municipality.slug, consultation_id=consultation.pk)
     form.refresh_timer()
     context = _consultation_page(request, municipality, consultation, comment_form=form)
-    return render(request, "portal/consultation_detail.html", context, status=400)
+    return render(request, "portal/engage/consultation_detail.html", context, status=400)
 
 
 @require_POST
@@ -463,19 +462,14 @@ def consultation_idea(request: HttpRequest, municipality_slug: str, consultation
             return redirect("portal:consultation", municipality_slug=municipality.slug, consultation_id=consultation.pk)
     form.refresh_timer()
     context = _consultation_page(request, municipality, consultation, idea_form=form)
-    return render(request, "portal/consultation_detail.html", context, status=400)
+    return render(request, "portal/engage/consultation_detail.html", context, status=400)
 
 
 @require_POST
 @rate_limited("support", limit=30)
 def idea_support(request: HttpRequest, municipality_slug: str, idea_id: str) -> HttpResponse:
     municipality = public_municipality(request)
-    try:
-        idea = Idea.objects.select_related("consultation").get(
-            pk=idea_id, consultation__municipality=municipality, is_hidden=False
-        )
-    except (Idea.DoesNotExist, ValueError) as exc:
-        raise Http404 from exc
+    idea = selectors.public_idea(municipality, idea_id)
     cookie = "cn_support"
     token = _person_token(request, cookie) or codes.new_token()
     try:
@@ -500,10 +494,7 @@ def idea_support(request: HttpRequest, municipality_slug: str, idea_id: str) -> 
 
 def consultation_document(request: HttpRequest, municipality_slug: str, document_id: int) -> HttpResponseBase:
     municipality = public_municipality(request)
-    try:
-        document = ConsultationDocument.objects.get(pk=document_id, consultation__municipality=municipality)
-    except ConsultationDocument.DoesNotExist as exc:
-        raise Http404 from exc
+    document = selectors.public_document(municipality, document_id)
     try:
         handle = document.file.open("rb")
     except FileNotFoundError as exc:
@@ -521,7 +512,7 @@ def session_list(request: HttpRequest, municipality_slug: str) -> HttpResponse:
         sexes=SEXES,
         age_bands=AGE_BANDS,
     )
-    return render(request, "portal/session_list.html", context)
+    return render(request, "portal/engage/session_list.html", context)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -568,11 +559,9 @@ def consultation_staff(request: HttpRequest, consultation_id: str) -> HttpRespon
                 messages.success(request, _("Session recorded."))
                 return redirect("portal_engage:consultation", consultation_id=consultation.pk)
             if action in ("hide_comment", "hide_idea") and hide_form.is_valid():
-                model = ConsultationComment if action == "hide_comment" else Idea
-                try:
-                    contribution = model.objects.get(pk=request.POST.get("target"), consultation=consultation)
-                except (model.DoesNotExist, ValueError, ValidationError) as exc:
-                    raise Http404 from exc
+                contribution = selectors.consultation_contribution(
+                    consultation, kind=action.removeprefix("hide_"), contribution_id=request.POST.get("target")
+                )
                 services.contribution_hide(
                     actor=request.user, contribution=contribution, reason=hide_form.cleaned_data["reason"]
                 )
@@ -592,4 +581,4 @@ def consultation_staff(request: HttpRequest, consultation_id: str) -> HttpRespon
         "is_open": consultation.status == ConsultationStatus.OPEN,
     }
     invalid = failed or any(f.errors for f in (document_form, answer_form, session_form))
-    return render(request, "portal/staff/consultation.html", context, status=400 if invalid else 200)
+    return render(request, "portal/engage/staff/consultation.html", context, status=400 if invalid else 200)

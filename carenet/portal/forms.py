@@ -10,7 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .antispam import HumanCheckedForm
+from .antispam import DescribedErrorsMixin, HumanCheckedForm
 from .models import (
     AGE_BANDS,
     SEXES,
@@ -123,7 +123,7 @@ class HelpRequestForm(HumanCheckedForm):
         return cleaned
 
 
-class TrackingCodeForm(forms.Form):
+class TrackingCodeForm(DescribedErrorsMixin, forms.Form):
     code = forms.CharField(
         label=_("Tracking code"),
         max_length=20,
@@ -199,6 +199,20 @@ class RerouteForm(forms.Form):
 
     def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+
+
+class RoutingRuleForm(forms.Form):
+    need = forms.ChoiceField(
+        label=_("Kind of help"), choices=[("", _("— any kind —")), *HelpNeed.choices], required=False
+    )
+    area = AreaChoiceField(label=_("Area"), queryset=None, required=False, empty_label=_("— any area —"))
+    organisation: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Route to"), queryset=None)
+    priority = forms.IntegerField(label=_("Priority (lower first)"), min_value=0, max_value=1000, initial=100)
+
+    def __init__(self, *args: Any, areas: Any, organisations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = areas  # type: ignore[attr-defined]
         self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
 
 

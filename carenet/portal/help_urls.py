@@ -11,6 +11,7 @@ urlpatterns = [
     path("<uuid:request_id>/first-contact/", views.request_first_contact, name="first_contact"),
     path("<uuid:request_id>/status/", views.request_status, name="status"),
     path("<uuid:request_id>/route/", views.request_reroute, name="reroute"),
+    path("routing/", views.routing, name="routing"),
     path("news/", views.news_staff, name="news"),
     path("news/<uuid:item_id>/withdraw/", views.news_unpublish, name="news_unpublish"),
 ]

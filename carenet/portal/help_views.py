@@ -22,17 +22,18 @@ from carenet.core.policy import actor_of
 
 from . import selectors, services
 from .antispam import rate_limited
-from .forms import HelpRequestForm, HelpStatusForm, NewsItemForm, RerouteForm, TrackingCodeForm
-from .models import HelpNeed, HelpStatus
+from .forms import HelpRequestForm, HelpStatusForm, NewsItemForm, RerouteForm, RoutingRuleForm, TrackingCodeForm
+from .models import HelpNeed, HelpStatus, RoutingRule
 from .permissions import (
     can_handle_help_request,
     can_publish_news,
     can_reroute_help_request,
+    is_coordinator,
     is_portal_staff,
     news_organisation_ids,
 )
 
-# The help form names its icons after the choices (static/portal/icons.svg).
+# The help form names its icons after the choices (static/portal/engage-icons.svg).
 NEED_ICONS = {value: value for value in HelpNeed.values}
 
 
@@ -69,7 +70,7 @@ def portal_home(request: HttpRequest, municipality_slug: str) -> HttpResponse:
     municipality = public_municipality(request)
     news = selectors.public_news(municipality)[:3]
     context = portal_context(request, municipality, news=news, services_url=_finder_url(municipality))
-    return render(request, "portal/home.html", context)
+    return render(request, "portal/engage/home.html", context)
 
 
 def _finder_url(municipality: Municipality) -> str:
@@ -86,19 +87,19 @@ def _finder_url(municipality: Municipality) -> str:
 def emergency(request: HttpRequest, municipality_slug: str) -> HttpResponse:
     municipality = public_municipality(request)
     contacts = [c for c in (municipality.emergency_contacts or []) if isinstance(c, dict) and c.get("phone")]
-    return render(request, "portal/emergency.html", portal_context(request, municipality, contacts=contacts))
+    return render(request, "portal/engage/emergency.html", portal_context(request, municipality, contacts=contacts))
 
 
 def news_list(request: HttpRequest, municipality_slug: str) -> HttpResponse:
     municipality = public_municipality(request)
     page = Paginator(selectors.public_news(municipality), 20).get_page(request.GET.get("page"))
-    return render(request, "portal/news_list.html", portal_context(request, municipality, page=page))
+    return render(request, "portal/engage/news_list.html", portal_context(request, municipality, page=page))
 
 
 def news_detail(request: HttpRequest, municipality_slug: str, item_id: str) -> HttpResponse:
     municipality = public_municipality(request)
     item = selectors.public_news_item(municipality, item_id)
-    return render(request, "portal/news_detail.html", portal_context(request, municipality, item=item))
+    return render(request, "portal/engage/news_detail.html", portal_context(request, municipality, item=item))
 
 
 @rate_limited("help", limit=10)
@@ -134,7 +135,7 @@ def help_request(request: HttpRequest, municipality_slug: str) -> HttpResponse:
         form.refresh_timer()
     return render(
         request,
-        "portal/help_form.html",
+        "portal/engage/help_form.html",
         portal_context(request, municipality, form=form),
         status=400 if form.errors else 200,
     )
@@ -147,7 +148,7 @@ def help_sent(request: HttpRequest, municipality_slug: str) -> HttpResponse:
         return redirect("portal:help", municipality_slug=municipality.slug)
     from .codes import group
 
-    return render(request, "portal/help_sent.html", portal_context(request, municipality, code=group(code)))
+    return render(request, "portal/engage/help_sent.html", portal_context(request, municipality, code=group(code)))
 
 
 @rate_limited("track", limit=20)
@@ -157,6 +158,7 @@ def help_track(request: HttpRequest, municipality_slug: str) -> HttpResponse:
     form = TrackingCodeForm(request.POST or None)
     found = None
     invite = None
+    feedback = None
     status = 200
     if request.method == "POST" and form.is_valid():
         found = selectors.help_request_by_code(municipality, form.cleaned_data["code"])
@@ -165,10 +167,21 @@ def help_track(request: HttpRequest, municipality_slug: str) -> HttpResponse:
             status = 404
         else:
             invite = selectors.feedback_invite_for_help_request(found)
+            feedback = selectors.feedback_of_help_request(found)
     elif request.method == "POST":
         status = 400
-    context = portal_context(request, municipality, form=form, found=found, invite=invite, statuses=HelpStatus)
-    return render(request, "portal/help_track.html", context, status=status)
+    context = portal_context(
+        request, municipality, form=form, found=found, invite=invite, feedback=feedback, statuses=HelpStatus
+    )
+    return render(request, "portal/engage/help_track.html", context, status=status)
+
+
+@login_required
+def help_mine(request: HttpRequest, municipality_slug: str) -> HttpResponse:
+    """A person with an account sees the requests they sent, without typing the codes."""
+    municipality = public_municipality(request)
+    items = selectors.help_requests_of_citizen(municipality, request.user)[:50]
+    return render(request, "portal/engage/help_mine.html", portal_context(request, municipality, items=items))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -196,7 +209,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
     return render(
         request,
-        "portal/staff/queue.html",
+        "portal/engage/staff/queue.html",
         {
             "page": page,
             "status": status,
@@ -227,7 +240,7 @@ def request_detail(request: HttpRequest, request_id: str) -> HttpResponse:
         else None,
         "can_handle": can_handle_help_request(request.user, help_request),
     }
-    return render(request, "portal/staff/request_detail.html", context)
+    return render(request, "portal/engage/staff/request_detail.html", context)
 
 
 @login_required
@@ -281,6 +294,34 @@ def request_reroute(request: HttpRequest, request_id: str) -> HttpResponse:
     return redirect("portal_help:detail", request_id=help_request.pk)
 
 
+@login_required
+def routing(request: HttpRequest) -> HttpResponse:
+    """The municipality's routing table (see carenet.portal.routing for how a rule is chosen)."""
+    if not is_coordinator(request.user):
+        raise PermissionDenied
+    municipality = staff_municipality(request)
+    form = RoutingRuleForm(
+        request.POST if request.POST.get("action") == "add" else None,
+        areas=selectors.public_areas(municipality),
+        organisations=selectors.organisations_for_routing(municipality),
+    )
+    if request.method == "POST":
+        if request.POST.get("action") == "delete":
+            try:
+                rule = selectors.routing_table(user=request.user).get(pk=request.POST.get("rule"))
+            except (RoutingRule.DoesNotExist, ValueError, ValidationError) as exc:
+                raise Http404 from exc
+            services.routing_rule_delete(actor=request.user, rule=rule)
+            messages.success(request, _("Rule removed."))
+            return redirect("portal_help:routing")
+        if form.is_valid():
+            services.routing_rule_add(actor=request.user, municipality=municipality, **form.cleaned_data)
+            messages.success(request, _("Rule added."))
+            return redirect("portal_help:routing")
+    context = {"rules": selectors.routing_table(user=request.user), "form": form}
+    return render(request, "portal/engage/staff/routing.html", context, status=400 if form.errors else 200)
+
+
 # ---------------------------------------------------------------------------------------------------
 # Staff: news
 
@@ -300,7 +341,9 @@ def news_staff(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Announcement published."))
         return redirect("portal:news_detail", municipality_slug=municipality.slug, item_id=item.pk)
     items = selectors.staff_news(user=request.user)[:50]
-    return render(request, "portal/staff/news.html", {"form": form, "items": items}, status=400 if form.errors else 200)
+    return render(
+        request, "portal/engage/staff/news.html", {"form": form, "items": items}, status=400 if form.errors else 200
+    )
 
 
 @login_required

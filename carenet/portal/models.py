@@ -131,6 +131,9 @@ class HelpRequest(TenantOwnedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     status_changed_at = models.DateTimeField(_("status changed on"), null=True, blank=True)
+    # Contact details and free text are erased once the retention period after closing has passed;
+    # what remains (need, area, dates, statuses) still feeds the KPIs.
+    anonymised_at = models.DateTimeField(null=True, blank=True)
 
     class Meta(TenantOwnedModel.Meta):
         verbose_name = _("request for help")

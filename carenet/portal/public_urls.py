@@ -15,6 +15,7 @@ urlpatterns = [
     path(P + "help/", help_views.help_request, name="help"),
     path(P + "help/sent/", help_views.help_sent, name="help_sent"),
     path(P + "help/track/", help_views.help_track, name="help_track"),
+    path(P + "help/mine/", help_views.help_mine, name="help_mine"),
     path(P + "feedback/", engage_views.feedback_start, name="feedback"),
     path(P + "feedback/code/<str:code>/", engage_views.feedback_form, name="feedback_form"),
     path(P + "feedback/thanks/", engage_views.feedback_thanks, name="feedback_thanks"),

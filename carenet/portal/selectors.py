@@ -7,7 +7,8 @@ import statistics
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.core.exceptions import ValidationError
+from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from carenet.core.models import Municipality, Organisation
@@ -20,12 +21,14 @@ from .models import (
     SEXES,
     Consultation,
     ConsultationComment,
+    ConsultationDocument,
     ConsultationSession,
     FeedbackInvite,
     HelpRequest,
     Idea,
     NewsItem,
     QuestionKind,
+    RoutingRule,
     ServiceFeedback,
     Survey,
     SurveyStatus,
@@ -72,10 +75,31 @@ def help_request_by_code(municipality: Municipality, raw_code: str) -> HelpReque
     )
 
 
+def help_requests_of_citizen(municipality: Municipality, user: Any) -> QuerySet[HelpRequest]:
+    """The requests a signed-in person sent themselves (status only is shown, as on the tracking page)."""
+    if not getattr(user, "is_authenticated", False):
+        return HelpRequest.objects.none()
+    return HelpRequest.objects.for_tenant(municipality).filter(submitted_by=user).order_by("-created_at")
+
+
 def feedback_invite_for_help_request(help_request: HelpRequest) -> FeedbackInvite | None:
     return (
         FeedbackInvite.objects.for_tenant(help_request.municipality_id)
         .filter(help_request=help_request, used_at__isnull=True)
+        .first()
+    )
+
+
+def feedback_of_invite(invite: FeedbackInvite) -> ServiceFeedback | None:
+    """The feedback sent with this code: whoever holds the code wrote it, so they also see a private answer."""
+    return ServiceFeedback.objects.for_tenant(invite.municipality_id).filter(invite=invite).first()
+
+
+def feedback_of_help_request(help_request: HelpRequest) -> ServiceFeedback | None:
+    return (
+        ServiceFeedback.objects.for_tenant(help_request.municipality_id)
+        .filter(invite__help_request=help_request)
+        .select_related("organisation")
         .first()
     )
 
@@ -157,6 +181,43 @@ def public_consultation(municipality: Municipality, consultation_id: Any) -> Con
         raise Http404 from exc
 
 
+def public_idea(municipality: Municipality, idea_id: Any) -> Idea:
+    try:
+        return Idea.objects.select_related("consultation").get(
+            pk=idea_id, consultation__municipality=municipality, is_hidden=False
+        )
+    except (Idea.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
+def public_document(municipality: Municipality, document_id: Any) -> ConsultationDocument:
+    try:
+        return ConsultationDocument.objects.get(pk=document_id, consultation__municipality=municipality)
+    except (ConsultationDocument.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
+def consultation_contribution(consultation: Consultation, *, kind: str, contribution_id: Any) -> Any:
+    model = ConsultationComment if kind == "comment" else Idea
+    try:
+        return model.objects.get(pk=contribution_id, consultation=consultation)
+    except (model.DoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404 from exc
+
+
+def routing_table(*, user: Any) -> QuerySet[RoutingRule]:
+    from carenet.core.policy import actor_of
+
+    actor = actor_of(user)
+    if not actor.is_coordinator:
+        return RoutingRule.objects.none()
+    return (
+        RoutingRule.objects.for_tenant(actor.municipality_id)
+        .select_related("organisation", "area")
+        .order_by("need", "area__name", "priority")
+    )
+
+
 def public_sessions(municipality: Municipality) -> QuerySet[ConsultationSession]:
     return ConsultationSession.objects.for_tenant(municipality).select_related("consultation")
 
@@ -171,7 +232,10 @@ def help_queue(*, user: Any, status: str = "", organisation_id: Any = None) -> Q
         qs = qs.filter(status=status)
     if organisation_id:
         qs = qs.filter(routed_organisation_id=organisation_id)
-    return qs.order_by("first_contact_at", "-created_at") if not status else qs.order_by("-created_at")
+    if status:
+        return qs.order_by("-created_at")
+    # Not yet contacted first (oldest waiting on top), on every database engine.
+    return qs.order_by(F("first_contact_at").asc(nulls_first=True), "created_at")
 
 
 def help_request_for_staff(*, user: Any, request_id: Any) -> HelpRequest:

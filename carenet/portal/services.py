@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,6 +25,7 @@ from .models import (
     ConsultationSession,
     ConsultationStatus,
     FeedbackInvite,
+    HelpNeed,
     HelpRequest,
     HelpRequestStatusChange,
     HelpStatus,
@@ -31,6 +33,7 @@ from .models import (
     IdeaSupport,
     NewsItem,
     QuestionKind,
+    RoutingRule,
     ServiceFeedback,
     Survey,
     SurveyInvite,
@@ -154,7 +157,15 @@ def help_request_submit(
             obj=request,
             changes={"fields": ["help_for", "need", "area", "contact"], "routed": str(request.routed_organisation_id)},
         )
+        _notify_on_commit(request)
     return request
+
+
+def _notify_on_commit(request: HelpRequest) -> None:
+    from .tasks import notify_new_help_request
+
+    if request.routed_organisation_id is not None:
+        transaction.on_commit(lambda: notify_new_help_request.enqueue(str(request.pk)))
 
 
 def help_request_mark_first_contact(*, actor: Any, help_request: HelpRequest) -> HelpRequest:
@@ -230,7 +241,68 @@ def help_request_reroute(*, actor: Any, help_request: HelpRequest, organisation:
             obj=help_request,
             changes={"from": str(before), "to": str(organisation.pk)},
         )
+        _notify_on_commit(help_request)
     return help_request
+
+
+def routing_rule_add(
+    *,
+    actor: Any,
+    municipality: Municipality,
+    organisation: Organisation,
+    need: str = "",
+    area: Any = None,
+    priority: int = 100,
+) -> RoutingRule:
+    _require_coordinator(actor, municipality.pk)
+    if organisation.municipality_id != municipality.pk or (
+        area is not None and area.municipality_id != municipality.pk
+    ):
+        raise ValidationError({"organisation": _("Choose an organisation of this municipality.")})
+    if need and need not in HelpNeed.values:
+        raise ValidationError({"need": _("Choose the kind of help.")})
+    with transaction.atomic():
+        rule = RoutingRule.objects.create(
+            municipality=municipality, need=need, area=area, organisation=organisation, priority=priority
+        )
+        audit_record(
+            action="routing.add", actor=actor, obj=rule, changes={"need": need, "area": str(getattr(area, "pk", ""))}
+        )
+    return rule
+
+
+def routing_rule_delete(*, actor: Any, rule: RoutingRule) -> None:
+    _require_coordinator(actor, rule.municipality_id)
+    with transaction.atomic():
+        audit_record(action="routing.delete", actor=actor, obj=rule)
+        rule.delete()
+
+
+def help_requests_anonymise_expired(*, municipality: Municipality, now: Any = None) -> int:
+    """Erase the contact details and free text of requests closed or directed more than
+    ``CARENET_PORTAL_HELP_RETENTION_DAYS`` (default 365) days ago; keep what the KPIs need."""
+    from django.conf import settings
+
+    now = now or timezone.now()
+    days = int(getattr(settings, "CARENET_PORTAL_HELP_RETENTION_DAYS", 365))
+    cutoff = now - timedelta(days=days)
+    with transaction.atomic():
+        expired = HelpRequest.objects.for_tenant(municipality).filter(
+            anonymised_at__isnull=True,
+            status__in=[HelpStatus.CLOSED, HelpStatus.DIRECTED],
+            status_changed_at__lt=cutoff,
+        )
+        count = expired.update(
+            contact_name="", contact_phone="", contact_email="", description="", area_text="", anonymised_at=now
+        )
+        if count:
+            audit_record(
+                action="help_request.anonymise",
+                municipality=municipality,
+                object_type="portal.helprequest",
+                changes={"rows": count, "retention_days": days},
+            )
+    return count
 
 
 def help_request_intake_payload(*, help_request: HelpRequest) -> dict[str, Any]:
