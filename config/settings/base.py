@@ -214,6 +214,7 @@ CARENET_DEMO_LOADERS = [
     "carenet.core.demo.load",
     "carenet.accounts.demo.load",
     "carenet.geo.demo.load",
+    "carenet.directory.demo.load",
 ]
 
 LOGGING = {
@@ -227,4 +228,5 @@ LOGGING = {
 CARENET_URLS: list[tuple[str, str]] = [
     ("people/", "carenet.people.urls"),
     ("cases/", "carenet.cases.urls"),
+    ("directory/", "carenet.directory.urls"),
 ]
