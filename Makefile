@@ -33,6 +33,7 @@ run: demo
 	@echo "\nCareNet: http://127.0.0.1:8000  (Ctrl+C stops the server and the worker)\n"
 	@trap 'kill 0' INT TERM EXIT; \
 	  $(PY) manage.py db_worker --interval 1 >var/worker.log 2>&1 & \
+	  $(PY) manage.py run_scheduled --loop 900 >var/scheduler.log 2>&1 & \
 	  $(PY) manage.py runserver 127.0.0.1:8000
 
 ## test: the whole suite on SQLite (set DATABASE_URL=postgres://… to run it on PostgreSQL)

@@ -230,3 +230,8 @@ CARENET_URLS: list[tuple[str, str]] = [
     ("cases/", "carenet.cases.urls"),
     ("directory/", "carenet.directory.urls"),
 ]
+    ("geo/", "carenet.geo.urls"),
+]
+
+# Periodic tasks (django-tasks) enqueued by `manage.py run_scheduled` (cron / systemd timer / make run).
+CARENET_SCHEDULED_TASKS: list[str] = []

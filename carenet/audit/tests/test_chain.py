@@ -6,6 +6,7 @@ from django.db.utils import DatabaseError
 
 from carenet.audit.models import GENESIS_HASH, AuditEvent
 from carenet.audit.services import audit_record
+from carenet.audit.triggers import SQLITE_TRIGGERS
 from carenet.audit.verify import verify_chains
 
 
@@ -32,10 +33,7 @@ def _tamper(sql, params):
         else:
             cursor.execute("DROP TRIGGER audit_no_update")
             cursor.execute(sql, params)
-            cursor.execute(
-                "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit_auditevent "
-                "BEGIN SELECT RAISE(ABORT, 'audit_auditevent is append-only (UPDATE refused)'); END;"
-            )
+            cursor.execute(SQLITE_TRIGGERS[0])
 
 
 def test_audit_verify_reports_an_edited_event(baia_mare, caseworker_a, capsys):
@@ -62,3 +60,9 @@ def test_a_failed_login_is_audited_without_the_password(client, caseworker_a):
     event = AuditEvent.objects.get(action="auth.login_failed")
     assert event.object_label == "cw_a"
     assert "wrong-password" not in event.canonical().decode()
+
+
+def test_flush_is_refused_outside_tests(settings):
+    settings.CARENET_ALLOW_AUDIT_PURGE = False
+    with pytest.raises(CommandError):
+        call_command("flush", interactive=False)

@@ -1,0 +1,119 @@
+"""Playwright driving Debian's Chromium (/usr/bin/chromium) against pytest-django's live server.
+
+Fixtures: ``browser`` (session), ``page`` (fresh context, fails the test on any JavaScript error),
+``live_url`` (base URL), ``axe_check(page)`` (axe-core; returns serious/critical violations).
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+AXE_JS = Path(__file__).resolve().parents[1] / "vendor" / "axe.min.js"
+SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", Path(__file__).resolve().parents[2] / "var" / "screenshots"))
+
+
+def pytest_collection_modifyitems(config, items):
+    if shutil.which(CHROMIUM) or Path(CHROMIUM).exists():
+        return
+    if os.environ.get("CARENET_REQUIRE_BROWSER"):
+        raise pytest.UsageError(f"Chromium not found at {CHROMIUM}; CI needs it (apt-get install chromium)")
+    skip = pytest.mark.skip(reason=f"Chromium not found at {CHROMIUM}")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def live_url(live_server):
+    return live_server.url
+
+
+@pytest.fixture
+def new_page(browser):
+    """Factory of pages in fresh contexts (one per user); each collects JavaScript errors."""
+    contexts = []
+
+    def make(*, locale="ro-RO", width=1280, height=900):
+        # bypass_csp only so axe-core can be injected; the pages themselves run under the real CSP.
+        context = browser.new_context(locale=locale, viewport={"width": width, "height": height}, bypass_csp=True)
+        contexts.append(context)
+        page = context.new_page()
+        page.js_errors = []
+        page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))
+        page.on("console", lambda msg: msg.type == "error" and page.js_errors.append(msg.text))
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
+
+
+@pytest.fixture
+def axe_check():
+    """Run axe-core (WCAG 2.1 A/AA rules) on the page; return the serious and critical violations."""
+
+    def check(page):
+        page.add_script_tag(path=str(AXE_JS))
+        result = page.evaluate(
+            """async () => await axe.run(document, {runOnly: {type: 'tag',
+                 values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"""
+        )
+        return [
+            {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+            for v in result["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+
+    return check
+
+
+@pytest.fixture
+def screenshot():
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def take(page, name):
+        path = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
+
+
+def sign_in(page, live_url, username, password="correct-horse-battery"):
+    page.goto(f"{live_url}/account/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("main button[type=submit]")
