@@ -229,7 +229,6 @@ CARENET_URLS: list[tuple[str, str]] = [
     ("people/", "carenet.people.urls"),
     ("cases/", "carenet.cases.urls"),
     ("directory/", "carenet.directory.urls"),
-]
     ("geo/", "carenet.geo.urls"),
 ]
 
