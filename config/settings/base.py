@@ -230,7 +230,13 @@ CARENET_URLS: list[tuple[str, str]] = [
     ("cases/", "carenet.cases.urls"),
     ("directory/", "carenet.directory.urls"),
     ("geo/", "carenet.geo.urls"),
+    ("referrals/", "carenet.referrals.urls"),
 ]
 
 # Periodic tasks (django-tasks) enqueued by `manage.py run_scheduled` (cron / systemd timer / make run).
-CARENET_SCHEDULED_TASKS: list[str] = []
+CARENET_SCHEDULED_TASKS: list[str] = [
+    "carenet.referrals.tasks.expire_unanswered_referrals",
+]
+
+# Days a provider has to answer a referral when its directory service states no response time.
+CARENET_REFERRAL_RESPONSE_DAYS = int(os.environ.get("CARENET_REFERRAL_RESPONSE_DAYS", "5"))
