@@ -592,6 +592,18 @@ def referral_open_case(*, user: Any, referral: Referral) -> Case:
 # --- transfer of a case --------------------------------------------------------------------------------
 
 
+def _dispatcher_of(municipality_id: Any, organisation_id: Any) -> Any:
+    """Who takes a transferred case until it is assigned: the new provider's manager, else a caseworker."""
+    memberships = (
+        Membership.objects.for_tenant(municipality_id)
+        .filter(organisation_id=organisation_id, role__in=PROVIDER_ROLES, is_active=True, user__is_active=True)
+        .select_related("user")
+        .order_by("role", "created_at")
+    )
+    ranked = sorted(memberships, key=lambda m: (m.role != "provider_manager", not m.is_supervisor))
+    return ranked[0].user if ranked else None
+
+
 def case_transfer(
     *, user: Any, case: Case, to_organisation: Organisation, reason: str, override_reason: str = ""
 ) -> CaseTransfer:
@@ -606,13 +618,14 @@ def case_transfer(
         raise ValidationError({"reason": _("Say why the case is transferred.")})
     ground = _sharing_ground(user=user, case=case, organisation_id=to_organisation.pk, override_reason=override_reason)
     from_org_id = case.organisation_id
+    new_caseworker = _dispatcher_of(case.municipality_id, to_organisation.pk)
     with transaction.atomic():
         updated = (
             Case.objects.for_tenant(case.municipality_id)
             .filter(pk=case.pk, version=case.version, organisation_id=from_org_id)
             .update(
                 organisation_id=to_organisation.pk,
-                caseworker=None,
+                caseworker=new_caseworker,
                 version=F("version") + 1,
                 updated_at=timezone.now(),
             )
@@ -653,7 +666,7 @@ def case_transfer(
                 action="case.transfer.emergency_override", actor=user, obj=case, changes={"emergency_override": True}
             )
         case.organisation_id = to_organisation.pk
-        case.caseworker = None
+        case.caseworker = new_caseworker
         case.version += 1
     return transfer
 
