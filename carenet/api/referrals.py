@@ -11,11 +11,11 @@ carenet/core/api_errors.py.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import Http404
 from django.urls import path
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
@@ -38,20 +38,28 @@ from carenet.referrals.selectors import (
     shared_dossier,
 )
 from carenet.referrals.serializers import (
+    BAD_LIST,
+    NO_CASE,
+    NO_SERVICE,
+    NOT_CASE_DOCUMENTS,
     ReferralCreateSerializer,
     ReferralSerializer,
     ReferralTransitionSerializer,
     shared_payload,
 )
 
-LISTS = {"received": referrals_received, "sent": referrals_sent, "overdue": referrals_overdue}
+LISTS: dict[str, Callable[..., Any]] = {
+    "received": referrals_received,
+    "sent": referrals_sent,
+    "overdue": referrals_overdue,
+}
 
 
 def _service(request: Request, service_id: Any, field: str) -> Any:
     try:
         return services_visible_to(request.user).get(pk=service_id)
     except Exception as exc:  # DoesNotExist or a malformed id: same answer
-        raise ValidationError({field: [_("No service with this identifier in your network.")]}) from exc
+        raise ValidationError({field: [NO_SERVICE]}) from exc
 
 
 def _detail(request: Request, referral: Any) -> dict[str, Any]:
@@ -71,7 +79,7 @@ class ReferralListCreate(ListAPIView):
         params = self.request.query_params
         box = params.get("list", "received")
         if box not in LISTS:
-            raise ValidationError({"list": [_("Choose one of: received, sent, overdue.")]})
+            raise ValidationError({"list": [BAD_LIST]})
         kwargs: dict[str, Any] = {"user": self.request.user}
         if box != "overdue":
             kwargs["status"] = params.get("status", "")
@@ -85,12 +93,12 @@ class ReferralListCreate(ListAPIView):
         try:
             case = case_get(user=request.user, case_id=data.pop("case"))
         except Http404 as exc:
-            raise ValidationError({"case": [_("No case with this identifier that you may see.")]}) from exc
+            raise ValidationError({"case": [NO_CASE]}) from exc
         service = _service(request, data.pop("service"), "service")
         document_ids = data.pop("documents")
         documents = list(CaseDocument.objects.for_tenant(case.municipality_id).filter(case=case, pk__in=document_ids))
         if len(documents) != len(set(document_ids)):
-            raise ValidationError({"documents": [_("Only documents of this case can be shared.")]})
+            raise ValidationError({"documents": [NOT_CASE_DOCUMENTS]})
         referral = services.referral_create(user=request.user, case=case, service=service, documents=documents, **data)
         return Response(_detail(request, referral), status=status.HTTP_201_CREATED)
 

@@ -12,10 +12,17 @@ from carenet.directory.models import Service
 from .models import ReferralOutcome, Urgency
 
 
+def _set_queryset(form: forms.Form, name: str, queryset: Any) -> None:
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    field.queryset = queryset
+
+
 class ServiceChoiceField(forms.ModelChoiceField):
     """Each option names the provider and the places available, so capacity is seen when choosing."""
 
     def label_from_instance(self, obj: Service) -> str:
+        places: Any
         if obj.places_available is None:
             places = _("places not tracked")
         elif obj.places_available == 0:
@@ -38,9 +45,7 @@ class ReferralForm(forms.Form):
         label=_("Identity (name, date of birth, sex, national identifier)"), required=False, initial=True
     )
     share_contact = forms.BooleanField(label=_("Contact (address, phone, e-mail)"), required=False, initial=True)
-    share_inquiry = forms.BooleanField(
-        label=_("Social inquiry summary (conclusions, risks, housing)"), required=False
-    )
+    share_inquiry = forms.BooleanField(label=_("Social inquiry summary (conclusions, risks, housing)"), required=False)
     share_plan = forms.BooleanField(label=_("Individual intervention plan (goals and actions)"), required=False)
     share_special = forms.BooleanField(label=_("Special-category data (health, disability)"), required=False)
     documents = forms.ModelMultipleChoiceField(
@@ -57,17 +62,19 @@ class ReferralForm(forms.Form):
         help_text=_("Only when there is no consent or legal basis and the person is in danger. Audited and flagged."),
     )
 
-    def __init__(self, *args: Any, services: Any = None, documents: Any = None, supervisor: bool = False, **kwargs: Any):
+    def __init__(
+        self, *args: Any, services: Any = None, documents: Any = None, supervisor: bool = False, **kwargs: Any
+    ):
         super().__init__(*args, **kwargs)
-        self.fields["service"].queryset = services if services is not None else Service.plain.none()
-        self.fields["documents"].queryset = documents if documents is not None else CaseDocument.plain.none()
+        _set_queryset(self, "service", services if services is not None else Service.plain.none())
+        _set_queryset(self, "documents", documents if documents is not None else CaseDocument.plain.none())
         if documents is None or not documents.exists():
             del self.fields["documents"]
         if not supervisor:
             del self.fields["override_reason"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if not any(data.get(f) for f in ("share_identity", "share_contact", "share_inquiry", "share_plan")):
             self.add_error("share_identity", _("Share at least the identity or another part of the dossier."))
         return data
@@ -97,7 +104,7 @@ class DeclineForm(forms.Form):
 
     def __init__(self, *args: Any, services: Any = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["suggested_service"].queryset = services if services is not None else Service.plain.none()
+        _set_queryset(self, "suggested_service", services if services is not None else Service.plain.none())
 
 
 class CompleteForm(forms.Form):
@@ -108,12 +115,16 @@ class CompleteForm(forms.Form):
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for cancelling"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    reason = forms.CharField(
+        label=_("Reason for cancelling"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
 
 
 class TransferForm(forms.Form):
     to_organisation = forms.ModelChoiceField(label=_("New provider"), queryset=Organisation.plain.none())
-    reason = forms.CharField(label=_("Reason for the transfer"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    reason = forms.CharField(
+        label=_("Reason for the transfer"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
     override_reason = forms.CharField(
         label=_("Emergency override: reason (supervisors only)"),
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -123,6 +134,8 @@ class TransferForm(forms.Form):
 
     def __init__(self, *args: Any, organisations: Any = None, supervisor: bool = False, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["to_organisation"].queryset = organisations if organisations is not None else Organisation.plain.none()
+        _set_queryset(
+            self, "to_organisation", organisations if organisations is not None else Organisation.plain.none()
+        )
         if not supervisor:
             del self.fields["override_reason"]

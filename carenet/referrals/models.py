@@ -227,9 +227,7 @@ class CaseTransfer(TenantOwnedModel):
     consent = models.ForeignKey("people.Consent", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     legal_basis = models.CharField(_("legal basis"), max_length=300, blank=True)
     override_reason = models.TextField(_("reason for the emergency override"), blank=True)
-    transferred_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    transferred_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta(TenantOwnedModel.Meta):

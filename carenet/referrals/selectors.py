@@ -73,16 +73,18 @@ def referrals_received(*, user: Any, organisation_id: Any = None, status: str = 
     return qs.order_by("-sent_at")[:LIST_LIMIT]
 
 
-def referrals_overdue(*, user: Any, organisation_id: Any = None, now: datetime.datetime | None = None) -> QuerySet[Referral]:
+def referrals_overdue(
+    *, user: Any, organisation_id: Any = None, now: datetime.datetime | None = None
+) -> QuerySet[Referral]:
     """Not answered in time: still waiting past the deadline, or already turned "expired"."""
     now = now or timezone.now()
     qs = referrals_visible_to(user).select_related(*_LIST_RELATED)
     orgs = _own_orgs(user, organisation_id)
     if orgs is not None:
         qs = qs.filter(Q(from_organisation_id__in=orgs) | Q(to_organisation_id__in=orgs))
-    return qs.filter(
-        Q(status__in=AWAITING_ANSWER, respond_by__lt=now) | Q(status=ReferralStatus.EXPIRED)
-    ).order_by("respond_by")[:LIST_LIMIT]
+    return qs.filter(Q(status__in=AWAITING_ANSWER, respond_by__lt=now) | Q(status=ReferralStatus.EXPIRED)).order_by(
+        "respond_by"
+    )[:LIST_LIMIT]
 
 
 def referral_events(*, referral: Referral) -> QuerySet[ReferralEvent]:
@@ -241,7 +243,12 @@ def referral_figures(
             fig.completed += 1
         elif status == ReferralStatus.EXPIRED:
             fig.expired += 1
-        elif status in (ReferralStatus.SENT, ReferralStatus.RECEIVED, ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS):
+        elif status in (
+            ReferralStatus.SENT,
+            ReferralStatus.RECEIVED,
+            ReferralStatus.ACCEPTED,
+            ReferralStatus.IN_PROGRESS,
+        ):
             fig.open += 1
     return sorted(figures.values(), key=lambda f: f.label)
 

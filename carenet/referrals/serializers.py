@@ -9,6 +9,12 @@ from rest_framework import serializers
 
 from .models import Referral, ReferralOutcome, Urgency
 
+# Messages of the API module (carenet/api/referrals.py), kept in this app's catalogue.
+NO_CASE = _("No case with this identifier that you may see.")
+NO_SERVICE = _("No service with this identifier in your network.")
+BAD_LIST = _("Choose one of: received, sent, overdue.")
+NOT_CASE_DOCUMENTS = _("Only documents of this case can be shared.")
+
 TRANSITIONS = ("send", "accept", "decline", "start", "complete", "cancel")
 
 
@@ -100,7 +106,10 @@ def shared_payload(referral: Referral, dossier: Any) -> dict[str, Any]:
     if referral.share_plan:
         plan = dossier.plan
         data["plan"] = (
-            {"goals": plan.goals, "actions": [{"action": a.action, "due_on": a.due_on.isoformat()} for a in plan.actions.all()]}
+            {
+                "goals": plan.goals,
+                "actions": [{"action": a.action, "due_on": a.due_on.isoformat()} for a in plan.actions.all()],
+            }
             if plan
             else None
         )

@@ -54,7 +54,7 @@ DEFAULT_RESPONSE_DAYS = 5
 
 def response_days_for(service: Service) -> int:
     """The service's promised response time; the directory has none yet, so the network default."""
-    days = getattr(service, "response_time_days", None)
+    days: Any = getattr(service, "response_time_days", None)
     return int(days or getattr(settings, "CARENET_REFERRAL_RESPONSE_DAYS", DEFAULT_RESPONSE_DAYS))
 
 
@@ -86,7 +86,12 @@ def _sharing_ground(*, user: Any, case: Case, organisation_id: Any, override_rea
     if consent is not None:
         return {"basis": SharingBasis.CONSENT, "consent": consent, "legal_basis": "", "override": False}
     if case.legal_basis.strip():
-        return {"basis": SharingBasis.LEGAL, "consent": None, "legal_basis": case.legal_basis.strip(), "override": False}
+        return {
+            "basis": SharingBasis.LEGAL,
+            "consent": None,
+            "legal_basis": case.legal_basis.strip(),
+            "override": False,
+        }
     if not override_reason.strip():
         raise ValidationError(
             {
@@ -305,7 +310,9 @@ def referral_create(
     if service.status in (ServiceStatus.DEFUNCT, ServiceStatus.INACTIVE):
         raise ValidationError({"service": _("This service is not active: choose another one.")})
     if service.organisation_id == case.organisation_id:
-        raise ValidationError({"service": _("A referral goes to another provider: choose a service of another organisation.")})
+        raise ValidationError(
+            {"service": _("A referral goes to another provider: choose a service of another organisation.")}
+        )
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the person is referred.")})
     if urgency not in Urgency.values:
@@ -348,7 +355,9 @@ def referral_create(
 
 
 def referral_shared_keys(referral: Referral) -> list[str]:
-    return [name for name in ("identity", "contact", "inquiry", "plan", "special") if getattr(referral, f"share_{name}")]
+    return [
+        name for name in ("identity", "contact", "inquiry", "plan", "special") if getattr(referral, f"share_{name}")
+    ]
 
 
 def referral_send(*, user: Any, referral: Referral, override_reason: str = "") -> Referral:
@@ -555,7 +564,13 @@ def referrals_expire_overdue(*, now: datetime.datetime | None = None) -> int:
                 _set_status(referral, allowed=AWAITING_ANSWER, status=ReferralStatus.EXPIRED, closed_at=now)
             except ValidationError:
                 continue  # answered meanwhile
-            _log(referral, kind="expire", user=None, organisation_id=None, changes={"response_days": referral.response_days})
+            _log(
+                referral,
+                kind="expire",
+                user=None,
+                organisation_id=None,
+                changes={"response_days": referral.response_days},
+            )
             _notify(referral, kind="expire", to="sender", actor=None, organisation=referral.to_organisation)
             _notify(referral, kind="expire", to="receiver", actor=None, organisation=referral.to_organisation)
         expired += 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -51,10 +52,10 @@ from .selectors import (
 )
 from .services import event_label
 
-LISTS = {
-    "received": (referrals_received, "Received"),
-    "sent": (referrals_sent, "Sent"),
-    "overdue": (referrals_overdue, "Overdue"),
+LISTS: dict[str, Callable[..., Any]] = {
+    "received": referrals_received,
+    "sent": referrals_sent,
+    "overdue": referrals_overdue,
 }
 
 
@@ -86,7 +87,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     if org_id and not any(str(o.pk) == org_id for o in organisations):
         org_id = ""
     status = request.GET.get("status", "")[:12]
-    selector = LISTS[box][0]
+    selector = LISTS[box]
     kwargs: dict[str, Any] = {"user": request.user, "organisation_id": org_id or None}
     if box != "overdue":
         kwargs["status"] = status
@@ -279,9 +280,7 @@ def shared_document(request: HttpRequest, referral_id: str, document_id: str) ->
     if not can_view_shared_data(request.user, referral):
         raise PermissionDenied
     doc = shared_document_get(referral=referral, document_id=document_id)
-    audit_record(
-        action="referral.document_view", actor=request.user, obj=referral, changes={"document": str(doc.pk)}
-    )
+    audit_record(action="referral.document_view", actor=request.user, obj=referral, changes={"document": str(doc.pk)})
     ext = extension_of(doc.file.name)
     return FileResponse(
         doc.file.open("rb"),
@@ -312,14 +311,17 @@ def case_transfer(request: HttpRequest, case_id: str) -> HttpResponse:
         except PermissionDenied as exc:
             form.add_error(None, str(exc) or _("You may not do this."))
         else:
-            messages.success(request, _("The case is transferred to %(org)s.") % {"org": form.cleaned_data["to_organisation"]})
+            messages.success(
+                request, _("The case is transferred to %(org)s.") % {"org": form.cleaned_data["to_organisation"]}
+            )
             return redirect("referrals:list")
     return render(request, "referrals/transfer_form.html", {"form": form, "case": case})
 
 
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
-    if request.user.municipality_id is None:
+    user: Any = request.user
+    if user.municipality_id is None:
         raise Http404
     notifications = list(notifications_for(user=request.user))
     return render(request, "referrals/notifications.html", {"notifications": notifications})
@@ -328,7 +330,8 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def notifications_read(request: HttpRequest) -> HttpResponse:
-    if request.user.municipality_id is None:
+    user: Any = request.user
+    if user.municipality_id is None:
         raise Http404
     count = services.notifications_mark_read(user=request.user)
     messages.success(request, _("%(count)s notifications marked as read.") % {"count": count})

@@ -33,7 +33,11 @@ def case_a(caseworker_a, person_a, org_a):
 def service_b(baia_mare, org_b):
     """A service of the NGO (provider B) with two places left."""
     return Service.objects.create(
-        municipality=baia_mare, organisation=org_b, name="Centru de zi pentru adulți", places_total=10, places_available=2
+        municipality=baia_mare,
+        organisation=org_b,
+        name="Centru de zi pentru adulți",
+        places_total=10,
+        places_available=2,
     )
 
 

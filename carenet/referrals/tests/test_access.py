@@ -32,12 +32,20 @@ def test_the_receiver_cannot_do_the_senders_steps_and_vice_versa(client, casewor
     assert sent_referral.status == "sent"
 
 
-def test_the_receiver_sees_only_what_was_shared(client, caseworker_b, caseworker_a, case_a, service_b, consent_for_b, person_a):
+def test_the_receiver_sees_only_what_was_shared(
+    client, caseworker_b, caseworker_a, case_a, service_b, consent_for_b, person_a
+):
     from carenet.people import services as people_services
 
     people_services.sensitive_update(user=caseworker_a, person=person_a, health_notes="Diabet de tip 2")
     referral = services.referral_create(
-        user=caseworker_a, case=case_a, service=service_b, reason="x", share_identity=True, share_contact=False, send=True
+        user=caseworker_a,
+        case=case_a,
+        service=service_b,
+        reason="x",
+        share_identity=True,
+        share_contact=False,
+        send=True,
     )
     client.force_login(caseworker_b)
     page = client.get(f"/referrals/{referral.pk}/").content.decode()
@@ -48,7 +56,9 @@ def test_the_receiver_sees_only_what_was_shared(client, caseworker_b, caseworker
     assert client.get(f"/people/{person_a.pk}/").status_code == 404
 
 
-def test_special_category_data_reaches_the_receiver_only_if_shared(client, caseworker_a, caseworker_b, case_a, service_b, consent_for_b, person_a):
+def test_special_category_data_reaches_the_receiver_only_if_shared(
+    client, caseworker_a, caseworker_b, case_a, service_b, consent_for_b, person_a
+):
     from carenet.people import services as people_services
 
     people_services.sensitive_update(user=caseworker_a, person=person_a, health_notes="Diabet de tip 2")
@@ -79,7 +89,9 @@ def test_a_citizen_reaches_nothing(client, citizen, sent_referral):
     assert client.get("/referrals/").status_code == 403
 
 
-def test_the_received_list_shows_the_referral_to_the_receiver_only(client, caseworker_b, caseworker_a, sent_referral, django_assert_max_num_queries):
+def test_the_received_list_shows_the_referral_to_the_receiver_only(
+    client, caseworker_b, caseworker_a, sent_referral, django_assert_max_num_queries
+):
     client.force_login(caseworker_b)
     with django_assert_max_num_queries(20):
         page = client.get("/referrals/?list=received").content.decode()
@@ -89,7 +101,9 @@ def test_the_received_list_shows_the_referral_to_the_receiver_only(client, casew
     assert sent_referral.reference in client.get("/referrals/?list=sent").content.decode()
 
 
-def test_list_pages_do_not_grow_queries_with_referrals(client, caseworker_a, case_a, service_b, consent_for_b, django_assert_max_num_queries):
+def test_list_pages_do_not_grow_queries_with_referrals(
+    client, caseworker_a, case_a, service_b, consent_for_b, django_assert_max_num_queries
+):
     for i in range(15):
         services.referral_create(user=caseworker_a, case=case_a, service=service_b, reason=f"r{i}", send=True)
     client.force_login(caseworker_a)
@@ -102,7 +116,9 @@ def test_list_pages_do_not_grow_queries_with_referrals(client, caseworker_a, cas
         assert client.get("/referrals/notifications/").status_code == 200
 
 
-def test_a_shared_document_is_served_only_while_open(client, caseworker_a, caseworker_b, case_a, service_b, consent_for_b, tmp_path, settings):
+def test_a_shared_document_is_served_only_while_open(
+    client, caseworker_a, caseworker_b, case_a, service_b, consent_for_b, tmp_path, settings
+):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from carenet.cases.models import CaseDocument

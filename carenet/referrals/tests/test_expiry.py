@@ -20,7 +20,9 @@ def test_the_deadline_comes_from_the_network_default_when_the_service_has_none(s
     assert sent_referral.respond_by - sent_referral.sent_at == datetime.timedelta(days=sent_referral.response_days)
 
 
-def test_an_unanswered_referral_expires_and_shows_on_the_overdue_list(client, caseworker_a, caseworker_b, sent_referral):
+def test_an_unanswered_referral_expires_and_shows_on_the_overdue_list(
+    client, caseworker_a, caseworker_b, sent_referral
+):
     tenant = sent_referral.municipality_id
     client.force_login(caseworker_a)
     assert sent_referral.reference not in client.get("/referrals/?list=overdue").content.decode()

@@ -8,8 +8,12 @@ from carenet.cases.models import Case
 from carenet.referrals import services
 
 
-def test_a_case_is_transferred_with_consent_and_changes_owner(client, caseworker_a, caseworker_b, case_a, org_b, consent_for_b):
-    transfer = services.case_transfer(user=caseworker_a, case=case_a, to_organisation=org_b, reason="Se mută în cartier.")
+def test_a_case_is_transferred_with_consent_and_changes_owner(
+    client, caseworker_a, caseworker_b, case_a, org_b, consent_for_b
+):
+    transfer = services.case_transfer(
+        user=caseworker_a, case=case_a, to_organisation=org_b, reason="Se mută în cartier."
+    )
     case = Case.objects.for_tenant(case_a.municipality_id).get(pk=case_a.pk)
     assert case.organisation_id == org_b.pk and case.caseworker_id == caseworker_b.pk
     assert transfer.basis == "consent"
@@ -28,7 +32,9 @@ def test_a_transfer_without_consent_is_refused(caseworker_a, case_a, org_b):
 
 def test_a_transfer_override_is_for_supervisors_only_and_audited(caseworker_a, supervisor_a, case_a, org_b):
     with pytest.raises(PermissionDenied):
-        services.case_transfer(user=caseworker_a, case=case_a, to_organisation=org_b, reason="x", override_reason="Urgent")
+        services.case_transfer(
+            user=caseworker_a, case=case_a, to_organisation=org_b, reason="x", override_reason="Urgent"
+        )
     services.case_transfer(user=supervisor_a, case=case_a, to_organisation=org_b, reason="x", override_reason="Urgent")
     assert AuditEvent.objects.filter(action="case.transfer.emergency_override", object_id=str(case_a.pk)).exists()
 

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from carenet.audit.models import AuditEvent
 from carenet.cases.models import CaseEvent
@@ -69,7 +70,9 @@ def test_the_whole_loop_between_a_das_centre_and_an_ngo(
     assert "A frecventat centrul 3 luni." in page
     kinds = set(CaseEvent.objects.for_tenant(case_a.municipality_id).filter(case=case_a).values_list("kind", flat=True))
     assert {"referral_send", "referral_receive", "referral_accept", "referral_start", "referral_complete"} <= kinds
-    assert Notification.objects.for_tenant(case_a.municipality_id).filter(recipient=caseworker_a, kind="complete").exists()
+    assert (
+        Notification.objects.for_tenant(case_a.municipality_id).filter(recipient=caseworker_a, kind="complete").exists()
+    )
     assert any(caseworker_a.email in m.to for m in mail.outbox)
 
     # The receiver loses access to the shared data and to the person after completion.
@@ -149,14 +152,16 @@ def test_a_supervisor_may_override_in_an_emergency_and_it_is_audited_and_flagged
     assert override.actor == supervisor_a and override.changes["emergency_override"] is True
 
 
-def test_acceptance_decrements_the_places_and_never_below_zero(caseworker_a, caseworker_b, case_a, service_b, consent_for_b):
+def test_acceptance_decrements_the_places_and_never_below_zero(
+    caseworker_a, caseworker_b, case_a, service_b, consent_for_b
+):
     Service.objects.for_tenant(service_b.municipality_id).filter(pk=service_b.pk).update(places_available=1)
     first = services.referral_create(user=caseworker_a, case=case_a, service=service_b, reason="a", send=True)
     second = services.referral_create(user=caseworker_a, case=case_a, service=service_b, reason="b", send=True)
     services.referral_accept(user=caseworker_b, referral=first)
-    with pytest.raises(ValidationError) as exc:
+    with translation.override("ro"), pytest.raises(ValidationError) as exc:
         services.referral_accept(user=caseworker_b, referral=second)
-    assert "no place available" in " ".join(exc.value.messages)
+    assert "nu are niciun loc liber" in " ".join(exc.value.messages)
     service_b.refresh_from_db()
     assert service_b.places_available == 0
     second.refresh_from_db()
@@ -209,7 +214,9 @@ def test_a_referral_to_the_senders_own_service_is_refused(caseworker_a, case_a, 
     assert "service" in exc.value.message_dict
 
 
-def test_a_draft_is_sent_later_and_invisible_to_the_receiver_until_then(client, caseworker_a, caseworker_b, case_a, service_b, consent_for_b):
+def test_a_draft_is_sent_later_and_invisible_to_the_receiver_until_then(
+    client, caseworker_a, caseworker_b, case_a, service_b, consent_for_b
+):
     draft = services.referral_create(user=caseworker_a, case=case_a, service=service_b, reason="x")
     client.force_login(caseworker_b)
     assert client.get(f"/referrals/{draft.pk}/").status_code == 404
