@@ -215,6 +215,7 @@ CARENET_DEMO_LOADERS = [
     "carenet.accounts.demo.load",
     "carenet.geo.demo.load",
     "carenet.directory.demo.load",
+    "carenet.referrals.demo.load",
 ]
 
 LOGGING = {
