@@ -21,7 +21,17 @@ from .models import AWAITING_ANSWER, Notification, Referral, ReferralEvent, Refe
 from .permissions import notifications_visible_to, provider_organisations, referrals_visible_to
 
 LIST_LIMIT = 200
-_LIST_RELATED = ("from_organisation", "to_organisation", "to_service", "person")
+_LIST_RELATED = ("from_organisation", "to_organisation", "to_service")
+# Lists load the referral and only the names of its related rows (a service row carries long texts
+# and search columns that would triple the cost of a list of 200).
+_LIST_FIELDS = (
+    *(f.attname for f in Referral._meta.concrete_fields),
+    "from_organisation__name",
+    "from_organisation__short_name",
+    "to_organisation__name",
+    "to_organisation__short_name",
+    "to_service__name",
+)
 
 
 def referral_get(*, user: Any, referral_id: Any) -> Referral:
@@ -29,15 +39,21 @@ def referral_get(*, user: Any, referral_id: Any) -> Referral:
     try:
         return (
             referrals_visible_to(user)
-            .select_related(*_LIST_RELATED, "case", "case__caseworker", "created_by", "suggested_service", "consent")
+            .select_related(
+                *_LIST_RELATED, "person", "case", "case__caseworker", "created_by", "suggested_service", "consent"
+            )
             .get(pk=referral_id)
         )
     except (Referral.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
 
 
+def _listed(user: Any) -> QuerySet[Referral]:
+    return referrals_visible_to(user).select_related(*_LIST_RELATED).only(*_LIST_FIELDS)
+
+
 def _scoped(user: Any, organisation_id: Any = None) -> QuerySet[Referral]:
-    qs = referrals_visible_to(user).select_related(*_LIST_RELATED)
+    qs = _listed(user)
     if organisation_id:
         qs = qs.filter(Q(from_organisation_id=organisation_id) | Q(to_organisation_id=organisation_id))
     return qs
@@ -54,7 +70,7 @@ def _own_orgs(user: Any, organisation_id: Any = None) -> Any:
 
 
 def referrals_sent(*, user: Any, organisation_id: Any = None, status: str = "") -> QuerySet[Referral]:
-    qs = referrals_visible_to(user).select_related(*_LIST_RELATED)
+    qs = _listed(user)
     orgs = _own_orgs(user, organisation_id)
     if orgs is not None:
         qs = qs.filter(from_organisation_id__in=orgs)
@@ -64,7 +80,7 @@ def referrals_sent(*, user: Any, organisation_id: Any = None, status: str = "") 
 
 
 def referrals_received(*, user: Any, organisation_id: Any = None, status: str = "") -> QuerySet[Referral]:
-    qs = referrals_visible_to(user).select_related(*_LIST_RELATED).exclude(status=ReferralStatus.DRAFT)
+    qs = _listed(user).exclude(status=ReferralStatus.DRAFT)
     orgs = _own_orgs(user, organisation_id)
     if orgs is not None:
         qs = qs.filter(to_organisation_id__in=orgs)
@@ -78,7 +94,7 @@ def referrals_overdue(
 ) -> QuerySet[Referral]:
     """Not answered in time: still waiting past the deadline, or already turned "expired"."""
     now = now or timezone.now()
-    qs = referrals_visible_to(user).select_related(*_LIST_RELATED)
+    qs = _listed(user)
     orgs = _own_orgs(user, organisation_id)
     if orgs is not None:
         qs = qs.filter(Q(from_organisation_id__in=orgs) | Q(to_organisation_id__in=orgs))
