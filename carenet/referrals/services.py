@@ -683,7 +683,33 @@ def case_transfer(
         case.organisation_id = to_organisation.pk
         case.caseworker = new_caseworker
         case.version += 1
+        _notify_transfer(case, transfer=transfer, actor=user)
     return transfer
+
+
+def _notify_transfer(case: Case, *, transfer: CaseTransfer, actor: Any) -> None:
+    """The new provider's caseworkers and managers learn that a case arrived (in-app and e-mail)."""
+    members = (
+        Membership.objects.for_tenant(case.municipality_id)
+        .filter(organisation_id=transfer.to_organisation_id, role__in=PROVIDER_ROLES, is_active=True)
+        .select_related("user")
+    )
+    url = reverse("cases:detail", args=[case.pk])
+    sender = Organisation.plain.get(pk=transfer.from_organisation_id)
+    mails: list[tuple[str, str, str]] = []
+    for user in {m.user for m in members if m.user.is_active and m.user.pk != getattr(actor, "pk", None)}:
+        with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+            message = _("Case %(reference)s was transferred to your provider by %(organisation)s.") % {
+                "reference": case.reference,
+                "organisation": str(sender),
+            }
+        Notification.objects.create(
+            municipality_id=case.municipality_id, recipient=user, kind="transfer", message=message[:300], url=url
+        )
+        if user.email:
+            mails.append((message[:200], f"{message}\n\n{url}", user.email))
+    if mails:
+        transaction.on_commit(lambda: _send_mails(mails))
 
 
 # --- notifications -------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from carenet.audit.models import AuditEvent
 from carenet.cases.models import Case
 from carenet.referrals import services
+from carenet.referrals.models import Notification
 
 
 def test_a_case_is_transferred_with_consent_and_changes_owner(
@@ -18,6 +19,9 @@ def test_a_case_is_transferred_with_consent_and_changes_owner(
     assert case.organisation_id == org_b.pk and case.caseworker_id == caseworker_b.pk
     assert transfer.basis == "consent"
     assert AuditEvent.objects.filter(action="case.transfer", object_id=str(case_a.pk)).exists()
+    assert (
+        Notification.objects.for_tenant(case_a.municipality_id).filter(recipient=caseworker_b, kind="transfer").exists()
+    )
     client.force_login(caseworker_b)
     assert client.get(f"/cases/{case_a.pk}/").status_code == 200
     client.force_login(caseworker_a)
