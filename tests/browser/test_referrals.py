@@ -68,6 +68,7 @@ def test_a_das_caseworker_sends_and_an_ngo_caseworker_accepts(
 
     sender.goto(detail_url)
     assert "Acceptată" in sender.locator("#referral-status").inner_text()
+    screenshot(sender, "referral-accepted-ro-1280")
     sender.goto(f"{live_url}/referrals/notifications/")
     assert "a fost acceptată" in sender.content()
     assert axe_check(sender) == []
