@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import statistics
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -209,7 +208,7 @@ class ReferralFigures:
 
     @property
     def completion_rate(self) -> float | None:
-        """Completed out of accepted referrals that have ended (completed or cancelled after acceptance)."""
+        """Completed out of accepted referrals (still open ones count against it until they end)."""
         return round(100 * self.completed / self.accepted, 1) if self.accepted else None
 
     @property
@@ -241,11 +240,9 @@ def referral_figures(
         key_field, label_field = "to_organisation_id", "to_organisation__name"
     rows = qs.values(key_field, label_field, "status", "sent_at", "responded_at", "accepted_at").order_by()
     figures: dict[Any, ReferralFigures] = {}
-    counted: dict[Any, int] = defaultdict(int)
     for row in rows:
         key = row[key_field]
         fig = figures.get(key) or figures.setdefault(key, ReferralFigures(key=key, label=row[label_field]))
-        counted[key] += 1
         fig.sent += 1
         status = row["status"]
         if row["responded_at"] is not None:
