@@ -22,7 +22,7 @@ from django.db.models import Q, QuerySet
 from carenet.cases.models import Case, ServiceDelivery
 from carenet.core.policy import Actor, actor_of, policy
 from carenet.people import permissions as people_permissions
-from carenet.people.models import Person
+from carenet.people.models import Consent, Person, SensitiveProfile
 from carenet.people.permissions import PROVIDER_ROLES, register_person_visibility
 
 from .models import OPEN_STATUSES, Notification, Referral, ReferralStatus
@@ -47,38 +47,57 @@ def persons_referred_to_organisation(actor: Actor, organisation_ids: frozenset[A
     )
 
 
-# --- special-category data through a referral ----------------------------------------------------
-# people's own rule shows special-category data to every provider that reaches the person, and a
-# referral widens that reach. A provider reached *only* through referrals sees it only when one of
-# them shares it. The rule is wrapped (not replaced) so people's own logic still decides first.
+# --- what a referral opens, and what it does not ----------------------------------------------------
+# people's rules treat every provider that reaches a person alike, and a referral widens that reach.
+# A provider reached *only* through referrals may read (what was shared) but not change the record,
+# and sees special-category data only when an open referral shares it. The rules are wrapped (not
+# replaced): people's own logic still decides first.
 _people_view_sensitive = people_permissions._can_view_sensitive
+_people_change_person = people_permissions._can_change_person
+
+
+def _reached_only_through_referrals(actor: Actor, person: Person) -> bool:
+    """A provider role whose organisations neither registered, nor have a case of, nor served the person."""
+    if actor.is_platform_admin or actor.is_coordinator:
+        return False
+    orgs = _provider_orgs(actor)
+    if person.registered_by_organisation_id in orgs:
+        return False
+    tenant = person.municipality_id
+    if Case.objects.for_tenant(tenant).filter(person=person, organisation_id__in=orgs).exists():
+        return False
+    return not (
+        ServiceDelivery.objects.for_tenant(tenant)
+        .filter(person=person, organisation_id__in=orgs, case__isnull=True)
+        .exists()
+    )
 
 
 def _can_view_sensitive(actor: Actor, person: Person) -> bool:
     if not _people_view_sensitive(actor, person):
         return False
-    if actor.is_platform_admin:
-        return True
-    orgs = _provider_orgs(actor)
-    if person.registered_by_organisation_id in orgs:
-        return True
-    tenant = person.municipality_id
-    if Case.objects.for_tenant(tenant).filter(person=person, organisation_id__in=orgs).exists():
-        return True
-    if (
-        ServiceDelivery.objects.for_tenant(tenant)
-        .filter(person=person, organisation_id__in=orgs, case__isnull=True)
-        .exists()
-    ):
+    if not _reached_only_through_referrals(actor, person):
         return True
     return (
-        Referral.objects.for_tenant(tenant)
-        .filter(person=person, to_organisation_id__in=orgs, status__in=OPEN_STATUSES, share_special=True)
+        Referral.objects.for_tenant(person.municipality_id)
+        .filter(
+            person=person,
+            to_organisation_id__in=_provider_orgs(actor),
+            status__in=OPEN_STATUSES,
+            share_special=True,
+        )
         .exists()
     )
 
 
+def _can_change_person(actor: Actor, person: Person) -> bool:
+    return _people_change_person(actor, person) and not _reached_only_through_referrals(actor, person)
+
+
 policy.register_rule(Person, "view_sensitive", _can_view_sensitive)
+policy.register_rule(Person, "change", _can_change_person)
+policy.register_rule(SensitiveProfile, "view", lambda actor, sp: _can_view_sensitive(actor, sp.person))
+policy.register_rule(Consent, "change", lambda actor, c: _can_change_person(actor, c.person))
 
 
 # --- referrals ------------------------------------------------------------------------------------

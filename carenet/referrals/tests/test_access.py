@@ -146,3 +146,18 @@ def test_an_unknown_referral_id_is_404(client, caseworker_b, path, db):
     client.force_login(caseworker_b)
     assert client.get(f"/referrals/00000000-0000-0000-0000-000000000000/{path}").status_code in (404, 405)
     assert not Referral.objects.all_tenants().exists()
+
+
+def test_the_receiver_reads_but_cannot_change_the_persons_record(client, caseworker_b, sent_referral, person_a):
+    from django.core.exceptions import PermissionDenied
+
+    from carenet.people import services as people_services
+
+    client.force_login(caseworker_b)
+    assert client.get(f"/people/{person_a.pk}/").status_code == 200
+    with pytest.raises(PermissionDenied):
+        people_services.person_update(user=caseworker_b, person=person_a, phone="0700")
+    # Once it opens its own case from the referral, the person is also its own to keep up to date.
+    services.referral_accept(user=caseworker_b, referral=sent_referral)
+    services.referral_open_case(user=caseworker_b, referral=sent_referral)
+    people_services.person_update(user=caseworker_b, person=person_a, phone="0700")
