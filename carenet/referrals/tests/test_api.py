@@ -100,3 +100,16 @@ def test_a_case_of_another_provider_cannot_be_referred(api, caseworker_c, case_a
 
 def test_anonymous_is_refused(api, sent_referral):
     assert api.get(URL).status_code in (401, 403)
+
+
+def test_the_api_list_does_not_grow_queries_with_referrals(
+    api, caseworker_a, case_a, service_b, consent_for_b, django_assert_max_num_queries
+):
+    from carenet.referrals import services
+
+    for i in range(12):
+        services.referral_create(user=caseworker_a, case=case_a, service=service_b, reason=f"r{i}", send=True)
+    api.force_authenticate(caseworker_a)
+    with django_assert_max_num_queries(8):
+        response = api.get(URL + "?list=sent")
+    assert response.json()["count"] == 12
