@@ -18,6 +18,7 @@ BENCHMARKS: list[str] = [
     "bench.cases",
     "bench.plans",
     "bench.portal_help",
+    "bench.referrals",
 ]
 
 

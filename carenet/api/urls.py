@@ -20,4 +20,5 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("hsds/", include("carenet.api.hsds")),
     path("v1/", include(v1.urls)),
+    path("v1/referrals/", include("carenet.api.referrals")),  # referrals
 ]

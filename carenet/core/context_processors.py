@@ -17,7 +17,7 @@ def shell(request: HttpRequest) -> dict[str, Any]:
 
 
 def nav_items(request: HttpRequest) -> list[dict[str, Any]]:
-    """Each app declares its entries as ``nav = [{"url", "label", "staff", "visible_if", "order"}]`` on its
+    """Each app declares its entries as ``nav = [{"url", "label", "staff", "visible_if", "order", "count"}]`` on its
     AppConfig, so the labels live in the app's own translation catalogue."""
     entries = [entry for config in apps.get_app_configs() for entry in getattr(config, "nav", [])]
     items = []
@@ -30,5 +30,10 @@ def nav_items(request: HttpRequest) -> list[dict[str, Any]]:
             url = reverse(entry["url"])
         except NoReverseMatch:
             continue
-        items.append({"url": url, "label": entry["label"], "name": entry["url"]})
+        item = {"url": url, "label": entry["label"], "name": entry["url"]}
+        # Optional counter next to the label (e.g. unread notifications): "count" is fn(user) -> int.
+        if entry.get("count"):
+            item["count"] = import_string(entry["count"])(request.user)
+            item["count_label"] = entry.get("count_label", "")
+        items.append(item)
     return items

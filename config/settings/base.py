@@ -218,6 +218,7 @@ CARENET_DEMO_LOADERS = [
     "carenet.cases.demo.load",
     "carenet.plans.demo.load",
     "carenet.portal.demo.load",
+    "carenet.referrals.demo.load",
 ]
 
 LOGGING = {
@@ -240,7 +241,10 @@ CARENET_URLS: list[tuple[str, str]] = [
     ("portal/help/", "carenet.portal.help_urls"),
     ("portal/engage/", "carenet.portal.engage_urls"),
     ("", "carenet.portal.public_urls"),
+    ("referrals/", "carenet.referrals.urls"),
 ]
 
 # Periodic tasks (django-tasks) enqueued by `manage.py run_scheduled` (cron / systemd timer / make run).
-CARENET_SCHEDULED_TASKS: list[str] = []
+CARENET_SCHEDULED_TASKS: list[str] = [
+    "carenet.referrals.tasks.expire_unanswered_referrals",
+]

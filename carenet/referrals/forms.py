@@ -1,0 +1,141 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from carenet.cases.models import CaseDocument
+from carenet.core.models import Organisation
+from carenet.directory.models import Service
+
+from .models import ReferralOutcome, Urgency
+
+
+def _set_queryset(form: forms.Form, name: str, queryset: Any) -> None:
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    field.queryset = queryset
+
+
+class ServiceChoiceField(forms.ModelChoiceField):
+    """Each option names the provider and the places available, so capacity is seen when choosing."""
+
+    def label_from_instance(self, obj: Service) -> str:
+        places: Any
+        if obj.places_available is None:
+            places = _("places not tracked")
+        elif obj.places_available == 0:
+            places = _("full: no place available")
+        else:
+            places = _("%(count)s places available") % {"count": obj.places_available}
+        return f"{obj.name} — {obj.organisation} ({places})"
+
+
+class ReferralForm(forms.Form):
+    service = ServiceChoiceField(label=_("Service"), queryset=Service.plain.none())
+    reason = forms.CharField(
+        label=_("Reason for the referral"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        help_text=_("What the person needs from this service, in a few sentences."),
+    )
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial=Urgency.ROUTINE)
+    share_identity = forms.BooleanField(
+        label=_("Identity (name, date of birth, sex, national identifier)"), required=False, initial=True
+    )
+    share_contact = forms.BooleanField(label=_("Contact (address, phone, e-mail)"), required=False, initial=True)
+    share_inquiry = forms.BooleanField(label=_("Social inquiry summary (conclusions, risks, housing)"), required=False)
+    share_plan = forms.BooleanField(label=_("Individual intervention plan (goals and actions)"), required=False)
+    share_special = forms.BooleanField(label=_("Special-category data (health, disability)"), required=False)
+    documents = forms.ModelMultipleChoiceField(
+        label=_("Documents to share"),
+        queryset=CaseDocument.plain.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    override_reason = forms.CharField(
+        label=_("Emergency override: reason (supervisors only)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+        help_text=_("Only when there is no consent or legal basis and the person is in danger. Audited and flagged."),
+    )
+
+    def __init__(
+        self, *args: Any, services: Any = None, documents: Any = None, supervisor: bool = False, **kwargs: Any
+    ):
+        super().__init__(*args, **kwargs)
+        _set_queryset(self, "service", services if services is not None else Service.plain.none())
+        _set_queryset(self, "documents", documents if documents is not None else CaseDocument.plain.none())
+        if documents is None or not documents.exists():
+            del self.fields["documents"]
+        if not supervisor:
+            del self.fields["override_reason"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not any(data.get(f) for f in ("share_identity", "share_contact", "share_inquiry", "share_plan")):
+            self.add_error("share_identity", _("Share at least the identity or another part of the dossier."))
+        return data
+
+
+class OverrideForm(forms.Form):
+    override_reason = forms.CharField(
+        label=_("Emergency override: reason (supervisors only)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+    )
+
+
+class AcceptForm(forms.Form):
+    note = forms.CharField(label=_("Note to the sender (optional)"), max_length=300, required=False)
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for declining"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    suggested_service = ServiceChoiceField(
+        label=_("Suggested alternative service"), queryset=Service.plain.none(), required=False
+    )
+    suggested_alternative = forms.CharField(
+        label=_("Other suggestion"), max_length=300, required=False, help_text=_("E.g. a provider outside the network.")
+    )
+
+    def __init__(self, *args: Any, services: Any = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        _set_queryset(self, "suggested_service", services if services is not None else Service.plain.none())
+
+
+class CompleteForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=[("", "—"), *ReferralOutcome.choices])
+    feedback = forms.CharField(
+        label=_("Feedback to the sending provider"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
+    )
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for cancelling"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+
+class TransferForm(forms.Form):
+    to_organisation = forms.ModelChoiceField(label=_("New provider"), queryset=Organisation.plain.none())
+    reason = forms.CharField(
+        label=_("Reason for the transfer"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+    override_reason = forms.CharField(
+        label=_("Emergency override: reason (supervisors only)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, organisations: Any = None, supervisor: bool = False, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        _set_queryset(
+            self, "to_organisation", organisations if organisations is not None else Organisation.plain.none()
+        )
+        if not supervisor:
+            del self.fields["override_reason"]

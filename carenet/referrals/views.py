@@ -1,0 +1,338 @@
+"""Pages of referrals, transfers and notifications. Thin: parse input, call one service or selector, render."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from carenet.audit.services import audit_read, audit_record
+from carenet.cases.models import OPEN_STATUSES as CASE_OPEN_STATUSES
+from carenet.cases.models import CaseDocument
+from carenet.cases.permissions import cases_visible_to
+from carenet.cases.selectors import case_get
+from carenet.core.models import Organisation
+from carenet.core.policy import actor_of
+from carenet.people.uploads import CONTENT_TYPES, extension_of
+
+from . import forms, services
+from .models import SHARE_FIELDS, ReferralStatus
+from .permissions import (
+    can_answer_referral,
+    can_cancel_referral,
+    can_complete_referral,
+    can_open_case_from_referral,
+    can_refer_from_case,
+    can_see_referral_lists,
+    can_send_referral,
+    can_start_referral,
+    can_view_shared_data,
+    is_supervisor_of,
+    provider_organisations,
+)
+from .selectors import (
+    notifications_for,
+    referral_events,
+    referral_figures_for,
+    referral_get,
+    referrals_overdue,
+    referrals_received,
+    referrals_sent,
+    services_for_referral,
+    shared_document_get,
+    shared_dossier,
+)
+from .services import event_label
+
+LISTS: dict[str, Callable[..., Any]] = {
+    "received": referrals_received,
+    "sent": referrals_sent,
+    "overdue": referrals_overdue,
+}
+
+
+def _apply_errors(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _list_organisations(user: Any) -> Any:
+    actor = actor_of(user)
+    if actor.is_coordinator or actor.is_platform_admin:
+        return Organisation.objects.for_tenant(user.municipality_id).filter(is_provider=True).order_by("name")
+    return Organisation.objects.for_tenant(user.municipality_id).filter(pk__in=provider_organisations(user))
+
+
+@login_required
+def referral_list(request: HttpRequest) -> HttpResponse:
+    """Received / sent / overdue referrals of the user's providers (coordinators: of any provider)."""
+    if not can_see_referral_lists(request.user):
+        raise PermissionDenied
+    box = request.GET.get("list", "received")
+    if box not in LISTS:
+        box = "received"
+    organisations = list(_list_organisations(request.user))
+    org_id = request.GET.get("provider", "")[:40]
+    if org_id and not any(str(o.pk) == org_id for o in organisations):
+        org_id = ""
+    status = request.GET.get("status", "")[:12]
+    selector = LISTS[box]
+    kwargs: dict[str, Any] = {"user": request.user, "organisation_id": org_id or None}
+    if box != "overdue":
+        kwargs["status"] = status
+    return render(
+        request,
+        "referrals/referral_list.html",
+        {
+            "box": box,
+            "referrals": selector(**kwargs),
+            "organisations": organisations,
+            "provider": org_id,
+            "status": status,
+            "statuses": ReferralStatus.choices,
+            "now": timezone.now(),
+            "can_refer": bool(provider_organisations(request.user)),
+        },
+    )
+
+
+@login_required
+def referral_stats(request: HttpRequest) -> HttpResponse:
+    """Response time and completion rate per provider and per service."""
+    if not can_see_referral_lists(request.user):
+        raise PermissionDenied
+    return render(
+        request,
+        "referrals/referral_stats.html",
+        {
+            "by_provider": referral_figures_for(user=request.user, by="provider"),
+            "by_service": referral_figures_for(user=request.user, by="service"),
+        },
+    )
+
+
+@login_required
+def referral_pick_case(request: HttpRequest) -> HttpResponse:
+    """Start a referral: choose one of the provider's open cases."""
+    orgs = provider_organisations(request.user)
+    if not orgs:
+        raise PermissionDenied
+    cases = (
+        cases_visible_to(request.user)
+        .filter(organisation_id__in=orgs, status__in=CASE_OPEN_STATUSES)
+        .select_related("person", "organisation")
+        .order_by("-opened_on")[:200]
+    )
+    return render(request, "referrals/pick_case.html", {"cases": cases})
+
+
+@login_required
+def referral_new(request: HttpRequest, case_id: str) -> HttpResponse:
+    case = case_get(user=request.user, case_id=case_id)
+    if not can_refer_from_case(request.user, case):
+        raise PermissionDenied
+    supervisor = is_supervisor_of(request.user, case.organisation_id)
+    service_qs = services_for_referral(user=request.user, exclude_organisation_id=case.organisation_id)
+    documents = CaseDocument.objects.for_tenant(case.municipality_id).filter(case=case)
+    form = forms.ReferralForm(request.POST or None, services=service_qs, documents=documents, supervisor=supervisor)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["documents"] = list(data.get("documents") or [])
+        send = "send" in request.POST
+        try:
+            referral = services.referral_create(user=request.user, case=case, send=send, **data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc) or _("You may not do this."))
+        else:
+            messages.success(request, _("The referral is sent.") if send else _("The referral is saved as a draft."))
+            return redirect("referrals:detail", referral_id=referral.pk)
+    return render(
+        request,
+        "referrals/referral_form.html",
+        {"form": form, "case": case, "services": service_qs, "supervisor": supervisor},
+    )
+
+
+@login_required
+def referral_detail(request: HttpRequest, referral_id: str) -> HttpResponse:
+    referral = referral_get(user=request.user, referral_id=referral_id)
+    user = request.user
+    if referral.status == ReferralStatus.SENT and can_answer_referral(user, referral):
+        services.referral_mark_received(user=user, referral=referral)
+    shows_shared = can_view_shared_data(user, referral)
+    dossier = None
+    if shows_shared:
+        audit_read(actor=user, obj=referral, purpose="referral")
+        dossier = shared_dossier(referral=referral)
+    events = [(e, event_label(e.kind)) for e in referral_events(referral=referral)]
+    supervisor = is_supervisor_of(user, referral.from_organisation_id)
+    answer = can_answer_referral(user, referral)
+    context: dict[str, Any] = {
+        "referral": referral,
+        "shows_shared": shows_shared,
+        "dossier": dossier,
+        "shared_labels": [label for name, label in SHARE_FIELDS if getattr(referral, name)],
+        "events": events,
+        "can_send": can_send_referral(user, referral),
+        "can_cancel": can_cancel_referral(user, referral),
+        "can_answer": answer,
+        "can_start": can_start_referral(user, referral),
+        "can_complete": can_complete_referral(user, referral),
+        "can_open_case": can_open_case_from_referral(user, referral),
+        "override_form": forms.OverrideForm() if supervisor else None,
+        "accept_form": forms.AcceptForm(prefix="accept") if answer else None,
+        "decline_form": forms.DeclineForm(
+            prefix="decline",
+            services=services_for_referral(user=user, exclude_organisation_id=referral.to_organisation_id),
+        )
+        if answer
+        else None,
+        "complete_form": forms.CompleteForm(prefix="complete"),
+        "cancel_form": forms.CancelForm(prefix="cancel"),
+        "receiver_case_visible": referral.receiver_case_id is not None
+        and cases_visible_to(user).filter(pk=referral.receiver_case_id).exists(),
+    }
+    return render(request, "referrals/referral_detail.html", context)
+
+
+def _transition_form(action: str, request: HttpRequest, referral: Any) -> Any:
+    if action == "accept":
+        return forms.AcceptForm(request.POST, prefix="accept")
+    if action == "decline":
+        return forms.DeclineForm(
+            request.POST,
+            prefix="decline",
+            services=services_for_referral(user=request.user, exclude_organisation_id=referral.to_organisation_id),
+        )
+    if action == "complete":
+        return forms.CompleteForm(request.POST, prefix="complete")
+    if action == "cancel":
+        return forms.CancelForm(request.POST, prefix="cancel")
+    if action == "send":
+        return forms.OverrideForm(request.POST)
+    return None
+
+
+@login_required
+@require_POST
+def referral_transition(request: HttpRequest, referral_id: str, action: str) -> HttpResponse:
+    """One step of the workflow; on bad input the detail page is shown again with the errors."""
+    referral = referral_get(user=request.user, referral_id=referral_id)
+    user = request.user
+    form = _transition_form(action, request, referral)
+    if form is not None and not form.is_valid():
+        messages.error(request, " ".join(str(m) for errs in form.errors.values() for m in errs))
+        return redirect("referrals:detail", referral_id=referral.pk)
+    data = form.cleaned_data if form is not None else {}
+    try:
+        if action == "send":
+            services.referral_send(user=user, referral=referral, override_reason=data.get("override_reason", ""))
+            done = _("The referral is sent.")
+        elif action == "accept":
+            services.referral_accept(user=user, referral=referral, note=data.get("note", ""))
+            done = _("The referral is accepted.")
+        elif action == "decline":
+            services.referral_decline(user=user, referral=referral, **data)
+            done = _("The referral is declined; the sender is told.")
+        elif action == "start":
+            services.referral_start(user=user, referral=referral)
+            done = _("Work on the referral has started.")
+        elif action == "complete":
+            services.referral_complete(user=user, referral=referral, **data)
+            done = _("The referral is completed; the outcome goes back to the sender.")
+        elif action == "cancel":
+            services.referral_cancel(user=user, referral=referral, reason=data["reason"])
+            done = _("The referral is cancelled.")
+        elif action == "open-case":
+            case = services.referral_open_case(user=user, referral=referral)
+            messages.success(request, _("Your case is opened."))
+            return redirect("cases:detail", case_id=case.pk)
+        else:
+            raise Http404
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except PermissionDenied as exc:
+        if not str(exc):
+            raise
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, done)
+    return redirect("referrals:detail", referral_id=referral.pk)
+
+
+@login_required
+def shared_document(request: HttpRequest, referral_id: str, document_id: str) -> FileResponse:
+    """A document named in the referral, only while the user may see the shared dossier; audited."""
+    referral = referral_get(user=request.user, referral_id=referral_id)
+    if not can_view_shared_data(request.user, referral):
+        raise PermissionDenied
+    doc = shared_document_get(referral=referral, document_id=document_id)
+    audit_record(action="referral.document_view", actor=request.user, obj=referral, changes={"document": str(doc.pk)})
+    ext = extension_of(doc.file.name)
+    return FileResponse(
+        doc.file.open("rb"),
+        content_type=CONTENT_TYPES.get(ext, "application/octet-stream"),
+        as_attachment=True,
+        filename=f"{doc.kind}-{doc.pk}.{ext}",
+    )
+
+
+@login_required
+def case_transfer(request: HttpRequest, case_id: str) -> HttpResponse:
+    case = case_get(user=request.user, case_id=case_id)
+    if not can_refer_from_case(request.user, case):
+        raise PermissionDenied
+    supervisor = is_supervisor_of(request.user, case.organisation_id)
+    organisations = (
+        Organisation.objects.for_tenant(case.municipality_id)
+        .filter(is_provider=True, is_active=True, is_generic=False)
+        .exclude(pk=case.organisation_id)
+        .order_by("name")
+    )
+    form = forms.TransferForm(request.POST or None, organisations=organisations, supervisor=supervisor)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_transfer(user=request.user, case=case, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc) or _("You may not do this."))
+        else:
+            messages.success(
+                request, _("The case is transferred to %(org)s.") % {"org": form.cleaned_data["to_organisation"]}
+            )
+            return redirect("referrals:list")
+    return render(request, "referrals/transfer_form.html", {"form": form, "case": case})
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    if user.municipality_id is None:
+        raise Http404
+    notifications = list(notifications_for(user=request.user))
+    return render(request, "referrals/notifications.html", {"notifications": notifications})
+
+
+@login_required
+@require_POST
+def notifications_read(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    if user.municipality_id is None:
+        raise Http404
+    count = services.notifications_mark_read(user=request.user)
+    messages.success(request, _("%(count)s notifications marked as read.") % {"count": count})
+    return redirect("referrals:notifications")
