@@ -232,19 +232,23 @@ LOGGING = {
 CARENET_URLS: list[tuple[str, str]] = [
     ("geo/", "carenet.geo.urls"),
     ("directory/", "carenet.directory.urls"),
-    ("", "carenet.portal.finder_urls"),
     ("people/", "carenet.people.urls"),
     ("cases/", "carenet.cases.urls"),
+    ("referrals/", "carenet.referrals.urls"),
     ("plans/", "carenet.plans.urls"),
     ("reports/", "carenet.analytics.urls"),
-    ("", "carenet.portal.transparency_urls"),
     ("portal/help/", "carenet.portal.help_urls"),
     ("portal/engage/", "carenet.portal.engage_urls"),
+    # Public pages start with "<municipality_slug>/": keep them LAST so they never shadow staff prefixes.
+    ("", "carenet.portal.finder_urls"),
+    ("", "carenet.portal.transparency_urls"),
     ("", "carenet.portal.public_urls"),
-    ("referrals/", "carenet.referrals.urls"),
 ]
 
 # Periodic tasks (django-tasks) enqueued by `manage.py run_scheduled` (cron / systemd timer / make run).
 CARENET_SCHEDULED_TASKS: list[str] = [
     "carenet.referrals.tasks.expire_unanswered_referrals",
 ]
+
+# Days a provider has to answer a referral when its directory service states no response time.
+CARENET_REFERRAL_RESPONSE_DAYS = int(os.environ.get("CARENET_REFERRAL_RESPONSE_DAYS", "5"))
