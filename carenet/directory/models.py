@@ -250,6 +250,9 @@ class Service(TenantOwnedModel, TranslatedMixin, FreshnessMixin):
         self.search_name = normalise(" | ".join(n for n in names if n))
         self.search_text = normalise(" | ".join(x for x in [*names, *texts, *(term_names or [])] if x))
 
+    def search_tokens(self) -> set[str]:
+        return {word[:64] for word in self.search_text.split() if len(word) > 1}
+
 
 class ServiceAttribute(TenantOwnedModel):
     """HSDS attribute: links a service to a taxonomy term (need, target group, nomenclature code)."""
@@ -431,3 +434,21 @@ class ReminderLog(TenantOwnedModel):
 
     class Meta(TenantOwnedModel.Meta):
         constraints = [models.UniqueConstraint(fields=["service", "due_on"], name="reminder_once_per_due_date")]
+
+
+class SearchToken(TenantOwnedModel):
+    """One normalised word of a service's search text: the inverted index behind search.
+
+    A query word matches the tokens it is a prefix of (an index range scan on both databases);
+    see docs/decisions/0005-directory-search.md.
+    """
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=64)
+
+    class Meta(TenantOwnedModel.Meta):
+        constraints = [models.UniqueConstraint(fields=["service", "token"], name="search_token_unique")]
+        indexes = [
+            models.Index(fields=["municipality", "token", "service"], name="search_token_tenant_prefix"),
+            models.Index(fields=["token", "service"], name="search_token_prefix"),
+        ]

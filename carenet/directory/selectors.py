@@ -31,10 +31,7 @@ def service_list(*, user: Any, query: str = "", mine: bool = False) -> QuerySet[
         managed = actor.organisation_ids(Role.PROVIDER_MANAGER)
         qs = qs.filter(Q(organisation_id__in=managed) | Q(organisation__parent_id__in=managed))
     if query:
-        from .text import tokens
-
-        for token in tokens(query):
-            qs = qs.filter(search_text__contains=token)
+        return filter_services(qs, municipality=actor_of(user).municipality_id, search=query)
     return qs.order_by("organisation__name", "name")
 
 
@@ -126,9 +123,38 @@ def public_organisations(*, municipality: Municipality | None) -> QuerySet[Any]:
     return qs.filter(is_active=True, is_provider=True, is_generic=False)
 
 
+def _narrow_by_words(qs: QuerySet[Service], words: list[str], municipality: Any) -> QuerySet[Service]:
+    """Every query word must start a word of the service's text.
+
+    The rarest word (counted on the covering index ``search_token_tenant_prefix``) selects the
+    candidates by primary key; the other words are checked on those rows only
+    (docs/decisions/0005-directory-search.md).
+    """
+    from .models import SearchToken
+
+    tokens_qs = SearchToken.plain.all()
+    if municipality is not None:
+        tokens_qs = tokens_qs.filter(municipality_id=getattr(municipality, "pk", municipality))
+    ranges = {w: tokens_qs.filter(token__gte=w, token__lt=w + "{") for w in words}
+    rarest = min(words, key=lambda w: ranges[w].count()) if len(words) > 1 else words[0]
+    qs = qs.filter(pk__in=ranges[rarest].values("service_id"))
+    for word in words:
+        if word != rarest:
+            # " word" at a word start (search_text is space-separated, normalised)
+            qs = qs.filter(Q(search_text__startswith=word) | Q(search_text__contains=" " + word))
+    return qs
+
+
+def ranked_page(qs: QuerySet[Service], *, offset: int, limit: int) -> tuple[int, list[Any]]:
+    """Total and one page of ids of a search, from ONE scan of the matches (not count + page)."""
+    ids = list(qs.values_list("pk", flat=True))
+    return len(ids), ids[offset : offset + limit]
+
+
 def filter_services(
     qs: QuerySet[Service],
     *,
+    municipality: Any = None,
     search: str = "",
     taxonomy_term_ids: list[Any] | None = None,
     taxonomy_id: Any = None,
@@ -151,8 +177,7 @@ def filter_services(
         qs = qs.filter(updated_at__gt=modified_after)
     words = tokens(search)
     if words:
-        for word in words:
-            qs = qs.filter(search_text__contains=word)
+        qs = _narrow_by_words(qs, words, municipality)
         phrase = normalise(search)
         # rank: the whole phrase in a name, then how many of the words are in a name
         score = Case(
@@ -201,6 +226,7 @@ def finder_search(
 
     qs = filter_services(
         public_services(municipality=municipality).exclude(status=ServiceStatus.DEFUNCT),
+        municipality=municipality,
         search=query,
         taxonomy_term_ids=[t for t in (need, group) if t],
     )

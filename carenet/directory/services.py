@@ -15,6 +15,7 @@ from carenet.core.models import Organisation
 from .models import (
     Location,
     Schedule,
+    SearchToken,
     Service,
     ServiceAtLocation,
     ServiceAttribute,
@@ -56,6 +57,13 @@ def service_reindex(*, service: Service) -> None:
     service.build_search_fields(term_names, organisation.name)
     Service._default_manager.filter(pk=service.pk).update(
         search_name=service.search_name, search_text=service.search_text
+    )
+    SearchToken.plain.filter(service=service).delete()
+    SearchToken.plain.bulk_create(
+        [
+            SearchToken(municipality_id=service.municipality_id, service=service, token=token)
+            for token in sorted(service.search_tokens())
+        ]
     )
 
 

@@ -23,5 +23,14 @@ def stem(word: str) -> str:
     return word
 
 
+# Function words that would match almost every record (Romanian; the tenants' other languages
+# rarely put such short words in a query). Dropped unless the query has nothing else.
+STOPWORDS = frozenset(
+    {"de", "la", "si", "in", "cu", "pe", "al", "ale", "din", "pentru", "sau", "care", "a", "az", "es"}
+)
+
+
 def tokens(query: str, *, limit: int = 8) -> list[str]:
-    return [stem(t) for t in normalise(query).split() if len(t) > 1][:limit]
+    words = [t for t in normalise(query).split() if len(t) > 1]
+    meaningful = [t for t in words if t not in STOPWORDS]
+    return [stem(t) for t in (meaningful or words)][:limit]
