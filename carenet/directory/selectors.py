@@ -86,7 +86,7 @@ def terms_of(code: str) -> QuerySet[TaxonomyTerm]:
 
 
 def service_detail_prefetch(qs: QuerySet[Service]) -> QuerySet[Service]:
-    return qs.select_related("organisation", "program").prefetch_related(
+    return qs.select_related("organisation", "organisation__parent", "program").prefetch_related(
         Prefetch("attributes", queryset=ServiceAttribute.plain.select_related("taxonomy_term__taxonomy")),
         Prefetch("service_at_locations", queryset=ServiceAtLocation.plain.select_related("location")),
         Prefetch("schedules", queryset=Schedule.plain.order_by("byday", "opens_at")),

@@ -22,6 +22,7 @@ from .models import (
     TaxonomyTerm,
 )
 from .permissions import can_change_location, can_change_service, can_create_service_for, can_verify_service
+from .taxonomy_data import taxonomy_uuid
 
 SERVICE_EDITABLE_FIELDS = (
     "name",
@@ -47,12 +48,17 @@ SERVICE_EDITABLE_FIELDS = (
 )
 
 
+_SYNONYM_TAXONOMIES = {taxonomy_uuid("carenet-target-groups"), taxonomy_uuid("carenet-needs")}
+
+
 def service_reindex(*, service: Service) -> None:
     """Rebuild the normalised search columns of one service (names of its terms in every language)."""
     term_names: list[str] = []
     for term in TaxonomyTerm.objects.filter(services=service):
         term_names.extend(term.all_names())
         term_names.append(term.code)
+        if term.taxonomy_id in _SYNONYM_TAXONOMIES:
+            term_names.append(term.description)
     organisation = Organisation._default_manager.get(pk=service.organisation_id)
     service.build_search_fields(term_names, organisation.name)
     Service._default_manager.filter(pk=service.pk).update(
