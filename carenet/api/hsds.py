@@ -56,7 +56,7 @@ def _lang(request: Request) -> str:
 
 def _int(request: Request, name: str, default: int, low: int, high: int) -> int:
     raw = request.query_params.get(name)
-    if raw in (None, ""):
+    if raw is None or raw == "":
         return default
     try:
         value = int(raw)
@@ -152,8 +152,8 @@ def services(request: Request, municipality_slug: str | None = None) -> Response
         municipality=municipality,
         search=(request.query_params.get("search") or "")[:200],
         taxonomy_term_ids=_uuid_param(request, "taxonomy_term_id"),
-        taxonomy_id=(_uuid_param(request, "taxonomy_id") or [None])[0],
-        organisation_id=(_uuid_param(request, "organization_id") or [None])[0],
+        taxonomy_id=next(iter(_uuid_param(request, "taxonomy_id")), None),
+        organisation_id=next(iter(_uuid_param(request, "organization_id")), None),
         modified_after=_modified_after(request),
     )
     serialise = lambda s: hsds.service_json(s, lang, full=full)  # noqa: E731

@@ -210,7 +210,9 @@ class Service(TenantOwnedModel, TranslatedMixin, FreshnessMixin):
     places_total = models.PositiveIntegerField(_("places in total"), null=True, blank=True)
     places_available = models.PositiveIntegerField(_("places available"), null=True, blank=True)
     capacity_updated_at = models.DateTimeField(_("capacity updated"), null=True, blank=True)
-    terms = models.ManyToManyField(TaxonomyTerm, through="ServiceAttribute", related_name="services", blank=True)
+    terms: models.ManyToManyField = models.ManyToManyField(
+        TaxonomyTerm, through="ServiceAttribute", related_name="services", blank=True
+    )
     source_note = models.CharField(_("source"), max_length=300, blank=True)
     # Normalised (lower case, no diacritics, transliterated) text of every language, for search
     # that behaves the same on SQLite and PostgreSQL (docs/decisions/0005-directory-search.md).

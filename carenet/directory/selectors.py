@@ -180,7 +180,7 @@ def filter_services(
         qs = _narrow_by_words(qs, words, municipality)
         phrase = normalise(search)
         # rank: the whole phrase in a name, then how many of the words are in a name
-        score = Case(
+        score: Any = Case(
             When(search_name__contains=phrase, then=Value(len(words) + 1)),
             default=Value(0),
             output_field=IntegerField(),
