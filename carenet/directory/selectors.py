@@ -131,11 +131,15 @@ def _narrow_by_words(qs: QuerySet[Service], words: list[str], municipality: Any)
     (docs/decisions/0005-directory-search.md).
     """
     from .models import SearchToken
+    from .text import prefix_upper_bound
 
     tokens_qs = SearchToken.plain.all()
     if municipality is not None:
         tokens_qs = tokens_qs.filter(municipality_id=getattr(municipality, "pk", municipality))
-    ranges = {w: tokens_qs.filter(token__gte=w, token__lt=w + "{") for w in words}
+    ranges = {}
+    for word in words:
+        bound = prefix_upper_bound(word)
+        ranges[word] = tokens_qs.filter(token__gte=word, **({"token__lt": bound} if bound else {}))
     rarest = min(words, key=lambda w: ranges[w].count()) if len(words) > 1 else words[0]
     qs = qs.filter(pk__in=ranges[rarest].values("service_id"))
     for word in words:

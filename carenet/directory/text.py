@@ -34,3 +34,21 @@ def tokens(query: str, *, limit: int = 8) -> list[str]:
     words = [t for t in normalise(query).split() if len(t) > 1]
     meaningful = [t for t in words if t not in STOPWORDS]
     return [stem(t) for t in (meaningful or words)][:limit]
+
+
+_NEXT = {c: n for c, n in zip("0123456789abcdefghijklmnopqrstuvwxy", "123456789abcdefghijklmnopqrstuvwxyz")}
+
+
+def prefix_upper_bound(prefix: str) -> str | None:
+    """The smallest [a-z0-9] string greater than every string starting with ``prefix``.
+
+    ``token >= prefix AND token < bound`` is then a prefix match that both SQLite (binary) and
+    PostgreSQL (locale collations, where punctuation is ignored) order the same way, and that a
+    plain b-tree index serves. None when there is no bound ("zz…").
+    """
+    chars = list(prefix)
+    while chars:
+        last = chars.pop()
+        if last in _NEXT:
+            return "".join(chars) + _NEXT[last]
+    return None
