@@ -36,7 +36,9 @@ def tokens(query: str, *, limit: int = 8) -> list[str]:
     return [stem(t) for t in (meaningful or words)][:limit]
 
 
-_NEXT = {c: n for c, n in zip("0123456789abcdefghijklmnopqrstuvwxy", "123456789abcdefghijklmnopqrstuvwxyz")}
+_NEXT = {
+    c: n for c, n in zip("0123456789abcdefghijklmnopqrstuvwxy", "123456789abcdefghijklmnopqrstuvwxyz", strict=True)
+}
 
 
 def prefix_upper_bound(prefix: str) -> str | None:
