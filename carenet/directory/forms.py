@@ -110,3 +110,28 @@ class ServiceForm(forms.ModelForm):
                 translations.pop(lang, None)
         data["translations"] = translations
         return data
+
+
+class LocationForm(forms.ModelForm):
+    class Meta:
+        from .models import Location
+
+        model = Location
+        fields = [
+            "name",
+            "address_1",
+            "city",
+            "postal_code",
+            "latitude",
+            "longitude",
+            "coordinates_approximate",
+            "accessibility",
+            "transportation",
+        ]
+        widgets = {"accessibility": forms.Textarea(attrs={"rows": 3})}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (data.get("latitude") is None) != (data.get("longitude") is None):
+            self.add_error("longitude", _("Give both latitude and longitude."))
+        return data

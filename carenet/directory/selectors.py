@@ -42,6 +42,12 @@ def service_get(*, user: Any, service_id: Any) -> Service:
     )
 
 
+def location_get(*, user: Any, location_id: Any) -> Any:
+    from .permissions import locations_visible_to
+
+    return get_object_or_404(locations_visible_to(user).select_related("organisation"), pk=location_id)
+
+
 def stale_services(*, municipality: Municipality | Any) -> list[Service]:
     """Services older than their update frequency (never verified first), for the freshness report."""
     now = timezone.now()

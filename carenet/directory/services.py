@@ -190,11 +190,11 @@ def location_update(*, actor: Any, location: Location, data: dict[str, Any]) -> 
         "accessibility",
         "transportation",
     )
-    changed = [f for f in fields if f in data and getattr(location, f) != data[f]]
+    fields = (*fields, "coordinates_approximate")
+    stored = Location._default_manager.get(pk=location.pk)
+    changed = [f for f in fields if f in data and getattr(stored, f) != data[f]]
     for field in changed:
         setattr(location, field, data[field])
-    if {"latitude", "longitude"} & set(changed):
-        location.coordinates_approximate = bool(data.get("coordinates_approximate", False))
     _validate(location)
     with transaction.atomic():
         location.save()
