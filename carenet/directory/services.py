@@ -189,8 +189,8 @@ def location_update(*, actor: Any, location: Location, data: dict[str, Any]) -> 
         "longitude",
         "accessibility",
         "transportation",
+        "coordinates_approximate",
     )
-    fields = (*fields, "coordinates_approximate")
     stored = Location._default_manager.get(pk=location.pk)
     changed = [f for f in fields if f in data and getattr(stored, f) != data[f]]
     for field in changed:
