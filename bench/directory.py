@@ -151,18 +151,21 @@ def _p95(samples: list[float]) -> float:
     return statistics.quantiles(samples, n=20)[18] if len(samples) >= 20 else max(samples)
 
 
-def _selector_times(municipality: Municipality) -> list[float]:
-    times = []
+def _selector_times(municipality: Municipality) -> tuple[list[float], list[float]]:
+    """Wall-clock and CPU time (ms) per search. On SQLite the database runs in this process, so CPU
+    time is the server's own work, unaffected by other processes competing for the cores."""
+    wall, cpu = [], []
     for query in QUERIES:  # warm-up (caches), not measured
         list(filter_services(public_services(municipality=municipality), municipality=municipality, search=query))
     for _round in range(10):
         for query in QUERIES:
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             qs = filter_services(public_services(municipality=municipality), municipality=municipality, search=query)
             _total, ids = ranked_page(qs, offset=0, limit=50)
             list(Service.objects.for_tenant(municipality).filter(pk__in=ids).values_list("name", flat=True))
-            times.append((time.perf_counter() - started) * 1000)
-    return times
+            wall.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - started_cpu) * 1000)
+    return wall, cpu
 
 
 def _api_times(municipality: Municipality) -> list[float]:
@@ -270,12 +273,13 @@ def run() -> list[Result]:
     n = Service.objects.for_tenant(municipality).count()
     locations = Location.objects.for_tenant(municipality).count()
     label = f"{n:,} services / {locations:,} locations, {vendor}"
-    selector = _selector_times(municipality)
+    selector, selector_cpu = _selector_times(municipality)
+    load = os.getloadavg()[0]
     api = _api_times(municipality)
     rps, ok, failed = _throughput(municipality)
-    return [
+    results = [
         Result(
-            f"directory search p95, selector ({label})",
+            f"directory search p95, selector, wall ({label}; load avg {load:.1f} on {os.cpu_count()} cores)",
             _p95(selector),
             "ms",
             target="< 50 ms",
@@ -294,6 +298,21 @@ def run() -> list[Result]:
             f"GET /api/hsds/…/services?search= under {CLIENTS} clients ({vendor}, {ok} ok, {failed} failed)",
             rps,
             "req/s",
-            passed=failed == 0,
+            passed=failed == 0 and ok > 0,
         ),
     ]
+    if vendor == "sqlite":
+        # SQLite runs in this process: CPU time is the search's own work, whatever else runs.
+        results.insert(
+            1,
+            Result(
+                f"directory search p95, selector, CPU time ({label})",
+                _p95(selector_cpu),
+                "ms",
+                target="< 50 ms",
+                baseline_name="median",
+                baseline=statistics.median(selector_cpu),
+                passed=_p95(selector_cpu) < 50,
+            ),
+        )
+    return results
