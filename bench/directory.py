@@ -26,6 +26,7 @@ import threading
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from django.db import connection, transaction
@@ -151,20 +152,39 @@ def _p95(samples: list[float]) -> float:
     return statistics.quantiles(samples, n=20)[18] if len(samples) >= 20 else max(samples)
 
 
+def _cpu_clock() -> Any:
+    """CPU seconds of this process plus, on a local PostgreSQL, of our database backend
+    (/proc/<pid>/stat; 10 ms ticks): the search's own work, whatever else competes for the cores."""
+    if connection.vendor != "postgresql":
+        return time.process_time
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        stat = Path(f"/proc/{cursor.fetchone()[0]}/stat")
+    if not stat.exists():
+        return time.process_time
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def clock() -> float:
+        fields = stat.read_text().rsplit(")", 1)[1].split()
+        return time.process_time() + (int(fields[11]) + int(fields[12])) / tick
+
+    return clock
+
+
 def _selector_times(municipality: Municipality) -> tuple[list[float], list[float]]:
-    """Wall-clock and CPU time (ms) per search. On SQLite the database runs in this process, so CPU
-    time is the server's own work, unaffected by other processes competing for the cores."""
+    """Wall-clock and CPU time (ms) per search; see _cpu_clock."""
     wall, cpu = [], []
+    cpu_clock = _cpu_clock()
     for query in QUERIES:  # warm-up (caches), not measured
         list(filter_services(public_services(municipality=municipality), municipality=municipality, search=query))
     for _round in range(10):
         for query in QUERIES:
-            started, started_cpu = time.perf_counter(), time.process_time()
+            started, started_cpu = time.perf_counter(), cpu_clock()
             qs = filter_services(public_services(municipality=municipality), municipality=municipality, search=query)
             _total, ids = ranked_page(qs, offset=0, limit=50)
             list(Service.objects.for_tenant(municipality).filter(pk__in=ids).values_list("name", flat=True))
             wall.append((time.perf_counter() - started) * 1000)
-            cpu.append((time.process_time() - started_cpu) * 1000)
+            cpu.append((cpu_clock() - started_cpu) * 1000)
     return wall, cpu
 
 
@@ -301,18 +321,16 @@ def run() -> list[Result]:
             passed=failed == 0 and ok > 0,
         ),
     ]
-    if vendor == "sqlite":
-        # SQLite runs in this process: CPU time is the search's own work, whatever else runs.
-        results.insert(
-            1,
-            Result(
-                f"directory search p95, selector, CPU time ({label})",
-                _p95(selector_cpu),
-                "ms",
-                target="< 50 ms",
-                baseline_name="median",
-                baseline=statistics.median(selector_cpu),
-                passed=_p95(selector_cpu) < 50,
-            ),
-        )
+    results.insert(
+        1,
+        Result(
+            f"directory search p95, selector, CPU time incl. database ({label})",
+            _p95(selector_cpu),
+            "ms",
+            target="< 50 ms",
+            baseline_name="median",
+            baseline=statistics.median(selector_cpu),
+            passed=_p95(selector_cpu) < 50,
+        ),
+    )
     return results
