@@ -154,6 +154,14 @@ def test_garbage_is_refused_with_a_clear_message(demo_tenants):
         assert "JSON" in import_file(actor=None, municipality=empty, content=b"{", filename="a.json").errors[0]
 
 
+def test_a_json_feed_of_the_wrong_shape_is_refused_not_crashed(demo_tenants):
+    _, empty = demo_tenants
+    feed = [{"id": str(uuid.uuid4()), "name": "X", "status": "active", "attributes": "oops"}]
+    with translation.override("en"):
+        report = import_file(actor=None, municipality=empty, content=json.dumps(feed).encode(), filename="f.json")
+    assert report.errors == ["“attributes” must be a list of objects."]
+
+
 def test_csv_cells_survive_commas_quotes_and_newlines(demo_tenants):
     baia_mare, _ = demo_tenants
     content, _rows = export_zip(municipality=baia_mare)
