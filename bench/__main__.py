@@ -19,6 +19,7 @@ BENCHMARKS: list[str] = [
     "bench.plans",
     "bench.portal_help",
     "bench.referrals",
+    "bench.directory",
 ]
 
 

@@ -32,6 +32,7 @@ from carenet.directory.selectors import (
     public_organisations,
     public_service_at_locations,
     public_services,
+    ranked_page,
 )
 
 MAX_PER_PAGE = 200
@@ -55,7 +56,7 @@ def _lang(request: Request) -> str:
 
 def _int(request: Request, name: str, default: int, low: int, high: int) -> int:
     raw = request.query_params.get(name)
-    if raw in (None, ""):
+    if raw is None or raw == "":
         return default
     try:
         value = int(raw)
@@ -111,12 +112,18 @@ def _modified_after(request: Request) -> Any:
     return value
 
 
-def _page(request: Request, qs: QuerySet[Any] | list[Any], serialise: Any) -> Response:
+def _page(request: Request, qs: QuerySet[Any], serialise: Any, *, ranked: QuerySet[Any] | None = None) -> Response:
+    """One HSDS page. ``ranked``: a search; its ids are read in one scan, then the page's rows."""
     page = _int(request, "page", 1, 1, 1_000_000)
     per_page = _int(request, "per_page", 50, 1, MAX_PER_PAGE)
-    total = qs.count() if isinstance(qs, QuerySet) else len(qs)
+    if ranked is not None:
+        total, ids = ranked_page(ranked, offset=(page - 1) * per_page, limit=per_page)
+        by_id = qs.in_bulk(ids)
+        rows = [by_id[i] for i in ids if i in by_id]
+    else:
+        total = qs.count()
+        rows = list(qs[(page - 1) * per_page : page * per_page])
     pages = max(1, math.ceil(total / per_page))
-    rows = list(qs[(page - 1) * per_page : page * per_page])
     return Response(
         {
             "total_items": total,
@@ -142,14 +149,18 @@ def services(request: Request, municipality_slug: str | None = None) -> Response
     lang = _lang(request)
     qs = filter_services(
         public_services(municipality=municipality),
+        municipality=municipality,
         search=(request.query_params.get("search") or "")[:200],
         taxonomy_term_ids=_uuid_param(request, "taxonomy_term_id"),
-        taxonomy_id=(_uuid_param(request, "taxonomy_id") or [None])[0],
-        organisation_id=(_uuid_param(request, "organization_id") or [None])[0],
+        taxonomy_id=next(iter(_uuid_param(request, "taxonomy_id")), None),
+        organisation_id=next(iter(_uuid_param(request, "organization_id")), None),
         modified_after=_modified_after(request),
     )
-    qs = hsds.with_hsds_relations(qs, full=full)
-    return _page(request, qs, lambda s: hsds.service_json(s, lang, full=full))
+    serialise = lambda s: hsds.service_json(s, lang, full=full)  # noqa: E731
+    if request.query_params.get("search"):
+        rows = hsds.with_hsds_relations(public_services(municipality=municipality), full=full)
+        return _page(request, rows, serialise, ranked=qs)
+    return _page(request, hsds.with_hsds_relations(qs, full=full), serialise)
 
 
 @_public

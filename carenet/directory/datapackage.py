@@ -454,6 +454,14 @@ NESTED = {
 }
 
 
+def _objects(value: Any, where: str) -> list[dict[str, Any]]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise ImportRefused(_("“%(field)s” must be a list of objects.") % {"field": where})
+    return value
+
+
 def read_json(content: bytes) -> dict[str, list[dict[str, str]]]:
     """HSDS 3.0 JSON: a list of full service objects, or a page of them ({"contents": [...]})."""
     try:
@@ -469,6 +477,7 @@ def read_json(content: bytes) -> dict[str, list[dict[str, str]]]:
     seen: set[tuple[str, str]] = set()
 
     def add(resource: str, obj: dict[str, Any]) -> None:
+        obj = {k: v for k, v in obj.items() if not isinstance(v, (dict, list))}
         key = (resource, str(obj.get("id")))
         if key in seen:
             return
@@ -484,18 +493,18 @@ def read_json(content: bytes) -> dict[str, list[dict[str, str]]]:
             add("program", service["program"])
         add("service", service)
         for key, resource in NESTED.items():
-            for item in service.get(key) or []:
+            for item in _objects(service.get(key), key):
                 add(resource, {"service_id": service.get("id"), **item})
-        for sal in service.get("service_at_locations") or []:
+        for sal in _objects(service.get("service_at_locations"), "service_at_locations"):
             add("service_at_location", {"service_id": service.get("id"), **sal})
             location = sal.get("location")
             if isinstance(location, dict):
                 add("location", location)
-                for address in location.get("addresses") or []:
+                for address in _objects(location.get("addresses"), "addresses"):
                     add("address", {"location_id": location.get("id"), **address})
-                for access in location.get("accessibility") or []:
+                for access in _objects(location.get("accessibility"), "accessibility"):
                     add("accessibility", {"location_id": location.get("id"), **access})
-        for attribute in service.get("attributes") or []:
+        for attribute in _objects(service.get("attributes"), "attributes"):
             add("attribute", {"link_id": service.get("id"), **attribute})
             term = attribute.get("taxonomy_term")
             if isinstance(term, dict):

@@ -61,7 +61,7 @@ class ServiceForm(forms.ModelForm):
     def __init__(self, *args: Any, municipality: Municipality, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.languages = [lang for lang in (municipality.official_languages or []) if lang != SOURCE_LANGUAGE]
-        self.fields["terms"].queryset = TaxonomyTerm.objects.filter(
+        self.fields["terms"].queryset = TaxonomyTerm.objects.filter(  # type: ignore[attr-defined]
             taxonomy__in=taxonomies_for(municipality)
         ).select_related("taxonomy")
         if self.instance.pk:
@@ -84,7 +84,7 @@ class ServiceForm(forms.ModelForm):
             )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         low, high = data.get("minimum_age"), data.get("maximum_age")
         if low is not None and high is not None and low > high:
             self.add_error("maximum_age", _("The maximum age must not be lower than the minimum age."))
@@ -109,4 +109,29 @@ class ServiceForm(forms.ModelForm):
             else:
                 translations.pop(lang, None)
         data["translations"] = translations
+        return data
+
+
+class LocationForm(forms.ModelForm):
+    class Meta:
+        from .models import Location
+
+        model = Location
+        fields = [
+            "name",
+            "address_1",
+            "city",
+            "postal_code",
+            "latitude",
+            "longitude",
+            "coordinates_approximate",
+            "accessibility",
+            "transportation",
+        ]
+        widgets = {"accessibility": forms.Textarea(attrs={"rows": 3})}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (data.get("latitude") is None) != (data.get("longitude") is None):
+            self.add_error("longitude", _("Give both latitude and longitude."))
         return data

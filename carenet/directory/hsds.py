@@ -35,7 +35,7 @@ LANGUAGE_NAMES = {
     "en": "English",
 }
 REQUIRED_TEXT = {"name", "description"}
-LEGAL_STATUS = {
+LEGAL_STATUS: dict[str, str] = {
     OrganisationKind.PUBLIC: "public institution",
     OrganisationKind.NGO: "non-governmental organisation",
     OrganisationKind.PRIVATE: "private company",

@@ -210,7 +210,9 @@ class Service(TenantOwnedModel, TranslatedMixin, FreshnessMixin):
     places_total = models.PositiveIntegerField(_("places in total"), null=True, blank=True)
     places_available = models.PositiveIntegerField(_("places available"), null=True, blank=True)
     capacity_updated_at = models.DateTimeField(_("capacity updated"), null=True, blank=True)
-    terms = models.ManyToManyField(TaxonomyTerm, through="ServiceAttribute", related_name="services", blank=True)
+    terms: models.ManyToManyField = models.ManyToManyField(
+        TaxonomyTerm, through="ServiceAttribute", related_name="services", blank=True
+    )
     source_note = models.CharField(_("source"), max_length=300, blank=True)
     # Normalised (lower case, no diacritics, transliterated) text of every language, for search
     # that behaves the same on SQLite and PostgreSQL (docs/decisions/0005-directory-search.md).
@@ -249,6 +251,9 @@ class Service(TenantOwnedModel, TranslatedMixin, FreshnessMixin):
             texts.extend(str(v) for k, v in tr.items() if k != "name")
         self.search_name = normalise(" | ".join(n for n in names if n))
         self.search_text = normalise(" | ".join(x for x in [*names, *texts, *(term_names or [])] if x))
+
+    def search_tokens(self) -> set[str]:
+        return {word[:64] for word in self.search_text.split() if len(word) > 1}
 
 
 class ServiceAttribute(TenantOwnedModel):
@@ -431,3 +436,21 @@ class ReminderLog(TenantOwnedModel):
 
     class Meta(TenantOwnedModel.Meta):
         constraints = [models.UniqueConstraint(fields=["service", "due_on"], name="reminder_once_per_due_date")]
+
+
+class SearchToken(TenantOwnedModel):
+    """One normalised word of a service's search text: the inverted index behind search.
+
+    A query word matches the tokens it is a prefix of (an index range scan on both databases);
+    see docs/decisions/0005-directory-search.md.
+    """
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=64)
+
+    class Meta(TenantOwnedModel.Meta):
+        constraints = [models.UniqueConstraint(fields=["service", "token"], name="search_token_unique")]
+        indexes = [
+            models.Index(fields=["municipality", "token", "service"], name="search_token_tenant_prefix"),
+            models.Index(fields=["token", "service"], name="search_token_prefix"),
+        ]

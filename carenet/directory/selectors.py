@@ -31,10 +31,7 @@ def service_list(*, user: Any, query: str = "", mine: bool = False) -> QuerySet[
         managed = actor.organisation_ids(Role.PROVIDER_MANAGER)
         qs = qs.filter(Q(organisation_id__in=managed) | Q(organisation__parent_id__in=managed))
     if query:
-        from .text import tokens
-
-        for token in tokens(query):
-            qs = qs.filter(search_text__contains=token)
+        return filter_services(qs, municipality=actor_of(user).municipality_id, search=query)
     return qs.order_by("organisation__name", "name")
 
 
@@ -43,6 +40,12 @@ def service_get(*, user: Any, service_id: Any) -> Service:
     return get_object_or_404(
         services_visible_to(user).select_related("organisation", "organisation__parent"), pk=service_id
     )
+
+
+def location_get(*, user: Any, location_id: Any) -> Any:
+    from .permissions import locations_visible_to
+
+    return get_object_or_404(locations_visible_to(user).select_related("organisation"), pk=location_id)
 
 
 def stale_services(*, municipality: Municipality | Any) -> list[Service]:
@@ -89,7 +92,7 @@ def terms_of(code: str) -> QuerySet[TaxonomyTerm]:
 
 
 def service_detail_prefetch(qs: QuerySet[Service]) -> QuerySet[Service]:
-    return qs.select_related("organisation", "program").prefetch_related(
+    return qs.select_related("organisation", "organisation__parent", "program").prefetch_related(
         Prefetch("attributes", queryset=ServiceAttribute.plain.select_related("taxonomy_term__taxonomy")),
         Prefetch("service_at_locations", queryset=ServiceAtLocation.plain.select_related("location")),
         Prefetch("schedules", queryset=Schedule.plain.order_by("byday", "opens_at")),
@@ -126,9 +129,42 @@ def public_organisations(*, municipality: Municipality | None) -> QuerySet[Any]:
     return qs.filter(is_active=True, is_provider=True, is_generic=False)
 
 
+def _narrow_by_words(qs: QuerySet[Service], words: list[str], municipality: Any) -> QuerySet[Service]:
+    """Every query word must start a word of the service's text.
+
+    The rarest word (counted on the covering index ``search_token_tenant_prefix``) selects the
+    candidates by primary key; the other words are checked on those rows only
+    (docs/decisions/0005-directory-search.md).
+    """
+    from .models import SearchToken
+    from .text import prefix_upper_bound
+
+    tokens_qs = SearchToken.plain.all()
+    if municipality is not None:
+        tokens_qs = tokens_qs.filter(municipality_id=getattr(municipality, "pk", municipality))
+    ranges = {}
+    for word in words:
+        bound = prefix_upper_bound(word)
+        ranges[word] = tokens_qs.filter(token__gte=word, **({"token__lt": bound} if bound else {}))
+    rarest = min(words, key=lambda w: ranges[w].count()) if len(words) > 1 else words[0]
+    qs = qs.filter(pk__in=ranges[rarest].values("service_id"))
+    for word in words:
+        if word != rarest:
+            # " word" at a word start (search_text is space-separated, normalised)
+            qs = qs.filter(Q(search_text__startswith=word) | Q(search_text__contains=" " + word))
+    return qs
+
+
+def ranked_page(qs: QuerySet[Service], *, offset: int, limit: int) -> tuple[int, list[Any]]:
+    """Total and one page of ids of a search, from ONE scan of the matches (not count + page)."""
+    ids = list(qs.values_list("pk", flat=True))
+    return len(ids), ids[offset : offset + limit]
+
+
 def filter_services(
     qs: QuerySet[Service],
     *,
+    municipality: Any = None,
     search: str = "",
     taxonomy_term_ids: list[Any] | None = None,
     taxonomy_id: Any = None,
@@ -151,11 +187,10 @@ def filter_services(
         qs = qs.filter(updated_at__gt=modified_after)
     words = tokens(search)
     if words:
-        for word in words:
-            qs = qs.filter(search_text__contains=word)
+        qs = _narrow_by_words(qs, words, municipality)
         phrase = normalise(search)
         # rank: the whole phrase in a name, then how many of the words are in a name
-        score = Case(
+        score: Any = Case(
             When(search_name__contains=phrase, then=Value(len(words) + 1)),
             default=Value(0),
             output_field=IntegerField(),
@@ -201,6 +236,7 @@ def finder_search(
 
     qs = filter_services(
         public_services(municipality=municipality).exclude(status=ServiceStatus.DEFUNCT),
+        municipality=municipality,
         search=query,
         taxonomy_term_ids=[t for t in (need, group) if t],
     )

@@ -15,12 +15,14 @@ from carenet.core.models import Organisation
 from .models import (
     Location,
     Schedule,
+    SearchToken,
     Service,
     ServiceAtLocation,
     ServiceAttribute,
     TaxonomyTerm,
 )
 from .permissions import can_change_location, can_change_service, can_create_service_for, can_verify_service
+from .taxonomy_data import taxonomy_uuid
 
 SERVICE_EDITABLE_FIELDS = (
     "name",
@@ -46,16 +48,28 @@ SERVICE_EDITABLE_FIELDS = (
 )
 
 
+_SYNONYM_TAXONOMIES = {taxonomy_uuid("carenet-target-groups"), taxonomy_uuid("carenet-needs")}
+
+
 def service_reindex(*, service: Service) -> None:
     """Rebuild the normalised search columns of one service (names of its terms in every language)."""
     term_names: list[str] = []
     for term in TaxonomyTerm.objects.filter(services=service):
         term_names.extend(term.all_names())
         term_names.append(term.code)
+        if term.taxonomy_id in _SYNONYM_TAXONOMIES:
+            term_names.append(term.description)
     organisation = Organisation._default_manager.get(pk=service.organisation_id)
     service.build_search_fields(term_names, organisation.name)
     Service._default_manager.filter(pk=service.pk).update(
         search_name=service.search_name, search_text=service.search_text
+    )
+    SearchToken.plain.filter(service=service).delete()
+    SearchToken.plain.bulk_create(
+        [
+            SearchToken(municipality_id=service.municipality_id, service=service, token=token)
+            for token in sorted(service.search_tokens())
+        ]
     )
 
 
@@ -175,12 +189,12 @@ def location_update(*, actor: Any, location: Location, data: dict[str, Any]) -> 
         "longitude",
         "accessibility",
         "transportation",
+        "coordinates_approximate",
     )
-    changed = [f for f in fields if f in data and getattr(location, f) != data[f]]
+    stored = Location._default_manager.get(pk=location.pk)
+    changed = [f for f in fields if f in data and getattr(stored, f) != data[f]]
     for field in changed:
         setattr(location, field, data[field])
-    if {"latitude", "longitude"} & set(changed):
-        location.coordinates_approximate = bool(data.get("coordinates_approximate", False))
     _validate(location)
     with transaction.atomic():
         location.save()

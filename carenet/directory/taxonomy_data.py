@@ -339,6 +339,20 @@ NEEDS: list[tuple[str, str, dict[str, str]]] = [
     ),
 ]
 
+# Words citizens use for the same thing (indexed for search with the term's names).
+SYNONYMS: dict[str, str] = {
+    "varstnici": "Bătrâni, seniori, pensionari, persoane în vârstă. Idős emberek, nyugdíjasok.",
+    "copii": "Copil, minori. Gyerekek.",
+    "dizabilitati": "Persoane cu handicap. Fogyatékosok.",
+    "fara-adapost": "Oameni ai străzii. Hajléktalan emberek.",
+    "victime-violenta": "Violență domestică, violență în familie. Családon belüli erőszak.",
+    "ingrijire-domiciliu": "Îngrijiri la domiciliu, ajutor acasă, îngrijitor. Házi segítségnyújtás, gondozó.",
+    "hrana": "Cantină, mâncare, masă. Ebéd, étel, népkonyha.",
+    "adapost": "Găzduire, locuință, dormit. Szállás, lakhatás.",
+    "consiliere": "Sfaturi, informații. Tanács, információ.",
+    "recuperare": "Kinetoterapie, fizioterapie, logopedie. Fizioterápia, gyógytorna.",
+}
+
 
 def load_taxonomies(apps: Any, schema_editor: Any = None) -> None:
     """Create or update the reference taxonomies (idempotent; also used by tests)."""
@@ -353,8 +367,10 @@ def load_taxonomies(apps: Any, schema_editor: Any = None) -> None:
     rows: list[tuple[str, str, str, str, dict[str, str]]] = []
     rows += [("ro-hg-867-2015", code, name, desc, {}) for code, name, desc in HG_867_TERMS]
     rows += [("md-servicii-sociale", code, name, desc, {}) for code, name, desc in MD_TERMS]
-    rows += [("carenet-target-groups", code, name, "", names) for code, name, names in TARGET_GROUPS]
-    rows += [("carenet-needs", code, name, "", names) for code, name, names in NEEDS]
+    rows += [
+        ("carenet-target-groups", code, name, SYNONYMS.get(code, ""), names) for code, name, names in TARGET_GROUPS
+    ]
+    rows += [("carenet-needs", code, name, SYNONYMS.get(code, ""), names) for code, name, names in NEEDS]
     for tax_code, code, name, desc, names in rows:
         parent_id = None
         if tax_code == "md-servicii-sociale" and code.count("-") == 2:

@@ -23,5 +23,34 @@ def stem(word: str) -> str:
     return word
 
 
+# Function words that would match almost every record (Romanian; the tenants' other languages
+# rarely put such short words in a query). Dropped unless the query has nothing else.
+STOPWORDS = frozenset(
+    {"de", "la", "si", "in", "cu", "pe", "al", "ale", "din", "pentru", "sau", "care", "a", "az", "es"}
+)
+
+
 def tokens(query: str, *, limit: int = 8) -> list[str]:
-    return [stem(t) for t in normalise(query).split() if len(t) > 1][:limit]
+    words = [t for t in normalise(query).split() if len(t) > 1]
+    meaningful = [t for t in words if t not in STOPWORDS]
+    return [stem(t) for t in (meaningful or words)][:limit]
+
+
+_NEXT = {
+    c: n for c, n in zip("0123456789abcdefghijklmnopqrstuvwxy", "123456789abcdefghijklmnopqrstuvwxyz", strict=True)
+}
+
+
+def prefix_upper_bound(prefix: str) -> str | None:
+    """The smallest [a-z0-9] string greater than every string starting with ``prefix``.
+
+    ``token >= prefix AND token < bound`` is then a prefix match that both SQLite (binary) and
+    PostgreSQL (locale collations, where punctuation is ignored) order the same way, and that a
+    plain b-tree index serves. None when there is no bound ("zz…").
+    """
+    chars = list(prefix)
+    while chars:
+        last = chars.pop()
+        if last in _NEXT:
+            return "".join(chars) + _NEXT[last]
+    return None

@@ -9,5 +9,6 @@ urlpatterns = [
     path("services/<uuid:service_id>/", views.service_detail, name="service"),
     path("services/<uuid:service_id>/edit/", views.service_edit, name="service_edit"),
     path("services/<uuid:service_id>/verify/", views.service_verify_view, name="service_verify"),
+    path("locations/<uuid:location_id>/edit/", views.location_edit, name="location_edit"),
     path("organisations/<uuid:organisation_id>/new-service/", views.service_new, name="service_new"),
 ]

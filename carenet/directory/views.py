@@ -13,10 +13,23 @@ from django.views.decorators.http import require_POST
 
 from carenet.accounts.permissions import organisations_visible_to
 
-from .forms import ServiceForm
-from .permissions import can_change_service, can_create_service_for, can_verify_service, can_view_freshness_report
-from .selectors import freshness_summary, service_detail_prefetch, service_get, service_list, stale_services
-from .services import service_create, service_update, service_verify
+from .forms import LocationForm, ServiceForm
+from .permissions import (
+    can_change_location,
+    can_change_service,
+    can_create_service_for,
+    can_verify_service,
+    can_view_freshness_report,
+)
+from .selectors import (
+    freshness_summary,
+    location_get,
+    service_detail_prefetch,
+    service_get,
+    service_list,
+    stale_services,
+)
+from .services import location_update, service_create, service_update, service_verify
 
 
 @login_required
@@ -131,3 +144,21 @@ def freshness(request: HttpRequest) -> HttpResponse:
         "directory/freshness.html",
         {"summary": freshness_summary(municipality=municipality), "stale": stale_services(municipality=municipality)},
     )
+
+
+@login_required
+def location_edit(request: HttpRequest, location_id: str) -> HttpResponse:
+    location = location_get(user=request.user, location_id=location_id)
+    if not can_change_location(request.user, location):
+        raise PermissionDenied
+    form = LocationForm(request.POST or None, instance=location)
+    if request.method == "POST" and form.is_valid():
+        data = {field: form.cleaned_data[field] for field in form.Meta.fields}
+        try:
+            location_update(actor=request.user, location=location, data=data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The location was saved."))
+            return redirect("directory:services")
+    return render(request, "directory/location_form.html", {"form": form, "location": location})

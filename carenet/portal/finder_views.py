@@ -34,10 +34,11 @@ class FinderForm(forms.Form):
             field.queryset = terms_of(code)  # type: ignore[attr-defined]
             field.label_from_instance = lambda term: term.name_in(language)  # type: ignore[attr-defined]
             field.empty_label = _("Any")  # type: ignore[attr-defined]
-        self.fields["area"].choices = [("", _("Any")), *[(a, a) for a in service_area_names(municipality=municipality)]]
+        areas = [("", _("Any")), *[(a, a) for a in service_area_names(municipality=municipality)]]
+        self.fields["area"].choices = areas  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if (data.get("lat") is None) != (data.get("lon") is None):
             self.add_error("lon" if data.get("lat") is not None else "lat", _("Give both latitude and longitude."))
         return data

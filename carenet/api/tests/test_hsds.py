@@ -228,3 +228,17 @@ def test_the_service_list_runs_a_constant_number_of_queries(
 ):
     with django_assert_max_num_queries(14):
         _page(client.get("/api/hsds/services", {"full": "true"}))
+
+
+def test_the_datapackage_export_is_a_zip_and_is_audited(client, full_service):
+    import io
+    import zipfile
+
+    from carenet.audit.models import AuditEvent
+
+    response = client.get("/api/hsds/baia-mare/datapackage.zip")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/zip"
+    names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
+    assert "datapackage.json" in names and "services.csv" in names
+    assert AuditEvent.objects.filter(action="export", object_type="hsds.datapackage").exists()

@@ -5,6 +5,7 @@ import uuid
 import zipfile
 
 import pytest
+from django.utils import translation
 
 from carenet.audit.models import AuditEvent
 from carenet.core import demo as core_demo
@@ -109,12 +110,19 @@ def test_an_import_with_one_bad_row_is_refused_whole_naming_row_and_field(demo_t
     baia_mare, empty = demo_tenants
     content, _rows = export_zip(municipality=baia_mare)
     bad = _with_bad_row(content, "service", 4, "status", "open-ish")
-    report = import_file(actor=None, municipality=empty, content=bad, filename="bad.zip")
+    with translation.override("en"):
+        report = import_file(actor=None, municipality=empty, content=bad, filename="bad.zip")
     assert not report.ok
     assert len(report.errors) == 1
     assert "services.csv" in report.errors[0] and "row 6" in report.errors[0] and "status" in report.errors[0]
     assert Service.objects.for_tenant(empty).count() == 0
     assert Organisation.objects.for_tenant(empty).count() == 0
+    with translation.override("ro"):
+        report = import_file(actor=None, municipality=empty, content=bad, filename="bad.zip")
+    assert report.errors == [
+        "services.csv, rândul 6, câmpul „status”: trebuie să fie una dintre: "
+        "active, inactive, defunct, temporarily closed"
+    ]
 
 
 def test_dangling_references_and_unknown_terms_are_named(demo_tenants):
@@ -123,7 +131,8 @@ def test_dangling_references_and_unknown_terms_are_named(demo_tenants):
     tables = read_zip(content)
     tables["service"][0]["organization_id"] = str(uuid.uuid4())
     tables["attribute"][0]["taxonomy_term_id"] = str(uuid.uuid4())
-    report = import_file(actor=None, municipality=empty, content=tables_to_zip(tables, name="x"), filename="x.zip")
+    with translation.override("en"):
+        report = import_file(actor=None, municipality=empty, content=tables_to_zip(tables, name="x"), filename="x.zip")
     assert any("organization_id" in e and "services.csv, row 2" in e for e in report.errors)
     assert any("taxonomy_term_id" in e and "attributes.csv" in e for e in report.errors)
     assert Service.objects.for_tenant(empty).count() == 0
@@ -140,8 +149,17 @@ def test_an_hsds_json_file_from_another_system_is_imported(demo_tenants, client)
 
 def test_garbage_is_refused_with_a_clear_message(demo_tenants):
     _, empty = demo_tenants
-    assert "zip" in import_file(actor=None, municipality=empty, content=b"nope", filename="a.zip").errors[0]
-    assert "JSON" in import_file(actor=None, municipality=empty, content=b"{", filename="a.json").errors[0]
+    with translation.override("en"):
+        assert "zip" in import_file(actor=None, municipality=empty, content=b"nope", filename="a.zip").errors[0]
+        assert "JSON" in import_file(actor=None, municipality=empty, content=b"{", filename="a.json").errors[0]
+
+
+def test_a_json_feed_of_the_wrong_shape_is_refused_not_crashed(demo_tenants):
+    _, empty = demo_tenants
+    feed = [{"id": str(uuid.uuid4()), "name": "X", "status": "active", "attributes": "oops"}]
+    with translation.override("en"):
+        report = import_file(actor=None, municipality=empty, content=json.dumps(feed).encode(), filename="f.json")
+    assert report.errors == ["“attributes” must be a list of objects."]
 
 
 def test_csv_cells_survive_commas_quotes_and_newlines(demo_tenants):

@@ -139,3 +139,25 @@ def test_the_service_list_flags_missing_translations_in_few_queries(
         response = client.get(reverse("directory:services"))
     assert response.status_code == 200
     assert "hu" in response.content.decode()
+
+
+def test_a_manager_edits_the_accessibility_of_their_location_and_not_of_others(client, manager_a, manager_b, service_a):
+    location = service_a.service_at_locations.get().location
+    url = reverse("directory:location_edit", args=[location.pk])
+    client.force_login(manager_b)
+    assert client.get(url).status_code == 403
+    client.force_login(manager_a)
+    data = {"name": "Sediul A", "latitude": "47.65", "longitude": "", "accessibility": "Rampă"}
+    response = client.post(url, data)
+    assert response.status_code == 200 and "longitude" in response.context["form"].errors
+    data["longitude"] = "23.57"
+    assert client.post(url, data).status_code == 302
+    location.refresh_from_db()
+    assert location.accessibility == "Rampă"
+    assert AuditEvent.objects.filter(action="directory.location.update", object_id=str(location.pk)).exists()
+
+
+def test_a_balti_user_gets_404_for_a_baia_mare_location(client, other_tenant_user, service_a):
+    location = service_a.service_at_locations.get().location
+    client.force_login(other_tenant_user)
+    assert client.get(reverse("directory:location_edit", args=[location.pk])).status_code == 404
