@@ -83,8 +83,11 @@ def _tenant(persons: int, deliveries: int) -> tuple[Any, list[Any], Any]:
                 organisation=org, name=name, defaults={"municipality": municipality}
             )
             services.setdefault(org.pk, []).append(service)
+    from carenet.cases.models import ServiceDelivery
+
     existing = Person.objects.for_tenant(municipality).count()
-    if existing != persons:
+    loaded = ServiceDelivery.objects.for_tenant(municipality).count()
+    if existing != persons or loaded != deliveries:
         if existing:
             _wipe(municipality)
         print(f"  generating {persons:,} persons and {deliveries:,} deliveries …", flush=True)

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import ValidationError
@@ -16,17 +15,17 @@ from rest_framework.response import Response
 from carenet.audit.services import audit_read
 from carenet.cases import services
 from carenet.cases.models import Case
-from carenet.cases.selectors import case_get, case_search, deliveries_list
+from carenet.cases.selectors import CASE_NOT_FOUND, SERVICE_UNKNOWN, case_get, case_search, deliveries_list
 from carenet.cases.serializers import CaseCreateSerializer, CaseSerializer, CaseUpdateSerializer, DeliverySerializer
 from carenet.directory.models import Service
-from carenet.people.selectors import person_get
+from carenet.people.selectors import PERSON_NOT_FOUND, person_get
 
 
 def _person(request: Request, person_id: Any) -> Any:
     try:
         return person_get(user=request.user, person_id=person_id)
     except Http404 as exc:
-        raise ValidationError({"person": [_("No person with this identifier that you may see.")]}) from exc
+        raise ValidationError({"person": [str(PERSON_NOT_FOUND)]}) from exc
 
 
 class CaseViewSet(viewsets.GenericViewSet, mixins.ListModelMixin):
@@ -81,14 +80,14 @@ class DeliveryViewSet(viewsets.GenericViewSet, mixins.ListModelMixin):
         try:
             service = Service.objects.for_tenant(request.user.municipality_id).get(pk=data.pop("service_id"))
         except Service.DoesNotExist as exc:
-            raise ValidationError({"service": [_("Unknown service.")]}) from exc
+            raise ValidationError({"service": [str(SERVICE_UNKNOWN)]}) from exc
         case = None
         case_id = data.pop("case_id", None)
         if case_id:
             try:
                 case = case_get(user=request.user, case_id=case_id)
             except Http404 as exc:
-                raise ValidationError({"case": [_("No case with this identifier that you may see.")]}) from exc
+                raise ValidationError({"case": [str(CASE_NOT_FOUND)]}) from exc
         delivery = services.delivery_record(user=request.user, person=person, service=service, case=case, **data)
         return Response(DeliverySerializer(delivery).data, status=status.HTTP_201_CREATED)
 

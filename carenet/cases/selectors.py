@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from carenet.core.policy import actor_of
 from carenet.people.names import ascii_words, skeleton
@@ -15,6 +16,10 @@ from carenet.people.permissions import PROVIDER_ROLES
 
 from .models import OPEN_STATUSES, Case, CaseStatus, InterventionPlan, MonitoringDuty, PlanStatus, ServiceDelivery, Task
 from .permissions import cases_visible_to, deliveries_visible_to, supervised_organisations
+
+# Messages for callers in higher layers (API) that name a case or a service by id.
+CASE_NOT_FOUND = gettext_lazy("No case with this identifier that you may see.")
+SERVICE_UNKNOWN = gettext_lazy("Choose a service of this provider.")
 
 
 def case_get(*, user: Any, case_id: Any) -> Case:

@@ -8,12 +8,16 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy
 
 from .models import Consent, HouseholdMember, Person
 from .names import ascii_words, name_key, name_similarity, skeleton
 from .permissions import can_view_sensitive_data, persons_visible_to
 
 SEARCH_LIMIT = 50
+# Messages for callers in higher layers (API) that name a person by id.
+PERSON_NOT_FOUND = gettext_lazy("No person with this identifier that you may see.")
+AREA_UNKNOWN = gettext_lazy("Choose an area of your municipality.")
 
 
 def person_get(*, user: Any, person_id: Any) -> Person:

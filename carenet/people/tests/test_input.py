@@ -105,3 +105,15 @@ def test_a_consent_is_withdrawn_with_its_date(client, caseworker_a, person_a, ba
     assert response.status_code == 302
     consent.refresh_from_db()
     assert consent.withdrawn_on == datetime.date(2025, 2, 1)
+
+
+def test_the_upload_error_is_translated_for_a_romanian_user(client, caseworker_a, person_a):
+    client.force_login(caseworker_a)
+    upload = SimpleUploadedFile("consent.exe", b"MZ\x90\x00binary", content_type="application/octet-stream")
+    response = client.post(
+        f"/people/{person_a.pk}/consents/new/",
+        {"purpose": "sharing", "given_on": "2025-01-10", "scan": upload},
+        HTTP_ACCEPT_LANGUAGE="ro",
+    )
+    assert "Acest tip de fișier nu este acceptat" in response.content.decode()
+    assert Consent.objects.all_tenants().count() == 0
