@@ -78,7 +78,9 @@ class DeliveryViewSet(viewsets.GenericViewSet, mixins.ListModelMixin):
         data = dict(payload.validated_data)
         person = _person(request, data.pop("person_id"))
         try:
-            service = Service.objects.for_tenant(request.user.municipality_id).get(pk=data.pop("service_id"))
+            service = Service.objects.for_tenant(getattr(request.user, "municipality_id", None)).get(
+                pk=data.pop("service_id")
+            )
         except Service.DoesNotExist as exc:
             raise ValidationError({"service": [str(SERVICE_UNKNOWN)]}) from exc
         case = None

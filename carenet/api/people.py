@@ -84,7 +84,7 @@ def _area(request: Request, area_id: Any) -> Any:
     from carenet.geo.models import Area
 
     try:
-        return Area.objects.for_tenant(request.user.municipality_id).get(pk=area_id)
+        return Area.objects.for_tenant(getattr(request.user, "municipality_id", None)).get(pk=area_id)
     except Area.DoesNotExist as exc:
         raise ValidationError({"area": [str(AREA_UNKNOWN)]}) from exc
 

@@ -236,7 +236,7 @@ def case_step(request: HttpRequest, case_id: str, step: str) -> HttpResponse:
         kwargs["services"] = Service.objects.for_tenant(case.municipality_id).filter(
             organisation_id=case.organisation_id
         )
-    initial = {"version": case.version} if spec.versioned else {}
+    initial: dict[str, Any] = {"version": case.version} if spec.versioned else {}
     if step == "edit":
         initial.update(request_summary=case.request_summary, referred_by=case.referred_by, legal_basis=case.legal_basis)
     form = spec.form(request.POST or None, request.FILES or None, initial=initial, **kwargs)

@@ -73,7 +73,12 @@ def person_export(request: HttpRequest) -> HttpResponse:
     writer.writerow([_("Identifier"), _("Last name"), _("First name"), _("Date of birth")])
     for p in persons:
         writer.writerow([p.pk, p.last_name, p.first_name, p.birth_date or ""])
-    audit_export(actor=request.user, municipality=request.user.municipality_id, what="people.person", rows=len(persons))
+    audit_export(
+        actor=request.user,
+        municipality=getattr(request.user, "municipality_id", None),
+        what="people.person",
+        rows=len(persons),
+    )
     return response
 
 
@@ -82,7 +87,7 @@ def person_new(request: HttpRequest) -> HttpResponse:
     """Register a person, after showing the likely matches the user may see (duplicate check)."""
     if not can_register_person(request.user):
         raise PermissionDenied
-    municipality = request.user.municipality_id
+    municipality = getattr(request.user, "municipality_id", None)
     form = PersonForm(request.POST or None, municipality=municipality)
     confirm = ConfirmNewPersonForm(request.POST or None)
     matches = []
@@ -202,7 +207,7 @@ def consent_add(request: HttpRequest, person_id: str) -> HttpResponse:
             scope=list(data["scope"]),
             scan=data.get("scan"),
         ),
-        municipality=request.user.municipality_id,
+        municipality=getattr(request.user, "municipality_id", None),
     )
 
 
