@@ -30,7 +30,7 @@ class VersionedForm(forms.Form):
 
 
 class CaseOpenForm(forms.Form):
-    organisation = forms.ModelChoiceField(label=_("Provider"), queryset=Service.plain.none())
+    organisation = forms.ModelChoiceField(label=_("Provider"), queryset=Organisation.plain.none())
     channel = forms.ChoiceField(label=_("How the request came"), choices=Channel.choices)
     opened_on = forms.DateField(label=_("Opened on"), widget=DateInput(), initial=datetime.date.today)
     request_summary = forms.CharField(
