@@ -113,6 +113,7 @@ def case_detail(request: HttpRequest, case_id: str) -> HttpResponse:
         "can_change": can_change_case(request.user, case),
         "can_approve": can_approve_case(request.user, case),
         "events": case.events.select_related("actor")[:50],
+        "today": timezone.localdate(),
     }
     if detail:
         context.update(
