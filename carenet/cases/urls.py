@@ -6,6 +6,7 @@ app_name = "cases"
 urlpatterns = [
     path("", views.workspace, name="workspace"),
     path("all/", views.case_list, name="list"),
+    path("all/export.csv", views.case_export, name="export"),
     path("new/<uuid:person_id>/", views.case_new, name="new"),
     path("<uuid:case_id>/", views.case_detail, name="detail"),
     path("<uuid:case_id>/step/<slug:step>/", views.case_step, name="step"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from carenet.audit.services import audit_read, audit_record
+from carenet.audit.services import audit_export, audit_read, audit_record
 from carenet.directory.models import Service
 from carenet.people.selectors import person_get
 from carenet.people.uploads import CONTENT_TYPES, extension_of
@@ -79,6 +80,27 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "statuses": CaseStatus.choices,
         },
     )
+
+
+@login_required
+def case_export(request: HttpRequest) -> HttpResponse:
+    """CSV of the cases the user may see (no special-category data), itself an audited export."""
+    query = request.GET.get("q", "")[:100]
+    status = request.GET.get("status", "open")[:10]
+    cases = list(case_search(user=request.user, query=query, status=status, limit=5000))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="cases.csv"'
+    writer = csv.writer(response)
+    writer.writerow([_("Reference"), _("Person"), _("Provider"), _("Status"), _("Opened on")])
+    for c in cases:
+        writer.writerow([c.reference, c.person.full_name, str(c.organisation), c.get_status_display(), c.opened_on])
+    audit_export(
+        actor=request.user,
+        municipality=getattr(request.user, "municipality_id", None),
+        what="cases.case",
+        rows=len(cases),
+    )
+    return response
 
 
 @login_required

@@ -46,6 +46,14 @@ def test_a_caseworker_of_provider_b_cannot_list_or_search_a_case_of_provider_a(c
     for url in ("/cases/", "/cases/all/", "/cases/all/?q=Munteanu&status=all", f"/cases/all/?q={case_a.reference}"):
         assert f"/cases/{case_a.pk}/" not in client.get(url).content.decode()
     assert client.get(f"/people/{case_a.person_id}/").status_code == 404
+    export = client.get("/cases/all/export.csv?status=all").content.decode()
+    assert case_a.reference not in export and "Munteanu" not in export
+
+
+def test_the_case_export_lists_the_own_cases_and_is_audited(client, caseworker_a, case_a):
+    client.force_login(caseworker_a)
+    assert case_a.reference in client.get("/cases/all/export.csv?status=all").content.decode()
+    assert AuditEvent.objects.filter(action="export", object_type="cases.case").exists()
 
 
 def test_a_balti_user_reaches_no_case_of_baia_mare(client, other_tenant_user, case_a):
