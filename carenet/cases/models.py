@@ -105,6 +105,9 @@ class Case(TenantOwnedModel):
             models.Index(fields=["municipality", "organisation", "status"], name="case_org_status"),
             models.Index(fields=["municipality", "caseworker", "status"], name="case_worker_status"),
             models.Index(fields=["municipality", "person"], name="case_person"),
+            # "My cases" and case lists are newest first: the index order lets LIMIT stop early.
+            models.Index(fields=["municipality", "caseworker", "-opened_on"], name="case_worker_opened"),
+            models.Index(fields=["municipality", "organisation", "-opened_on"], name="case_org_opened"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["municipality", "reference"], name="case_reference_unique"),
