@@ -104,9 +104,6 @@ def _tenant(persons: int, deliveries: int) -> tuple[Any, list[Any], Any]:
                 country="RO",
             )
         )
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
         print(f"  {counts} in {time.perf_counter() - started:.0f} s", flush=True)
     return municipality, [u for ws in workers.values() for u in ws], coordinator
 

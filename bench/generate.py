@@ -525,4 +525,12 @@ def generate(plan: Plan, *, stdout: Any = None) -> Counts:
         counts.deliveries += len(batch)
     if stdout:
         stdout.write(f"  deliveries: {counts.deliveries}")
+    analyze()
     return counts
+
+
+def analyze() -> None:
+    """Refresh the planner's statistics after a bulk load. Without them SQLite picks a tenant-wide index
+    over a handful of primary keys (duplicate check 100 ms → 2 ms at 20,000 persons)."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
