@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -15,8 +16,22 @@ from rest_framework.response import Response
 from carenet.audit.services import audit_read
 from carenet.cases import services
 from carenet.cases.models import Case
-from carenet.cases.selectors import CASE_NOT_FOUND, SERVICE_UNKNOWN, case_get, case_search, deliveries_list
-from carenet.cases.serializers import CaseCreateSerializer, CaseSerializer, CaseUpdateSerializer, DeliverySerializer
+from carenet.cases.selectors import (
+    CASE_NOT_FOUND,
+    SERVICE_UNKNOWN,
+    case_get,
+    case_search,
+    deliveries_list,
+    delivery_counts,
+)
+from carenet.cases.serializers import (
+    CaseCreateSerializer,
+    CaseSerializer,
+    CaseUpdateSerializer,
+    DeliveryCountQuerySerializer,
+    DeliveryCountSerializer,
+    DeliverySerializer,
+)
 from carenet.directory.models import Service
 from carenet.people.selectors import PERSON_NOT_FOUND, person_get
 
@@ -68,6 +83,18 @@ class CaseViewSet(viewsets.GenericViewSet, mixins.ListModelMixin):
 
 class DeliveryViewSet(viewsets.GenericViewSet, mixins.ListModelMixin):
     serializer_class = DeliverySerializer
+
+    @extend_schema(parameters=[DeliveryCountQuerySerializer], responses=DeliveryCountSerializer(many=True))
+    @action(detail=False, methods=["get"])
+    def counts(self, request: Request) -> Response:
+        """Unique persons and acts by sex × age band × disability, over the deliveries the user may see."""
+        query = DeliveryCountQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        rows = delivery_counts(
+            user=request.user, date_from=data["date_from"], date_to=data["date_to"], service_id=data.get("service")
+        )
+        return Response(DeliveryCountSerializer(rows, many=True).data)
 
     def get_queryset(self) -> Any:
         return deliveries_list(user=self.request.user, limit=10_000)

@@ -13,6 +13,7 @@ from .models import (
     Consent,
     ConsentPurpose,
     DocumentKind,
+    Household,
     HouseholdRole,
     IdentityDocument,
     Person,
@@ -147,10 +148,21 @@ class IdentityDocumentForm(forms.ModelForm):
 
 
 class HouseholdForm(forms.Form):
+    household = forms.ModelChoiceField(
+        label=_("Existing household"),
+        queryset=Household.plain.none(),
+        required=False,
+        help_text=_("Leave empty to start a new household."),
+    )
     household_name = forms.CharField(
-        label=_("Household name"), max_length=200, required=False, help_text=_("Usually the family name.")
+        label=_("Name of the new household"), max_length=200, required=False, help_text=_("Usually the family name.")
     )
     role = forms.ChoiceField(label=_("Role in the household"), choices=HouseholdRole.choices)
+
+    def __init__(self, *args: Any, households: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if households is not None:
+            cast(forms.ModelChoiceField, self.fields["household"]).queryset = households
 
 
 class MergeForm(forms.Form):

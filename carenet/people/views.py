@@ -7,12 +7,14 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from carenet.audit.services import audit_export, audit_read, audit_record
+from carenet.core.policy import policy
 
 from . import services
 from .forms import (
@@ -25,7 +27,7 @@ from .forms import (
     PersonForm,
     SensitiveForm,
 )
-from .models import Consent, SensitiveProfile
+from .models import Consent, Household, SensitiveProfile
 from .permissions import (
     can_change_person,
     can_merge_person,
@@ -149,6 +151,8 @@ def person_edit(request: HttpRequest, person_id: str) -> HttpResponse:
     person = person_get(user=request.user, person_id=person_id)
     if not can_change_person(request.user, person):
         raise PermissionDenied
+    if request.method == "GET":
+        audit_read(actor=request.user, obj=person, purpose="edit")
     form = PersonForm(request.POST or None, instance=person, municipality=person.municipality_id)
     if request.method == "POST" and form.is_valid():
         try:
@@ -269,9 +273,23 @@ def household_add(request: HttpRequest, person_id: str) -> HttpResponse:
         HouseholdForm,
         _("Add to a household"),
         lambda person, data: services.household_add_member(
-            user=request.user, person=person, role=data["role"], household_name=data["household_name"]
+            user=request.user,
+            person=person,
+            role=data["role"],
+            household=data.get("household"),
+            household_name=data["household_name"],
         ),
+        households=_candidate_households(request, person_id),
     )
+
+
+def _candidate_households(request: HttpRequest, person_id: str):  # type: ignore[no-untyped-def]
+    """Households the person may join: visible ones of the same family name or at the same address."""
+    person = person_get(user=request.user, person_id=person_id)
+    condition = Q(name__iexact=person.last_name)
+    if person.address:
+        condition |= Q(address__iexact=person.address)
+    return policy.visible(request.user, Household).filter(condition).order_by("name")
 
 
 @login_required
@@ -279,6 +297,8 @@ def person_merge(request: HttpRequest, person_id: str) -> HttpResponse:
     survivor = person_get(user=request.user, person_id=person_id)
     if not can_merge_person(request.user, survivor):
         raise PermissionDenied
+    if request.method == "GET":
+        audit_read(actor=request.user, obj=survivor, purpose="merge")
     form = MergeForm(request.POST or None, initial={"duplicate": request.GET.get("duplicate", "")})
     duplicate = None
     if request.method == "POST" and form.is_valid():
