@@ -29,8 +29,12 @@ def case_get(*, user: Any, case_id: Any) -> Case:
         raise Http404 from exc
 
 
-def case_search(*, user: Any, query: str = "", status: str = "", limit: int = 100) -> QuerySet[Case]:
+def case_search(
+    *, user: Any, query: str = "", status: str = "", mine: bool = False, limit: int = 100
+) -> QuerySet[Case]:
     qs = cases_visible_to(user).select_related("person", "organisation", "caseworker")
+    if mine:
+        qs = qs.filter(caseworker_id=user.pk)
     if status == "open":
         qs = qs.filter(status__in=OPEN_STATUSES)
     elif status in CaseStatus.values:
@@ -48,8 +52,8 @@ def case_search(*, user: Any, query: str = "", status: str = "", limit: int = 10
     return qs.order_by("-opened_on")[:limit]
 
 
-def my_cases(*, user: Any, limit: int = 100) -> QuerySet[Case]:
-    """The caseworker's open cases, most recent first."""
+def my_cases(*, user: Any, limit: int = 50) -> QuerySet[Case]:
+    """The caseworker's open cases, most recent first (the workspace shows the first ``limit``)."""
     return (
         cases_visible_to(user)
         .filter(caseworker_id=user.pk, status__in=OPEN_STATUSES)

@@ -55,8 +55,11 @@ def _apply_errors(form: Any, exc: ValidationError) -> None:
 def workspace(request: HttpRequest) -> HttpResponse:
     """The caseworker's desk: my open cases, my due tasks and monitoring duties, what waits for my approval."""
     user = request.user
+    page_size = 50
+    cases = list(my_cases(user=user, limit=page_size + 1))
     context = {
-        "cases": my_cases(user=user),
+        "cases": cases[:page_size],
+        "more_cases": len(cases) > page_size,
         "tasks": my_tasks(user=user),
         "duties": my_duties(user=user),
         "overdue": supervisor_overdue_duties(user=user),
@@ -70,13 +73,15 @@ def workspace(request: HttpRequest) -> HttpResponse:
 def case_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:100]
     status = request.GET.get("status", "open")[:10]
+    mine = request.GET.get("mine") == "1"
     return render(
         request,
         "cases/case_list.html",
         {
-            "cases": case_search(user=request.user, query=query, status=status),
+            "cases": case_search(user=request.user, query=query, status=status, mine=mine),
             "q": query,
             "status": status,
+            "mine": mine,
             "statuses": CaseStatus.choices,
         },
     )

@@ -93,3 +93,18 @@ def test_the_workspace_runs_a_bounded_number_of_queries(
         assert client.get("/cases/").status_code == 200
     with django_assert_max_num_queries(15):
         assert client.get("/cases/all/").status_code == 200
+
+
+def test_the_workspace_shows_the_newest_cases_and_links_to_all_of_mine(
+    client, caseworker_a, manager_a, person_a, org_a
+):
+    from carenet.cases import services
+
+    for _ in range(51):
+        services.case_open(user=caseworker_a, person=person_a, organisation=org_a, channel="phone")
+    services.case_open(user=manager_a, person=person_a, organisation=org_a, channel="phone")
+    client.force_login(caseworker_a)
+    html = client.get("/cases/").content.decode()
+    assert html.count("/cases/") and "?mine=1" in html
+    listed = client.get("/cases/all/?mine=1&status=open").content.decode()
+    assert listed.count('data-label="Reference"') == 51
