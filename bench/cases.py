@@ -117,24 +117,27 @@ def _wipe(municipality: Any) -> None:
             model.objects.for_tenant(municipality).delete()
 
 
-def _time_get(client: Client, url: str) -> tuple[float, int]:
-    """Median server time (ms) over REPEAT requests through the whole stack, and the query count."""
-    ms, _fastest, queries = _time_get_all(client, url)
-    return ms, queries
+def _time_get_all(client: Client, url: str) -> tuple[float, float, float, int]:
+    """Over REPEAT requests through the whole stack: median and fastest wall time (ms), median work
+    time (ms: this process's CPU time plus the database's time per query) and the query count.
 
-
-def _time_get_all(client: Client, url: str) -> tuple[float, float, int]:
-    timings = []
+    The work time is what the server itself spends; on a shared, loaded machine the wall time also
+    counts the time spent waiting for a CPU, so both are reported.
+    """
+    timings, work = [], []
     queries = 0
     client.get(url)  # warm caches
     for _ in range(REPEAT):
         with CaptureQueriesContext(connection) as ctx:
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             response = client.get(url)
             timings.append((time.perf_counter() - started) * 1000)
+            cpu_ms = (time.process_time() - cpu) * 1000
         assert response.status_code == 200, (url, response.status_code)
+        db_ms = sum(float(q["time"]) for q in ctx.captured_queries) * 1000
+        work.append(cpu_ms + db_ms)
         queries = len(ctx.captured_queries)
-    return statistics.median(timings), min(timings), queries
+    return statistics.median(timings), min(timings), statistics.median(work), queries
 
 
 def run() -> list[Result]:
@@ -163,12 +166,12 @@ def run() -> list[Result]:
     client.force_login(worker)
     # Baseline in the same run (the machine is shared): the user's own account page, a small page
     # through the same middleware, session and template stack.
-    base_ms, _base_min, _base_q = _time_get_all(client, "/account/")
-    my_ms, my_min, my_q = _time_get_all(client, "/cases/")
+    base = _time_get_all(client, "/account/")
+    my = _time_get_all(client, "/cases/")
     case = Case.objects.for_tenant(municipality).filter(caseworker=worker).select_related("person").first()
     person = case.person
-    person_ms, person_min, person_q = _time_get_all(client, f"/people/{person.pk}/")
-    case_ms, case_min, case_q = _time_get_all(client, f"/cases/{case.pk}/")
+    person_page = _time_get_all(client, f"/people/{person.pk}/")
+    case_page = _time_get_all(client, f"/cases/{case.pk}/")
 
     # Duplicate check: the person typed three other ways, by the caseworker and by the coordinator.
     spellings = [(person.first_name, person.last_name), (person.last_name, person.first_name)]
@@ -185,21 +188,33 @@ def run() -> list[Result]:
     dup_worst = max(dup_times)
     scale = f"{persons // 1000}k persons, {deliveries // 1000}k deliveries, {connection.vendor}"
 
-    def page(name: str, ms: float, fastest: float, queries: int) -> Result:
-        return Result(
-            f"{name} [{queries} queries], median (min {fastest:.0f} ms) ({scale})",
-            ms,
-            "ms",
-            "< 100 ms",
-            baseline_name="account page",
-            baseline=base_ms,
-            passed=ms < 100,
-        )
+    def page(name: str, measured: tuple[float, float, float, int]) -> list[Result]:
+        wall, fastest, work, queries = measured
+        return [
+            Result(
+                f"{name} [{queries} queries], server work: CPU + DB ({scale})",
+                work,
+                "ms",
+                "< 100 ms",
+                baseline_name="account page",
+                baseline=base[2],
+                passed=work < 100,
+            ),
+            Result(
+                f"{name}, wall time median (min {fastest:.0f} ms) ({scale})",
+                wall,
+                "ms",
+                "< 100 ms",
+                baseline_name="account page",
+                baseline=base[0],
+                passed=wall < 100,
+            ),
+        ]
 
     return [
-        page("'my cases' page", my_ms, my_min, my_q),
-        page("person page", person_ms, person_min, person_q),
-        page("case page", case_ms, case_min, case_q),
+        *page("'my cases' page", my),
+        *page("person page", person_page),
+        *page("case page", case_page),
         Result(
             f"duplicate check, median (worst {dup_worst:.0f} ms) ({scale})",
             dup_ms,
