@@ -181,3 +181,17 @@ def deliveries_list(*, user: Any, limit: int = 100) -> QuerySet[ServiceDelivery]
 
 def is_provider_user(user: Any) -> bool:
     return bool(actor_of(user).organisation_ids(*PROVIDER_ROLES))
+
+
+def parents_abroad_register(*, user: Any) -> QuerySet[MonitoringDuty]:
+    """HG 691/2015: children whose parents work abroad, with the carer the parents declared."""
+    from carenet.core.policy import policy
+
+    from .models import DutyKind
+
+    return (
+        policy.visible(user, MonitoringDuty)
+        .filter(kind=DutyKind.PARENTS_ABROAD)
+        .select_related("case", "case__person", "case__organisation", "responsible")
+        .order_by("case__person__last_name", "case__person__first_name")[:1000]
+    )

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.workspace, name="workspace"),
     path("all/", views.case_list, name="list"),
     path("all/export.csv", views.case_export, name="export"),
+    path("registers/parents-abroad/", views.parents_abroad, name="parents_abroad"),
     path("new/<uuid:person_id>/", views.case_new, name="new"),
     path("<uuid:case_id>/", views.case_detail, name="detail"),
     path("<uuid:case_id>/step/<slug:step>/", views.case_step, name="step"),

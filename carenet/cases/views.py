@@ -39,6 +39,7 @@ from .selectors import (
     my_cases,
     my_duties,
     my_tasks,
+    parents_abroad_register,
     supervisor_overdue_duties,
 )
 
@@ -84,6 +85,16 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "mine": mine,
             "statuses": CaseStatus.choices,
         },
+    )
+
+
+@login_required
+def parents_abroad(request: HttpRequest) -> HttpResponse:
+    """The register of children whose parents work abroad (HG 691/2015)."""
+    return render(
+        request,
+        "cases/parents_abroad.html",
+        {"duties": parents_abroad_register(user=request.user), "today": timezone.localdate()},
     )
 
 
