@@ -108,3 +108,12 @@ def test_the_workspace_shows_the_newest_cases_and_links_to_all_of_mine(
     assert html.count("/cases/") and "?mine=1" in html
     listed = client.get("/cases/all/?mine=1&status=open").content.decode()
     assert listed.count('data-label="Reference"') == 51
+
+
+def test_cases_without_a_caseworker_are_listed_and_shown(client, coordinator, caseworker_a, case_a):
+    from carenet.cases.models import Case
+
+    Case.objects.for_tenant(case_a.municipality_id).filter(pk=case_a.pk).update(caseworker=None)
+    client.force_login(coordinator)
+    assert client.get("/cases/all/").status_code == 200
+    assert client.get(f"/cases/{case_a.pk}/").status_code == 200
