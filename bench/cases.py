@@ -83,8 +83,11 @@ def _tenant(persons: int, deliveries: int) -> tuple[Any, list[Any], Any]:
                 organisation=org, name=name, defaults={"municipality": municipality}
             )
             services.setdefault(org.pk, []).append(service)
+    from carenet.cases.models import ServiceDelivery
+
     existing = Person.objects.for_tenant(municipality).count()
-    if existing != persons:
+    loaded = ServiceDelivery.objects.for_tenant(municipality).count()
+    if existing != persons or loaded != deliveries:
         if existing:
             _wipe(municipality)
         print(f"  generating {persons:,} persons and {deliveries:,} deliveries …", flush=True)
@@ -101,9 +104,6 @@ def _tenant(persons: int, deliveries: int) -> tuple[Any, list[Any], Any]:
                 country="RO",
             )
         )
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
         print(f"  {counts} in {time.perf_counter() - started:.0f} s", flush=True)
     return municipality, [u for ws in workers.values() for u in ws], coordinator
 
@@ -117,18 +117,27 @@ def _wipe(municipality: Any) -> None:
             model.objects.for_tenant(municipality).delete()
 
 
-def _time_get(client: Client, url: str) -> tuple[float, int]:
-    timings = []
+def _time_get_all(client: Client, url: str) -> tuple[float, float, float, int]:
+    """Over REPEAT requests through the whole stack: median and fastest wall time (ms), median work
+    time (ms: this process's CPU time plus the database's time per query) and the query count.
+
+    The work time is what the server itself spends; on a shared, loaded machine the wall time also
+    counts the time spent waiting for a CPU, so both are reported.
+    """
+    timings, work = [], []
     queries = 0
     client.get(url)  # warm caches
     for _ in range(REPEAT):
         with CaptureQueriesContext(connection) as ctx:
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             response = client.get(url)
             timings.append((time.perf_counter() - started) * 1000)
+            cpu_ms = (time.process_time() - cpu) * 1000
         assert response.status_code == 200, (url, response.status_code)
+        db_ms = sum(float(q["time"]) for q in ctx.captured_queries) * 1000
+        work.append(cpu_ms + db_ms)
         queries = len(ctx.captured_queries)
-    return statistics.median(timings), queries
+    return statistics.median(timings), min(timings), statistics.median(work), queries
 
 
 def run() -> list[Result]:
@@ -137,6 +146,8 @@ def run() -> list[Result]:
 
     persons, deliveries = _sizes()
     municipality, caseworkers, coordinator = _tenant(persons, deliveries)
+    # Measure as in production: no debug-mode templates (engines are built on first render).
+    settings.DEBUG = False
     if "testserver" not in settings.ALLOWED_HOSTS and "*" not in settings.ALLOWED_HOSTS:
         settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     # The busiest caseworker: the worst "my cases" page.
@@ -153,11 +164,14 @@ def run() -> list[Result]:
     worker = next(u for u in caseworkers if u.pk == busiest["caseworker_id"])
     client = Client()
     client.force_login(worker)
-    my_ms, my_q = _time_get(client, "/cases/")
+    # Baseline in the same run (the machine is shared): the user's own account page, a small page
+    # through the same middleware, session and template stack.
+    base = _time_get_all(client, "/account/")
+    my = _time_get_all(client, "/cases/")
     case = Case.objects.for_tenant(municipality).filter(caseworker=worker).select_related("person").first()
     person = case.person
-    person_ms, person_q = _time_get(client, f"/people/{person.pk}/")
-    case_ms, case_q = _time_get(client, f"/cases/{case.pk}/")
+    person_page = _time_get_all(client, f"/people/{person.pk}/")
+    case_page = _time_get_all(client, f"/cases/{case.pk}/")
 
     # Duplicate check: the person typed three other ways, by the caseworker and by the coordinator.
     spellings = [(person.first_name, person.last_name), (person.last_name, person.first_name)]
@@ -173,10 +187,34 @@ def run() -> list[Result]:
     dup_ms = statistics.median(dup_times)
     dup_worst = max(dup_times)
     scale = f"{persons // 1000}k persons, {deliveries // 1000}k deliveries, {connection.vendor}"
+
+    def page(name: str, measured: tuple[float, float, float, int]) -> list[Result]:
+        wall, fastest, work, queries = measured
+        return [
+            Result(
+                f"{name} [{queries} queries], server work: CPU + DB ({scale})",
+                work,
+                "ms",
+                "< 100 ms",
+                baseline_name="account page",
+                baseline=base[2],
+                passed=work < 100,
+            ),
+            Result(
+                f"{name}, wall time median (min {fastest:.0f} ms) ({scale})",
+                wall,
+                "ms",
+                "< 100 ms",
+                baseline_name="account page",
+                baseline=base[0],
+                passed=wall < 100,
+            ),
+        ]
+
     return [
-        Result(f"'my cases' page ({scale})", my_ms, f"ms, {my_q} queries", "< 100 ms", passed=my_ms < 100),
-        Result(f"person page ({scale})", person_ms, f"ms, {person_q} queries", "< 100 ms", passed=person_ms < 100),
-        Result(f"case page ({scale})", case_ms, f"ms, {case_q} queries", "< 100 ms", passed=case_ms < 100),
+        *page("'my cases' page", my),
+        *page("person page", person_page),
+        *page("case page", case_page),
         Result(
             f"duplicate check, median (worst {dup_worst:.0f} ms) ({scale})",
             dup_ms,

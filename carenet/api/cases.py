@@ -6,9 +6,9 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -16,17 +16,31 @@ from rest_framework.response import Response
 from carenet.audit.services import audit_read
 from carenet.cases import services
 from carenet.cases.models import Case
-from carenet.cases.selectors import case_get, case_search, deliveries_list
-from carenet.cases.serializers import CaseCreateSerializer, CaseSerializer, CaseUpdateSerializer, DeliverySerializer
+from carenet.cases.selectors import (
+    CASE_NOT_FOUND,
+    SERVICE_UNKNOWN,
+    case_get,
+    case_search,
+    deliveries_list,
+    delivery_counts,
+)
+from carenet.cases.serializers import (
+    CaseCreateSerializer,
+    CaseSerializer,
+    CaseUpdateSerializer,
+    DeliveryCountQuerySerializer,
+    DeliveryCountSerializer,
+    DeliverySerializer,
+)
 from carenet.directory.models import Service
-from carenet.people.selectors import person_get
+from carenet.people.selectors import PERSON_NOT_FOUND, person_get
 
 
 def _person(request: Request, person_id: Any) -> Any:
     try:
         return person_get(user=request.user, person_id=person_id)
     except Http404 as exc:
-        raise ValidationError({"person": [_("No person with this identifier that you may see.")]}) from exc
+        raise ValidationError({"person": [str(PERSON_NOT_FOUND)]}) from exc
 
 
 class CaseViewSet(viewsets.GenericViewSet, mixins.ListModelMixin):
@@ -70,6 +84,18 @@ class CaseViewSet(viewsets.GenericViewSet, mixins.ListModelMixin):
 class DeliveryViewSet(viewsets.GenericViewSet, mixins.ListModelMixin):
     serializer_class = DeliverySerializer
 
+    @extend_schema(parameters=[DeliveryCountQuerySerializer], responses=DeliveryCountSerializer(many=True))
+    @action(detail=False, methods=["get"])
+    def counts(self, request: Request) -> Response:
+        """Unique persons and acts by sex × age band × disability, over the deliveries the user may see."""
+        query = DeliveryCountQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        rows = delivery_counts(
+            user=request.user, date_from=data["date_from"], date_to=data["date_to"], service_id=data.get("service")
+        )
+        return Response(DeliveryCountSerializer(rows, many=True).data)
+
     def get_queryset(self) -> Any:
         return deliveries_list(user=self.request.user, limit=10_000)
 
@@ -79,16 +105,18 @@ class DeliveryViewSet(viewsets.GenericViewSet, mixins.ListModelMixin):
         data = dict(payload.validated_data)
         person = _person(request, data.pop("person_id"))
         try:
-            service = Service.objects.for_tenant(request.user.municipality_id).get(pk=data.pop("service_id"))
+            service = Service.objects.for_tenant(getattr(request.user, "municipality_id", None)).get(
+                pk=data.pop("service_id")
+            )
         except Service.DoesNotExist as exc:
-            raise ValidationError({"service": [_("Unknown service.")]}) from exc
+            raise ValidationError({"service": [str(SERVICE_UNKNOWN)]}) from exc
         case = None
         case_id = data.pop("case_id", None)
         if case_id:
             try:
                 case = case_get(user=request.user, case_id=case_id)
             except Http404 as exc:
-                raise ValidationError({"case": [_("No case with this identifier that you may see.")]}) from exc
+                raise ValidationError({"case": [str(CASE_NOT_FOUND)]}) from exc
         delivery = services.delivery_record(user=request.user, person=person, service=service, case=case, **data)
         return Response(DeliverySerializer(delivery).data, status=status.HTTP_201_CREATED)
 

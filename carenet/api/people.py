@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from carenet.audit.services import audit_read
 from carenet.people import services
 from carenet.people.models import Person
-from carenet.people.selectors import person_duplicates, person_get, person_search
+from carenet.people.selectors import AREA_UNKNOWN, person_duplicates, person_get, person_search
 from carenet.people.serializers import (
     DuplicateQuerySerializer,
     MatchSerializer,
@@ -84,9 +84,9 @@ def _area(request: Request, area_id: Any) -> Any:
     from carenet.geo.models import Area
 
     try:
-        return Area.objects.for_tenant(request.user.municipality_id).get(pk=area_id)
+        return Area.objects.for_tenant(getattr(request.user, "municipality_id", None)).get(pk=area_id)
     except Area.DoesNotExist as exc:
-        raise ValidationError({"area": ["Unknown area."]}) from exc
+        raise ValidationError({"area": [str(AREA_UNKNOWN)]}) from exc
 
 
 __all__ = ["Http404", "PermissionDenied", "PersonViewSet"]

@@ -7,7 +7,7 @@ class CasesConfig(AppConfig):
     label = "cases"
     verbose_name = _("Cases")
     nav = [
-        {"url": "cases:workspace", "label": _("My work"), "staff": True, "order": 10},
+        {"url": "cases:workspace", "label": _("My cases and duties"), "staff": True, "order": 11},
         {"url": "cases:list", "label": _("Cases"), "staff": True, "order": 21},
     ]
 

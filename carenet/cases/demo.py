@@ -29,8 +29,8 @@ def _staffing(municipality: Municipality) -> dict[Any, list[Any]]:
     from carenet.accounts.models import Membership
 
     staff: dict[Any, list[Any]] = {}
-    for m in Membership.objects.for_tenant(municipality).filter(role=Role.CASEWORKER, is_active=True).select_related(
-        "user"
+    for m in (
+        Membership.objects.for_tenant(municipality).filter(role=Role.CASEWORKER, is_active=True).select_related("user")
     ):
         staff.setdefault(m.organisation_id, []).append(m.user)
     return staff

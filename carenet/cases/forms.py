@@ -2,12 +2,13 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from carenet.core.models import Organisation
+from carenet.directory.models import Service
 from carenet.people.forms import DateInput, ScanField
 
 from .models import (
@@ -44,9 +45,9 @@ class CaseOpenForm(forms.Form):
 
     def __init__(self, *args: Any, municipality: Any = None, organisation_ids: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.for_tenant(municipality).filter(
-            pk__in=list(organisation_ids)
-        )
+        cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = Organisation.objects.for_tenant(
+            municipality
+        ).filter(pk__in=list(organisation_ids))
         if len(organisation_ids) == 1:
             self.fields["organisation"].initial = next(iter(organisation_ids))
 
@@ -144,7 +145,7 @@ class AssessmentForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = AssessmentKind.choices
+        cast(forms.ChoiceField, self.fields["kind"]).choices = AssessmentKind.choices
         self.fields["progress"].widget.attrs.update({"min": 0, "max": 100})
 
 
@@ -196,7 +197,7 @@ class VisitForm(forms.Form):
 
 
 class DeliveryForm(forms.Form):
-    service = forms.ModelChoiceField(label=_("Service"), queryset=None)  # type: ignore[arg-type]
+    service: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Service"), queryset=Service.plain.none())
     delivered_on = forms.DateField(label=_("Date"), widget=DateInput(), initial=datetime.date.today)
     quantity = forms.DecimalField(
         label=_("Quantity"), min_value=Decimal("0.01"), max_digits=8, decimal_places=2, initial=1
@@ -205,4 +206,4 @@ class DeliveryForm(forms.Form):
 
     def __init__(self, *args: Any, services: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["service"].queryset = services
+        cast(forms.ModelChoiceField, self.fields["service"]).queryset = services

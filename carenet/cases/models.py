@@ -105,6 +105,9 @@ class Case(TenantOwnedModel):
             models.Index(fields=["municipality", "organisation", "status"], name="case_org_status"),
             models.Index(fields=["municipality", "caseworker", "status"], name="case_worker_status"),
             models.Index(fields=["municipality", "person"], name="case_person"),
+            # "My cases" and case lists are newest first: the index order lets LIMIT stop early.
+            models.Index(fields=["municipality", "caseworker", "-opened_on"], name="case_worker_opened"),
+            models.Index(fields=["municipality", "organisation", "-opened_on"], name="case_org_opened"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["municipality", "reference"], name="case_reference_unique"),
@@ -122,6 +125,30 @@ class Case(TenantOwnedModel):
         return self.status in OPEN_STATUSES
 
 
+EVENT_LABELS = {
+    "open": _("Case opened"),
+    "update": _("Case details changed"),
+    "inquiry": _("Social inquiry recorded"),
+    "admit": _("Admitted"),
+    "refuse": _("Refused"),
+    "contract": _("Contract signed"),
+    "plan_create": _("Intervention plan started"),
+    "plan_action": _("Action added to the plan"),
+    "plan_submit": _("Plan submitted for approval"),
+    "plan_approve": _("Plan approved"),
+    "assessment": _("Assessment recorded"),
+    "closure_request": _("Closure requested"),
+    "closure_reject": _("Closure sent back"),
+    "close": _("Case closed"),
+    "note": _("Note added"),
+    "document": _("Document uploaded"),
+    "task": _("Task added"),
+    "task_done": _("Task done"),
+    "duty": _("Monitoring duty added"),
+    "visit": _("Monitoring visit recorded"),
+}
+
+
 class CaseEvent(TenantOwnedModel):
     """One line of the case's timeline."""
 
@@ -135,6 +162,10 @@ class CaseEvent(TenantOwnedModel):
         verbose_name = _("case event")
         verbose_name_plural = _("case events")
         ordering = ["-at", "-id"]
+
+    @property
+    def label(self) -> str:
+        return str(EVENT_LABELS.get(self.kind, self.kind))
 
 
 class HousingKind(models.TextChoices):

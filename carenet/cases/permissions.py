@@ -116,9 +116,16 @@ policy.register_rule(CaseDocument, "view", lambda actor, d: _can_view_case_detai
 policy.register_visibility(
     Task, lambda actor, qs: qs.filter(case__organisation_id__in=actor.organisation_ids(*PROVIDER_ROLES))
 )
-policy.register_visibility(
-    MonitoringDuty, lambda actor, qs: qs.filter(case__organisation_id__in=actor.organisation_ids(*PROVIDER_ROLES))
-)
+
+
+def _duties_visible(actor: Actor, qs: QuerySet) -> QuerySet:
+    # Coordinators keep the municipality's registers (HG 691/2015): they see every duty, not the case file.
+    if actor.is_platform_admin or actor.is_coordinator:
+        return qs
+    return qs.filter(case__organisation_id__in=actor.organisation_ids(*PROVIDER_ROLES))
+
+
+policy.register_visibility(MonitoringDuty, _duties_visible)
 
 
 def _deliveries_visible(actor: Actor, qs: QuerySet) -> QuerySet:

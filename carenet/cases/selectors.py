@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from carenet.core.policy import actor_of
 from carenet.people.names import ascii_words, skeleton
@@ -15,6 +16,10 @@ from carenet.people.permissions import PROVIDER_ROLES
 
 from .models import OPEN_STATUSES, Case, CaseStatus, InterventionPlan, MonitoringDuty, PlanStatus, ServiceDelivery, Task
 from .permissions import cases_visible_to, deliveries_visible_to, supervised_organisations
+
+# Messages for callers in higher layers (API) that name a case or a service by id.
+CASE_NOT_FOUND = gettext_lazy("No case with this identifier that you may see.")
+SERVICE_UNKNOWN = gettext_lazy("Choose a service of this provider.")
 
 
 def case_get(*, user: Any, case_id: Any) -> Case:
@@ -24,8 +29,12 @@ def case_get(*, user: Any, case_id: Any) -> Case:
         raise Http404 from exc
 
 
-def case_search(*, user: Any, query: str = "", status: str = "", limit: int = 100) -> QuerySet[Case]:
+def case_search(
+    *, user: Any, query: str = "", status: str = "", mine: bool = False, limit: int = 100
+) -> QuerySet[Case]:
     qs = cases_visible_to(user).select_related("person", "organisation", "caseworker")
+    if mine:
+        qs = qs.filter(caseworker_id=user.pk)
     if status == "open":
         qs = qs.filter(status__in=OPEN_STATUSES)
     elif status in CaseStatus.values:
@@ -43,8 +52,8 @@ def case_search(*, user: Any, query: str = "", status: str = "", limit: int = 10
     return qs.order_by("-opened_on")[:limit]
 
 
-def my_cases(*, user: Any, limit: int = 100) -> QuerySet[Case]:
-    """The caseworker's open cases, most recent first."""
+def my_cases(*, user: Any, limit: int = 50) -> QuerySet[Case]:
+    """The caseworker's open cases, most recent first (the workspace shows the first ``limit``)."""
     return (
         cases_visible_to(user)
         .filter(caseworker_id=user.pk, status__in=OPEN_STATUSES)
@@ -172,3 +181,17 @@ def deliveries_list(*, user: Any, limit: int = 100) -> QuerySet[ServiceDelivery]
 
 def is_provider_user(user: Any) -> bool:
     return bool(actor_of(user).organisation_ids(*PROVIDER_ROLES))
+
+
+def parents_abroad_register(*, user: Any) -> QuerySet[MonitoringDuty]:
+    """HG 691/2015: children whose parents work abroad, with the carer the parents declared."""
+    from carenet.core.policy import policy
+
+    from .models import DutyKind
+
+    return (
+        policy.visible(user, MonitoringDuty)
+        .filter(kind=DutyKind.PARENTS_ABROAD)
+        .select_related("case", "case__person", "case__organisation", "responsible")
+        .order_by("case__person__last_name", "case__person__first_name")[:1000]
+    )

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from .models import Case, Channel, ServiceDelivery
@@ -72,3 +73,24 @@ class DeliverySerializer(serializers.ModelSerializer):
     class Meta:
         model = ServiceDelivery
         fields = ["id", "person", "service", "organisation", "case", "delivered_on", "quantity", "unit"]
+
+
+class DeliveryCountQuerySerializer(serializers.Serializer):
+    date_from = serializers.DateField()
+    date_to = serializers.DateField()
+    service = serializers.UUIDField(required=False)
+
+    def validate(self, attrs: dict) -> dict:
+        if attrs["date_to"] < attrs["date_from"]:
+            raise serializers.ValidationError({"date_to": [_("The end of the period is before its start.")]})
+        return attrs
+
+
+class DeliveryCountSerializer(serializers.Serializer):
+    """Unique persons and acts of one cell: never add persons across cells of different periods."""
+
+    sex = serializers.CharField()
+    age_band = serializers.CharField()
+    disability = serializers.BooleanField()
+    persons = serializers.IntegerField()
+    acts = serializers.IntegerField()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from carenet.audit.services import audit_read, audit_record
+from carenet.audit.services import audit_export, audit_read, audit_record
 from carenet.directory.models import Service
 from carenet.people.selectors import person_get
 from carenet.people.uploads import CONTENT_TYPES, extension_of
@@ -38,6 +39,7 @@ from .selectors import (
     my_cases,
     my_duties,
     my_tasks,
+    parents_abroad_register,
     supervisor_overdue_duties,
 )
 
@@ -54,8 +56,11 @@ def _apply_errors(form: Any, exc: ValidationError) -> None:
 def workspace(request: HttpRequest) -> HttpResponse:
     """The caseworker's desk: my open cases, my due tasks and monitoring duties, what waits for my approval."""
     user = request.user
+    page_size = 50
+    cases = list(my_cases(user=user, limit=page_size + 1))
     context = {
-        "cases": my_cases(user=user),
+        "cases": cases[:page_size],
+        "more_cases": len(cases) > page_size,
         "tasks": my_tasks(user=user),
         "duties": my_duties(user=user),
         "overdue": supervisor_overdue_duties(user=user),
@@ -69,16 +74,49 @@ def workspace(request: HttpRequest) -> HttpResponse:
 def case_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:100]
     status = request.GET.get("status", "open")[:10]
+    mine = request.GET.get("mine") == "1"
     return render(
         request,
         "cases/case_list.html",
         {
-            "cases": case_search(user=request.user, query=query, status=status),
+            "cases": case_search(user=request.user, query=query, status=status, mine=mine),
             "q": query,
             "status": status,
+            "mine": mine,
             "statuses": CaseStatus.choices,
         },
     )
+
+
+@login_required
+def parents_abroad(request: HttpRequest) -> HttpResponse:
+    """The register of children whose parents work abroad (HG 691/2015)."""
+    return render(
+        request,
+        "cases/parents_abroad.html",
+        {"duties": parents_abroad_register(user=request.user), "today": timezone.localdate()},
+    )
+
+
+@login_required
+def case_export(request: HttpRequest) -> HttpResponse:
+    """CSV of the cases the user may see (no special-category data), itself an audited export."""
+    query = request.GET.get("q", "")[:100]
+    status = request.GET.get("status", "open")[:10]
+    cases = list(case_search(user=request.user, query=query, status=status, limit=5000))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="cases.csv"'
+    writer = csv.writer(response)
+    writer.writerow([_("Reference"), _("Person"), _("Provider"), _("Status"), _("Opened on")])
+    for c in cases:
+        writer.writerow([c.reference, c.person.full_name, str(c.organisation), c.get_status_display(), c.opened_on])
+    audit_export(
+        actor=request.user,
+        municipality=getattr(request.user, "municipality_id", None),
+        what="cases.case",
+        rows=len(cases),
+    )
+    return response
 
 
 @login_required
@@ -113,6 +151,7 @@ def case_detail(request: HttpRequest, case_id: str) -> HttpResponse:
         "can_change": can_change_case(request.user, case),
         "can_approve": can_approve_case(request.user, case),
         "events": case.events.select_related("actor")[:50],
+        "today": timezone.localdate(),
     }
     if detail:
         context.update(
@@ -236,7 +275,7 @@ def case_step(request: HttpRequest, case_id: str, step: str) -> HttpResponse:
         kwargs["services"] = Service.objects.for_tenant(case.municipality_id).filter(
             organisation_id=case.organisation_id
         )
-    initial = {"version": case.version} if spec.versioned else {}
+    initial: dict[str, Any] = {"version": case.version} if spec.versioned else {}
     if step == "edit":
         initial.update(request_summary=case.request_summary, referred_by=case.referred_by, legal_basis=case.legal_basis)
     form = spec.form(request.POST or None, request.FILES or None, initial=initial, **kwargs)

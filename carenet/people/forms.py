@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -13,6 +13,7 @@ from .models import (
     Consent,
     ConsentPurpose,
     DocumentKind,
+    Household,
     HouseholdRole,
     IdentityDocument,
     Person,
@@ -52,12 +53,13 @@ class PersonForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         from carenet.geo.models import Area
 
-        self.fields["area"].queryset = Area.objects.for_tenant(municipality) if municipality else Area.plain.none()
+        area_field = cast(forms.ModelChoiceField, self.fields["area"])
+        area_field.queryset = Area.objects.for_tenant(municipality) if municipality else Area.plain.none()
         self.fields["national_id"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
         self.fields["birth_date"].required = False
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         kind, value = data.get("identifier_kind") or "", (data.get("national_id") or "").strip()
         data["national_id"] = value
         if value:
@@ -115,7 +117,7 @@ class ConsentForm(forms.Form):
 
     def __init__(self, *args: Any, municipality: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["scope"].queryset = (
+        cast(forms.ModelMultipleChoiceField, self.fields["scope"]).queryset = (
             Organisation.objects.for_tenant(municipality).filter(is_provider=True, is_active=True)
             if municipality
             else Organisation.plain.none()
@@ -139,17 +141,28 @@ class IdentityDocumentForm(forms.ModelForm):
         widgets = {"issued_on": DateInput(), "expires_on": DateInput()}
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("issued_on") and data.get("expires_on") and data["expires_on"] < data["issued_on"]:
             self.add_error("expires_on", _("The document cannot expire before it was issued."))
         return data
 
 
 class HouseholdForm(forms.Form):
+    household = forms.ModelChoiceField(
+        label=_("Existing household"),
+        queryset=Household.plain.none(),
+        required=False,
+        help_text=_("Leave empty to start a new household."),
+    )
     household_name = forms.CharField(
-        label=_("Household name"), max_length=200, required=False, help_text=_("Usually the family name.")
+        label=_("Name of the new household"), max_length=200, required=False, help_text=_("Usually the family name.")
     )
     role = forms.ChoiceField(label=_("Role in the household"), choices=HouseholdRole.choices)
+
+    def __init__(self, *args: Any, households: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if households is not None:
+            cast(forms.ModelChoiceField, self.fields["household"]).queryset = households
 
 
 class MergeForm(forms.Form):

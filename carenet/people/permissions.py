@@ -70,9 +70,16 @@ def _person_in_own_scope(actor: Actor, person: Person) -> bool:
         return False
     if person.registered_by_organisation_id in actor.organisation_ids(*PROVIDER_ROLES):
         return True
-    return (
-        Person.objects.for_tenant(person.municipality_id).filter(_provider_person_filter(actor), pk=person.pk).exists()
-    )
+    # One page asks several rules about the same person: answer the query once per actor and instance.
+    cache: dict[Any, bool] = person.__dict__.setdefault("_carenet_scope", {})
+    key = actor.user.pk
+    if key not in cache:
+        cache[key] = (
+            Person.objects.for_tenant(person.municipality_id)
+            .filter(_provider_person_filter(actor), pk=person.pk)
+            .exists()
+        )
+    return cache[key]
 
 
 def _can_view_person(actor: Actor, person: Person) -> bool:

@@ -8,12 +8,16 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy
 
 from .models import Consent, HouseholdMember, Person
 from .names import ascii_words, name_key, name_similarity, skeleton
 from .permissions import can_view_sensitive_data, persons_visible_to
 
 SEARCH_LIMIT = 50
+# Messages for callers in higher layers (API) that name a person by id.
+PERSON_NOT_FOUND = gettext_lazy("No person with this identifier that you may see.")
+AREA_UNKNOWN = gettext_lazy("Choose an area of your municipality.")
 
 
 def person_get(*, user: Any, person_id: Any) -> Person:
@@ -71,12 +75,29 @@ def person_duplicates(
 
     visible = persons_visible_to(user)
     key = name_key(first_name, last_name)
-    condition = Q(name_key=key) if key else Q(pk__in=[])
+    lookups: list[Q] = []
+    if key:
+        lookups.append(Q(name_key=key))
     if national_id:
-        condition |= Q(national_id=national_id)
+        lookups.append(Q(national_id=national_id))
     if birth_date is not None:
-        condition |= Q(birth_date=birth_date)
-    candidates = visible.filter(condition)
+        lookups.append(Q(birth_date=birth_date))
+    tenant_id = getattr(user, "municipality_id", None)
+    if tenant_id is not None:
+        # One small indexed query per lookup (every engine uses its index for a single equality; an OR
+        # of them, ordered, made SQLite scan the tenant), then the visibility rule on those few ids.
+        # Ids of persons the user may not see never leave this function.
+        candidate_ids: set[Any] = set()
+        for lookup in lookups:
+            candidate_ids.update(
+                Person.objects.for_tenant(tenant_id).filter(lookup).order_by().values_list("pk", flat=True)[:200]
+            )
+        candidates = visible.filter(pk__in=candidate_ids).order_by()
+    else:
+        condition = Q(pk__in=[])
+        for lookup in lookups:
+            condition |= lookup
+        candidates = visible.filter(condition).order_by()
     if exclude_id is not None:
         candidates = candidates.exclude(pk=exclude_id)
     matches: list[Match] = []

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from carenet.audit.services import audit_record, changed_fields
@@ -77,7 +77,7 @@ def _clean_person(person: Person) -> None:
     validate_identifier(kind=person.identifier_kind, value=person.national_id)
     if person.birth_date and person.birth_date > datetime.date.today():
         raise ValidationError({"birth_date": _("The date of birth cannot be in the future.")})
-    if person.area_id and person.area.municipality_id != person.municipality_id:
+    if person.area_id and person.area is not None and person.area.municipality_id != person.municipality_id:
         raise ValidationError({"area": _("Choose an area of your municipality.")})
     person.full_clean(exclude=["municipality", "registered_by_organisation", "merged_into", "area"])
 
@@ -309,9 +309,10 @@ def person_merge(*, user: Any, survivor: Person, duplicate: Person, reason: str)
     moved: dict[str, int] = {}
     with transaction.atomic():
         for rel in Person._meta.related_objects:
-            if rel.related_model is Person:
+            related = cast(type[models.Model], rel.related_model)
+            if related is Person:
                 continue
-            manager = rel.related_model._default_manager
+            manager = related._default_manager
             field = rel.field.name
             if rel.one_to_one:
                 if manager.filter(**{field: survivor}).exists():
@@ -320,14 +321,14 @@ def person_merge(*, user: Any, survivor: Person, duplicate: Person, reason: str)
                 count = manager.filter(**{field: duplicate}).update(**{field: survivor})
             elif rel.many_to_many:
                 continue
-            elif rel.related_model is HouseholdMember:
+            elif related is HouseholdMember:
                 existing = set(manager.filter(person=survivor).values_list("household_id", flat=True))
                 manager.filter(person=duplicate, household_id__in=existing).delete()
                 count = manager.filter(person=duplicate).update(person=survivor)
             else:
                 count = manager.filter(**{field: duplicate}).update(**{field: survivor})
             if count:
-                moved[rel.related_model._meta.label_lower] = count
+                moved[related._meta.label_lower] = count
         # Fill the survivor's gaps from the duplicate (never overwrite what is there).
         filled = []
         for name in ("national_id", "identifier_kind", "birth_date", "address", "phone", "email", "area"):

@@ -7,12 +7,14 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from carenet.audit.services import audit_export, audit_read, audit_record
+from carenet.core.policy import policy
 
 from . import services
 from .forms import (
@@ -25,7 +27,7 @@ from .forms import (
     PersonForm,
     SensitiveForm,
 )
-from .models import Consent, SensitiveProfile
+from .models import Consent, Household, SensitiveProfile
 from .permissions import (
     can_change_person,
     can_merge_person,
@@ -73,7 +75,12 @@ def person_export(request: HttpRequest) -> HttpResponse:
     writer.writerow([_("Identifier"), _("Last name"), _("First name"), _("Date of birth")])
     for p in persons:
         writer.writerow([p.pk, p.last_name, p.first_name, p.birth_date or ""])
-    audit_export(actor=request.user, municipality=request.user.municipality_id, what="people.person", rows=len(persons))
+    audit_export(
+        actor=request.user,
+        municipality=getattr(request.user, "municipality_id", None),
+        what="people.person",
+        rows=len(persons),
+    )
     return response
 
 
@@ -82,7 +89,7 @@ def person_new(request: HttpRequest) -> HttpResponse:
     """Register a person, after showing the likely matches the user may see (duplicate check)."""
     if not can_register_person(request.user):
         raise PermissionDenied
-    municipality = request.user.municipality_id
+    municipality = getattr(request.user, "municipality_id", None)
     form = PersonForm(request.POST or None, municipality=municipality)
     confirm = ConfirmNewPersonForm(request.POST or None)
     matches = []
@@ -144,6 +151,8 @@ def person_edit(request: HttpRequest, person_id: str) -> HttpResponse:
     person = person_get(user=request.user, person_id=person_id)
     if not can_change_person(request.user, person):
         raise PermissionDenied
+    if request.method == "GET":
+        audit_read(actor=request.user, obj=person, purpose="edit")
     form = PersonForm(request.POST or None, instance=person, municipality=person.municipality_id)
     if request.method == "POST" and form.is_valid():
         try:
@@ -202,7 +211,7 @@ def consent_add(request: HttpRequest, person_id: str) -> HttpResponse:
             scope=list(data["scope"]),
             scan=data.get("scan"),
         ),
-        municipality=request.user.municipality_id,
+        municipality=getattr(request.user, "municipality_id", None),
     )
 
 
@@ -264,9 +273,23 @@ def household_add(request: HttpRequest, person_id: str) -> HttpResponse:
         HouseholdForm,
         _("Add to a household"),
         lambda person, data: services.household_add_member(
-            user=request.user, person=person, role=data["role"], household_name=data["household_name"]
+            user=request.user,
+            person=person,
+            role=data["role"],
+            household=data.get("household"),
+            household_name=data["household_name"],
         ),
+        households=_candidate_households(request, person_id),
     )
+
+
+def _candidate_households(request: HttpRequest, person_id: str):  # type: ignore[no-untyped-def]
+    """Households the person may join: visible ones of the same family name or at the same address."""
+    person = person_get(user=request.user, person_id=person_id)
+    condition = Q(name__iexact=person.last_name)
+    if person.address:
+        condition |= Q(address__iexact=person.address)
+    return policy.visible(request.user, Household).filter(condition).order_by("name")
 
 
 @login_required
@@ -274,6 +297,8 @@ def person_merge(request: HttpRequest, person_id: str) -> HttpResponse:
     survivor = person_get(user=request.user, person_id=person_id)
     if not can_merge_person(request.user, survivor):
         raise PermissionDenied
+    if request.method == "GET":
+        audit_read(actor=request.user, obj=survivor, purpose="merge")
     form = MergeForm(request.POST or None, initial={"duplicate": request.GET.get("duplicate", "")})
     duplicate = None
     if request.method == "POST" and form.is_valid():

@@ -116,6 +116,24 @@ def test_deliveries_are_recorded_and_listed_by_their_provider_only(api, casework
     assert api.get("/api/v1/deliveries/").json()["results"] == []
 
 
+def test_delivery_counts_give_unique_persons_and_acts_within_what_the_user_may_see(
+    api, caseworker_a, caseworker_b, case_a, service_a
+):
+    from carenet.cases.services import delivery_record
+
+    today = datetime.date.today()
+    for _ in range(3):
+        delivery_record(user=caseworker_a, person=case_a.person, service=service_a, delivered_on=today)
+    api.force_authenticate(caseworker_a)
+    r = api.get(f"/api/v1/deliveries/counts/?date_from={today}&date_to={today}")
+    assert r.status_code == 200
+    assert [(row["persons"], row["acts"]) for row in r.json()] == [(1, 3)]
+    api.force_authenticate(caseworker_b)
+    assert api.get(f"/api/v1/deliveries/counts/?date_from={today}&date_to={today}").json() == []
+    r = api.get(f"/api/v1/deliveries/counts/?date_from={today}&date_to=2000-01-01")
+    assert r.status_code == 400 and r.json()["errors"][0]["field"] == "date_to"
+
+
 def test_the_openapi_schema_describes_the_new_endpoints(api, caseworker_a):
     api.force_authenticate(caseworker_a)
     schema = api.get("/api/schema/?format=json").json()

@@ -35,3 +35,13 @@ def supervisor_a(org_a, baia_mare):
     from conftest import make_user
 
     return make_user("sup_a", baia_mare, org_a, Role.CASEWORKER, supervisor=True)
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    """Assertions below read the English source messages; the Romanian ones are tested on their own."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

@@ -46,6 +46,14 @@ def test_a_caseworker_of_provider_b_cannot_list_or_search_a_case_of_provider_a(c
     for url in ("/cases/", "/cases/all/", "/cases/all/?q=Munteanu&status=all", f"/cases/all/?q={case_a.reference}"):
         assert f"/cases/{case_a.pk}/" not in client.get(url).content.decode()
     assert client.get(f"/people/{case_a.person_id}/").status_code == 404
+    export = client.get("/cases/all/export.csv?status=all").content.decode()
+    assert case_a.reference not in export and "Munteanu" not in export
+
+
+def test_the_case_export_lists_the_own_cases_and_is_audited(client, caseworker_a, case_a):
+    client.force_login(caseworker_a)
+    assert case_a.reference in client.get("/cases/all/export.csv?status=all").content.decode()
+    assert AuditEvent.objects.filter(action="export", object_type="cases.case").exists()
 
 
 def test_a_balti_user_reaches_no_case_of_baia_mare(client, other_tenant_user, case_a):
@@ -85,3 +93,27 @@ def test_the_workspace_runs_a_bounded_number_of_queries(
         assert client.get("/cases/").status_code == 200
     with django_assert_max_num_queries(15):
         assert client.get("/cases/all/").status_code == 200
+
+
+def test_the_workspace_shows_the_newest_cases_and_links_to_all_of_mine(
+    client, caseworker_a, manager_a, person_a, org_a
+):
+    from carenet.cases import services
+
+    for _ in range(51):
+        services.case_open(user=caseworker_a, person=person_a, organisation=org_a, channel="phone")
+    services.case_open(user=manager_a, person=person_a, organisation=org_a, channel="phone")
+    client.force_login(caseworker_a)
+    html = client.get("/cases/").content.decode()
+    assert html.count("/cases/") and "?mine=1" in html
+    listed = client.get("/cases/all/?mine=1&status=open").content.decode()
+    assert listed.count('data-label="Reference"') == 51
+
+
+def test_cases_without_a_caseworker_are_listed_and_shown(client, coordinator, caseworker_a, case_a):
+    from carenet.cases.models import Case
+
+    Case.objects.for_tenant(case_a.municipality_id).filter(pk=case_a.pk).update(caseworker=None)
+    client.force_login(coordinator)
+    assert client.get("/cases/all/").status_code == 200
+    assert client.get(f"/cases/{case_a.pk}/").status_code == 200

@@ -200,3 +200,24 @@ def test_unique_persons_and_acts_are_counted_separately(caseworker_a, case_a, se
 def test_a_provider_cannot_record_a_delivery_of_another_providers_service(caseworker_b, person_a, service_a):
     with pytest.raises(PermissionDenied):
         services.delivery_record(user=caseworker_b, person=person_a, service=service_a, delivered_on=TODAY)
+
+
+def test_the_parents_abroad_register_lists_the_child_and_carer_within_what_the_user_may_see(
+    client, caseworker_a, caseworker_b, coordinator, other_tenant_user, case_a
+):
+    services.duty_add(
+        user=caseworker_a,
+        case=case_a,
+        kind="parents_abroad",
+        starts_on=TODAY,
+        interval_weeks=8,
+        carer_name="Maria Pop",
+        carer_relation="grandmother",
+        parents_country="Italia",
+    )
+    for user in (caseworker_a, coordinator):
+        client.force_login(user)
+        assert "Maria Pop" in client.get("/cases/registers/parents-abroad/").content.decode()
+    for user in (caseworker_b, other_tenant_user):
+        client.force_login(user)
+        assert "Maria Pop" not in client.get("/cases/registers/parents-abroad/").content.decode()

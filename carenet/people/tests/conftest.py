@@ -32,3 +32,13 @@ def person_b(baia_mare, org_b):
 @pytest.fixture
 def balti_person(balti, balti_org):
     return make_person(balti, balti_org, first="Ion", last="Ciobanu", born=datetime.date(1960, 1, 1))
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    """Assertions below read the English source messages; the Romanian ones are tested on their own."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

@@ -105,3 +105,38 @@ def test_a_consent_is_withdrawn_with_its_date(client, caseworker_a, person_a, ba
     assert response.status_code == 302
     consent.refresh_from_db()
     assert consent.withdrawn_on == datetime.date(2025, 2, 1)
+
+
+def test_the_upload_error_is_translated_for_a_romanian_user(client, caseworker_a, person_a):
+    client.force_login(caseworker_a)
+    upload = SimpleUploadedFile("consent.exe", b"MZ\x90\x00binary", content_type="application/octet-stream")
+    response = client.post(
+        f"/people/{person_a.pk}/consents/new/",
+        {"purpose": "sharing", "given_on": "2025-01-10", "scan": upload},
+        HTTP_ACCEPT_LANGUAGE="ro",
+    )
+    assert "Acest tip de fișier nu este acceptat" in response.content.decode()
+    assert Consent.objects.all_tenants().count() == 0
+
+
+def test_a_person_joins_an_existing_household_of_the_same_family(client, caseworker_a, person_a, baia_mare, org_a):
+    from carenet.people.models import HouseholdMember
+    from carenet.people.tests.conftest import make_person
+
+    client.force_login(caseworker_a)
+    assert client.post(f"/people/{person_a.pk}/household/", {"role": "head"}).status_code == 302
+    household = HouseholdMember.objects.for_tenant(baia_mare).get(person=person_a).household
+    child = make_person(baia_mare, org_a, first="Ana", last="Munteanu", born=datetime.date(2015, 1, 1))
+    response = client.post(f"/people/{child.pk}/household/", {"role": "child", "household": str(household.pk)})
+    assert response.status_code == 302
+    assert HouseholdMember.objects.for_tenant(baia_mare).filter(household=household).count() == 2
+    html = client.get(f"/people/{child.pk}/").content.decode()
+    assert "Ștefan Munteanu" in html
+
+
+def test_opening_the_edit_page_of_a_person_is_audited(client, caseworker_a, person_a):
+    from carenet.audit.models import AuditEvent
+
+    client.force_login(caseworker_a)
+    client.get(f"/people/{person_a.pk}/edit/")
+    assert AuditEvent.objects.filter(action="person.view", object_id=str(person_a.pk)).count() == 1
