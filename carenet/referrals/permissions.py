@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from carenet.cases.models import Case, ServiceDelivery
 from carenet.core.policy import Actor, actor_of, policy
@@ -33,17 +33,21 @@ def _provider_orgs(actor: Actor) -> frozenset[Any]:
 
 
 @register_person_visibility
-def persons_referred_to_organisation(actor: Actor, organisation_ids: frozenset[Any]) -> QuerySet:
-    """Persons of open referrals to the organisation whose identity and contact were shared."""
-    return (
-        Referral.objects.for_tenant(actor.municipality_id)
-        .filter(
-            to_organisation_id__in=organisation_ids,
-            status__in=OPEN_STATUSES,
-            share_identity=True,
-            share_contact=True,
+def persons_referred_to_organisation(actor: Actor, organisation_ids: frozenset[Any]) -> Q:
+    """Persons of open referrals to the organisation whose identity and contact were shared.
+
+    A correlated EXISTS (people's extension contract): one index probe per person at any scale.
+    """
+    return Q(
+        Exists(
+            Referral.objects.for_tenant(actor.municipality_id).filter(
+                person_id=OuterRef("pk"),
+                to_organisation_id__in=organisation_ids,
+                status__in=OPEN_STATUSES,
+                share_identity=True,
+                share_contact=True,
+            )
         )
-        .values("person_id")
     )
 
 
