@@ -156,9 +156,9 @@ def organisation_json(org: Organisation, lang: str | None = None, *, full: bool 
                     "description": p.text_in("description", lang),
                 }
             )
-            for p in org.programs.all()
+            for p in org.programs.all()  # type: ignore[attr-defined]  # reverse FK from directory
         ]
-        data["services"] = [service_json(s, lang, full=False, with_organisation=False) for s in org.services.all()]
+        data["services"] = [service_json(s, lang, full=False, with_organisation=False) for s in org.services.all()]  # type: ignore[attr-defined]
         data["metadata"] = []
     return data
 
