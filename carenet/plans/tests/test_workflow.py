@@ -224,7 +224,7 @@ def test_period_page_counts_queries_whatever_the_number_of_bodies(
 ):
     services.submissions_open(period=period)
     client.force_login(balti_coordinator)
-    with django_assert_max_num_queries(21)  # + the nav's unread-notifications badge:
+    with django_assert_max_num_queries(21):  # + the nav's unread-notifications badge
         assert client.get(reverse("plans:period", args=[balti_plan.pk, "2025"])).status_code == 200
 
 
