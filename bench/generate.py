@@ -17,7 +17,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection, models, transaction
 
@@ -537,8 +537,11 @@ def _insert_rows(model: type[models.Model], columns: list[str], rows: list[tuple
     if not rows:
         return
     table = connection.ops.quote_name(model._meta.db_table)
-    fields = [model._meta.get_field(c.removesuffix("_id")) if c != "id" else model._meta.pk for c in columns]
-    names = ", ".join(connection.ops.quote_name(f.column) for f in fields)  # type: ignore[union-attr]
+    fields = cast(
+        list[models.Field],
+        [model._meta.get_field(c.removesuffix("_id")) if c != "id" else model._meta.pk for c in columns],
+    )
+    names = ", ".join(connection.ops.quote_name(cast(str, f.column)) for f in fields)
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
@@ -546,7 +549,7 @@ def _insert_rows(model: type[models.Model], columns: list[str], rows: list[tuple
                     copy.write_row(row)
         else:
             prepared = [
-                tuple(f.get_db_prep_value(v, connection, prepared=False) for f, v in zip(fields, row, strict=True))  # type: ignore[union-attr]
+                tuple(f.get_db_prep_value(v, connection, prepared=False) for f, v in zip(fields, row, strict=True))
                 for row in rows
             ]
             marks = ", ".join(["%s"] * len(fields))
