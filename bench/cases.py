@@ -185,6 +185,16 @@ def run() -> list[Result]:
                 dup_times.append((time.perf_counter() - started) * 1000)
                 assert any(m.person.pk == person.pk for m in found)
     dup_ms = statistics.median(dup_times)
+    # Search box (no target in the issue; reported so that a regression shows).
+    from carenet.people.selectors import person_search
+
+    search_times = []
+    for _ in range(5):
+        started = time.perf_counter()
+        list(person_search(user=worker, query=person.last_name))
+        list(person_search(user=worker, query=f"{person.last_name} {person.first_name}"))
+        search_times.append((time.perf_counter() - started) * 1000)
+    search_ms = statistics.median(search_times)
     dup_worst = max(dup_times)
     scale = f"{persons // 1000}k persons, {deliveries // 1000}k deliveries, {connection.vendor}"
 
@@ -215,6 +225,9 @@ def run() -> list[Result]:
         *page("'my cases' page", my),
         *page("person page", person_page),
         *page("case page", case_page),
+        Result(
+            f"person search: surname, then full name reversed, caseworker ({scale})", search_ms, "ms", "", passed=None
+        ),
         Result(
             f"duplicate check, median (worst {dup_worst:.0f} ms) ({scale})",
             dup_ms,

@@ -49,8 +49,14 @@ def person_search(*, user: Any, query: str = "", limit: int = SEARCH_LIMIT) -> Q
         born = None
     if born is not None:
         return qs.filter(birth_date=born)[:limit]
+    words = ascii_words(query)
+    if len(words) >= 2:
+        # A full name in any spelling or order: the indexed name key answers without scanning.
+        exact = qs.filter(name_key=name_key(query))
+        if exact.exists():
+            return exact[:limit]
     condition = Q()
-    for word in ascii_words(query):
+    for word in words:
         condition &= Q(search_text__contains=word) | Q(search_text__contains=skeleton(word))
     return qs.filter(condition)[:limit]
 
