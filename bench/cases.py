@@ -185,6 +185,19 @@ def run() -> list[Result]:
                 dup_times.append((time.perf_counter() - started) * 1000)
                 assert any(m.person.pk == person.pk for m in found)
     dup_ms = statistics.median(dup_times)
+    # Search box (no target in the issue; reported so that a regression shows).
+    from carenet.people.selectors import person_search
+
+    def search_time(query: str) -> float:
+        times = []
+        for _ in range(5):
+            started = time.perf_counter()
+            list(person_search(user=worker, query=query))
+            times.append((time.perf_counter() - started) * 1000)
+        return statistics.median(times)
+
+    surname_ms = search_time(person.last_name)
+    full_name_ms = search_time(f"{person.last_name} {person.first_name}")
     dup_worst = max(dup_times)
     scale = f"{persons // 1000}k persons, {deliveries // 1000}k deliveries, {connection.vendor}"
 
@@ -215,6 +228,8 @@ def run() -> list[Result]:
         *page("'my cases' page", my),
         *page("person page", person_page),
         *page("case page", case_page),
+        Result(f"person search by surname only, caseworker ({scale})", surname_ms, "ms", "", passed=None),
+        Result(f"person search by full name, reversed, caseworker ({scale})", full_name_ms, "ms", "", passed=None),
         Result(
             f"duplicate check, median (worst {dup_worst:.0f} ms) ({scale})",
             dup_ms,

@@ -17,7 +17,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection, models, transaction
 
@@ -492,41 +492,68 @@ def generate(plan: Plan, *, stdout: Any = None) -> Counts:
 
     served = [p for p in persons if plan.services_by_org.get(p.registered_by_organisation_id)]
     if served and plan.deliveries:
-        batch: list[ServiceDelivery] = []
+        # Millions of rows: plain tuples, not model instances (3-4× faster to build).
+        columns = [
+            "id", "municipality_id", "person_id", "service_id", "organisation_id", "case_id",
+            "delivered_on", "quantity", "unit", "staff_id", "is_synthetic",
+        ]  # fmt: skip
+        rows: list[tuple[Any, ...]] = []
         units = ["act", "meal", "hour", "session"]
+        quantities = [Decimal(1), Decimal(1), Decimal(1), Decimal(2), Decimal(3)]
+        end = datetime.date(2026, 1, 1)
         for _ in range(plan.deliveries):
             person = rng.choice(served)
             org_id = person.registered_by_organisation_id
-            service = rng.choice(plan.services_by_org[org_id])
             person_case = case_of_person.get(person.pk)
-            batch.append(
-                ServiceDelivery(
-                    id=_uuid(rng),
-                    municipality_id=m_id,
-                    person_id=person.pk,
-                    service_id=service.pk,
-                    organisation_id=org_id,
-                    case_id=person_case.pk
-                    if person_case is not None and person_case.organisation_id == org_id
-                    else None,
-                    delivered_on=datetime.date(2026, 1, 1) - datetime.timedelta(days=rng.randint(0, 730)),
-                    quantity=Decimal(rng.choice([1, 1, 1, 2, 3])),
-                    unit=rng.choice(units),
-                    is_synthetic=True,
+            rows.append(
+                (
+                    _uuid(rng),
+                    m_id,
+                    person.pk,
+                    rng.choice(plan.services_by_org[org_id]).pk,
+                    org_id,
+                    person_case.pk if person_case is not None and person_case.organisation_id == org_id else None,
+                    end - datetime.timedelta(days=rng.randint(0, 730)),
+                    rng.choice(quantities),
+                    rng.choice(units),
+                    None,
+                    True,
                 )
             )
-            if len(batch) >= 100_000:
-                with transaction.atomic():
-                    _bulk(ServiceDelivery, batch)
-                counts.deliveries += len(batch)
-                batch = []
-        with transaction.atomic():
-            _bulk(ServiceDelivery, batch)
-        counts.deliveries += len(batch)
+            if len(rows) >= 100_000:
+                _insert_rows(ServiceDelivery, columns, rows)
+                counts.deliveries += len(rows)
+                rows = []
+        _insert_rows(ServiceDelivery, columns, rows)
+        counts.deliveries += len(rows)
     if stdout:
         stdout.write(f"  deliveries: {counts.deliveries}")
     analyze()
     return counts
+
+
+def _insert_rows(model: type[models.Model], columns: list[str], rows: list[tuple[Any, ...]]) -> None:
+    """Insert raw rows (attribute names in ``columns``): COPY on PostgreSQL, executemany elsewhere."""
+    if not rows:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    fields = cast(
+        list[models.Field],
+        [model._meta.get_field(c.removesuffix("_id")) if c != "id" else model._meta.pk for c in columns],
+    )
+    names = ", ".join(connection.ops.quote_name(cast(str, f.column)) for f in fields)
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            prepared = [
+                tuple(f.get_db_prep_value(v, connection, prepared=False) for f, v in zip(fields, row, strict=True))
+                for row in rows
+            ]
+            marks = ", ".join(["%s"] * len(fields))
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", prepared)
 
 
 def analyze() -> None:

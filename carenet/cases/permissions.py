@@ -45,18 +45,6 @@ def persons_of_own_cases(actor: Actor, organisation_ids: frozenset[Any]) -> Q:
     )
 
 
-@register_person_visibility
-def persons_served_by_organisation(actor: Actor, organisation_ids: frozenset[Any]) -> Q:
-    """...and the persons it delivered a service to without a case (canteen, day centre)."""
-    return Q(
-        Exists(
-            ServiceDelivery.objects.for_tenant(actor.municipality_id).filter(
-                person_id=OuterRef("pk"), organisation_id__in=organisation_ids, case__isnull=True
-            )
-        )
-    )
-
-
 def _case_filter(actor: Actor) -> Q:
     org_ids = actor.organisation_ids(*PROVIDER_ROLES)
     if not org_ids:

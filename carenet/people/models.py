@@ -100,6 +100,11 @@ class Person(TenantOwnedModel):
             models.Index(fields=["municipality", "birth_date"], name="person_birth_date"),
             models.Index(fields=["municipality", "national_id"], name="person_national_id"),
             models.Index(fields=["municipality", "registered_by_organisation"], name="person_registered_by"),
+            # The list without a search: the most recently changed records, read in index order.
+            models.Index(fields=["municipality", "-updated_at"], name="person_recent"),
+            models.Index(
+                fields=["municipality", "registered_by_organisation", "-updated_at"], name="person_org_recent"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

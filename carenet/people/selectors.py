@@ -10,9 +10,11 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy
 
+from carenet.core.policy import actor_of
+
 from .models import Consent, HouseholdMember, Person
 from .names import ascii_words, name_key, name_similarity, skeleton
-from .permissions import can_view_sensitive_data, persons_visible_to
+from .permissions import PROVIDER_ROLES, can_view_sensitive_data, persons_visible_to
 
 SEARCH_LIMIT = 50
 # Messages for callers in higher layers (API) that name a person by id.
@@ -33,6 +35,11 @@ def person_search(*, user: Any, query: str = "", limit: int = SEARCH_LIMIT) -> Q
     qs = persons_visible_to(user)
     query = (query or "").strip()[:100]
     if not query:
+        # Without a search, a provider's list shows the records its own organisations registered, newest
+        # first (an index scan that stops at the page); the others are found by searching.
+        actor = actor_of(user)
+        if not (actor.is_coordinator or actor.is_platform_admin):
+            qs = qs.filter(registered_by_organisation_id__in=actor.organisation_ids(*PROVIDER_ROLES))
         return qs.order_by("-updated_at")[:limit]
     if query.isdigit() and len(query) >= 6:
         return qs.filter(national_id__startswith=query)[:limit]
@@ -42,8 +49,14 @@ def person_search(*, user: Any, query: str = "", limit: int = SEARCH_LIMIT) -> Q
         born = None
     if born is not None:
         return qs.filter(birth_date=born)[:limit]
+    words = ascii_words(query)
+    if len(words) >= 2:
+        # A full name in any spelling or order: the indexed name key answers without scanning.
+        exact = qs.filter(name_key=name_key(query))
+        if exact.exists():
+            return exact[:limit]
     condition = Q()
-    for word in ascii_words(query):
+    for word in words:
         condition &= Q(search_text__contains=word) | Q(search_text__contains=skeleton(word))
     return qs.filter(condition)[:limit]
 

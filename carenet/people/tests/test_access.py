@@ -77,3 +77,9 @@ def test_the_person_list_runs_a_bounded_number_of_queries(
     client.force_login(caseworker_a)
     with django_assert_max_num_queries(12):
         assert client.get("/people/").status_code == 200
+
+
+def test_a_full_name_is_found_in_any_spelling_and_order(client, caseworker_a, person_a):
+    client.force_login(caseworker_a)
+    for query in ("Штефан Мунтяну", "Munteanu Stefan", "stefan munteanu", "Munteanu"):
+        assert f"/people/{person_a.pk}/" in client.get("/people/", {"q": query}).content.decode()
