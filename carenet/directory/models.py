@@ -1,11 +1,31 @@
-"""The service directory, shaped after Open Referral HSDS 3.0 (issue: service directory)."""
+"""The service directory, shaped after Open Referral HSDS 3.0 (issue 3: service directory).
+
+HSDS has one language per record; CareNet keeps the Romanian text in the plain fields (the
+source of truth, as in the municipal documents) and the other tenant languages in
+``translations`` ({"hu": {"name": …, "description": …}}). Missing translations fall back to
+Romanian and are flagged to providers (``missing_translations``).
+
+Taxonomies are shared reference data (not tenant-owned): national nomenclatures apply to
+every municipality of the country and arrive by data migration.
+"""
+
+from __future__ import annotations
 
 import uuid
+from datetime import timedelta
+from typing import Any
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from carenet.core.tenancy import TenantOwnedModel
+
+from .text import normalise
+
+SOURCE_LANGUAGE = "ro"
+TRANSLATABLE_FIELDS = ("name", "description", "application_process", "eligibility_description")
 
 
 class ServiceStatus(models.TextChoices):
@@ -15,14 +35,187 @@ class ServiceStatus(models.TextChoices):
     TEMPORARILY_CLOSED = "temporarily closed", _("Temporarily closed")
 
 
-class Service(TenantOwnedModel):
+class TranslatedMixin(models.Model):
+    """Per-language text with fallback to Romanian."""
+
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def text_in(self, field: str, language: str | None) -> str:
+        base = getattr(self, field, "") or ""
+        if not language or language == SOURCE_LANGUAGE:
+            return base
+        value = (self.translations or {}).get(language, {}).get(field, "")
+        return value or base
+
+    def is_translated(self, field: str, language: str | None) -> bool:
+        if not language or language == SOURCE_LANGUAGE or not getattr(self, field, ""):
+            return True
+        return bool((self.translations or {}).get(language, {}).get(field))
+
+    def missing_translations(
+        self, languages: list[str], fields: tuple[str, ...] = ("name", "description")
+    ) -> list[str]:
+        """Languages of the tenant in which some filled field has no translation."""
+        return [lang for lang in languages if any(not self.is_translated(f, lang) for f in fields)]
+
+
+class FreshnessMixin(models.Model):
+    """'Last verified' and how often the provider promises to check the record."""
+
+    last_verified_at = models.DateTimeField(_("last verified"), null=True, blank=True)
+    update_frequency_days = models.PositiveSmallIntegerField(
+        _("update frequency (days)"),
+        default=180,
+        validators=[MinValueValidator(7), MaxValueValidator(730)],
+        help_text=_("How often the provider checks this record."),
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def verification_due(self) -> Any:
+        return (self.last_verified_at or timezone.now() - timedelta(days=10000)) + timedelta(
+            days=self.update_frequency_days
+        )
+
+    @property
+    def is_stale(self) -> bool:
+        return self.last_verified_at is None or timezone.now() > self.verification_due
+
+
+# --- taxonomy (shared reference data) -------------------------------------------------------------
+
+
+class Taxonomy(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"))
+    uri = models.URLField(_("URI"), blank=True)
+    version = models.CharField(_("version"), max_length=40, blank=True)
+    # "RO" / "MD": a national nomenclature applies to the tenants of that country; "" = every tenant.
+    country = models.CharField(_("country"), max_length=2, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("taxonomy")
+        verbose_name_plural = _("taxonomies")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TaxonomyTerm(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    taxonomy = models.ForeignKey(Taxonomy, on_delete=models.CASCADE, related_name="terms")
+    code = models.CharField(_("code"), max_length=60)
+    name = models.CharField(_("name"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    # Names in other languages: {"hu": "…", "ru": "…"}.
+    names = models.JSONField(_("names in other languages"), default=dict, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("taxonomy term")
+        verbose_name_plural = _("taxonomy terms")
+        ordering = ["taxonomy", "code"]
+        constraints = [models.UniqueConstraint(fields=["taxonomy", "code"], name="taxonomy_term_code_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    def name_in(self, language: str | None) -> str:
+        return (self.names or {}).get(language or "", "") or self.name
+
+    def all_names(self) -> list[str]:
+        return [self.name, *[v for v in (self.names or {}).values() if v]]
+
+
+# --- organisation profile, programs ---------------------------------------------------------------
+
+
+class OrganisationProfile(TenantOwnedModel, TranslatedMixin, FreshnessMixin):
+    """The HSDS part of a core.Organisation: description, accreditation, licence, in every language."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.OneToOneField("core.Organisation", on_delete=models.CASCADE, related_name="directory_profile")
+    description = models.TextField(_("description"), blank=True)
+    year_incorporated = models.PositiveSmallIntegerField(_("year founded"), null=True, blank=True)
+    accreditation_number = models.CharField(_("accreditation certificate number"), max_length=60, blank=True)
+    accreditation_date = models.DateField(_("accreditation date"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta(TenantOwnedModel.Meta):
+        verbose_name = _("organisation profile")
+
+    def __str__(self) -> str:
+        return str(self.organisation)
+
+    @property
+    def name(self) -> str:
+        return self.organisation.name
+
+
+class Program(TenantOwnedModel, TranslatedMixin):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey("core.Organisation", on_delete=models.CASCADE, related_name="programs")
+    name = models.CharField(_("name"), max_length=300)
+    alternate_name = models.CharField(_("alternate name"), max_length=300, blank=True)
+    description = models.TextField(_("description"))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta(TenantOwnedModel.Meta):
+        verbose_name = _("programme")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# --- services -------------------------------------------------------------------------------------
+
+
+class Service(TenantOwnedModel, TranslatedMixin, FreshnessMixin):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organisation = models.ForeignKey(
         "core.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="services"
     )
+    program = models.ForeignKey(
+        Program, verbose_name=_("programme"), null=True, blank=True, on_delete=models.SET_NULL, related_name="services"
+    )
     name = models.CharField(_("name"), max_length=300)
+    alternate_name = models.CharField(_("alternate name"), max_length=300, blank=True)
     description = models.TextField(_("description"), blank=True)
     status = models.CharField(_("status"), max_length=20, choices=ServiceStatus.choices, default=ServiceStatus.ACTIVE)
+    url = models.URLField(_("web page"), blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    interpretation_services = models.CharField(_("interpretation"), max_length=300, blank=True)
+    application_process = models.TextField(_("how to apply"), blank=True)
+    fees_description = models.TextField(_("fees"), blank=True)
+    wait_time = models.CharField(_("waiting time"), max_length=200, blank=True)
+    accreditations = models.CharField(_("accreditations"), max_length=300, blank=True)
+    licenses = models.CharField(_("operating licence"), max_length=300, blank=True)
+    eligibility_description = models.TextField(_("who can use it"), blank=True)
+    minimum_age = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)
+    maximum_age = models.PositiveSmallIntegerField(_("maximum age"), null=True, blank=True)
+    alert = models.CharField(_("alert"), max_length=300, blank=True)
+    # ISO 639-1 codes of the languages the service is delivered in.
+    languages = models.JSONField(_("languages spoken"), default=list, blank=True)
+    places_total = models.PositiveIntegerField(_("places in total"), null=True, blank=True)
+    places_available = models.PositiveIntegerField(_("places available"), null=True, blank=True)
+    capacity_updated_at = models.DateTimeField(_("capacity updated"), null=True, blank=True)
+    terms = models.ManyToManyField(TaxonomyTerm, through="ServiceAttribute", related_name="services", blank=True)
+    source_note = models.CharField(_("source"), max_length=300, blank=True)
+    # Normalised (lower case, no diacritics, transliterated) text of every language, for search
+    # that behaves the same on SQLite and PostgreSQL (docs/decisions/0005-directory-search.md).
+    search_name = models.TextField(editable=False, blank=True, default="")
+    search_text = models.TextField(editable=False, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -30,6 +223,211 @@ class Service(TenantOwnedModel):
         verbose_name = _("service")
         verbose_name_plural = _("services")
         ordering = ["name"]
+        indexes = [models.Index(fields=["municipality", "updated_at"], name="service_tenant_updated")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(minimum_age__isnull=True)
+                | models.Q(maximum_age__isnull=True)
+                | models.Q(minimum_age__lte=models.F("maximum_age")),
+                name="service_age_range_ordered",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(places_available__isnull=True)
+                | models.Q(places_total__isnull=True)
+                | models.Q(places_available__lte=models.F("places_total")),
+                name="service_places_available_within_total",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def build_search_fields(self, term_names: list[str] | None = None, organisation_name: str = "") -> None:
+        names = [self.name, self.alternate_name] + [t.get("name", "") for t in (self.translations or {}).values()]
+        texts = [self.description, self.eligibility_description, self.application_process, organisation_name]
+        for tr in (self.translations or {}).values():
+            texts.extend(str(v) for k, v in tr.items() if k != "name")
+        self.search_name = normalise(" | ".join(n for n in names if n))
+        self.search_text = normalise(" | ".join(x for x in [*names, *texts, *(term_names or [])] if x))
+
+
+class ServiceAttribute(TenantOwnedModel):
+    """HSDS attribute: links a service to a taxonomy term (need, target group, nomenclature code)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="attributes")
+    taxonomy_term = models.ForeignKey(TaxonomyTerm, on_delete=models.PROTECT, related_name="+")
+    value = models.CharField(_("value"), max_length=200, blank=True)
+
+    class Meta(TenantOwnedModel.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["service", "taxonomy_term"], name="service_attribute_unique_term")
+        ]
+
+
+class LocationType(models.TextChoices):
+    PHYSICAL = "physical", _("Physical place")
+    POSTAL = "postal", _("Postal address")
+    VIRTUAL = "virtual", _("Online or by phone")
+
+
+class Location(TenantOwnedModel, TranslatedMixin):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(
+        "core.Organisation", on_delete=models.CASCADE, related_name="directory_locations", null=True, blank=True
+    )
+    location_type = models.CharField(
+        _("kind of location"), max_length=10, choices=LocationType.choices, default=LocationType.PHYSICAL
+    )
+    name = models.CharField(_("name"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    address_1 = models.CharField(_("address"), max_length=300, blank=True)
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    state_province = models.CharField(_("county / district"), max_length=120, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    country = models.CharField(_("country"), max_length=2, blank=True)
+    latitude = models.FloatField(
+        _("latitude"), null=True, blank=True, validators=[MinValueValidator(-90), MaxValueValidator(90)]
+    )
+    longitude = models.FloatField(
+        _("longitude"), null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)]
+    )
+    coordinates_approximate = models.BooleanField(_("coordinates are approximate"), default=False)
+    accessibility = models.TextField(_("accessibility of the site"), blank=True)
+    transportation = models.CharField(_("how to get there"), max_length=300, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta(TenantOwnedModel.Meta):
+        verbose_name = _("location")
+        ordering = ["name"]
+        indexes = [models.Index(fields=["municipality", "latitude", "longitude"], name="location_tenant_latlon")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ServiceAtLocation(TenantOwnedModel):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="service_at_locations")
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="service_at_locations")
+    description = models.TextField(_("description"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta(TenantOwnedModel.Meta):
+        constraints = [models.UniqueConstraint(fields=["service", "location"], name="service_at_location_unique")]
+
+
+class Phone(TenantOwnedModel):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.CASCADE, related_name="phones")
+    location = models.ForeignKey(Location, null=True, blank=True, on_delete=models.CASCADE, related_name="phones")
+    number = models.CharField(_("number"), max_length=40)
+    extension = models.PositiveIntegerField(_("extension"), null=True, blank=True)
+    type = models.CharField(_("type"), max_length=20, blank=True)  # voice, fax, cell, sms, text
+    description = models.CharField(_("description"), max_length=300, blank=True)
+
+    class Meta(TenantOwnedModel.Meta):
+        ordering = ["number"]
+
+
+class Contact(TenantOwnedModel):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    title = models.CharField(_("job title"), max_length=200, blank=True)
+    department = models.CharField(_("department"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+
+    class Meta(TenantOwnedModel.Meta):
+        ordering = ["name"]
+
+
+class Weekday(models.TextChoices):
+    MO = "MO", _("Monday")
+    TU = "TU", _("Tuesday")
+    WE = "WE", _("Wednesday")
+    TH = "TH", _("Thursday")
+    FR = "FR", _("Friday")
+    SA = "SA", _("Saturday")
+    SU = "SU", _("Sunday")
+
+
+WEEKDAY_CODES = [d.value for d in Weekday]
+
+
+class Schedule(TenantOwnedModel):
+    """Opening hours as an RRULE-style weekly rule (HSDS 3.0 schedule)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="schedules")
+    freq = models.CharField(max_length=10, default="WEEKLY")
+    byday = models.CharField(_("days"), max_length=40, help_text=_("For example MO,TU,WE,TH,FR"))
+    opens_at = models.TimeField(_("opens at"), null=True, blank=True)
+    closes_at = models.TimeField(_("closes at"), null=True, blank=True)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid until"), null=True, blank=True)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+
+    class Meta(TenantOwnedModel.Meta):
+        ordering = ["byday", "opens_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(opens_at__isnull=True)
+                | models.Q(closes_at__isnull=True)
+                | models.Q(opens_at__lt=models.F("closes_at")),
+                name="schedule_opens_before_closing",
+            )
+        ]
+
+    def days(self) -> list[str]:
+        return [d for d in self.byday.split(",") if d in WEEKDAY_CODES]
+
+
+class CostOption(TenantOwnedModel):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="cost_options")
+    option = models.CharField(_("option"), max_length=200, blank=True)
+    amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(_("currency"), max_length=3, blank=True)
+    amount_description = models.CharField(_("description"), max_length=300, blank=True)
+
+    class Meta(TenantOwnedModel.Meta):
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__isnull=True) | models.Q(amount__gte=0), name="cost_option_amount_positive"
+            )
+        ]
+
+
+class RequiredDocument(TenantOwnedModel):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="required_documents")
+    document = models.CharField(_("document"), max_length=300)
+    uri = models.URLField(_("link"), blank=True)
+
+
+class Funding(TenantOwnedModel):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="funding")
+    source = models.CharField(_("source"), max_length=300)
+
+
+class ServiceArea(TenantOwnedModel):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="service_areas")
+    name = models.CharField(_("name"), max_length=200)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+
+
+class ReminderLog(TenantOwnedModel):
+    """One freshness reminder sent (so a provider is reminded once per due date, not every night)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
+    due_on = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+    recipients = models.PositiveSmallIntegerField(default=0)
+
+    class Meta(TenantOwnedModel.Meta):
+        constraints = [models.UniqueConstraint(fields=["service", "due_on"], name="reminder_once_per_due_date")]

@@ -214,6 +214,7 @@ CARENET_DEMO_LOADERS = [
     "carenet.core.demo.load",
     "carenet.accounts.demo.load",
     "carenet.geo.demo.load",
+    "carenet.directory.demo.load",
 ]
 
 LOGGING = {
@@ -226,6 +227,7 @@ LOGGING = {
 # URL mounts of the domain apps, (prefix, urls module), in the order they are tried.
 CARENET_URLS: list[tuple[str, str]] = [
     ("geo/", "carenet.geo.urls"),
+    ("directory/", "carenet.directory.urls"),
 ]
 
 # Periodic tasks (django-tasks) enqueued by `manage.py run_scheduled` (cron / systemd timer / make run).

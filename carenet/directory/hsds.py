@@ -1,0 +1,379 @@
+"""Mapping of the directory to Open Referral HSDS 3.0 objects (API, datapackage export, import).
+
+Text fields are given in one language (HSDS has one language per record): the requested one,
+falling back to Romanian. Ids of objects CareNet stores as lists on the service (languages) are
+uuid5 of the service id, so they are stable across exports.
+"""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from carenet.core.models import Organisation, OrganisationKind
+
+from .models import (
+    Location,
+    OrganisationProfile,
+    Schedule,
+    Service,
+    ServiceAtLocation,
+    ServiceAttribute,
+    Taxonomy,
+    TaxonomyTerm,
+)
+from .taxonomy_data import NAMESPACE
+
+LANGUAGE_NAMES = {
+    "ro": "Română",
+    "ru": "Русский",
+    "hu": "Magyar",
+    "uk": "Українська",
+    "en": "English",
+}
+REQUIRED_TEXT = {"name", "description"}
+LEGAL_STATUS = {
+    OrganisationKind.PUBLIC: "public institution",
+    OrganisationKind.NGO: "non-governmental organisation",
+    OrganisationKind.PRIVATE: "private company",
+    OrganisationKind.FAITH: "faith-based organisation",
+    OrganisationKind.INTERNATIONAL: "international organisation",
+}
+
+
+def clean(obj: dict[str, Any]) -> dict[str, Any]:
+    """Drop empty optional values: HSDS types forbid null, and '' is not a valid uri or e-mail."""
+    return {k: v for k, v in obj.items() if v is not None and (v != "" or k in REQUIRED_TEXT)}
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _time(value: Any) -> str | None:
+    return value.strftime("%H:%M") if value is not None else None
+
+
+def _number(value: Any) -> float | int | None:
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def language_id(service_id: Any, code: str) -> str:
+    return str(uuid.uuid5(NAMESPACE, f"language:{service_id}:{code}"))
+
+
+def identifier_id(organisation_id: Any) -> str:
+    return str(uuid.uuid5(NAMESPACE, f"identifier:{organisation_id}"))
+
+
+def taxonomy_json(taxonomy: Taxonomy) -> dict[str, Any]:
+    return clean(
+        {
+            "id": str(taxonomy.id),
+            "name": taxonomy.name,
+            "description": taxonomy.description,
+            "uri": taxonomy.uri,
+            "version": taxonomy.version,
+        }
+    )
+
+
+def term_json(term: TaxonomyTerm, lang: str | None = None, *, detail: bool = False) -> dict[str, Any]:
+    data = clean(
+        {
+            "id": str(term.id),
+            "code": term.code,
+            "name": term.name_in(lang),
+            "description": term.description,
+            "parent_id": str(term.parent_id) if term.parent_id else None,
+            "taxonomy": term.taxonomy.name,
+            "taxonomy_id": str(term.taxonomy_id),
+            "language": lang if lang and lang in (term.names or {}) else "ro",
+        }
+    )
+    if detail:
+        data["taxonomy_detail"] = taxonomy_json(term.taxonomy)
+    return data
+
+
+def organisation_json(org: Organisation, lang: str | None = None, *, full: bool = False) -> dict[str, Any]:
+    profile: OrganisationProfile | None = getattr(org, "directory_profile", None)
+    description = profile.text_in("description", lang) if profile else ""
+    data = clean(
+        {
+            "id": str(org.id),
+            "name": (profile.text_in("name", lang) if profile and (profile.translations or {}).get(lang or "") else "")
+            or org.name,
+            "alternate_name": org.short_name,
+            "description": description,
+            "email": org.email,
+            "website": org.website,
+            "tax_id": org.legal_identifier,
+            "year_incorporated": profile.year_incorporated if profile else None,
+            "legal_status": LEGAL_STATUS.get(org.kind, org.kind),
+            "parent_organization_id": str(org.parent_id) if org.parent_id else None,
+        }
+    )
+    if full:
+        identifiers = []
+        if org.legal_identifier:
+            municipality = org.municipality
+            identifiers.append(
+                {
+                    "id": identifier_id(org.id),
+                    "organization_id": str(org.id),
+                    "identifier_scheme": "MD-IDNO" if municipality.country == "MD" else "RO-CUI",
+                    "identifier_type": "IDNO" if municipality.country == "MD" else "CIF",
+                    "identifier": org.legal_identifier,
+                }
+            )
+        data["organization_identifiers"] = identifiers
+        data["phones"] = (
+            [
+                {
+                    "id": str(uuid.uuid5(NAMESPACE, f"org-phone:{org.id}")),
+                    "organization_id": str(org.id),
+                    "number": org.phone,
+                }
+            ]
+            if org.phone
+            else []
+        )
+        data["programs"] = [
+            clean(
+                {
+                    "id": str(p.id),
+                    "organization_id": str(org.id),
+                    "name": p.text_in("name", lang),
+                    "alternate_name": p.alternate_name,
+                    "description": p.text_in("description", lang),
+                }
+            )
+            for p in org.programs.all()
+        ]
+        data["services"] = [service_json(s, lang, full=False, with_organisation=False) for s in org.services.all()]
+        data["metadata"] = []
+    return data
+
+
+def location_json(location: Location, lang: str | None = None) -> dict[str, Any]:
+    data = clean(
+        {
+            "id": str(location.id),
+            "location_type": location.location_type,
+            "organization_id": str(location.organisation_id) if location.organisation_id else None,
+            "name": location.text_in("name", lang),
+            "description": location.text_in("description", lang),
+            "transportation": location.transportation,
+            "latitude": location.latitude,
+            "longitude": location.longitude,
+            "external_identifier": "approximate" if location.coordinates_approximate else None,
+            "external_identifier_type": "carenet:coordinates_precision" if location.coordinates_approximate else None,
+        }
+    )
+    data["addresses"] = (
+        [
+            {
+                "id": str(uuid.uuid5(NAMESPACE, f"address:{location.id}")),
+                "location_id": str(location.id),
+                "address_1": location.address_1,
+                "city": location.city,
+                "state_province": location.state_province,
+                "postal_code": location.postal_code,
+                "country": location.country,
+                "address_type": "physical",
+            }
+        ]
+        if location.address_1
+        else []
+    )
+    data["accessibility"] = (
+        [
+            {
+                "id": str(uuid.uuid5(NAMESPACE, f"accessibility:{location.id}")),
+                "location_id": str(location.id),
+                "description": location.accessibility,
+            }
+        ]
+        if location.accessibility
+        else []
+    )
+    return data
+
+
+def schedule_json(schedule: Schedule) -> dict[str, Any]:
+    return clean(
+        {
+            "id": str(schedule.id),
+            "service_id": str(schedule.service_id),
+            "freq": schedule.freq,
+            "byday": schedule.byday,
+            "opens_at": _time(schedule.opens_at),
+            "closes_at": _time(schedule.closes_at),
+            "valid_from": _iso(schedule.valid_from),
+            "valid_to": _iso(schedule.valid_to),
+            "description": schedule.description,
+        }
+    )
+
+
+def service_json(
+    service: Service, lang: str | None = None, *, full: bool = True, with_organisation: bool = True
+) -> dict[str, Any]:
+    sid = str(service.id)
+    data = clean(
+        {
+            "id": sid,
+            "organization_id": str(service.organisation_id),
+            "program_id": str(service.program_id) if service.program_id else None,
+            "name": service.text_in("name", lang),
+            "alternate_name": service.alternate_name,
+            "description": service.text_in("description", lang),
+            "url": service.url,
+            "email": service.email,
+            "status": service.status,
+            "interpretation_services": service.interpretation_services,
+            "application_process": service.text_in("application_process", lang),
+            "fees_description": service.fees_description,
+            "wait_time": service.wait_time,
+            "accreditations": service.accreditations,
+            "eligibility_description": service.text_in("eligibility_description", lang),
+            "minimum_age": service.minimum_age,
+            "maximum_age": service.maximum_age,
+            "assured_date": _iso(service.last_verified_at.date()) if service.last_verified_at else None,
+            "licenses": service.licenses,
+            "alert": service.alert,
+            "last_modified": _iso(service.updated_at),
+        }
+    )
+    if with_organisation:
+        data["organization"] = organisation_json(service.organisation, lang)
+    if service.program_id and service.program is not None:
+        data["program"] = clean(
+            {
+                "id": str(service.program.id),
+                "organization_id": str(service.program.organisation_id),
+                "name": service.program.text_in("name", lang),
+                "description": service.program.text_in("description", lang),
+            }
+        )
+    if not full:
+        return data
+    data["phones"] = [
+        clean(
+            {
+                "id": str(p.id),
+                "service_id": sid,
+                "number": p.number,
+                "extension": p.extension,
+                "type": p.type,
+                "description": p.description,
+            }
+        )
+        for p in service.phones.all()
+    ]
+    data["schedules"] = [schedule_json(s) for s in service.schedules.all()]
+    data["service_areas"] = [
+        clean({"id": str(a.id), "service_id": sid, "name": a.name, "description": a.description})
+        for a in service.service_areas.all()
+    ]
+    data["service_at_locations"] = [
+        clean(
+            {
+                "id": str(sal.id),
+                "service_id": sid,
+                "location_id": str(sal.location_id),
+                "description": sal.description,
+                "location": location_json(sal.location, lang),
+            }
+        )
+        for sal in service.service_at_locations.all()
+    ]
+    data["languages"] = [
+        {"id": language_id(service.id, code), "service_id": sid, "code": code, "name": LANGUAGE_NAMES.get(code, code)}
+        for code in service.languages or []
+    ]
+    data["funding"] = [{"id": str(f.id), "service_id": sid, "source": f.source} for f in service.funding.all()]
+    data["cost_options"] = [
+        clean(
+            {
+                "id": str(c.id),
+                "service_id": sid,
+                "option": c.option,
+                "amount": _number(c.amount),
+                "currency": c.currency,
+                "amount_description": c.amount_description,
+            }
+        )
+        for c in service.cost_options.all()
+    ]
+    data["required_documents"] = [
+        clean({"id": str(d.id), "service_id": sid, "document": d.document, "uri": d.uri})
+        for d in service.required_documents.all()
+    ]
+    data["contacts"] = [
+        clean(
+            {
+                "id": str(c.id),
+                "service_id": sid,
+                "name": c.name,
+                "title": c.title,
+                "department": c.department,
+                "email": c.email,
+            }
+        )
+        for c in service.contacts.all()
+    ]
+    data["attributes"] = [
+        clean(
+            {
+                "id": str(a.id),
+                "link_id": sid,
+                "link_type": "service",
+                "link_entity": "service",
+                "taxonomy_term_id": str(a.taxonomy_term_id),
+                "value": a.value,
+                "taxonomy_term": term_json(a.taxonomy_term, lang),
+            }
+        )
+        for a in service.attributes.all()
+    ]
+    data["metadata"] = []
+    return data
+
+
+def service_at_location_json(sal: ServiceAtLocation, lang: str | None = None) -> dict[str, Any]:
+    return clean(
+        {
+            "id": str(sal.id),
+            "service_id": str(sal.service_id),
+            "location_id": str(sal.location_id),
+            "description": sal.description,
+            "location": location_json(sal.location, lang),
+            "service": service_json(sal.service, lang, full=False),
+        }
+    )
+
+
+def with_hsds_relations(qs: QuerySet[Service], *, full: bool) -> QuerySet[Service]:
+    qs = qs.select_related("organisation", "organisation__directory_profile", "program")
+    if not full:
+        return qs
+    return qs.prefetch_related(
+        "phones",
+        "schedules",
+        "service_areas",
+        Prefetch("service_at_locations", queryset=ServiceAtLocation.plain.select_related("location")),
+        "funding",
+        "cost_options",
+        "required_documents",
+        "contacts",
+        Prefetch("attributes", queryset=ServiceAttribute.plain.select_related("taxonomy_term__taxonomy")),
+    )

@@ -1,0 +1,26 @@
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from carenet.core.selectors import municipality_by_slug
+from carenet.directory.datapackage import import_file
+
+
+class Command(BaseCommand):
+    help = "Import an HSDS 3.0 datapackage (.zip) or JSON feed (.json) into a municipality, validated whole."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("municipality", help="slug of the target municipality")
+        parser.add_argument("path", type=Path)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        municipality = municipality_by_slug(options["municipality"])
+        path: Path = options["path"]
+        report = import_file(actor=None, municipality=municipality, content=path.read_bytes(), filename=path.name)
+        if not report.ok:
+            for error in report.errors:
+                self.stderr.write(error)
+            raise CommandError(f"refused: {len(report.errors)} error(s); nothing was imported")
+        for name, count in sorted(report.counts.items()):
+            self.stdout.write(f"  {name}: {count}")
