@@ -1,6 +1,21 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CasesConfig(AppConfig):
     name = "carenet.cases"
     label = "cases"
+    verbose_name = _("Cases")
+    nav = [
+        {"url": "cases:workspace", "label": _("My work"), "staff": True, "order": 10},
+        {"url": "cases:list", "label": _("Cases"), "staff": True, "order": 21},
+    ]
+
+    def ready(self) -> None:
+        from carenet.people.views import PERSON_PANELS
+
+        from . import permissions  # noqa: F401  (registers rules in the policy)
+        from .panels import person_cases_panel
+
+        if person_cases_panel not in PERSON_PANELS:
+            PERSON_PANELS.append(person_cases_panel)

@@ -228,6 +228,8 @@ LOGGING = {
 CARENET_URLS: list[tuple[str, str]] = [
     ("geo/", "carenet.geo.urls"),
     ("directory/", "carenet.directory.urls"),
+    ("people/", "carenet.people.urls"),
+    ("cases/", "carenet.cases.urls"),
 ]
 
 # Periodic tasks (django-tasks) enqueued by `manage.py run_scheduled` (cron / systemd timer / make run).

@@ -1,0 +1,409 @@
+"""A case file: intake → social inquiry → decision → contract → intervention plan → assessments → closure.
+
+Every step leaves a ``CaseEvent`` (the timeline). ``Case.version`` is bumped by every write, so
+two caseworkers editing the same case never silently overwrite each other (optimistic locking).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from carenet.core.tenancy import TenantOwnedModel
+
+
+class Channel(models.TextChoices):
+    WRITTEN = "written", _("Written request")
+    PHONE = "phone", _("Phone")
+    IN_PERSON = "in_person", _("In person")
+    SELF_REFERRAL = "self_referral", _("Self-referral")
+    INSTITUTION = "institution", _("Another institution")
+    PORTAL = "portal", _("Citizen portal")
+
+
+class CaseStatus(models.TextChoices):
+    INTAKE = "intake", _("Intake")
+    INQUIRY = "inquiry", _("Social inquiry")
+    ADMITTED = "admitted", _("Admitted")
+    REFUSED = "refused", _("Refused")
+    ACTIVE = "active", _("Active (contract signed)")
+    CLOSING = "closing", _("Closure awaiting approval")
+    CLOSED = "closed", _("Closed")
+
+
+OPEN_STATUSES = (CaseStatus.INTAKE, CaseStatus.INQUIRY, CaseStatus.ADMITTED, CaseStatus.ACTIVE, CaseStatus.CLOSING)
+
+
+class Outcome(models.TextChoices):
+    GOALS_MET = "goals_met", _("Goals of the plan met")
+    PARTLY_MET = "partly_met", _("Goals partly met")
+    TRANSFERRED = "transferred", _("Transferred to another service")
+    MOVED = "moved", _("Moved away")
+    DECEASED = "deceased", _("Deceased")
+    WITHDREW = "withdrew", _("The person withdrew")
+    OTHER = "other", _("Other")
+
+
+class Case(TenantOwnedModel):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    reference = models.CharField(_("reference number"), max_length=40)
+    organisation = models.ForeignKey(
+        "core.Organisation", verbose_name=_("provider"), on_delete=models.PROTECT, related_name="+"
+    )
+    person = models.ForeignKey(
+        "people.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="cases"
+    )
+    caseworker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("caseworker"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    channel = models.CharField(_("how the request came"), max_length=20, choices=Channel.choices)
+    request_summary = models.TextField(_("what is asked"), blank=True)
+    referred_by = models.CharField(_("referred by (institution)"), max_length=200, blank=True)
+    legal_basis = models.CharField(
+        _("legal basis for sharing"),
+        max_length=300,
+        blank=True,
+        help_text=_("When the record is shared without consent: the law that allows it."),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=CaseStatus.choices, default=CaseStatus.INTAKE)
+    opened_on = models.DateField(_("opened on"))
+    # Decision
+    decided_on = models.DateField(_("decision date"), null=True, blank=True)
+    refusal_reason = models.TextField(_("reason for refusal"), blank=True)
+    directed_to = models.CharField(_("directed to"), max_length=300, blank=True)
+    # Contract
+    contract_number = models.CharField(_("contract number"), max_length=40, blank=True)
+    contract_signed_on = models.DateField(_("contract signed on"), null=True, blank=True)
+    # Closure
+    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, blank=True)
+    closure_note = models.TextField(_("closure note"), blank=True)
+    closure_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    closure_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    is_synthetic = models.BooleanField(default=False)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta(TenantOwnedModel.Meta):
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-opened_on"]
+        indexes = [
+            models.Index(fields=["municipality", "organisation", "status"], name="case_org_status"),
+            models.Index(fields=["municipality", "caseworker", "status"], name="case_worker_status"),
+            models.Index(fields=["municipality", "person"], name="case_person"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "reference"], name="case_reference_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(status="refused") | ~models.Q(refusal_reason=""),
+                name="case_refusal_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class CaseEvent(TenantOwnedModel):
+    """One line of the case's timeline."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("event"), max_length=40)
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(TenantOwnedModel.Meta):
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        ordering = ["-at", "-id"]
+
+
+class HousingKind(models.TextChoices):
+    OWNED = "owned", _("Owned home")
+    RENTED = "rented", _("Rented")
+    SOCIAL = "social", _("Social housing")
+    RELATIVES = "relatives", _("Living with relatives")
+    INFORMAL = "informal", _("Informal / precarious")
+    HOMELESS = "homeless", _("Homeless")
+
+
+class Risk(models.TextChoices):
+    POVERTY = "poverty", _("Poverty")
+    NEGLECT = "neglect", _("Neglect")
+    VIOLENCE = "violence", _("Domestic violence")
+    ABANDONMENT = "abandonment", _("Risk of abandonment / separation from family")
+    SCHOOL_DROPOUT = "school_dropout", _("School dropout")
+    ADDICTION = "addiction", _("Addiction")
+    ISOLATION = "isolation", _("Social isolation")
+    PARENTS_ABROAD = "parents_abroad", _("Parents working abroad")
+    DISABILITY = "disability", _("Disability without support")
+    HOUSING = "housing", _("Housing loss")
+
+
+class SocialInquiry(TenantOwnedModel):
+    """Anchetă socială: a structured assessment at the person's home."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="inquiries")
+    visited_on = models.DateField(_("visit date"))
+    household_size = models.PositiveSmallIntegerField(_("persons in the household"), default=1)
+    household_notes = models.TextField(_("household composition"), blank=True)
+    monthly_income = models.DecimalField(
+        _("household income per month"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    income_sources = models.CharField(_("sources of income"), max_length=300, blank=True)
+    housing = models.CharField(_("housing"), max_length=12, choices=HousingKind.choices)
+    housing_notes = models.TextField(_("housing conditions"), blank=True)
+    health = models.TextField(_("health"), blank=True)
+    education = models.TextField(_("education"), blank=True)
+    risks = models.JSONField(_("risks"), default=list, blank=True)
+    conclusions = models.TextField(_("conclusions and proposals"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(TenantOwnedModel.Meta):
+        verbose_name = _("social inquiry")
+        verbose_name_plural = _("social inquiries")
+        ordering = ["-visited_on"]
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Awaiting supervisor approval")
+    APPROVED = "approved", _("Approved")
+
+
+class InterventionPlan(TenantOwnedModel):
+    """Plan individualizat de intervenție."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="plans")
+    goals = models.TextField(_("goals"))
+    status = models.CharField(_("status"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(TenantOwnedModel.Meta):
+        verbose_name = _("individual intervention plan")
+        verbose_name_plural = _("individual intervention plans")
+        ordering = ["-created_at"]
+
+
+class PlanAction(TenantOwnedModel):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    plan = models.ForeignKey(InterventionPlan, on_delete=models.CASCADE, related_name="actions")
+    action = models.CharField(_("action"), max_length=300)
+    responsible = models.CharField(_("responsible"), max_length=200)
+    due_on = models.DateField(_("due date"))
+    follow_up_weeks = models.PositiveSmallIntegerField(
+        _("follow-up every (weeks)"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty if no periodic follow-up is needed."),
+    )
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+
+    class Meta(TenantOwnedModel.Meta):
+        verbose_name = _("plan action")
+        verbose_name_plural = _("plan actions")
+        ordering = ["due_on"]
+
+
+class AssessmentKind(models.TextChoices):
+    INITIAL = "initial", _("Initial")
+    INTERMEDIATE = "intermediate", _("Intermediate")
+    FINAL = "final", _("Final")
+
+
+class Assessment(TenantOwnedModel):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assessments")
+    kind = models.CharField(_("assessment"), max_length=12, choices=AssessmentKind.choices)
+    assessed_on = models.DateField(_("date"))
+    summary = models.TextField(_("findings"))
+    progress = models.PositiveSmallIntegerField(_("progress towards the goals (0–100 %)"), null=True, blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta(TenantOwnedModel.Meta):
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        ordering = ["assessed_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress__isnull=True) | models.Q(progress__lte=100), name="assessment_progress_pct"
+            )
+        ]
+
+
+class Note(TenantOwnedModel):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    text = models.TextField(_("note"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(TenantOwnedModel.Meta):
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
+        ordering = ["-created_at"]
+
+
+class DocumentKind(models.TextChoices):
+    REQUEST = "request", _("Written request")
+    INQUIRY = "inquiry", _("Social inquiry (signed)")
+    DECISION = "decision", _("Decision")
+    CONTRACT = "contract", _("Contract")
+    PLAN = "plan", _("Intervention plan (signed)")
+    CERTIFICATE = "certificate", _("Certificate (medical, disability, income)")
+    OTHER = "other", _("Other")
+
+
+def case_upload_to(instance: CaseDocument, filename: str) -> str:
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"cases/{instance.municipality_id}/{uuid.uuid4().hex}.{ext}"
+
+
+class CaseDocument(TenantOwnedModel):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("document type"), max_length=12, choices=DocumentKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to=case_upload_to)
+    original_name = models.CharField(max_length=200, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(TenantOwnedModel.Meta):
+        verbose_name = _("case document")
+        verbose_name_plural = _("case documents")
+        ordering = ["-uploaded_at"]
+
+
+class Task(TenantOwnedModel):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks")
+    title = models.CharField(_("task"), max_length=200)
+    due_on = models.DateField(_("due date"))
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("assigned to"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta(TenantOwnedModel.Meta):
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["due_on"]
+        indexes = [models.Index(fields=["municipality", "assignee", "done_at", "due_on"], name="task_due")]
+
+
+class DutyKind(models.TextChoices):
+    REINTEGRATION = "reintegration", _("Child reintegrated in the family (at least 6 months)")
+    PARENTS_ABROAD = "parents_abroad", _("Child with parents working abroad (HG 691/2015)")
+    PLAN_FOLLOW_UP = "plan_follow_up", _("Follow-up defined in the intervention plan")
+
+
+class MonitoringDuty(TenantOwnedModel):
+    """A recurring obligation to visit: the next visit is due ``interval_weeks`` after the last one."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="duties")
+    kind = models.CharField(_("monitoring duty"), max_length=16, choices=DutyKind.choices)
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"))
+    interval_weeks = models.PositiveSmallIntegerField(_("visit every (weeks)"))
+    next_due_on = models.DateField(_("next visit due"))
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("responsible"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # HG 691/2015: the person the parents declared as the child's carer while they work abroad.
+    carer_name = models.CharField(_("declared carer"), max_length=200, blank=True)
+    carer_relation = models.CharField(_("carer's relation to the child"), max_length=100, blank=True)
+    parents_country = models.CharField(_("country where the parents work"), max_length=100, blank=True)
+    plan_action = models.ForeignKey(PlanAction, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    is_overdue = models.BooleanField(default=False)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+
+    class Meta(TenantOwnedModel.Meta):
+        verbose_name = _("monitoring duty")
+        verbose_name_plural = _("monitoring duties")
+        ordering = ["next_due_on"]
+        indexes = [models.Index(fields=["municipality", "completed_on", "next_due_on"], name="duty_due")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="duty_ends_after_start"
+            ),
+            models.CheckConstraint(condition=models.Q(interval_weeks__gte=1), name="duty_interval_positive"),
+        ]
+
+
+class MonitoringVisit(TenantOwnedModel):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    duty = models.ForeignKey(MonitoringDuty, on_delete=models.CASCADE, related_name="visits")
+    visited_on = models.DateField(_("visit date"))
+    findings = models.TextField(_("findings"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta(TenantOwnedModel.Meta):
+        verbose_name = _("monitoring visit")
+        verbose_name_plural = _("monitoring visits")
+        ordering = ["-visited_on"]
+
+
+class ServiceDelivery(TenantOwnedModel):
+    """One act of service: counts of unique persons and of acts both come from these rows."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    person = models.ForeignKey("people.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="+")
+    service = models.ForeignKey(
+        "directory.Service", verbose_name=_("service"), on_delete=models.PROTECT, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "core.Organisation", verbose_name=_("provider"), on_delete=models.PROTECT, related_name="+"
+    )
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="deliveries")
+    delivered_on = models.DateField(_("date"))
+    quantity = models.DecimalField(_("quantity"), max_digits=8, decimal_places=2, default=1)
+    unit = models.CharField(_("unit"), max_length=30, default="act")
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    is_synthetic = models.BooleanField(default=False)
+
+    class Meta(TenantOwnedModel.Meta):
+        verbose_name = _("service delivery")
+        verbose_name_plural = _("service deliveries")
+        ordering = ["-delivered_on"]
+        indexes = [
+            models.Index(fields=["municipality", "organisation", "delivered_on"], name="delivery_org_date"),
+            models.Index(fields=["municipality", "person", "delivered_on"], name="delivery_person_date"),
+            models.Index(fields=["municipality", "service", "delivered_on"], name="delivery_service_date"),
+        ]
+        constraints = [models.CheckConstraint(condition=models.Q(quantity__gt=0), name="delivery_quantity_positive")]

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "cases"
+urlpatterns = [
+    path("", views.workspace, name="workspace"),
+    path("all/", views.case_list, name="list"),
+    path("new/<uuid:person_id>/", views.case_new, name="new"),
+    path("<uuid:case_id>/", views.case_detail, name="detail"),
+    path("<uuid:case_id>/step/<slug:step>/", views.case_step, name="step"),
+    path("<uuid:case_id>/plans/<uuid:plan_id>/<slug:decision>/", views.plan_decide, name="plan_decide"),
+    path("<uuid:case_id>/closure/", views.closure_decide, name="closure_decide"),
+    path("<uuid:case_id>/tasks/<uuid:task_id>/done/", views.task_done, name="task_done"),
+    path("<uuid:case_id>/duties/<uuid:duty_id>/visit/", views.visit_add, name="visit_add"),
+    path("<uuid:case_id>/documents/<uuid:document_id>/", views.document_download, name="document"),
+]

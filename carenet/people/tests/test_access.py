@@ -1,0 +1,79 @@
+"""Who reaches a person's record: own provider yes, another provider 403/404, another municipality 404."""
+
+from carenet.audit.models import AuditEvent
+from carenet.people.models import SensitiveProfile
+
+
+def test_a_caseworker_sees_the_persons_of_their_own_organisation(client, caseworker_a, person_a, person_b):
+    client.force_login(caseworker_a)
+    html = client.get("/people/").content.decode()
+    assert "Munteanu" in html
+    assert "Pop" not in html
+
+
+def test_a_caseworker_of_provider_b_cannot_list_open_search_or_export_a_person_of_provider_a(
+    client, caseworker_b, person_a
+):
+    client.force_login(caseworker_b)
+    link = f"/people/{person_a.pk}/"
+    for query in ("", "Munteanu", "1957-03-02", "Stefan"):
+        assert link not in client.get(f"/people/?q={query}").content.decode()
+        assert str(person_a.pk) not in client.get(f"/people/export.csv?q={query}").content.decode()
+    assert client.get(f"/people/{person_a.pk}/").status_code == 404
+    assert client.get(f"/people/{person_a.pk}/edit/").status_code == 404
+
+
+def test_a_balti_user_reaches_nothing_of_baia_mare(client, other_tenant_user, person_a):
+    client.force_login(other_tenant_user)
+    assert str(person_a.pk) not in client.get("/people/?q=Munteanu").content.decode()
+    for url in ("", "edit/", "special-category/", "consents/new/", "merge/"):
+        assert client.get(f"/people/{person_a.pk}/{url}").status_code == 404
+
+
+def test_a_coordinator_sees_the_network_of_their_municipality(client, coordinator, person_a, person_b, balti_person):
+    client.force_login(coordinator)
+    html = client.get("/people/").content.decode()
+    assert "Munteanu" in html and "Pop" in html and "Ciobanu" not in html
+
+
+def test_every_view_of_a_persons_record_writes_an_audit_event(client, caseworker_a, person_a):
+    client.force_login(caseworker_a)
+    client.get(f"/people/{person_a.pk}/")
+    client.get(f"/people/{person_a.pk}/")
+    events = AuditEvent.objects.filter(action="person.view", object_id=str(person_a.pk))
+    assert events.count() == 2
+    assert events.first().actor == caseworker_a
+
+
+def test_special_category_data_is_absent_for_roles_without_need(
+    client, caseworker_a, coordinator, caseworker_b, person_a, baia_mare
+):
+    SensitiveProfile.objects.create(
+        municipality=baia_mare,
+        person=person_a,
+        disability_degree="severe",
+        health_notes="DIABETES-SECRET",
+        ethnicity="ETHNIC-SECRET",
+        violence_history="VIOLENCE-SECRET",
+    )
+    client.force_login(caseworker_a)
+    html = client.get(f"/people/{person_a.pk}/").content.decode()
+    assert "DIABETES-SECRET" in html and "VIOLENCE-SECRET" in html
+    client.force_login(coordinator)
+    html = client.get(f"/people/{person_a.pk}/").content.decode()
+    assert "Munteanu" in html
+    for secret in ("DIABETES-SECRET", "ETHNIC-SECRET", "VIOLENCE-SECRET", "Special-category data"):
+        assert secret not in html
+    assert client.get(f"/people/{person_a.pk}/special-category/").status_code == 403
+
+
+def test_the_person_list_runs_a_bounded_number_of_queries(
+    client, caseworker_a, baia_mare, org_a, django_assert_max_num_queries
+):
+    from .conftest import make_person
+
+    for i in range(30):
+        make_person(baia_mare, org_a, first=f"Ion{i}", last="Pop")
+    client.force_login(caseworker_a)
+    with django_assert_max_num_queries(12):
+        assert client.get("/people/").status_code == 200
