@@ -215,6 +215,7 @@ CARENET_DEMO_LOADERS = [
     "carenet.accounts.demo.load",
     "carenet.geo.demo.load",
     "carenet.directory.demo.load",
+    "carenet.plans.demo.load",
 ]
 
 LOGGING = {
@@ -230,6 +231,9 @@ CARENET_URLS: list[tuple[str, str]] = [
     ("directory/", "carenet.directory.urls"),
     ("people/", "carenet.people.urls"),
     ("cases/", "carenet.cases.urls"),
+    ("plans/", "carenet.plans.urls"),
+    ("reports/", "carenet.analytics.urls"),
+    ("", "carenet.portal.transparency_urls"),
 ]
 
 # Periodic tasks (django-tasks) enqueued by `manage.py run_scheduled` (cron / systemd timer / make run).

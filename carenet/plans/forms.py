@@ -1,0 +1,75 @@
+"""The per-period reporting form: parsed from POST by indicator / action / cost-line ids."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .models import Action, ActionStatus, CostLine, Indicator, IndicatorKind
+from .services import CostInput, ProgressInput, ValueInput
+
+
+@dataclass
+class ParsedForm:
+    values: list[ValueInput] = field(default_factory=list)
+    progress: list[ProgressInput] = field(default_factory=list)
+    costs: list[CostInput] = field(default_factory=list)
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def _decimal(data: Any, name: str, label: str, errors: dict[str, str]) -> Decimal | None:
+    raw = (data.get(name) or "").strip().replace(",", ".").replace(" ", "")
+    if not raw:
+        return None
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        errors[name] = _("%(field)s: enter a number.") % {"field": label}
+        return None
+    if not value.is_finite():
+        errors[name] = _("%(field)s: enter a number.") % {"field": label}
+        return None
+    return value
+
+
+def parse_submission(
+    data: Any, indicators: list[Indicator], actions: list[Action], cost_lines: list[CostLine]
+) -> ParsedForm:
+    parsed = ParsedForm()
+    errors = parsed.errors
+    for ind in indicators:
+        label = _("Indicator %(code)s") % {"code": ind.code}
+        entry = ValueInput(indicator_id=ind.pk)
+        if ind.kind == IndicatorKind.MILESTONE:
+            raw = data.get(f"v-{ind.pk}", "")
+            entry.value = {"yes": Decimal(1), "no": Decimal(0)}.get(raw)
+        elif ind.kind in (IndicatorKind.PERCENTAGE, IndicatorKind.PER_BENEFICIARY):
+            entry.numerator = _decimal(data, f"num-{ind.pk}", label, errors)
+            entry.denominator = _decimal(data, f"den-{ind.pk}", label, errors)
+        elif ind.kind != IndicatorKind.LIST:
+            entry.value = _decimal(data, f"v-{ind.pk}", label, errors)
+        entry.text = (data.get(f"txt-{ind.pk}") or "").strip()
+        if ind.disaggregation_id and ind.disaggregation:
+            for combo in ind.disaggregation.combos():
+                entry.cells[combo] = _decimal(data, f"c-{ind.pk}-{combo}", label, errors)
+        parsed.values.append(entry)
+    for action in actions:
+        status = data.get(f"st-{action.pk}") or ActionStatus.NOT_STARTED
+        parsed.progress.append(ProgressInput(action_id=action.pk, status=status, note=(data.get(f"note-{action.pk}") or "").strip()))
+    for line in cost_lines:
+        amount = _decimal(data, f"cost-{line.pk}", _("Executed amount"), errors)
+        parsed.costs.append(CostInput(cost_line_id=line.pk, executed_amount=amount))
+    return parsed
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(label=gettext_lazy("What must be corrected"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Reason for reopening"), widget=forms.Textarea(attrs={"rows": 3}))

@@ -1,0 +1,436 @@
+"""Every write of the plans app: reporting forms, review, lock / reopen, computed values."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from carenet.audit.services import audit_record
+from carenet.core.models import Organisation
+from carenet.core.policy import policy
+
+from . import dq
+from .computations import compute
+from .models import (
+    TOTAL,
+    Action,
+    ActionProgress,
+    ActionStatus,
+    CostExecution,
+    CostLine,
+    Indicator,
+    IndicatorKind,
+    IndicatorSource,
+    IndicatorValue,
+    PeriodStatus,
+    Plan,
+    ReportingPeriod,
+    Submission,
+    SubmissionStatus,
+)
+from .permissions import can_edit_submission, can_lock_period, can_review_submission, can_submit_submission
+
+
+@dataclass
+class ValueInput:
+    indicator_id: int
+    value: Decimal | None = None
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+    text: str = ""
+    comment: str = ""
+    cells: dict[str, Decimal | None] = field(default_factory=dict)
+
+
+@dataclass
+class ProgressInput:
+    action_id: int
+    status: str
+    note: str = ""
+
+
+@dataclass
+class CostInput:
+    cost_line_id: int
+    executed_amount: Decimal | None
+
+
+# --- who reports what ------------------------------------------------------------------------------
+
+
+def actions_of_body(plan: Plan, organisation: Organisation) -> QuerySet[Action]:
+    return (
+        Action.objects.for_tenant(plan.municipality_id)
+        .filter(plan=plan)
+        .filter(Q(responsible=organisation) | Q(partners=organisation))
+        .distinct()
+        .order_by("order")
+    )
+
+
+def indicators_of_body(plan: Plan, organisation: Organisation) -> QuerySet[Indicator]:
+    """The body's actions' entered indicators; plan-level KPIs go to the bodies responsible for the plan."""
+    qs = Indicator.objects.for_tenant(plan.municipality_id).filter(plan=plan, source=IndicatorSource.ENTERED)
+    action_ids = list(actions_of_body(plan, organisation).values_list("pk", flat=True))
+    own = Q(action_id__in=action_ids)
+    if _leads_plan(plan, organisation):
+        own |= Q(action__isnull=True)
+    return qs.filter(own).select_related("disaggregation", "action").order_by("order")
+
+
+def _leads_plan(plan: Plan, organisation: Organisation) -> bool:
+    total = plan.actions.count()
+    return total > 0 and plan.actions.filter(responsible=organisation).count() == total
+
+
+def reporting_bodies(plan: Plan) -> QuerySet[Organisation]:
+    return (
+        Organisation.objects.for_tenant(plan.municipality_id)
+        .filter(is_generic=False)
+        .filter(Q(plan_actions_responsible__plan=plan) | Q(plan_actions_partner__plan=plan))
+        .distinct()
+        .order_by("name")
+    )
+
+
+@transaction.atomic
+def submissions_open(*, period: ReportingPeriod) -> list[Submission]:
+    """One form per reporting body for the period (idempotent)."""
+    existing = {
+        s.organisation_id: s for s in Submission.objects.for_tenant(period.municipality_id).filter(period=period)
+    }
+    created = []
+    for org in reporting_bodies(period.plan):
+        if org.pk not in existing:
+            created.append(Submission(municipality_id=period.municipality_id, period=period, organisation=org))
+    Submission.objects.bulk_create(created)
+    return list(Submission.objects.for_tenant(period.municipality_id).filter(period=period))
+
+
+# --- the form --------------------------------------------------------------------------------------
+
+
+def _require_open(submission: Submission) -> None:
+    if submission.period.status == PeriodStatus.LOCKED:
+        raise ValidationError(_("This period is locked; the coordinator must reopen it first."))
+
+
+def validate_value(indicator: Indicator, entry: ValueInput, previous: Decimal | None = None) -> list[dq.Issue]:
+    """Rules by indicator type; returns the issues (errors block saving)."""
+    issues: list[dq.Issue] = []
+    kind = indicator.kind
+    if kind == IndicatorKind.PERCENTAGE:
+        issues += dq.check_percentage(entry.value, entry.numerator, entry.denominator)
+    elif kind == IndicatorKind.PER_BENEFICIARY:
+        if (entry.numerator is None) != (entry.denominator is None):
+            issues.append(dq.Issue("per_beneficiary", "error", _("Enter both the quantity and the number of beneficiaries.")))
+        elif entry.denominator is not None and entry.denominator <= 0:
+            issues.append(dq.Issue("per_beneficiary", "error", _("The number of beneficiaries must be greater than 0.")))
+        issues += dq.check_non_negative(entry.numerator)
+    elif kind == IndicatorKind.MILESTONE:
+        if entry.value is not None and entry.value not in (Decimal(0), Decimal(1)):
+            issues.append(dq.Issue("milestone", "error", _("A milestone is either reached (yes) or not (no).")))
+    elif kind == IndicatorKind.LIST:
+        if entry.value is not None:
+            issues.append(dq.Issue("list", "error", _("This indicator is a descriptive list: write the items, one a line.")))
+    else:  # count, frequency, period
+        issues += dq.check_non_negative(entry.value)
+        if kind == IndicatorKind.COUNT and entry.value is not None and entry.value != entry.value.to_integral_value():
+            issues.append(dq.Issue("count_integer", "error", _("A count is a whole number.")))
+    if indicator.disaggregation_id and entry.cells:
+        allowed = set(indicator.disaggregation.combos()) if indicator.disaggregation else set()
+        margins = {c for c in entry.cells if c.count("|") == 0}
+        unknown = set(entry.cells) - allowed - margins
+        if unknown:
+            issues.append(dq.Issue("disaggregation_unknown", "error", _("Unknown breakdown cell.")))
+        issues += dq.check_disaggregation_sum(entry.value, entry.cells)
+    issues += dq.check_jump(previous, _numeric(indicator, entry))
+    return issues
+
+
+def _numeric(indicator: Indicator, entry: ValueInput) -> Decimal | None:
+    if indicator.kind == IndicatorKind.PERCENTAGE and entry.value is None and entry.numerator is not None and entry.denominator:
+        return (entry.numerator / entry.denominator * 100).quantize(Decimal("0.01"))
+    if indicator.kind == IndicatorKind.PER_BENEFICIARY and entry.numerator is not None and entry.denominator:
+        return (entry.numerator / entry.denominator).quantize(Decimal("0.0001"))
+    return entry.value
+
+
+def previous_totals(submission: Submission, indicator_ids: list[int]) -> dict[int, Decimal]:
+    previous = (
+        ReportingPeriod.objects.for_tenant(submission.municipality_id)
+        .filter(plan_id=submission.period.plan_id, end_date__lt=submission.period.start_date)
+        .order_by("-end_date")
+        .first()
+    )
+    if previous is None:
+        return {}
+    rows = (
+        IndicatorValue.objects.for_tenant(submission.municipality_id)
+        .filter(period=previous, indicator_id__in=indicator_ids, combo=TOTAL, body_code=submission.organisation.code)
+        .values_list("indicator_id", "value")
+    )
+    return {i: v for i, v in rows if v is not None}
+
+
+@transaction.atomic
+def submission_save(
+    *,
+    actor: Any,
+    submission: Submission,
+    values: list[ValueInput],
+    progress: list[ProgressInput] | None = None,
+    costs: list[CostInput] | None = None,
+) -> list[tuple[Indicator, dq.Issue]]:
+    """Save a body's form. Errors refuse the whole form (ValidationError naming the indicator);
+    warnings are returned for display."""
+    if not can_edit_submission(actor, submission):
+        raise PermissionDenied
+    submission = Submission.objects.for_tenant(submission.municipality_id).select_for_update().get(pk=submission.pk)
+    _require_open(submission)
+    if not submission.is_editable:
+        raise ValidationError(_("This form has been submitted; it can be changed only if it is sent back."))
+    plan = submission.period.plan
+    allowed = {i.pk: i for i in indicators_of_body(plan, submission.organisation)}
+    previous = previous_totals(submission, list(allowed))
+    errors: list[str] = []
+    warnings: list[tuple[Indicator, dq.Issue]] = []
+    for entry in values:
+        indicator = allowed.get(entry.indicator_id)
+        if indicator is None:
+            raise PermissionDenied
+        for issue in validate_value(indicator, entry, previous.get(indicator.pk)):
+            if issue.severity == "error":
+                errors.append(_("Indicator %(code)s: %(message)s") % {"code": indicator.code, "message": issue.message})
+            else:
+                warnings.append((indicator, issue))
+    action_ids = set(actions_of_body(plan, submission.organisation).values_list("pk", flat=True))
+    for p in progress or []:
+        if p.action_id not in action_ids:
+            raise PermissionDenied
+        if p.status not in ActionStatus.values:
+            errors.append(_("Action status is not valid."))
+    cost_lines = {
+        c.pk: c for c in CostLine.objects.for_tenant(submission.municipality_id).filter(action_id__in=action_ids)
+    }
+    for c in costs or []:
+        if c.cost_line_id not in cost_lines:
+            raise PermissionDenied
+        if c.executed_amount is not None and c.executed_amount < 0:
+            errors.append(_("An executed amount cannot be negative."))
+    if errors:
+        raise ValidationError(errors)
+    m = submission.municipality_id
+    body = submission.organisation.code
+    for entry in values:
+        indicator = allowed[entry.indicator_id]
+        IndicatorValue.objects.for_tenant(m).filter(
+            indicator=indicator, period=submission.period, body_code=body, is_computed=False
+        ).delete()
+        rows = [
+            IndicatorValue(
+                municipality_id=m,
+                indicator=indicator,
+                period=submission.period,
+                body_code=body,
+                submission=submission,
+                combo=TOTAL,
+                value=_numeric(indicator, entry),
+                numerator=entry.numerator,
+                denominator=entry.denominator,
+                text=entry.text,
+                comment=entry.comment,
+            )
+        ]
+        rows += [
+            IndicatorValue(
+                municipality_id=m,
+                indicator=indicator,
+                period=submission.period,
+                body_code=body,
+                submission=submission,
+                combo=combo,
+                value=v,
+            )
+            for combo, v in entry.cells.items()
+            if v is not None
+        ]
+        if any(r.value is not None or r.text for r in rows):
+            IndicatorValue.objects.bulk_create(rows)
+    for p in progress or []:
+        ActionProgress.objects.for_tenant(m).update_or_create(
+            municipality_id=m, submission=submission, action_id=p.action_id, defaults={"status": p.status, "note": p.note}
+        )
+    for c in costs or []:
+        CostExecution.objects.for_tenant(m).update_or_create(
+            municipality_id=m,
+            submission=submission,
+            cost_line=cost_lines[c.cost_line_id],
+            period=submission.period,
+            defaults={"executed_amount": c.executed_amount},
+        )
+    audit_record(
+        action="plan.submission.save",
+        actor=actor,
+        obj=submission,
+        changes={"indicators": len(values), "actions": len(progress or []), "costs": len(costs or [])},
+    )
+    return warnings
+
+
+def _transition(submission: Submission, allowed_from: tuple[str, ...], message: str) -> None:
+    if submission.status not in allowed_from:
+        raise ValidationError(message)
+
+
+@transaction.atomic
+def submission_submit(*, actor: Any, submission: Submission) -> Submission:
+    if not can_submit_submission(actor, submission):
+        raise PermissionDenied
+    _require_open(submission)
+    _transition(submission, (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED), _("This form is not a draft."))
+    submission.status = SubmissionStatus.SUBMITTED
+    submission.submitted_by = actor
+    submission.submitted_at = timezone.now()
+    submission.save(update_fields=["status", "submitted_by", "submitted_at", "updated_at"])
+    audit_record(action="plan.submission.submit", actor=actor, obj=submission, changes={"status": submission.status})
+    return submission
+
+
+@transaction.atomic
+def submission_approve(*, actor: Any, submission: Submission) -> Submission:
+    if not can_review_submission(actor, submission):
+        raise PermissionDenied
+    _require_open(submission)
+    _transition(submission, (SubmissionStatus.SUBMITTED,), _("Only a submitted form can be approved."))
+    submission.status = SubmissionStatus.APPROVED
+    submission.reviewed_by = actor
+    submission.reviewed_at = timezone.now()
+    submission.save(update_fields=["status", "reviewed_by", "reviewed_at", "updated_at"])
+    progress = ActionProgress.objects.for_tenant(submission.municipality_id).filter(submission=submission)
+    for p in progress.select_related("action"):
+        p.action.status = p.status
+        if p.note:
+            p.action.progress_note = f"{submission.period.code}: {p.note}"
+        p.action.save(update_fields=["status", "progress_note"])
+    audit_record(action="plan.submission.approve", actor=actor, obj=submission, changes={"status": submission.status})
+    return submission
+
+
+@transaction.atomic
+def submission_return(*, actor: Any, submission: Submission, comment: str) -> Submission:
+    if not can_review_submission(actor, submission):
+        raise PermissionDenied
+    _require_open(submission)
+    if not comment.strip():
+        raise ValidationError({"comment": _("Say what must be corrected.")})
+    _transition(
+        submission, (SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED), _("Only a submitted form can be sent back.")
+    )
+    submission.status = SubmissionStatus.RETURNED
+    submission.review_comment = comment.strip()
+    submission.reviewed_by = actor
+    submission.reviewed_at = timezone.now()
+    submission.save(update_fields=["status", "review_comment", "reviewed_by", "reviewed_at", "updated_at"])
+    audit_record(action="plan.submission.return", actor=actor, obj=submission, changes={"status": submission.status})
+    return submission
+
+
+@transaction.atomic
+def period_lock(*, actor: Any, period: ReportingPeriod) -> ReportingPeriod:
+    if not can_lock_period(actor, period):
+        raise PermissionDenied
+    if period.status == PeriodStatus.LOCKED:
+        raise ValidationError(_("This period is already locked."))
+    pending = [
+        str(s.organisation)
+        for s in Submission.objects.for_tenant(period.municipality_id)
+        .filter(period=period)
+        .exclude(status=SubmissionStatus.APPROVED)
+        .select_related("organisation")
+    ]
+    if pending:
+        raise ValidationError(
+            _("These forms are not approved yet: %(bodies)s") % {"bodies": ", ".join(sorted(pending))}
+        )
+    computed_values_refresh(period=period)
+    Submission.objects.for_tenant(period.municipality_id).filter(period=period).update(status=SubmissionStatus.LOCKED)
+    period.status = PeriodStatus.LOCKED
+    period.save(update_fields=["status"])
+    audit_record(action="plan.period.lock", actor=actor, obj=period, changes={"status": period.status})
+    return period
+
+
+@transaction.atomic
+def period_reopen(*, actor: Any, period: ReportingPeriod, reason: str) -> ReportingPeriod:
+    if not policy_can_reopen(actor, period):
+        raise PermissionDenied
+    if period.status != PeriodStatus.LOCKED:
+        raise ValidationError(_("Only a locked period can be reopened."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for reopening a locked period.")})
+    Submission.objects.for_tenant(period.municipality_id).filter(period=period).update(status=SubmissionStatus.APPROVED)
+    period.status = PeriodStatus.OPEN
+    period.save(update_fields=["status"])
+    audit_record(
+        action="plan.period.reopen", actor=actor, obj=period, purpose=reason.strip()[:200], changes={"status": period.status}
+    )
+    return period
+
+
+def policy_can_reopen(user: Any, period: ReportingPeriod) -> bool:
+    return policy.can(user, "reopen", period)
+
+
+@transaction.atomic
+def computed_values_refresh(*, period: ReportingPeriod) -> int:
+    """Recompute every computed indicator of the period's plan (values marked ``is_computed``)."""
+    m = period.municipality_id
+    indicators = Indicator.objects.for_tenant(m).filter(plan_id=period.plan_id, source=IndicatorSource.COMPUTED)
+    IndicatorValue.objects.for_tenant(m).filter(period=period, is_computed=True).delete()
+    rows = []
+    for indicator in indicators:
+        for combo, value in compute(indicator, period).items():
+            rows.append(
+                IndicatorValue(municipality_id=m, indicator=indicator, period=period, combo=combo, value=value, is_computed=True)
+            )
+    IndicatorValue.objects.bulk_create(rows)
+    return len(rows)
+
+
+# --- reminders -------------------------------------------------------------------------------------
+
+REMINDER_DAYS = 14
+
+
+def periods_needing_reminder(*, today: datetime.date) -> QuerySet[ReportingPeriod]:
+    return (
+        ReportingPeriod.objects.all_tenants()  # platform task: runs over every tenant, one row at a time
+        .filter(status=PeriodStatus.OPEN, reminder_sent_at__isnull=True, end_date__lt=today)
+        .filter(deadline__gte=today, deadline__lte=today + datetime.timedelta(days=REMINDER_DAYS))
+    )
+
+
+@transaction.atomic
+def period_remind(*, period: ReportingPeriod) -> list[Submission]:
+    """Mark the reminder as sent and return the forms still to be submitted (mail goes on commit)."""
+    submissions_open(period=period)
+    pending = list(
+        Submission.objects.for_tenant(period.municipality_id)
+        .filter(period=period, status__in=[SubmissionStatus.DRAFT, SubmissionStatus.RETURNED])
+        .select_related("organisation")
+    )
+    period.reminder_sent_at = timezone.now()
+    period.save(update_fields=["reminder_sent_at"])
+    audit_record(
+        action="plan.period.remind", obj=period, municipality=period.municipality_id, changes={"pending": len(pending)}
+    )
+    return pending
