@@ -216,6 +216,7 @@ CARENET_DEMO_LOADERS = [
     "carenet.geo.demo.load",
     "carenet.directory.demo.load",
     "carenet.plans.demo.load",
+    "carenet.portal.demo.load",
 ]
 
 LOGGING = {
@@ -234,6 +235,9 @@ CARENET_URLS: list[tuple[str, str]] = [
     ("plans/", "carenet.plans.urls"),
     ("reports/", "carenet.analytics.urls"),
     ("", "carenet.portal.transparency_urls"),
+    ("portal/help/", "carenet.portal.help_urls"),
+    ("portal/engage/", "carenet.portal.engage_urls"),
+    ("", "carenet.portal.public_urls"),
 ]
 
 # Periodic tasks (django-tasks) enqueued by `manage.py run_scheduled` (cron / systemd timer / make run).
