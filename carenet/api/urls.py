@@ -18,9 +18,6 @@ v1.register("deliveries", cases.DeliveryViewSet, basename="delivery")  # cases
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-<<<<<<< HEAD
     path("hsds/", include("carenet.api.hsds")),
-=======
     path("v1/", include(v1.urls)),
->>>>>>> wt-cases
 ]

@@ -1,4 +1,3 @@
-<<<<<<< HEAD
 import pytest
 
 from carenet.core import demo as core_demo
@@ -53,7 +52,8 @@ def sanatate_officer(balti_plan, balti):
 @pytest.fixture
 def bm_coordinator(bm_plan, baia_mare):
     return make_user("bm_coord", baia_mare, org(baia_mare, "das"), Role.COORDINATOR)
-=======
+
+
 """Fixtures of the portal's tests: a clean rate-limit cache, no time trap, areas, services, routing."""
 
 import pytest
@@ -117,4 +117,3 @@ def help_data(**overrides):
     }
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
->>>>>>> wt-engage
