@@ -1,9 +1,15 @@
+"""Fixtures of the portal's tests: a clean rate-limit cache, no time trap, areas, services, routing."""
+
 import pytest
+from django.core.cache import cache
 
 from carenet.core import demo as core_demo
 from carenet.core.roles import Role
+from carenet.directory.models import Service
+from carenet.geo.models import Area, AreaKind
 from carenet.plans import demo as plans_demo
 from carenet.plans.models import Plan
+from carenet.portal.models import RoutingRule
 from conftest import make_user
 
 
@@ -52,16 +58,6 @@ def sanatate_officer(balti_plan, balti):
 @pytest.fixture
 def bm_coordinator(bm_plan, baia_mare):
     return make_user("bm_coord", baia_mare, org(baia_mare, "das"), Role.COORDINATOR)
-
-
-"""Fixtures of the portal's tests: a clean rate-limit cache, no time trap, areas, services, routing."""
-
-import pytest
-from django.core.cache import cache
-
-from carenet.directory.models import Service
-from carenet.geo.models import Area, AreaKind
-from carenet.portal.models import RoutingRule
 
 
 @pytest.fixture(autouse=True)
