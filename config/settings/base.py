@@ -214,9 +214,11 @@ CARENET_DEMO_LOADERS = [
     "carenet.core.demo.load",
     "carenet.accounts.demo.load",
     "carenet.geo.demo.load",
+    "carenet.geo.demo.load_population",
     "carenet.directory.demo.load",
     "carenet.plans.demo.load",
     "carenet.portal.demo.load",
+    "carenet.analytics.dashboard_demo.load",
 ]
 
 LOGGING = {
@@ -234,9 +236,11 @@ CARENET_URLS: list[tuple[str, str]] = [
     ("cases/", "carenet.cases.urls"),
     ("plans/", "carenet.plans.urls"),
     ("reports/", "carenet.analytics.urls"),
+    ("dashboards/", "carenet.analytics.dashboard_urls"),
     ("", "carenet.portal.transparency_urls"),
     ("portal/help/", "carenet.portal.help_urls"),
     ("portal/engage/", "carenet.portal.engage_urls"),
+    ("", "carenet.portal.dashboard_urls"),
     ("", "carenet.portal.public_urls"),
 ]
 
