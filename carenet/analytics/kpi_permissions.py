@@ -27,3 +27,7 @@ def provider_dashboard_organisations(user: Any) -> frozenset[Any]:
 def can_enter_outside_values(user: Any) -> bool:
     actor = actor_of(user)
     return actor.municipality_id is not None and actor.has_role(Role.COORDINATOR, Role.DATA_OFFICER)
+
+
+def sees_a_dashboard(user: Any) -> bool:
+    return can_view_network_dashboard(user) or bool(provider_dashboard_organisations(user))
