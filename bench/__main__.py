@@ -16,6 +16,7 @@ from bench.results import Result, print_table
 BENCHMARKS: list[str] = [
     "bench.audit_chain",
     "bench.plans",
+    "bench.dashboards",
 ]
 
 

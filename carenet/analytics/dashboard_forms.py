@@ -28,9 +28,9 @@ class DashboardFilterForm(forms.Form):
     area = forms.ModelChoiceField(
         label=_("Area"), queryset=Area.objects.none(), required=False, empty_label=_("All areas")
     )
-    sex = forms.ChoiceField(label=_("Sex"), required=False, choices=[("", _("All"))] + list(Sex.choices))
+    sex = forms.ChoiceField(label=_("Sex"), required=False, choices=[("", _("All")), *Sex.choices])
     age_band = forms.ChoiceField(
-        label=_("Age band"), required=False, choices=[("", _("All"))] + [(c, c) for c, _lo, _hi in AGE_BANDS]
+        label=_("Age band"), required=False, choices=[("", _("All")), *[(c, c) for c, _lo, _hi in AGE_BANDS]]
     )
     disability = forms.ChoiceField(
         label=_("Disability"),

@@ -16,7 +16,7 @@ from django.db.models import Case, CharField, Count, Q, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from carenet.core.models import Organisation
 from carenet.geo.geometry import MIN_CELL
@@ -27,6 +27,7 @@ from carenet.people.models import Sex
 from .kpis.filters import DISABILITY_YES, KpiFilters, _years_before, deliveries, disability_q, persons_served
 
 UNKNOWN = "?"
+PERSONS_SERVED = gettext_lazy("Persons served")
 
 
 @dataclass
@@ -43,7 +44,7 @@ class Chart:
     title: Any
     kind: str  # "line" or "bar"
     rows: list[Row]
-    value_label: Any = _l("Persons served")
+    value_label: Any = PERSONS_SERVED
     rate_label: Any = ""
     note: Any = ""
     extra: dict[str, Any] = field(default_factory=dict)
@@ -145,20 +146,20 @@ def build_dashboard(f: KpiFilters, *, by_provider: bool = True) -> Dashboard:
     ]
 
     charts = [
-        Chart("trend", _l("Persons served per month"), "line", trend_rows),
-        Chart("sex", _l("Persons served by sex"), "bar", sex_rows),
+        Chart("trend", gettext_lazy("Persons served per month"), "line", trend_rows),
+        Chart("sex", gettext_lazy("Persons served by sex"), "bar", sex_rows),
         Chart(
             "age",
-            _l("Persons served by age band"),
+            gettext_lazy("Persons served by age band"),
             "bar",
             band_rows,
-            rate_label=_l("Per 1,000 residents of the group"),
+            rate_label=gettext_lazy("Per 1,000 residents of the group"),
             note=(_("Rates use the population of %(year)s.") % {"year": year})
             if year
             else _("No population by age is loaded: no rates."),
         ),
-        Chart("disability", _l("Persons served by disability"), "bar", dis_rows),
-        Chart("area", _l("Persons served by area of residence"), "bar", area_rows),
+        Chart("disability", gettext_lazy("Persons served by disability"), "bar", dis_rows),
+        Chart("area", gettext_lazy("Persons served by area of residence"), "bar", area_rows),
     ]
     n_deliveries = deliveries(f).count()
     if by_provider:
@@ -173,7 +174,7 @@ def build_dashboard(f: KpiFilters, *, by_provider: bool = True) -> Dashboard:
         charts.append(
             Chart(
                 "provider",
-                _l("Persons served by provider"),
+                gettext_lazy("Persons served by provider"),
                 "bar",
                 [Row(str(r["organisation_id"]), org_names.get(r["organisation_id"], "?"), r["n"]) for r in per_org],
                 note=_("A person served by two providers is counted by each."),

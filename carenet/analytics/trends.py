@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from carenet.cases.models import Risk, SocialInquiry
 from carenet.core.models import Municipality
@@ -47,24 +47,27 @@ class TrendCategory:
 CATEGORIES = [
     TrendCategory(
         "trend.domestic_violence_victims",
-        _l("Victims of domestic violence"),
+        gettext_lazy("Victims of domestic violence"),
         "domestic_violence_victims",
-        _l("persons"),
+        gettext_lazy("persons"),
         _inquiries_with_risk(Risk.VIOLENCE),
-        _l("persons whose social inquiry found domestic violence"),
+        gettext_lazy("persons whose social inquiry found domestic violence"),
     ),
     TrendCategory(
         "trend.school_dropout_children",
-        _l("Children leaving school"),
+        gettext_lazy("Children leaving school"),
         "school_dropout_children",
-        _l("children"),
+        gettext_lazy("children"),
         _inquiries_with_risk(Risk.SCHOOL_DROPOUT),
-        _l("persons whose social inquiry found school dropout"),
+        gettext_lazy("persons whose social inquiry found school dropout"),
     ),
     TrendCategory(
-        "trend.offences_by_minors", _l("Offences committed by minors"), "offences_committed_by_children", _l("offences")
+        "trend.offences_by_minors",
+        gettext_lazy("Offences committed by minors"),
+        "offences_committed_by_children",
+        gettext_lazy("offences"),
     ),
-    TrendCategory("trend.refugees", _l("Refugees"), "refugees", _l("persons")),
+    TrendCategory("trend.refugees", gettext_lazy("Refugees"), "refugees", gettext_lazy("persons")),
 ]
 CATEGORY_KEYS = {c.key for c in CATEGORIES}
 

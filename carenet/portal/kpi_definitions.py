@@ -9,11 +9,9 @@ from __future__ import annotations
 import statistics
 from decimal import Decimal
 
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
-
 from carenet.analytics.kpis import Kpi, KpiFilters, KpiResult, Source, Unit, register
 from carenet.analytics.kpis.computed import q2, share
+from carenet.analytics.kpis.texts import NO_HELP_ANSWERED, NO_POPULATION, PORTAL
 
 from .models import (
     ConsultationComment,
@@ -40,10 +38,8 @@ register(
     Kpi(
         code="bm02",
         number=2,
-        name=_l("Beneficiary satisfaction rate"),
-        description=_l(
-            "Feedback on services given in the period with a rating of 4 or 5 out of 5, as a percentage of all feedback."
-        ),
+        name=PORTAL["bm02"][0],
+        description=PORTAL["bm02"][1],
         unit=Unit.PERCENT,
         source=Source.COMPUTED,
         compute=satisfaction_rate,
@@ -66,7 +62,7 @@ def help_response_time(f: KpiFilters) -> KpiResult:
         for created, contact in qs.values_list("created_at", "first_contact_at")
     ]
     if not hours:
-        return KpiResult(None, 0, note=_("No request for help was answered in the period."))
+        return KpiResult(None, 0, note=str(NO_HELP_ANSWERED))
     return KpiResult(q2(statistics.median(hours)), len(hours))
 
 
@@ -74,10 +70,8 @@ register(
     Kpi(
         code="bm03",
         number=3,
-        name=_l("Response time to requests for help"),
-        description=_l(
-            "Median hours from a request for help sent through the portal in the period to the first contact with the person."
-        ),
+        name=PORTAL["bm03"][0],
+        description=PORTAL["bm03"][1],
         unit=Unit.HOURS,
         source=Source.COMPUTED,
         compute=help_response_time,
@@ -104,7 +98,7 @@ def community_involvement(f: KpiFilters) -> KpiResult:
         )
     )
     if not m.population:
-        return KpiResult(None, contributions, note=_("The population of the municipality is not recorded."))
+        return KpiResult(None, contributions, note=str(NO_POPULATION))
     return KpiResult(q2(1000 * contributions / m.population), contributions, m.population)
 
 
@@ -112,10 +106,8 @@ register(
     Kpi(
         code="bm16",
         number=16,
-        name=_l("Community involvement in development projects"),
-        description=_l(
-            "Ideas, comments, supports, survey answers and participants of public sessions in the period, per 1,000 residents."
-        ),
+        name=PORTAL["bm16"][0],
+        description=PORTAL["bm16"][1],
         unit=Unit.PER_1000,
         source=Source.COMPUTED,
         compute=community_involvement,
@@ -133,8 +125,8 @@ register(
     Kpi(
         code="bm17",
         number=17,
-        name=_l("Public consultation and feedback sessions"),
-        description=_l("Public consultation sessions held in the period."),
+        name=PORTAL["bm17"][0],
+        description=PORTAL["bm17"][1],
         unit=Unit.COUNT,
         source=Source.COMPUTED,
         compute=consultation_sessions,

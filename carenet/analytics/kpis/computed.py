@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Exists, Min, OuterRef, Q
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from carenet.cases.models import Case, CaseStatus, HousingKind, ServiceDelivery, SocialInquiry
 from carenet.core.models import Organisation, OrganisationKind
@@ -45,8 +45,8 @@ register(
     Kpi(
         code="bm01",
         number=1,
-        name=_l("Beneficiaries accessing social services"),
-        description=_l("Distinct persons with at least one recorded service delivery in the period."),
+        name=gettext_lazy("Beneficiaries accessing social services"),
+        description=gettext_lazy("Distinct persons with at least one recorded service delivery in the period."),
         unit=Unit.COUNT,
         source=Source.COMPUTED,
         compute=beneficiaries_served,
@@ -70,8 +70,8 @@ register(
     Kpi(
         code="bm04",
         number=4,
-        name=_l("Share of social services available online"),
-        description=_l(
+        name=gettext_lazy("Share of social services available online"),
+        description=gettext_lazy(
             "Active services of the directory that can be reached online (an online or phone location, or a web "
             "page to apply), as a percentage of all active services."
         ),
@@ -97,8 +97,8 @@ register(
     Kpi(
         code="bm05",
         number=5,
-        name=_l("New partnerships with NGOs and local institutions"),
-        description=_l(
+        name=gettext_lazy("New partnerships with NGOs and local institutions"),
+        description=gettext_lazy(
             "Non-public organisations (NGOs, companies, faith-based and international bodies) that joined the "
             "network in the period. Signed protocols kept outside CareNet are not counted."
         ),
@@ -131,8 +131,8 @@ register(
     Kpi(
         code="bm06",
         number=6,
-        name=_l("Participation of the elderly"),
-        description=_l(
+        name=gettext_lazy("Participation of the elderly"),
+        description=gettext_lazy(
             "Persons aged 64 and over with at least one service delivery in the period, per 1,000 residents aged 64 "
             "and over (population table of the municipality)."
         ),
@@ -156,8 +156,8 @@ register(
     Kpi(
         code="bm13",
         number=13,
-        name=_l("People with disabilities reached by support services"),
-        description=_l(
+        name=gettext_lazy("People with disabilities reached by support services"),
+        description=gettext_lazy(
             "Persons with a recorded disability who received at least one service in the period, as a percentage "
             "of all persons with a recorded disability in the registry."
         ),
@@ -181,8 +181,8 @@ register(
     Kpi(
         code="bm14",
         number=14,
-        name=_l("Homeless persons in social reintegration"),
-        description=_l(
+        name=gettext_lazy("Homeless persons in social reintegration"),
+        description=gettext_lazy(
             "Persons whose social inquiry found them homeless and who received at least one service in the period."
         ),
         unit=Unit.COUNT,
@@ -227,8 +227,8 @@ register(
     Kpi(
         code="bm18",
         number=18,
-        name=_l("Time from decision to service"),
-        description=_l(
+        name=gettext_lazy("Time from decision to service"),
+        description=gettext_lazy(
             "Median number of days between the admission decision of a case decided in the period and the first "
             "service delivered on that case."
         ),
@@ -293,8 +293,8 @@ register(
     Kpi(
         code="bm20",
         number=20,
-        name=_l("Coverage of disadvantaged and peripheral zones"),
-        description=_l(
+        name=gettext_lazy("Coverage of disadvantaged and peripheral zones"),
+        description=gettext_lazy(
             "Of the beneficiaries served in the period who live in a marginalised zone or a component locality, "
             "the percentage whose zone has a service point within 2 km of its centre."
         ),

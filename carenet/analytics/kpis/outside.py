@@ -7,7 +7,7 @@ year in which the period ends.
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from carenet.analytics.models import OutsideValue
 
@@ -29,8 +29,8 @@ def outside_value(code: str):  # type: ignore[no-untyped-def]
 OUTSIDE_KPIS = [
     (
         7,
-        _l("Vocational training programmes for vulnerable groups"),
-        _l(
+        gettext_lazy("Vocational training programmes for vulnerable groups"),
+        gettext_lazy(
             "Training programmes for vulnerable groups run in the year (catalogue of the providers and the employment agency)."
         ),
         Unit.COUNT,
@@ -38,15 +38,15 @@ OUTSIDE_KPIS = [
     ),
     (
         8,
-        _l("Completion rate of training and continuing education"),
-        _l("Participants who completed a programme as a percentage of those enrolled."),
+        gettext_lazy("Completion rate of training and continuing education"),
+        gettext_lazy("Participants who completed a programme as a percentage of those enrolled."),
         Unit.PERCENT,
         True,
     ),
     (
         9,
-        _l("School dropout among vulnerable groups"),
-        _l(
+        gettext_lazy("School dropout among vulnerable groups"),
+        gettext_lazy(
             "Children of vulnerable groups who left school as a percentage of those followed (school inspectorate data)."
         ),
         Unit.PERCENT,
@@ -54,29 +54,29 @@ OUTSIDE_KPIS = [
     ),
     (
         10,
-        _l("Social housing modernised or newly built"),
-        _l("Social housing units modernised or built as a percentage of the social housing stock."),
+        gettext_lazy("Social housing modernised or newly built"),
+        gettext_lazy("Social housing units modernised or built as a percentage of the social housing stock."),
         Unit.PERCENT,
         True,
     ),
     (
         11,
-        _l("Community events for social inclusion"),
-        _l("Community events organised for social inclusion in the year."),
+        gettext_lazy("Community events for social inclusion"),
+        gettext_lazy("Community events organised for social inclusion in the year."),
         Unit.COUNT,
         True,
     ),
     (
         12,
-        _l("Volunteering initiatives supported by the municipality"),
-        _l("Volunteering initiatives supported by the municipality in the year."),
+        gettext_lazy("Volunteering initiatives supported by the municipality"),
+        gettext_lazy("Volunteering initiatives supported by the municipality in the year."),
         Unit.COUNT,
         True,
     ),
     (
         15,
-        _l("Share of the budget for developing social services"),
-        _l(
+        gettext_lazy("Share of the budget for developing social services"),
+        gettext_lazy(
             "Budget allocated to developing and extending social services as a percentage of the social assistance budget."
         ),
         Unit.PERCENT,
@@ -84,8 +84,8 @@ OUTSIDE_KPIS = [
     ),
     (
         19,
-        _l("Digital transformation initiatives in social administration"),
-        _l("Digital transformation initiatives implemented in the social administration in the year."),
+        gettext_lazy("Digital transformation initiatives in social administration"),
+        gettext_lazy("Digital transformation initiatives implemented in the social administration in the year."),
         Unit.COUNT,
         True,
     ),

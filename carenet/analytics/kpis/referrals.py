@@ -12,7 +12,7 @@ import importlib
 import statistics
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from .computed import q2
 from .filters import KpiFilters
@@ -37,8 +37,10 @@ register(
     Kpi(
         code="bm03r",
         number=3,
-        name=_l("Response time to referrals"),
-        description=_l("Median hours from a referral sent in the period to the receiving provider's first answer."),
+        name=gettext_lazy("Response time to referrals"),
+        description=gettext_lazy(
+            "Median hours from a referral sent in the period to the receiving provider's first answer."
+        ),
         unit=Unit.HOURS,
         source=Source.COMPUTED,
         compute=referral_response_time,
