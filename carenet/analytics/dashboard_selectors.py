@@ -8,21 +8,27 @@ from one each, so a dashboard costs the same number of queries whatever the size
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Case, CharField, Count, Q, Value, When
 from django.db.models.functions import TruncMonth
+from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from carenet.cases.models import ServiceDelivery
 from carenet.core.models import Organisation
 from carenet.geo.geometry import MIN_CELL
 from carenet.geo.models import Area
 from carenet.geo.population import AGE_BANDS, denominators, rate_per_1000
-from carenet.people.models import Sex
+from carenet.people.models import Person, SensitiveProfile, Sex
 
 from .kpis.filters import DISABILITY_YES, KpiFilters, _years_before, deliveries, disability_q, persons_served
 
@@ -64,6 +70,7 @@ class Dashboard:
     persons: int | None  # None = suppressed on a public page
     deliveries: int | None
     charts: list[Chart]
+    computed_at: Any = None
 
     def chart(self, key: str) -> Chart | None:
         return next((c for c in self.charts if c.key == key), None)
@@ -102,12 +109,98 @@ def _sum_by(groups: list[dict[str, Any]], key: str) -> dict[Any, int]:
     return out
 
 
+CACHE_SECONDS_DEFAULT = 300
+
+
+def cache_seconds() -> int:
+    return int(getattr(settings, "CARENET_DASHBOARD_CACHE_SECONDS", CACHE_SECONDS_DEFAULT))
+
+
+def _version_key(municipality_id: Any) -> str:
+    return f"carenet:dash-version:{municipality_id}"
+
+
+def invalidate_dashboards(municipality_id: Any) -> None:
+    """New figures: every cached dashboard of the municipality is recomputed on its next view."""
+    try:
+        cache.incr(_version_key(municipality_id))
+    except ValueError:
+        cache.set(_version_key(municipality_id), 1, None)
+
+
+def _on_change(sender: Any, instance: Any, **kwargs: Any) -> None:
+    invalidate_dashboards(instance.municipality_id)
+
+
+# Saves and deletions of deliveries and persons invalidate the cache (bulk writes bypass signals: the
+# cache's lifetime bounds how stale a figure can be).
+for _model in (ServiceDelivery, Person, SensitiveProfile):
+    post_save.connect(_on_change, sender=_model, dispatch_uid=f"dash-{_model.__name__}-save")
+    post_delete.connect(_on_change, sender=_model, dispatch_uid=f"dash-{_model.__name__}-delete")
+
+
+def _raw(f: KpiFilters, by_provider: bool) -> dict[str, Any]:
+    """The expensive part (scans of the delivery log), as plain data that can be cached."""
+    trend = (
+        deliveries(f)
+        .annotate(month=TruncMonth("delivered_on"))
+        .order_by()
+        .values("month")
+        .annotate(n=Count("person_id", distinct=True))
+        .order_by("month")
+    )
+    raw: dict[str, Any] = {
+        "groups": _person_groups(f),
+        "trend": [(r["month"], r["n"]) for r in trend],
+        "deliveries": deliveries(f).count(),
+        "per_org": [],
+        "computed_at": timezone.now(),
+    }
+    if by_provider:
+        per_org = (
+            deliveries(f)
+            .order_by()
+            .values("organisation_id")
+            .annotate(n=Count("person_id", distinct=True))
+            .order_by("-n")
+        )
+        raw["per_org"] = [(r["organisation_id"], r["n"]) for r in per_org]
+    return raw
+
+
+def _cached_raw(f: KpiFilters, by_provider: bool) -> dict[str, Any]:
+    seconds = cache_seconds()
+    if seconds <= 0:
+        return _raw(f, by_provider)
+    version = cache.get(_version_key(f.municipality.pk), 0)
+    parts = (
+        f.municipality.pk,
+        version,
+        f.start,
+        f.end,
+        f.area_id,
+        f.sex,
+        f.age_band,
+        f.disability,
+        sorted(map(str, f.organisation_ids)) if f.organisation_ids is not None else None,
+        by_provider,
+    )
+    key = "carenet:dash:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    raw = cache.get(key)
+    if raw is None:
+        raw = _raw(f, by_provider)
+        cache.set(key, raw, seconds)
+    return raw
+
+
 def build_dashboard(f: KpiFilters, *, by_provider: bool = True) -> Dashboard:
-    groups = _person_groups(f)
+    raw = _cached_raw(f, by_provider)
+    groups = raw["groups"]
     persons = sum(g["n"] for g in groups)
 
     by_sex = _sum_by(groups, "sex")
-    sex_rows = [Row(s.value, str(s.label), by_sex.get(s.value, 0)) for s in Sex]
+    sex_labels = {"F": _("Women"), "M": _("Men"), "U": _("Sex not recorded")}
+    sex_rows = [Row(s.value, sex_labels.get(s.value, str(s.label)), by_sex.get(s.value, 0)) for s in Sex]
 
     year, bands = denominators(f.municipality, f.year)
     by_band = _sum_by(groups, "band")
@@ -133,17 +226,7 @@ def build_dashboard(f: KpiFilters, *, by_provider: bool = True) -> Dashboard:
     )
     area_rows.append(Row(UNKNOWN, _("Area not recorded"), by_area.get(None, 0)))
 
-    trend = (
-        deliveries(f)
-        .annotate(month=TruncMonth("delivered_on"))
-        .order_by()
-        .values("month")
-        .annotate(n=Count("person_id", distinct=True))
-        .order_by("month")
-    )
-    trend_rows = [
-        Row(r["month"].strftime("%Y-%m"), date_format(r["month"], "YEAR_MONTH_FORMAT"), r["n"]) for r in trend
-    ]
+    trend_rows = [Row(month.strftime("%Y-%m"), date_format(month, "YEAR_MONTH_FORMAT"), n) for month, n in raw["trend"]]
 
     charts = [
         Chart("trend", gettext_lazy("Persons served per month"), "line", trend_rows),
@@ -161,26 +244,20 @@ def build_dashboard(f: KpiFilters, *, by_provider: bool = True) -> Dashboard:
         Chart("disability", gettext_lazy("Persons served by disability"), "bar", dis_rows),
         Chart("area", gettext_lazy("Persons served by area of residence"), "bar", area_rows),
     ]
-    n_deliveries = deliveries(f).count()
     if by_provider:
-        per_org = (
-            deliveries(f)
-            .order_by()
-            .values("organisation_id")
-            .annotate(n=Count("person_id", distinct=True))
-            .order_by("-n")
-        )
         org_names = dict(Organisation.objects.for_tenant(f.municipality).values_list("id", "name"))
         charts.append(
             Chart(
                 "provider",
                 gettext_lazy("Persons served by provider"),
                 "bar",
-                [Row(str(r["organisation_id"]), org_names.get(r["organisation_id"], "?"), r["n"]) for r in per_org],
+                [Row(str(org_id), org_names.get(org_id, "?"), n) for org_id, n in raw["per_org"]],
                 note=_("A person served by two providers is counted by each."),
             )
         )
-    return Dashboard(filters=f, persons=persons, deliveries=n_deliveries, charts=charts)
+    return Dashboard(
+        filters=f, persons=persons, deliveries=raw["deliveries"], charts=charts, computed_at=raw["computed_at"]
+    )
 
 
 def suppress_rows(rows: list[Row]) -> list[Row]:
@@ -202,4 +279,4 @@ def public_dashboard(f: KpiFilters) -> Dashboard:
     charts = [replace(c, rows=suppress_rows(c.rows)) for c in full.charts]
     persons = full.persons if (full.persons or 0) >= MIN_CELL else None
     acts = full.deliveries if (full.deliveries or 0) >= MIN_CELL else None
-    return Dashboard(filters=f, persons=persons, deliveries=acts, charts=charts)
+    return Dashboard(filters=f, persons=persons, deliveries=acts, charts=charts, computed_at=full.computed_at)

@@ -23,7 +23,7 @@ from carenet.geo.population import denominators, population_flags, population_ye
 
 from . import gis
 from .dashboard_forms import DashboardFilterForm, OutsideValueForm, outside_keys
-from .dashboard_selectors import Chart, build_dashboard
+from .dashboard_selectors import Chart, build_dashboard, cache_seconds
 from .kpi_permissions import can_enter_outside_values, can_view_network_dashboard, provider_dashboard_organisations
 from .kpi_services import outside_value_set
 from .kpis import KpiFilters, all_kpis, evaluate
