@@ -251,3 +251,57 @@ def test_the_public_dashboard_of_an_unknown_municipality_is_404(client, network)
 def test_the_public_dashboard_has_no_provider_breakdown(client, network):
     path, _p = public()
     assert client.get(path, {"year": 2025}).context["board"].chart("provider") is None
+
+
+STAFF_PAGES = [
+    ("dashboard", {"scope": "network"}),
+    ("kpis", {"scope": "network"}),
+    ("map", {"scope": "network", "kind": "services"}),
+    ("map", {"scope": "network", "kind": "beneficiaries"}),
+    ("map", {"scope": "network", "kind": "coverage"}),
+    ("map", {"scope": "network", "kind": "critical"}),
+    ("population", {}),
+    ("trends", {}),
+]
+
+
+@pytest.mark.parametrize(("name", "kwargs"), STAFF_PAGES)
+def test_no_staff_page_shows_another_municipality(client, other_tenant_user, network, baia_mare, coordinator, name, kwargs):
+    from carenet.analytics.kpi_services import outside_value_set
+
+    outside_value_set(
+        municipality=baia_mare, key="trend.refugees", year=2025, value=Decimal(321), source="BM secret source",
+        source_date=dt.date(2025, 2, 1), actor=coordinator,
+    )
+    client.force_login(other_tenant_user)
+    response = client.get(url(name, **kwargs) + Q)
+    assert response.status_code == 200
+    body = response.content.decode()
+    for baia_mare_only in ("Craica", "Ferneziu", "Cantina socială", "Fundația Tu și Cu Mine", "BM secret source"):
+        assert baia_mare_only not in body, baia_mare_only
+
+
+@pytest.mark.parametrize(("name", "kwargs"), STAFF_PAGES)
+def test_a_caseworker_is_refused_every_staff_page(client, caseworker_a, network, name, kwargs):
+    client.force_login(caseworker_a)
+    assert client.get(url(name, **kwargs)).status_code == 403
+
+
+@pytest.mark.parametrize("kind", ["services", "beneficiaries", "coverage", "critical"])
+def test_a_provider_manager_maps_only_their_organisation(client, manager_b, network, kind):
+    client.force_login(manager_b)
+    response = client.get(url("map", scope="provider", kind=kind) + Q)
+    assert response.status_code == 200
+    assert "Cantina socială" not in response.content.decode()  # org_a's service
+
+
+def test_a_provider_manager_kpis_are_their_own(client, manager_b, network):
+    client.force_login(manager_b)
+    values = {k.code: r.value for k, r, _p in client.get(url("kpis", scope="provider") + Q).context["rows"]}
+    assert values["bm01"] == 2  # P2, P4 of org_b
+
+
+def test_the_balti_public_dashboard_holds_no_baia_mare_figures(client, network, balti):
+    response = client.get(reverse("public_dashboard:dashboard", kwargs={"municipality_slug": "balti"}), {"year": 2025})
+    assert response.status_code == 200
+    assert all(r.value in (0, None) for c in response.context["board"].charts for r in c.rows)
