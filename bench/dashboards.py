@@ -199,18 +199,30 @@ def run() -> list[Result]:
     setup_s = time.perf_counter() - t0
     year = YEARS[-1]
     path = f"/dashboards/network/?start={year}-01-01&end={year}-12-31"
-    seconds = _time_page(user, path)
-    area_path = path + "&sex=F&age_band=64%2B"
-    filtered = _time_page(user, area_path)
+    filtered_path = path + "&sex=F&age_band=64%2B"
+    settings.CARENET_DASHBOARD_CACHE_SECONDS = 0  # cold: every figure computed from the delivery log
+    cold = _time_page(user, path)
+    cold_filtered = _time_page(user, filtered_path)
+    settings.CARENET_DASHBOARD_CACHE_SECONDS = 300  # warm: the delivery scans come from the cache
+    warm = _time_page(user, path)
     label = f"{N_DELIVERIES:,} deliveries, {connection.vendor}"
+    at_scale = N_DELIVERIES >= 2_000_000 and connection.vendor == "postgresql"
+    target = f"< {TARGET_S:.0f} s at 2,000,000 on PostgreSQL"
     return [
         Result(f"dashboards: data set ({label})", setup_s, "s"),
         Result(
-            f"dashboards: coordinator dashboard, one year ({label})",
-            seconds,
+            f"dashboards: coordinator dashboard, one year, cold ({label})",
+            cold,
             "s",
-            target=f"< {TARGET_S:.0f} s at 2,000,000 on PostgreSQL",
-            passed=seconds < TARGET_S if N_DELIVERIES >= 2_000_000 and connection.vendor == "postgresql" else None,
+            target=target,
+            passed=cold < TARGET_S if at_scale else None,
         ),
-        Result(f"dashboards: same, women 64+ ({label})", filtered, "s"),
+        Result(
+            f"dashboards: same, figures from the cache ({label})",
+            warm,
+            "s",
+            target=target,
+            passed=warm < TARGET_S if at_scale else None,
+        ),
+        Result(f"dashboards: women 64+, cold ({label})", cold_filtered, "s"),
     ]

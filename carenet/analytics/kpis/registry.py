@@ -54,7 +54,7 @@ class KpiResult:
 class Kpi:
     code: str  # stable id, e.g. "bm01" (Baia Mare KPI nr. 1)
     number: int | None  # the KPI's number in the strategy, when it has one
-    name: str  # English; translated in templates through gettext_lazy
+    name: Any  # lazy translated text (gettext_lazy)
     description: Any  # lazy translated text: what is counted and how
     unit: str
     source: str
