@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Case, CharField, Count, Q, Value, When
 from django.db.models.functions import TruncMonth
 from django.db.models.signals import post_delete, post_save
@@ -139,32 +141,42 @@ for _model in (ServiceDelivery, Person, SensitiveProfile):
     post_delete.connect(_on_change, sender=_model, dispatch_uid=f"dash-{_model.__name__}-delete")
 
 
+def _count_distinct_pairs(qs: Any, key: str) -> list[tuple[Any, int]]:
+    """SELECT key, COUNT(*) FROM (SELECT DISTINCT key, person_id …) GROUP BY key.
+
+    Same result as COUNT(DISTINCT person_id) … GROUP BY key, but PostgreSQL answers it with hash
+    aggregates instead of one sort per group: about twice as fast on the delivery log. ``qs`` is an
+    already tenant-scoped queryset (built by ``deliveries``), so the raw wrapper adds no access path.
+    """
+    inner = qs.order_by().values(key, "person_id").distinct()
+    sql, params = inner.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT s.{key}, COUNT(*) FROM ({sql}) s GROUP BY s.{key} ORDER BY s.{key}", params)  # noqa: S608
+        return list(cursor.fetchall())
+
+
+def _as_date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, str):  # SQLite's date truncation comes back as text in a raw query
+        return dt.date.fromisoformat(value[:10])
+    return value
+
+
 def _raw(f: KpiFilters, by_provider: bool) -> dict[str, Any]:
     """The expensive part (scans of the delivery log), as plain data that can be cached."""
-    trend = (
-        deliveries(f)
-        .annotate(month=TruncMonth("delivered_on"))
-        .order_by()
-        .values("month")
-        .annotate(n=Count("person_id", distinct=True))
-        .order_by("month")
-    )
+    trend = _count_distinct_pairs(deliveries(f).annotate(month=TruncMonth("delivered_on")), "month")
     raw: dict[str, Any] = {
         "groups": _person_groups(f),
-        "trend": [(r["month"], r["n"]) for r in trend],
+        "trend": [(_as_date(month), n) for month, n in trend],
         "deliveries": deliveries(f).count(),
         "per_org": [],
         "computed_at": timezone.now(),
     }
     if by_provider:
-        per_org = (
-            deliveries(f)
-            .order_by()
-            .values("organisation_id")
-            .annotate(n=Count("person_id", distinct=True))
-            .order_by("-n")
-        )
-        raw["per_org"] = [(r["organisation_id"], r["n"]) for r in per_org]
+        # Raw rows carry the backend's UUID form (text without dashes on SQLite): normalise it.
+        per_org = [(uuid.UUID(str(org)), n) for org, n in _count_distinct_pairs(deliveries(f), "organisation_id")]
+        raw["per_org"] = sorted(per_org, key=lambda row: -row[1])
     return raw
 
 
