@@ -99,7 +99,14 @@ def evaluate(kpi: Kpi, filters: KpiFilters) -> KpiResult:
     """Compute one KPI; filters it does not honour are refused (its value would be misleading)."""
     from django.utils.translation import gettext as _
 
-    unsupported = [name for name in filters.active_disaggregations() if name not in kpi.filters]
+    labels = {
+        "area": _("Area"),
+        "sex": _("Sex"),
+        "age_band": _("Age band"),
+        "disability": _("Disability"),
+        "organisation": _("Provider"),
+    }
+    unsupported = [labels[name] for name in filters.active_disaggregations() if name not in kpi.filters]
     if unsupported:
         return KpiResult(
             None, note=_("Not available with this filter (%(names)s).") % {"names": ", ".join(unsupported)}
