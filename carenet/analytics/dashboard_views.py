@@ -86,9 +86,8 @@ def home(request: CareNetRequest) -> HttpResponse:
 def dashboard(request: CareNetRequest, scope: str) -> HttpResponse:
     form, f = _filters(request, scope)
     board = build_dashboard(f, by_provider=True)
-    return render(
-        request, "analytics/dashboards/dashboard.html", _context(request, scope, form, board=board, filters=f)
-    )
+    context = _context(request, scope, form, board=board, filters=f, cache_minutes=max(cache_seconds() // 60, 1))
+    return render(request, "analytics/dashboards/dashboard.html", context)
 
 
 def _chart_for_export(request: CareNetRequest, scope: str, key: str) -> tuple[Chart, KpiFilters]:

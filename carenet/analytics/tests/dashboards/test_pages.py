@@ -305,3 +305,9 @@ def test_the_balti_public_dashboard_holds_no_baia_mare_figures(client, network, 
     response = client.get(reverse("public_dashboard:dashboard", kwargs={"municipality_slug": "balti"}), {"year": 2025})
     assert response.status_code == 200
     assert all(r.value in (0, None) for c in response.context["board"].charts for r in c.rows)
+
+
+def test_the_dashboard_says_when_its_figures_were_computed(client, coordinator, network):
+    client.force_login(coordinator)
+    body = client.get(url("dashboard", scope="network") + Q, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "5 minute" in body
