@@ -29,7 +29,9 @@ def synthetic_network(baia_mare, org_a, org_b, coordinator):
     rng = random.Random(3)
     note = "synthetic test outline"
     zones = [
-        Area.objects.create(municipality=m, name=f"Zona test {c}", kind=kind, geometry=square(lat, lon), source_note=note)
+        Area.objects.create(
+            municipality=m, name=f"Zona test {c}", kind=kind, geometry=square(lat, lon), source_note=note
+        )
         for c, kind, lat, lon in [
             ("A", AreaKind.MARGINALISED, 47.665, 23.555),
             ("B", AreaKind.NEIGHBOURHOOD, 47.655, 23.585),
@@ -37,25 +39,43 @@ def synthetic_network(baia_mare, org_a, org_b, coordinator):
             ("D", AreaKind.LOCALITY, 47.700, 23.640),
         ]
     ]
-    Area.objects.create(municipality=m, name="Insulă de căldură test", kind=AreaKind.HEAT_ISLAND, geometry=square(47.655, 23.585, 0.02), source_note=note)
+    Area.objects.create(
+        municipality=m,
+        name="Insulă de căldură test",
+        kind=AreaKind.HEAT_ISLAND,
+        geometry=square(47.655, 23.585, 0.02),
+        source_note=note,
+    )
     services = []
     for i, (org, lat, lon) in enumerate([(org_a, 47.662, 23.560), (org_b, 47.652, 23.590), (org_a, 47.646, 23.602)]):
         s = Service.objects.create(municipality=m, organisation=org, name=f"Serviciu test {i + 1}")
-        loc = Location.objects.create(municipality=m, organisation=org, name=f"Sediu {i + 1}", latitude=lat, longitude=lon)
+        loc = Location.objects.create(
+            municipality=m, organisation=org, name=f"Sediu {i + 1}", latitude=lat, longitude=lon
+        )
         ServiceAtLocation.objects.create(municipality=m, service=s, location=loc)
         services.append(s)
     year = dt.date.today().year
     for i in range(150):
         p = Person.objects.create(
-            municipality=m, first_name=f"T{i}", last_name="Sintetic", sex=rng.choice("FFMMU"),
-            birth_date=dt.date(1935 + rng.randrange(85), 3, 1), area=rng.choice(zones), is_synthetic=True,
+            municipality=m,
+            first_name=f"T{i}",
+            last_name="Sintetic",
+            sex=rng.choice("FFMMU"),
+            birth_date=dt.date(1935 + rng.randrange(85), 3, 1),
+            area=rng.choice(zones),
+            is_synthetic=True,
         )
         if i % 7 == 0:
             SensitiveProfile.objects.create(municipality=m, person=p, disability_degree="medium")
         for _k in range(1 + rng.randrange(4)):
             s = rng.choice(services)
             ServiceDelivery.objects.create(
-                municipality=m, person=p, service=s, organisation=s.organisation, is_synthetic=True, quantity=Decimal(1),
+                municipality=m,
+                person=p,
+                service=s,
+                organisation=s.organisation,
+                is_synthetic=True,
+                quantity=Decimal(1),
                 delivered_on=dt.date(year, 1 + rng.randrange(min(dt.date.today().month, 12)), 1 + rng.randrange(27)),
             )
     return m
@@ -70,7 +90,9 @@ def _open_in(page, live_url, path, language):
 
 
 @pytest.mark.parametrize("language", ["ro", "ru"])
-def test_coordinator_dashboard_draws_charts_and_is_accessible(new_page, live_url, axe_check, screenshot, synthetic_network, language):
+def test_coordinator_dashboard_draws_charts_and_is_accessible(
+    new_page, live_url, axe_check, screenshot, synthetic_network, language
+):
     page = new_page(width=1280, height=900)
     sign_in(page, live_url, "coord")
     page.wait_for_url(f"{live_url}/dashboard/")
@@ -84,7 +106,9 @@ def test_coordinator_dashboard_draws_charts_and_is_accessible(new_page, live_url
 
 
 @pytest.mark.parametrize("language", ["ro", "ru"])
-def test_coverage_map_draws_without_tiles_and_is_accessible(new_page, live_url, axe_check, screenshot, synthetic_network, language):
+def test_coverage_map_draws_without_tiles_and_is_accessible(
+    new_page, live_url, axe_check, screenshot, synthetic_network, language
+):
     page = new_page(width=1280, height=900)
     sign_in(page, live_url, "coord")
     page.wait_for_url(f"{live_url}/dashboard/")

@@ -90,7 +90,9 @@ def test_chart_downloads_are_audited_exports(client, coordinator, network, fmt):
         assert "Femei,2" in response.content.decode("utf-8-sig")  # Romanian by default
 
 
-def test_the_dashboard_costs_a_bounded_number_of_queries(client, coordinator, network, django_assert_max_num_queries, settings):
+def test_the_dashboard_costs_a_bounded_number_of_queries(
+    client, coordinator, network, django_assert_max_num_queries, settings
+):
     settings.CARENET_DASHBOARD_CACHE_SECONDS = 0  # the cold path: every figure computed
     client.force_login(coordinator)
     client.get(url("dashboard", scope="network") + Q)
@@ -108,7 +110,9 @@ def test_the_cached_dashboard_skips_the_delivery_scans_until_a_delivery_changes(
     with django_assert_max_num_queries(12):
         client.get(url("dashboard", scope="network") + Q)
     p1, s1 = network["persons"][0], network["services"][0]
-    ServiceDelivery.objects.create(municipality=baia_mare, person=p1, service=s1, organisation=org_a, delivered_on=dt.date(2025, 8, 1))
+    ServiceDelivery.objects.create(
+        municipality=baia_mare, person=p1, service=s1, organisation=org_a, delivered_on=dt.date(2025, 8, 1)
+    )
     assert client.get(url("dashboard", scope="network") + Q).context["board"].deliveries == 8
 
 
@@ -266,12 +270,19 @@ STAFF_PAGES = [
 
 
 @pytest.mark.parametrize(("name", "kwargs"), STAFF_PAGES)
-def test_no_staff_page_shows_another_municipality(client, other_tenant_user, network, baia_mare, coordinator, name, kwargs):
+def test_no_staff_page_shows_another_municipality(
+    client, other_tenant_user, network, baia_mare, coordinator, name, kwargs
+):
     from carenet.analytics.kpi_services import outside_value_set
 
     outside_value_set(
-        municipality=baia_mare, key="trend.refugees", year=2025, value=Decimal(321), source="BM secret source",
-        source_date=dt.date(2025, 2, 1), actor=coordinator,
+        municipality=baia_mare,
+        key="trend.refugees",
+        year=2025,
+        value=Decimal(321),
+        source="BM secret source",
+        source_date=dt.date(2025, 2, 1),
+        actor=coordinator,
     )
     client.force_login(other_tenant_user)
     response = client.get(url(name, **kwargs) + Q)
