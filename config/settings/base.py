@@ -245,4 +245,6 @@ CARENET_URLS: list[tuple[str, str]] = [
 ]
 
 # Periodic tasks (django-tasks) enqueued by `manage.py run_scheduled` (cron / systemd timer / make run).
-CARENET_SCHEDULED_TASKS: list[str] = []
+CARENET_SCHEDULED_TASKS: list[str] = [
+    "carenet.analytics.dashboard_tasks.warm_dashboards",
+]
