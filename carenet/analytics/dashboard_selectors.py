@@ -19,18 +19,16 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import Case, CharField, Count, Q, Value, When
 from django.db.models.functions import TruncMonth
-from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from carenet.cases.models import ServiceDelivery
 from carenet.core.models import Organisation
 from carenet.geo.geometry import MIN_CELL
 from carenet.geo.models import Area
 from carenet.geo.population import AGE_BANDS, denominators, rate_per_1000
-from carenet.people.models import Person, SensitiveProfile, Sex
+from carenet.people.models import Sex
 
 from .kpis.filters import DISABILITY_YES, KpiFilters, _years_before, deliveries, disability_q, persons_served
 
@@ -119,27 +117,8 @@ def cache_seconds() -> int:
     return int(getattr(settings, "CARENET_DASHBOARD_CACHE_SECONDS", CACHE_SECONDS_DEFAULT))
 
 
-def _version_key(municipality_id: Any) -> str:
-    return f"carenet:dash-version:{municipality_id}"
-
-
-def invalidate_dashboards(municipality_id: Any) -> None:
-    """New figures: every cached dashboard of the municipality is recomputed on its next view."""
-    try:
-        cache.incr(_version_key(municipality_id))
-    except ValueError:
-        cache.set(_version_key(municipality_id), 1, None)
-
-
-def _on_change(sender: Any, instance: Any, **kwargs: Any) -> None:
-    invalidate_dashboards(instance.municipality_id)
-
-
-# Saves and deletions of deliveries and persons invalidate the cache (bulk writes bypass signals: the
-# cache's lifetime bounds how stale a figure can be).
-for _model in (ServiceDelivery, Person, SensitiveProfile):
-    post_save.connect(_on_change, sender=_model, dispatch_uid=f"dash-{_model.__name__}-save")
-    post_delete.connect(_on_change, sender=_model, dispatch_uid=f"dash-{_model.__name__}-delete")
+# No invalidation on each write: deliveries are recorded all day long, and a cache emptied by every new row
+# would never be hit. Figures are at most CACHE_SECONDS old and the page says when they were computed.
 
 
 def _count_distinct_pairs(qs: Any, key: str) -> list[tuple[Any, int]]:
@@ -182,10 +161,8 @@ def _raw(f: KpiFilters, by_provider: bool) -> dict[str, Any]:
 
 
 def _cache_key(f: KpiFilters, by_provider: bool) -> str:
-    version = cache.get(_version_key(f.municipality.pk), 0)
     parts = (
         f.municipality.pk,
-        version,
         f.start,
         f.end,
         f.area_id,
