@@ -140,3 +140,21 @@ def test_public_dashboard_is_accessible(page, live_url, axe_check, screenshot, s
     assert axe_check(page) == []
     screenshot(page, "dashboard-public-ro-1280")
     assert page.js_errors == []
+
+
+def test_every_other_dashboard_page_is_accessible(new_page, live_url, axe_check, screenshot, synthetic_network):
+    page = new_page(width=1280, height=900)
+    sign_in(page, live_url, "coord")
+    page.wait_for_url(f"{live_url}/dashboard/")
+    for name, path in [
+        ("kpis", "/dashboards/network/kpis/"),
+        ("population", "/dashboards/population/"),
+        ("trends", "/dashboards/trends/"),
+        ("figure-form", "/dashboards/figures/bm11/"),
+        ("map-services", "/dashboards/network/maps/services/"),
+        ("map-beneficiaries", "/dashboards/network/maps/beneficiaries/"),
+    ]:
+        page.goto(live_url + path)
+        assert axe_check(page) == [], name
+        screenshot(page, f"dashboard-{name}-ro-1280")
+    assert page.js_errors == []

@@ -338,3 +338,9 @@ def test_the_scheduled_warm_up_fills_the_default_view(client, coordinator, netwo
     ):  # 15 when computed: no scan of the delivery log: the figures are in the cache
         response = client.get(url("dashboard", scope="network"))
     assert response.status_code == 200
+
+
+def test_the_trends_page_shows_the_computed_series(client, coordinator, network):
+    client.force_login(coordinator)
+    body = client.get(url("trends")).content.decode()
+    assert "Calculat din CareNet" in body or "Computed from CareNet" in body
