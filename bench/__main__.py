@@ -20,6 +20,7 @@ BENCHMARKS: list[str] = [
     "bench.portal_help",
     "bench.referrals",
     "bench.directory",
+    "bench.dashboards",
 ]
 
 

@@ -6,7 +6,17 @@ class GeoConfig(AppConfig):
     name = "carenet.geo"
     label = "geo"
     verbose_name = _("Areas and maps")
-    nav = [{"url": "geo:areas", "label": _("Areas"), "staff": True, "order": 70}]
+    nav = [
+        {"url": "geo:areas", "label": _("Areas"), "staff": True, "order": 70},
+        # The dashboards live in analytics; their menu entry is declared here to leave analytics' AppConfig alone.
+        {
+            "url": "dashboards:home",
+            "label": _("Dashboards"),
+            "staff": True,
+            "order": 60,
+            "visible_if": "carenet.analytics.kpi_permissions.sees_a_dashboard",
+        },
+    ]
 
     def ready(self) -> None:
         from . import permissions  # noqa: F401  (registers rules in the policy)

@@ -32,3 +32,15 @@ def load(*, stdout: Any = None) -> None:
         count += 1
     if stdout:
         stdout.write(f"  areas: {count}")
+
+
+def load_population(*, stdout: Any = None) -> None:
+    """Bălți's population table (the only seed with ages and sexes)."""
+    from .population import population_load_balti_seed
+
+    municipality = Municipality.objects.filter(slug="balti").first()
+    if municipality is None:
+        return
+    rows = population_load_balti_seed(municipality=municipality)
+    if stdout:
+        stdout.write(f"  population rows: {rows}")

@@ -224,6 +224,8 @@ CARENET_DEMO_LOADERS = [
     "carenet.plans.demo.load",
     "carenet.portal.demo.load",
     "carenet.referrals.demo.load",
+    "carenet.geo.demo.load_population",
+    "carenet.analytics.dashboard_demo.load",
 ]
 
 LOGGING = {
@@ -244,10 +246,12 @@ CARENET_URLS: list[tuple[str, str]] = [
     ("reports/", "carenet.analytics.urls"),
     ("portal/help/", "carenet.portal.help_urls"),
     ("portal/engage/", "carenet.portal.engage_urls"),
+    ("dashboards/", "carenet.analytics.dashboard_urls"),
     # Public pages start with "<municipality_slug>/": keep them LAST so they never shadow staff prefixes.
     ("", "carenet.portal.finder_urls"),
     ("", "carenet.portal.transparency_urls"),
     ("", "carenet.portal.public_urls"),
+    ("", "carenet.portal.dashboard_urls"),
 ]
 
 # Periodic tasks (django-tasks) enqueued by `manage.py run_scheduled` (cron / systemd timer / make run).
@@ -257,6 +261,7 @@ CARENET_SCHEDULED_TASKS: list[str] = [
     "carenet.directory.tasks.send_freshness_reminders",
     "carenet.plans.tasks.send_period_reminders",
     "carenet.portal.tasks.anonymise_expired_help_requests",
+    "carenet.analytics.dashboard_tasks.warm_dashboards",
 ]
 
 # Days a provider has to answer a referral when its directory service states no response time.
