@@ -16,6 +16,8 @@ from django.urls import path
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions
 from rest_framework.decorators import api_view, permission_classes, throttle_classes
 from rest_framework.permissions import AllowAny
@@ -139,7 +141,9 @@ def _page(request: Request, qs: QuerySet[Any], serialise: Any, *, ranked: QueryS
 
 
 def _public(view: Any) -> Any:
-    return api_view(["GET"])(permission_classes([AllowAny])(throttle_classes([AnonRateThrottle])(view)))
+    # HSDS responses are plain JSON validated against the official compiled schemas (tests), not DRF serializers.
+    documented = extend_schema(responses=OpenApiTypes.OBJECT, tags=["HSDS 3.0 (public)"])
+    return documented(api_view(["GET"])(permission_classes([AllowAny])(throttle_classes([AnonRateThrottle])(view))))
 
 
 @_public

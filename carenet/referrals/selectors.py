@@ -279,3 +279,16 @@ def completion_rate_by_provider(*, municipality: Any, **period: Any) -> dict[Any
 
 def referral_figures_for(*, user: Any, by: str = "provider", **period: Any) -> list[ReferralFigures]:
     return referral_figures(referrals=referrals_visible_to(user), by=by, **period)
+
+
+def referral_response_hours(
+    *, municipality: Any, start: datetime.date, end: datetime.date, organisation_ids: Any = None
+) -> list[float]:
+    """Hours from sending to the first answer (accepted or declined) of each referral sent in [start, end],
+    optionally only those received by ``organisation_ids`` (Baia Mare KPI 3, response time)."""
+    qs = Referral.objects.for_tenant(municipality).filter(
+        sent_at__date__range=(start, end), responded_at__isnull=False
+    )
+    if organisation_ids is not None:
+        qs = qs.filter(to_organisation_id__in=organisation_ids)
+    return [(answered - sent).total_seconds() / 3600 for sent, answered in qs.values_list("sent_at", "responded_at")]

@@ -178,7 +178,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.BasicAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "carenet.core.api_schema.CareNetAutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
@@ -190,6 +190,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Municipal social-services network: directory (HSDS 3.0), people, cases, referrals, plans.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {
+        "CaseOutcomeEnum": "carenet.cases.models.Outcome",
+        "ReferralOutcomeEnum": "carenet.referrals.models.ReferralOutcome",
+    },
 }
 
 # Content Security Policy: everything is vendored, so only our own origin.

@@ -184,9 +184,32 @@ def test_bm03_median_hours_to_first_contact(filters, baia_mare, network):
     assert value("bm03", filters()) == Decimal("10.00")
 
 
-def test_bm03r_referral_response_time_waits_for_the_referrals_selector(filters):
-    result = evaluate(get_kpi("bm03r"), filters())
-    assert result.value is None and result.note
+def test_bm03r_referral_response_time_is_the_median_hours_to_the_first_answer(
+    filters, network, baia_mare, org_a, org_b
+):
+    from carenet.cases.models import Case
+    from carenet.referrals.models import Referral
+
+    case = Case.objects.for_tenant(baia_mare).get(reference="BM-1")
+    s2 = network["services"][1]  # a service of org_b
+    assert evaluate(get_kpi("bm03r"), filters()).value is None  # nothing answered yet
+    for i, hours in enumerate([2, 10, 30]):
+        sent = timezone.make_aware(dt.datetime(2025, 3, 1 + i, 9))
+        Referral.objects.create(
+            municipality=baia_mare,
+            reference=f"R-{i}",
+            case=case,
+            person=case.person,
+            from_organisation=org_a,
+            to_service=s2,
+            to_organisation=org_b,
+            reason="test",
+            status="accepted",
+            sent_at=sent,
+            responded_at=sent + dt.timedelta(hours=hours),
+        )
+    assert value("bm03r", filters()) == Decimal("10.00")
+    assert value("bm03r", filters(organisation_ids=frozenset({org_a.pk}))) is None  # none received by A
 
 
 def test_bm16_and_bm17_consultation_sessions_and_involvement(filters, baia_mare):
