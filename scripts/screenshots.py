@@ -15,9 +15,11 @@ PUBLIC = [
     ("finder-bm", "/baia-mare/services/?q=batrani"),
     ("help-balti", "/balti/help/"),
     ("plans-balti", "/balti/plans/"),
+    ("public-dashboard-bm", "/baia-mare/dashboard/"),
 ]
 STAFF = [
-    ("baiamare.caseworker", [("workspace", "/cases/"), ("directory", "/directory/")]),
+    ("baiamare.caseworker", [("workspace", "/cases/"), ("directory", "/directory/"), ("referrals", "/referrals/")]),
+    ("baiamare.coordinator", [("coord-dashboard", "/dashboards/"), ("help-queue", "/portal/help/")]),
     ("balti.coordinator", [("plans", "/plans/"), ("dashboard", "/dashboard/")]),
 ]
 
