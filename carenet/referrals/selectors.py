@@ -286,9 +286,7 @@ def referral_response_hours(
 ) -> list[float]:
     """Hours from sending to the first answer (accepted or declined) of each referral sent in [start, end],
     optionally only those received by ``organisation_ids`` (Baia Mare KPI 3, response time)."""
-    qs = Referral.objects.for_tenant(municipality).filter(
-        sent_at__date__range=(start, end), responded_at__isnull=False
-    )
+    qs = Referral.objects.for_tenant(municipality).filter(sent_at__date__range=(start, end), responded_at__isnull=False)
     if organisation_ids is not None:
         qs = qs.filter(to_organisation_id__in=organisation_ids)
     return [(answered - sent).total_seconds() / 3600 for sent, answered in qs.values_list("sent_at", "responded_at")]
