@@ -28,8 +28,10 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """One Chromium per test module: some modules drive their own sync Playwright, and two sync
+    Playwright instances cannot be alive in one thread at once."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
