@@ -17,6 +17,7 @@ BENCHMARKS: list[str] = [
     "bench.audit_chain",
     "bench.cases",
     "bench.plans",
+    "bench.import_persons",
 ]
 
 
