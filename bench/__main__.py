@@ -18,6 +18,8 @@ BENCHMARKS: list[str] = [
     "bench.cases",
     "bench.plans",
     "bench.import_persons",
+    "bench.scale",
+    "bench.api_throughput",
 ]
 
 

@@ -170,13 +170,12 @@ def load_directory(preset: Preset, *, seed: int = 9) -> tuple[int, float]:
 
 def load_people(preset: Preset, *, deliveries: int | None = None, seed: int = 2026) -> tuple[int, float]:
     """Beneficiaries, households, cases and deliveries through bench/generate.py (rows, seconds); idempotent."""
+    from bench.generate import Plan, generate
     from carenet.accounts.models import Membership, User
     from carenet.core.models import Organisation
     from carenet.core.roles import Role
     from carenet.directory.models import Service
     from carenet.people.models import Person
-
-    from bench.generate import Plan, generate
 
     if preset.persons == 0:
         return 0, 0.0
