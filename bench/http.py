@@ -64,6 +64,8 @@ def gunicorn(app: str, port: int, env: dict[str, str]) -> Iterator[str]:
         "gthread",
         "--threads",
         str(THREADS),
+        "--keep-alive",
+        "30",
         "--backlog",
         "256",
         "--log-level",
