@@ -25,21 +25,18 @@ PORT = int(os.environ.get("BENCH_LOAD_PORT", "18743"))
 
 
 def fixture() -> dict:
+    from bench.http import session_cookie
+    from bench.scale import CITY, load_directory, load_people, tenant
     from carenet.accounts.models import User
     from carenet.cases.models import Case
     from carenet.directory.models import Service
-
-    from bench.http import session_cookie
-    from bench.scale import CITY, load_directory, load_people, tenant
 
     load_directory(CITY)
     load_people(CITY)
     municipality = tenant(CITY)
     caseworkers = []
     for user in User.objects.filter(username__startswith=f"{CITY.slug}.cw.").order_by("username")[:30]:
-        cases = list(
-            Case.objects.for_tenant(municipality).filter(caseworker=user).values_list("id", "person_id")[:50]
-        )
+        cases = list(Case.objects.for_tenant(municipality).filter(caseworker=user).values_list("id", "person_id")[:50])
         if cases:
             caseworkers.append(
                 {

@@ -122,11 +122,9 @@ def _parse_date(value: str) -> datetime.date | None:
 
 
 def _reader(source: str | bytes | IO[Any]) -> csv.DictReader[str]:
-    if not isinstance(source, str | bytes):
-        source = source.read()
-    if isinstance(source, bytes):
-        source = source.decode("utf-8-sig")
-    stream = io.StringIO(source.lstrip("\ufeff"))
+    raw = source if isinstance(source, str | bytes) else source.read()
+    text: str = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw
+    stream = io.StringIO(text.lstrip("\ufeff"))
     first = stream.readline()
     delimiter = ";" if first.count(";") > first.count(",") else ","
     header = [h.strip().lower() for h in next(csv.reader([first], delimiter=delimiter), [])]
@@ -286,7 +284,7 @@ def _insert(persons: list[Person]) -> None:
         else:
             converters.append(None)
     quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 -- identifiers from the model, values bound
         quote(Person._meta.db_table), ", ".join(quote(f.column) for f in fields), ", ".join(["%s"] * len(fields))
     )
     attnames = [f.attname for f in fields]

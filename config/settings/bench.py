@@ -16,4 +16,4 @@ REST_FRAMEWORK = {
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "ERROR"}}
 AXES_ENABLED = False
 # No collectstatic step before a benchmark: plain storage (production serves hashed files via WhiteNoise).
-STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
