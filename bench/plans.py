@@ -102,9 +102,7 @@ def run() -> list[Result]:
         con = duckdb.connect()
         con.execute(f"CREATE TABLE v AS SELECT * FROM read_csv_auto('{path}')")
         started = time.perf_counter()
-        con.execute(
-            "SELECT indicator_id, period_id, sum(value), max(value), count(*) FROM v WHERE combo IS NULL OR combo = '' GROUP BY 1, 2"
-        ).fetchall()
+        con.execute("SELECT indicator_id, period_id, sum(value), max(value), count(*) FROM v WHERE combo IS NULL OR combo = '' GROUP BY 1, 2").fetchall()
         con.execute("SELECT indicator_id, combo, sum(value) FROM v WHERE combo <> '' GROUP BY 1, 2").fetchall()
         duck_s = time.perf_counter() - started
     return [

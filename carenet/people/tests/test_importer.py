@@ -156,3 +156,15 @@ def test_the_management_command_imports_or_lists_the_errors(caseworker_a, baia_m
         call_command("import_persons", str(bad), user=caseworker_a.username)
     assert "Row 2, last_name" in capsys.readouterr().err
     assert persons_of(baia_mare).count() == 3
+
+
+def test_a_caseworker_cannot_import_on_behalf_of_another_provider(caseworker_a, org_b, baia_mare):
+    with pytest.raises(PermissionDenied):
+        persons_import_csv(user=caseworker_a, source=good_file(), organisation=org_b)
+    assert not persons_of(baia_mare).exists()
+
+
+def test_a_coordinator_imports_for_a_provider_of_the_network(coordinator, org_b, baia_mare):
+    result = persons_import_csv(user=coordinator, source=good_file(), organisation=org_b)
+    assert result.created == 3
+    assert set(persons_of(baia_mare).values_list("registered_by_organisation_id", flat=True)) == {org_b.pk}
