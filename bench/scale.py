@@ -23,6 +23,7 @@ import random
 import sys
 import time
 import uuid
+import zlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -103,7 +104,7 @@ def load_directory(preset: Preset, *, seed: int = 9) -> tuple[int, float]:
     municipality = tenant(preset)
     if Service.objects.for_tenant(municipality).count() >= preset.services:
         return 0, 0.0
-    rng = random.Random(seed)
+    rng = random.Random(f"{preset.name}-{seed}")  # each preset its own ids
     started = time.perf_counter()
     n_orgs = max(1, preset.services // ORG_SIZE)
     now = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
@@ -213,7 +214,7 @@ def load_people(preset: Preset, *, deliveries: int | None = None, seed: int = 20
             caseworkers_by_org=workers,
             persons=preset.persons,
             deliveries=preset.deliveries if deliveries is None else deliveries,
-            seed=seed,
+            seed=seed + zlib.crc32(preset.name.encode()) % 10_000,  # each preset its own ids
             country=preset.country,
         )
     )
