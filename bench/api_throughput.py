@@ -16,7 +16,7 @@ import urllib.parse
 
 from django.db import connection
 
-from bench.http import Load, database_url, gunicorn, hammer, session_cookie
+from bench.httpload import Load, database_url, gunicorn, hammer, session_cookie
 from bench.results import Result
 from bench.scale import CITY, load_directory, load_people, tenant
 

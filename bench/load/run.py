@@ -25,7 +25,7 @@ PORT = int(os.environ.get("BENCH_LOAD_PORT", "18743"))
 
 
 def fixture() -> dict:
-    from bench.http import session_cookie
+    from bench.httpload import session_cookie
     from bench.scale import CITY, load_directory, load_people, tenant
     from carenet.accounts.models import User
     from carenet.cases.models import Case
@@ -57,7 +57,7 @@ def fixture() -> dict:
 
 def main() -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
-    from bench.http import ROOT, database_url, gunicorn
+    from bench.httpload import ROOT, database_url, gunicorn
 
     os.environ["DATABASE_URL"] = database_url()
     django.setup()
