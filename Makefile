@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: run test install migrate demo serve worker bench lint translations messages clean
+.PHONY: run test install migrate demo serve worker bench load lint translations messages clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON))"; exit 1; }
@@ -54,6 +54,12 @@ bench: translations
 	DATABASE_URL=$${BENCH_DATABASE_URL:-sqlite:///var/bench.sqlite3} $(PY) manage.py migrate --noinput -v0
 	DATABASE_URL=$${BENCH_DATABASE_URL:-sqlite:///var/bench.sqlite3} $(PY) manage.py load_demo -v0
 	DATABASE_URL=$${BENCH_DATABASE_URL:-sqlite:///var/bench.sqlite3} $(PY) -m bench
+
+## load: 5-minute locust load test under gunicorn (BENCH_DATABASE_URL=postgres://…; BENCH_LOAD_SECONDS to shorten)
+load: translations
+	mkdir -p var
+	DATABASE_URL=$${BENCH_DATABASE_URL:-sqlite:///var/bench.sqlite3} $(PY) manage.py migrate --noinput -v0
+	DATABASE_URL=$${BENCH_DATABASE_URL:-sqlite:///var/bench.sqlite3} $(PY) -m bench.load.run
 
 ## messages: refresh the .po files of every app (needs GNU gettext)
 messages: install

