@@ -108,6 +108,7 @@ class Case(TenantOwnedModel):
             # "My cases" and case lists are newest first: the index order lets LIMIT stop early.
             models.Index(fields=["municipality", "caseworker", "-opened_on"], name="case_worker_opened"),
             models.Index(fields=["municipality", "organisation", "-opened_on"], name="case_org_opened"),
+            models.Index(fields=["municipality", "-opened_on"], name="case_recent"),  # coordinators' lists
         ]
         constraints = [
             models.UniqueConstraint(fields=["municipality", "reference"], name="case_reference_unique"),
