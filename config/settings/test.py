@@ -12,3 +12,4 @@ MEDIA_ROOT = Path(os.environ.get("TEST_MEDIA_ROOT", "/tmp/carenet-test-media"))
 AXES_ENABLED = True
 ALLOWED_HOSTS = ["*"]
 CARENET_ALLOW_AUDIT_PURGE = True  # the test runner flushes between transactional tests
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # live-server threads must not keep test databases open
