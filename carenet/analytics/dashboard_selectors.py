@@ -157,9 +157,18 @@ def _planner_settings() -> Iterator[None]:
     if connection.vendor != "postgresql" or not _WORK_MEM_FORMAT.match(work_mem):
         yield
         return
-    with transaction.atomic():
+
+    def apply() -> None:
         with connection.cursor() as cursor:
             cursor.execute("SELECT set_config('work_mem', %s, true), set_config('jit', 'off', true)", [work_mem])
+
+    if connection.in_atomic_block:
+        # Already in a transaction (ATOMIC_REQUESTS, tests): no savepoint, the settings end with that transaction.
+        apply()
+        yield
+        return
+    with transaction.atomic():
+        apply()
         yield
 
 
