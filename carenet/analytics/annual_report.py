@@ -15,7 +15,7 @@ from typing import Any
 from django.db.models import Count, Max, Sum
 from django.utils.translation import gettext as _
 
-from carenet.plans.computations import REGISTRY, compute
+from carenet.plans.computations import compute_all
 from carenet.plans.models import (
     TOTAL,
     Action,
@@ -139,18 +139,18 @@ def _computed_now(
     A locked period keeps the values stored when it was locked (``computed_values_refresh``), so a
     published report does not change afterwards; an open period shows today's figures.
     """
+    computed = [i for i in indicators if i.source == IndicatorSource.COMPUTED]
+    if not computed:
+        return
     last = periods[-1]
-    for ind in indicators:
-        if ind.source != IndicatorSource.COMPUTED or ind.computation not in REGISTRY:
+    for period in periods:
+        if period.status == PeriodStatus.LOCKED:
             continue
-        for period in periods:
-            if period.status == PeriodStatus.LOCKED:
-                continue
-            computed = compute(ind, period)
-            total = computed.get(TOTAL, Decimal(0))
-            totals[(ind.pk, period.code)] = {"sum": total, "num": None, "den": None, "max": total, "n": 1}
+        for ind_id, values in compute_all(computed, period).items():
+            total = values.get(TOTAL, Decimal(0))
+            totals[(ind_id, period.code)] = {"sum": total, "num": None, "den": None, "max": total, "n": 1}
             if period.pk == last.pk:
-                cells[ind.pk] = sorted((combo, v) for combo, v in computed.items() if combo != TOTAL)
+                cells[ind_id] = sorted((combo, v) for combo, v in values.items() if combo != TOTAL)
 
 
 def build_report(*, plan: Plan, period_code: str | None = None, final: bool = False) -> Report:

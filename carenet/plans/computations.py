@@ -13,8 +13,10 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any, cast
 
+from django.db import connection, transaction
 from django.db.models import Case, CharField, Count, Q, QuerySet, Sum, Value, When
 from django.utils.translation import gettext_lazy as _
 
@@ -36,16 +38,17 @@ class Computation:
     name: str
     label: Any  # lazily translated
     fn: ComputeFn
+    cells: bool = False  # counts persons' sex × age band × disability cells (see compute_all)
 
 
 REGISTRY: dict[str, Computation] = {}
 
 
-def computation(name: str, label: Any) -> Callable[[ComputeFn], ComputeFn]:
+def computation(name: str, label: Any, *, cells: bool = False) -> Callable[[ComputeFn], ComputeFn]:
     def register(fn: ComputeFn) -> ComputeFn:
         if name in REGISTRY:
             raise ValueError(f"computation {name!r} registered twice")
-        REGISTRY[name] = Computation(name=name, label=label, fn=fn)
+        REGISTRY[name] = Computation(name=name, label=label, fn=fn, cells=cells)
         return fn
 
     return register
@@ -53,6 +56,63 @@ def computation(name: str, label: Any) -> Callable[[ComputeFn], ComputeFn]:
 
 def compute(indicator: Indicator, period: ReportingPeriod) -> dict[str, Decimal]:
     return REGISTRY[indicator.computation].fn(indicator, period)
+
+
+def _age_bands(indicator: Indicator) -> tuple[str, ...] | None:
+    bands = _dimension_options(indicator, "age")
+    return tuple(bands) if bands is not None else None
+
+
+def compute_all(indicators: list[Indicator], period: ReportingPeriod) -> dict[int, dict[str, Decimal]]:
+    """The values of many computed indicators for one period (indicator id → values), in few queries.
+
+    A plan has many indicators over the same definition with different disaggregation sets (sex;
+    sex × age; sex × age × disability). For definitions with ``cells=True`` the finest cells (sex × age
+    band × disability) are computed ONCE per definition and set of age bands, then summed up to each
+    indicator's own set; this is exact because every person falls in exactly one cell.
+    """
+    from .models import DisaggregationSet, default_sex_age_disability
+
+    out: dict[int, dict[str, Decimal]] = {}
+    bands_of: dict[str, tuple[str, ...]] = {}
+    for ind in indicators:
+        bands = _age_bands(ind)
+        if ind.computation in REGISTRY and bands is not None:
+            bands_of.setdefault(ind.computation, bands)
+    finest: dict[tuple[str, tuple[str, ...] | None], dict[str, Decimal]] = {}
+    for ind in indicators:
+        comp = REGISTRY.get(ind.computation)
+        if comp is None:
+            continue
+        if not comp.cells:
+            out[ind.pk] = comp.fn(ind, period)
+            continue
+        bands = _age_bands(ind) or bands_of.get(ind.computation)
+        key = (ind.computation, bands)
+        if key not in finest:
+            dims = default_sex_age_disability(list(bands or ()))
+            proxy = SimpleNamespace(
+                municipality_id=ind.municipality_id,
+                disaggregation=DisaggregationSet(dimensions=dims if bands else [dims[0], dims[2]]),
+            )
+            finest[key] = comp.fn(cast("Indicator", proxy), period)
+        codes = ind.disaggregation.dimension_codes() if ind.disaggregation is not None else []
+        out[ind.pk] = _roll_up(finest[key], codes)
+    return out
+
+
+def _roll_up(values: dict[str, Decimal], codes: list[str]) -> dict[str, Decimal]:
+    """Sum finer cells up to the dimensions ``codes`` (in that order); the total is kept."""
+    result = {"": values.get("", Decimal(0))}
+    if not codes:
+        return result
+    for combo, value in values.items():
+        if not combo:
+            continue
+        parts = dict(part.split("=", 1) for part in combo.split("|"))
+        key = "|".join(f"{c}={parts.get(c, UNKNOWN)}" for c in codes)
+        result[key] = result.get(key, Decimal(0)) + value
+    return result
 
 
 def _orgs(indicator: Indicator):  # type: ignore[no-untyped-def]
@@ -174,12 +234,21 @@ def _cells(
     order = [c for c in (indicator.disaggregation.dimension_codes() if indicator.disaggregation else []) if c in exprs]
     result: dict[str, Decimal] = {}
     total = Decimal(0)
-    for row in (
+    grouped = (
         qs.annotate(**{f"cell_{k}": v for k, v in exprs.items()})
         .values(*[f"cell_{c}" for c in order])
         .annotate(**{name: expr})
         .order_by()
-    ):
+    )
+    with transaction.atomic(using=qs.db):
+        if connection.vendor == "postgresql":
+            # PostgreSQL cannot estimate how few groups the CASE expressions make (a few dozen cells) and,
+            # with the default 4 MB, sorts a million rows on disk instead of hashing them: 2.4 s → 1.4 s
+            # at 2,000,000 deliveries. SET LOCAL lasts until the end of this transaction only.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL work_mem = '64MB'")
+        rows = list(grouped)
+    for row in rows:
         value = Decimal(row[name] or 0)
         combo = "|".join(f"{c}={row[f'cell_{c}']}" for c in order)
         result[combo] = result.get(combo, Decimal(0)) + value
@@ -194,7 +263,9 @@ def _deliveries(indicator: Indicator, period: ReportingPeriod) -> QuerySet[Servi
     )
 
 
-@computation("cases.persons_served", _("Unique persons served (at least one service delivery in the period)"))
+@computation(
+    "cases.persons_served", _("Unique persons served (at least one service delivery in the period)"), cells=True
+)
 def persons_served(indicator: Indicator, period: ReportingPeriod) -> dict[str, Decimal]:
     """Distinct persons with ≥ 1 service delivery dated in the period; each person counts once."""
     served = _deliveries(indicator, period).values("person_id")
@@ -202,19 +273,19 @@ def persons_served(indicator: Indicator, period: ReportingPeriod) -> dict[str, D
     return _cells(persons, indicator, period, "", n=Count("pk"))
 
 
-@computation("cases.service_acts", _("Service acts delivered (number of deliveries)"))
+@computation("cases.service_acts", _("Service acts delivered (number of deliveries)"), cells=True)
 def service_acts(indicator: Indicator, period: ReportingPeriod) -> dict[str, Decimal]:
     """Number of service deliveries dated in the period (a person served 20 times counts 20)."""
     return _cells(_deliveries(indicator, period), indicator, period, "person__", n=Count("pk"))
 
 
-@computation("cases.service_quantity", _("Quantity of services delivered (meals, hours, sessions …)"))
+@computation("cases.service_quantity", _("Quantity of services delivered (meals, hours, sessions …)"), cells=True)
 def service_quantity(indicator: Indicator, period: ReportingPeriod) -> dict[str, Decimal]:
     """Sum of the quantity of the deliveries dated in the period (units mixed: use per service type)."""
     return _cells(_deliveries(indicator, period), indicator, period, "person__", n=Sum("quantity"))
 
 
-@computation("cases.persons_active_case", _("Persons with a case open during the period"))
+@computation("cases.persons_active_case", _("Persons with a case open during the period"), cells=True)
 def persons_active_case(indicator: Indicator, period: ReportingPeriod) -> dict[str, Decimal]:
     """Distinct persons with a case opened on or before the period's end and not closed before its
     start (refused requests excluded)."""
@@ -233,14 +304,14 @@ def _referrals(indicator: Indicator) -> QuerySet[Referral]:
     return Referral.objects.for_tenant(indicator.municipality_id)
 
 
-@computation("referrals.sent", _("Referrals sent to another provider"))
+@computation("referrals.sent", _("Referrals sent to another provider"), cells=True)
 def referrals_sent(indicator: Indicator, period: ReportingPeriod) -> dict[str, Decimal]:
     """Referrals sent in the period (drafts never sent do not count)."""
     qs = _referrals(indicator).filter(sent_at__date__gte=period.start_date, sent_at__date__lte=period.end_date)
     return _cells(qs, indicator, period, "person__", n=Count("pk"))
 
 
-@computation("referrals.completed", _("Referrals completed (service delivered by the receiving provider)"))
+@computation("referrals.completed", _("Referrals completed (service delivered by the receiving provider)"), cells=True)
 def referrals_completed(indicator: Indicator, period: ReportingPeriod) -> dict[str, Decimal]:
     """Referrals closed as completed in the period."""
     qs = _referrals(indicator).filter(
@@ -251,7 +322,7 @@ def referrals_completed(indicator: Indicator, period: ReportingPeriod) -> dict[s
     return _cells(qs, indicator, period, "person__", n=Count("pk"))
 
 
-@computation("referrals.persons_referred", _("Persons referred to another provider"))
+@computation("referrals.persons_referred", _("Persons referred to another provider"), cells=True)
 def persons_referred(indicator: Indicator, period: ReportingPeriod) -> dict[str, Decimal]:
     """Distinct persons with at least one referral sent in the period."""
     sent = (

@@ -261,3 +261,30 @@ def test_the_annual_report_computes_an_open_period_now_and_keeps_a_locked_one(da
     report = build_report(plan=balti_plan, period_code="2025")
     row = next(r for s in report.sections for a in s.actions for r in a.indicators if r.indicator.pk == ind.pk)
     assert row.values == {"2025": "—"}
+
+
+@pytest.mark.django_db
+def test_compute_all_sums_the_finest_cells_up_to_each_indicators_own_set(data, balti_plan):
+    from carenet.plans.computations import compute_all
+
+    indicators = [_indicator(balti_plan, d) for d in ("sex-age-disability", "sex-age", "sex", None)]
+    for ind in indicators:
+        ind.source, ind.computation = IndicatorSource.COMPUTED, "cases.persons_served"
+    together = compute_all(indicators, data)
+    assert together == {ind.pk: compute(ind, data) for ind in indicators}
+    assert together[indicators[2].pk] == {"": D(4), F: D(2), "sex=m": D(2)}
+
+
+@pytest.mark.django_db
+def test_locking_a_period_stores_the_computed_values_with_their_cells(data, balti_plan, balti):
+    from carenet.plans.models import IndicatorValue
+    from carenet.plans.services import computed_values_refresh
+
+    ind = _indicator(balti_plan, "sex")
+    ind.source, ind.computation = IndicatorSource.COMPUTED, "cases.service_acts"
+    ind.save()
+    computed_values_refresh(period=data)
+    stored = dict(
+        IndicatorValue.objects.for_tenant(balti).filter(indicator=ind, period=data).values_list("combo", "value")
+    )
+    assert stored == {"": D(7), F: D(5), "sex=m": D(2)}
