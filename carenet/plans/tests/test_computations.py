@@ -288,3 +288,15 @@ def test_locking_a_period_stores_the_computed_values_with_their_cells(data, balt
         IndicatorValue.objects.for_tenant(balti).filter(indicator=ind, period=data).values_list("combo", "value")
     )
     assert stored == {"": D(7), F: D(5), "sex=m": D(2)}
+
+
+@pytest.mark.django_db
+def test_the_unknown_cells_have_readable_labels(balti_plan):
+    from django.utils import translation
+
+    dset = _indicator(balti_plan, "sex-age-disability").disaggregation
+    with translation.override("ro"):
+        assert (
+            dset.combo_label(cell("unknown", "unknown", "no"))
+            == "sex neînregistrat · vârstă neînregistrată · fără dizabilități"
+        )
