@@ -1,31 +1,41 @@
-"""Annual report aggregation: CareNet (ORM on SQLite / PostgreSQL) vs DuckDB over an export of the same rows.
+"""Annual report of the Bălți plan computed from service deliveries: CareNet (ORM) vs DuckDB.
 
-NOTE: the issue asks for the report over 2,000,000 service deliveries and 200,000 persons. The
-service-delivery model (cases) is being built in parallel and is not wired into computed indicators
-yet, so this benchmark measures the same aggregation the report runs — indicator values summed by
-indicator × period and by disaggregation cell, all periods (final evaluation) — over synthetic
-indicator values at scale (default 300,000 rows; PLANS_BENCH_VALUES to change). Once cases exist,
-add their computed indicators here and generate deliveries with bench's data generator.
+The issue's figure: the full annual report of the Bălți plan (every computed indicator, every
+disaggregation cell) over 200,000 persons and 2,000,000 service deliveries, in under 5 s on PostgreSQL.
+The synthetic persons, cases and deliveries come from bench/generate.py and are loaded into the Bălți
+tenant once (kept between runs). Defaults: 200,000 / 2,000,000 on PostgreSQL, 20,000 / 200,000 on
+SQLite so that ``make bench`` stays reasonable; PLANS_BENCH_PERSONS / PLANS_BENCH_DELIVERIES to scale.
+
+To measure, every "count" indicator of the plan with a sex/age/disability disaggregation is pointed at
+a computed definition (cycling through them), the report is built for the period 2025, and DuckDB runs
+the same aggregations (same cells, same age bands) over a CSV export of the same rows (typed DuckDB tables).
 """
 
 from __future__ import annotations
 
+import itertools
 import os
-import random
 import tempfile
 import time
-from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection
 
 from bench.results import Result
 
-N_VALUES = int(os.environ.get("PLANS_BENCH_VALUES", "300000"))
 TARGET_S = 5.0
+DEFINITIONS = ["cases.persons_served", "cases.service_acts", "cases.service_quantity", "cases.persons_active_case"]
 
 
-def _setup():  # type: ignore[no-untyped-def]
+def _sizes() -> tuple[int, int]:
+    pg = connection.vendor == "postgresql"
+    persons = int(os.environ.get("PLANS_BENCH_PERSONS", 200_000 if pg else 20_000))
+    deliveries = int(os.environ.get("PLANS_BENCH_DELIVERIES", persons * 10))
+    return persons, deliveries
+
+
+def _setup() -> Any:
     from carenet.core import demo as core_demo
     from carenet.core.models import Municipality
     from carenet.plans import demo as plans_demo
@@ -38,83 +48,182 @@ def _setup():  # type: ignore[no-untyped-def]
     return Plan.objects.for_tenant(municipality).get(code="balti-2025-2027")
 
 
-def _fill(plan) -> int:  # type: ignore[no-untyped-def]
-    from carenet.plans.models import IndicatorValue
+def _load(municipality: Any, persons: int, deliveries: int) -> None:
+    """Generate the synthetic Bălți population once (skipped when the same sizes are already loaded)."""
+    from bench.generate import Plan as GenPlan
+    from bench.generate import generate
+    from carenet.cases.models import Case, CaseEvent, ServiceDelivery
+    from carenet.core.models import Organisation
+    from carenet.directory.models import Service
+    from carenet.people.models import Household, HouseholdMember, Person, SensitiveProfile
+
+    have_p = Person.objects.for_tenant(municipality).filter(is_synthetic=True).count()
+    have_d = ServiceDelivery.objects.for_tenant(municipality).filter(is_synthetic=True).count()
+    if have_p == persons and have_d == deliveries:
+        return
+    if have_p or have_d:
+        synthetic = {"is_synthetic": True}
+        ServiceDelivery.objects.for_tenant(municipality).filter(**synthetic).delete()
+        CaseEvent.objects.for_tenant(municipality).filter(case__is_synthetic=True).delete()
+        Case.objects.for_tenant(municipality).filter(**synthetic).delete()
+        HouseholdMember.objects.for_tenant(municipality).filter(person__is_synthetic=True).delete()
+        Household.objects.for_tenant(municipality).filter(members__isnull=True).delete()
+        SensitiveProfile.objects.for_tenant(municipality).filter(person__is_synthetic=True).delete()
+        Person.objects.for_tenant(municipality).filter(**synthetic).delete()
+    orgs = list(Organisation.objects.for_tenant(municipality).filter(is_provider=True, is_generic=False)[:12])
+    services: dict[Any, list[Any]] = {}
+    for org in orgs:
+        service, _ = Service.objects.for_tenant(municipality).get_or_create(
+            organisation=org, name="Serviciu social (bench)", defaults={"municipality": municipality}
+        )
+        services[org.pk] = [service]
+    print(f"  generating {persons:,} persons and {deliveries:,} deliveries in Bălți …", flush=True)
+    started = time.perf_counter()
+    counts = generate(
+        GenPlan(
+            municipality=municipality,
+            organisations=orgs,
+            services_by_org=services,
+            persons=persons,
+            deliveries=deliveries,
+            seed=11,
+            country="MD",
+        )
+    )
+    print(f"  {counts} in {time.perf_counter() - started:.0f} s", flush=True)
+
+
+def _point_indicators(plan: Any) -> list[Any]:
+    """Point every disaggregated count indicator of the plan at a computed definition (bench data only)."""
+    from carenet.plans.models import Indicator, IndicatorKind, IndicatorSource
+
+    indicators = list(
+        Indicator.objects.for_tenant(plan.municipality_id)
+        .filter(plan=plan, kind=IndicatorKind.COUNT, disaggregation__isnull=False)
+        .select_related("disaggregation")
+        .order_by("order")
+    )
+    for ind, name in zip(indicators, itertools.cycle(DEFINITIONS), strict=False):
+        if ind.computation != name:
+            ind.source, ind.computation = IndicatorSource.COMPUTED, name
+            ind.save(update_fields=["source", "computation"])
+    return indicators
+
+
+TYPES = {
+    "d": {"person_id": "VARCHAR", "quantity": "DECIMAL(8,2)"},
+    "p": {"id": "VARCHAR", "sex": "VARCHAR", "birth_date": "DATE", "disability_degree": "VARCHAR"},
+    "c": {"person_id": "VARCHAR", "opened_on": "DATE", "closed_on": "DATE"},
+}
+
+
+def _duckdb(plan: Any, period: Any, indicators: list[Any]) -> tuple[float, int]:
+    """The same aggregations in DuckDB over a CSV export of the period's deliveries and persons."""
+    import duckdb
+
+    from carenet.cases.models import Case, CaseStatus, ServiceDelivery
+    from carenet.people.models import Person
+    from carenet.plans.computations import parse_age_band
 
     m = plan.municipality_id
-    existing = IndicatorValue.objects.for_tenant(m).filter(indicator__plan=plan, body_code__startswith="bench-").count()
-    if existing >= N_VALUES:
-        return existing
-    IndicatorValue.objects.for_tenant(m).filter(indicator__plan=plan, body_code__startswith="bench-").delete()
-    rng = random.Random(42)
-    indicators = list(plan.indicators.select_related("disaggregation"))
-    periods = list(plan.periods.all())
-    combos = {i.pk: (i.disaggregation.combos() if i.disaggregation else []) for i in indicators}
-    rows, made, body = [], 0, 0
-    with transaction.atomic():
-        while made < N_VALUES:
-            body += 1
-            for ind in indicators:
-                for period in periods:
-                    for combo in ["", *combos[ind.pk][:6]]:
-                        rows.append(
-                            IndicatorValue(
-                                municipality_id=m,
-                                indicator=ind,
-                                period=period,
-                                combo=combo,
-                                body_code=f"bench-{body}",
-                                value=Decimal(rng.randint(0, 500)),
-                            )
-                        )
-                        made += 1
-            if len(rows) >= 20000:
-                IndicatorValue.objects.bulk_create(rows, batch_size=5000)
-                rows = []
-        IndicatorValue.objects.bulk_create(rows, batch_size=5000)
-    return made
+    con = duckdb.connect()
+    with tempfile.TemporaryDirectory() as tmp:
+        exports = {
+            "d": (
+                ServiceDelivery.objects.for_tenant(m).filter(
+                    delivered_on__gte=period.start_date, delivered_on__lte=period.end_date
+                ),
+                ["person_id", "quantity"],
+            ),
+            "p": (
+                Person.objects.for_tenant(m),
+                ["id", "sex", "birth_date", "sensitive__disability_degree"],
+            ),
+            "c": (
+                Case.objects.for_tenant(m).exclude(status=CaseStatus.REFUSED),
+                ["person_id", "opened_on", "closed_on"],
+            ),
+        }
+        for name, (qs, cols) in exports.items():
+            path = Path(tmp) / f"{name}.csv"
+            with path.open("w") as fh:
+                fh.write(",".join(c.replace("sensitive__", "") for c in cols) + "\n")
+                for row in qs.values_list(*cols).iterator(chunk_size=50_000):
+                    fh.write(",".join("" if v is None else str(v) for v in row) + "\n")
+            con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_csv('{path}', header=true, types={TYPES[name]})")
+        rows = 0
+        done: dict[str, int] = {}
+        started = time.perf_counter()
+        for ind in indicators:
+            dims = {d["code"]: [o["code"] for o in d["options"]] for d in ind.disaggregation.dimensions}
+            parts = []
+            if "sex" in dims:
+                parts.append("CASE sex WHEN 'F' THEN 'f' WHEN 'M' THEN 'm' ELSE 'unknown' END AS sex")
+            if "age" in dims:
+                whens = []
+                for band in dims["age"]:
+                    parsed = parse_age_band(band)
+                    if parsed is None:
+                        continue
+                    low, high = parsed
+                    cond = f"age >= {low}" + (f" AND age <= {high}" if high is not None else "")
+                    whens.append(f"WHEN {cond} THEN '{band}'")
+                parts.append(f"CASE {' '.join(whens)} ELSE 'unknown' END AS age")
+            if "disability" in dims:
+                parts.append("CASE WHEN coalesce(disability_degree, '') <> '' THEN 'yes' ELSE 'no' END AS disability")
+            cell = ", ".join(parts)
+            end = period.end_date.isoformat()
+            persons = (
+                f"SELECT id, sex, disability_degree, date_diff('year', birth_date, DATE '{end}') "
+                f"- CASE WHEN strftime(birth_date, '%m%d') > strftime(DATE '{end}', '%m%d') THEN 1 ELSE 0 END "
+                "AS age FROM p"
+            )
+            if ind.computation == "cases.persons_served":
+                sql = f"SELECT {cell}, count(*) FROM ({persons}) WHERE id IN (SELECT person_id FROM d) GROUP BY ALL"
+            elif ind.computation == "cases.persons_active_case":
+                sql = (
+                    f"SELECT {cell}, count(*) FROM ({persons}) WHERE id IN (SELECT person_id FROM c "
+                    f"WHERE opened_on <= DATE '{end}' AND (closed_on IS NULL OR closed_on >= "
+                    f"DATE '{period.start_date.isoformat()}')) GROUP BY ALL"
+                )
+            else:
+                agg = "count(*)" if ind.computation == "cases.service_acts" else "sum(quantity)"
+                sql = f"SELECT {cell}, {agg} FROM d JOIN ({persons}) q ON q.id = d.person_id GROUP BY ALL"
+            if sql not in done:  # the same definition and cells as another indicator: computed once, as in CareNet
+                done[sql] = len(con.execute(sql).fetchall())
+            rows += done[sql]
+        return time.perf_counter() - started, rows
 
 
 def run() -> list[Result]:
     from carenet.analytics.annual_report import build_report
-    from carenet.plans.models import IndicatorValue
+    from carenet.cases.models import ServiceDelivery
+    from carenet.plans.models import ReportingPeriod
 
     plan = _setup()
-    n = _fill(plan)
+    persons, deliveries = _sizes()
+    _load(plan.municipality, persons, deliveries)
+    indicators = _point_indicators(plan)
+    period = ReportingPeriod.objects.for_tenant(plan.municipality_id).get(plan=plan, code="2025")
+    in_period = (
+        ServiceDelivery.objects.for_tenant(plan.municipality_id)
+        .filter(delivered_on__gte=period.start_date, delivered_on__lte=period.end_date)
+        .count()
+    )
+    build_report(plan=plan, period_code="2025")  # warm the caches once, as a server would be
     started = time.perf_counter()
-    build_report(plan=plan, final=True)
+    report = build_report(plan=plan, period_code="2025")
     orm_s = time.perf_counter() - started
-
-    import duckdb
-
-    m = plan.municipality_id
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "values.csv"
-        with path.open("w") as fh:
-            fh.write("indicator_id,period_id,combo,value\n")
-            for ind, per, combo, value in (
-                IndicatorValue.objects.for_tenant(m)
-                .filter(indicator__plan=plan)
-                .values_list("indicator_id", "period_id", "combo", "value")
-                .iterator(chunk_size=20000)
-            ):
-                fh.write(f'{ind},{per},"{combo}",{value if value is not None else ""}\n')
-        con = duckdb.connect()
-        con.execute(f"CREATE TABLE v AS SELECT * FROM read_csv_auto('{path}')")
-        started = time.perf_counter()
-        con.execute(
-            "SELECT indicator_id, period_id, sum(value), max(value), count(*) FROM v "
-            "WHERE combo IS NULL OR combo = '' GROUP BY 1, 2"
-        ).fetchall()
-        con.execute("SELECT indicator_id, combo, sum(value) FROM v WHERE combo <> '' GROUP BY 1, 2").fetchall()
-        duck_s = time.perf_counter() - started
+    cells = sum(len(r.breakdown) for s in report.sections for a in s.actions for r in a.indicators)
+    duck_s, duck_rows = _duckdb(plan, period, indicators)
     return [
         Result(
-            f"plans: final report aggregation, {n:,} values ({connection.vendor})",
+            f"plans: Bălți annual report 2025, {len(indicators)} computed indicators, {cells} cells, "
+            f"{in_period:,} of {deliveries:,} deliveries, {persons:,} persons ({connection.vendor})",
             orm_s,
             "s",
             target=f"< {TARGET_S:.0f} s",
-            baseline_name="DuckDB",
+            baseline_name=f"DuckDB ({duck_rows} cells)",
             baseline=duck_s,
             passed=orm_s < TARGET_S,
         )

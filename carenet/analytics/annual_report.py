@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import Count, Max, Sum
 from django.utils.translation import gettext as _
 
+from carenet.plans.computations import compute_all
 from carenet.plans.models import (
     TOTAL,
     Action,
@@ -24,7 +25,9 @@ from carenet.plans.models import (
     GeneralObjective,
     Indicator,
     IndicatorKind,
+    IndicatorSource,
     IndicatorValue,
+    PeriodStatus,
     Plan,
     ReportingPeriod,
     parse_combo,
@@ -125,6 +128,31 @@ def _breakdown_table(indicator: Indicator, cells: list[tuple[str, Decimal]]) -> 
     return {"columns": [dset.combo_label(c) or _("Value") for c in columns], "rows": rows}
 
 
+def _computed_now(
+    indicators: list[Indicator],
+    periods: list[ReportingPeriod],
+    totals: dict[tuple[int, str], dict[str, Any]],
+    cells: dict[int, list[tuple[str, Decimal]]],
+) -> None:
+    """Computed indicators of OPEN periods, computed now from CareNet's data (cases, deliveries, referrals).
+
+    A locked period keeps the values stored when it was locked (``computed_values_refresh``), so a
+    published report does not change afterwards; an open period shows today's figures.
+    """
+    computed = [i for i in indicators if i.source == IndicatorSource.COMPUTED]
+    if not computed:
+        return
+    last = periods[-1]
+    for period in periods:
+        if period.status == PeriodStatus.LOCKED:
+            continue
+        for ind_id, values in compute_all(computed, period).items():
+            total = values.get(TOTAL, Decimal(0))
+            totals[(ind_id, period.code)] = {"sum": total, "num": None, "den": None, "max": total, "n": 1}
+            if period.pk == last.pk:
+                cells[ind_id] = sorted((combo, v) for combo, v in values.items() if combo != TOTAL)
+
+
 def build_report(*, plan: Plan, period_code: str | None = None, final: bool = False) -> Report:
     m = plan.municipality_id
     all_periods = list(ReportingPeriod.objects.for_tenant(m).filter(plan=plan).order_by("start_date"))
@@ -176,6 +204,7 @@ def build_report(*, plan: Plan, period_code: str | None = None, final: bool = Fa
         .prefetch_related("targets")
         .order_by("order")
     )
+    _computed_now(indicators, periods, totals, cells)
     by_action: dict[int | None, list[IndicatorRow]] = defaultdict(list)
     reported = 0
     for ind in indicators:

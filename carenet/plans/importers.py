@@ -352,8 +352,11 @@ def _kpi_kind(name: str) -> tuple[str, str]:
     return IndicatorKind.COUNT, ""
 
 
-# KPIs that CareNet can already compute from data that exist today (organisations, directory).
-BAIA_MARE_COMPUTED = {5: "network.ngo_partners"}
+# KPIs that CareNet computes from its own data (see docs/plans.md, "Computed indicators"): KPI 1 counts
+# the distinct persons served (≥ 1 service delivery in the period), KPI 5 the NGO partners of the network.
+BAIA_MARE_COMPUTED = {1: "cases.persons_served", 5: "network.ngo_partners"}
+# Computed KPIs that report the default sex × age band × disability cells as well as the total.
+BAIA_MARE_DISAGGREGATED = {1: "sex-age-disability"}
 
 
 def build_baia_mare() -> PlanDraft:
@@ -438,7 +441,7 @@ def build_baia_mare() -> PlanDraft:
                 "computation": computation,
                 "_action": None,
                 "_general": None,
-                "_disaggregation": None,
+                "_disaggregation": BAIA_MARE_DISAGGREGATED.get(kpi["nr"]),
             }
         )
     _check_counts(draft, {**BAIA_MARE_EXPECTED, "specific_objectives": 0})

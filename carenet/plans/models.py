@@ -320,6 +320,9 @@ OPTION_LABELS = {
     ("sex", "m"): _("men"),
     ("disability", "yes"): _("with disability"),
     ("disability", "no"): _("without disability"),
+    # Computed indicators put persons whose sex or birth date is not recorded in these cells.
+    ("sex", "unknown"): _("sex not recorded"),
+    ("age", "unknown"): _("age not recorded"),
 }
 
 

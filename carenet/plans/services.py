@@ -18,7 +18,7 @@ from carenet.core.models import Organisation
 from carenet.core.policy import policy
 
 from . import dq
-from .computations import compute
+from .computations import compute_all
 from .models import (
     TOTAL,
     Action,
@@ -451,11 +451,16 @@ def computed_values_refresh(*, period: ReportingPeriod) -> int:
     indicators = Indicator.objects.for_tenant(m).filter(plan_id=period.plan_id, source=IndicatorSource.COMPUTED)
     IndicatorValue.objects.for_tenant(m).filter(period=period, is_computed=True).delete()
     rows = []
-    for indicator in indicators:
-        for combo, value in compute(indicator, period).items():
+    for indicator_id, values in compute_all(list(indicators.select_related("disaggregation")), period).items():
+        for combo, value in values.items():
             rows.append(
                 IndicatorValue(
-                    municipality_id=m, indicator=indicator, period=period, combo=combo, value=value, is_computed=True
+                    municipality_id=m,
+                    indicator_id=indicator_id,
+                    period=period,
+                    combo=combo,
+                    value=value,
+                    is_computed=True,
                 )
             )
     IndicatorValue.objects.bulk_create(rows)
