@@ -23,8 +23,7 @@ from carenet.people.models import Person, SensitiveProfile
 from carenet.plans.computations import REGISTRY, compute, parse_age_band
 from carenet.plans.models import IndicatorSource, PeriodStatus, ReportingPeriod
 from carenet.referrals.models import Referral, ReferralStatus
-
-from .conftest import org
+from conftest import org
 
 F, YES, NO = "sex=f", "disability=yes", "disability=no"
 

@@ -12,7 +12,7 @@ from carenet.audit.models import AuditEvent
 from carenet.plans import services
 from carenet.plans.models import IndicatorValue, PeriodStatus, ReportingPeriod, Submission, SubmissionStatus
 from carenet.plans.services import ValueInput
-from carenet.plans.tests.conftest import org
+from conftest import org
 
 pytestmark = pytest.mark.django_db
 
