@@ -63,6 +63,11 @@ def _load(municipality: Any, persons: int, deliveries: int) -> None:
         return
     if have_p or have_d:
         synthetic = {"is_synthetic": True}
+        # The demo's referrals and transfers point at synthetic cases and persons (protected keys).
+        from carenet.referrals.models import CaseTransfer, Referral
+
+        CaseTransfer.objects.for_tenant(municipality).filter(case__is_synthetic=True).delete()
+        Referral.objects.for_tenant(municipality).filter(person__is_synthetic=True).delete()
         ServiceDelivery.objects.for_tenant(municipality).filter(**synthetic).delete()
         CaseEvent.objects.for_tenant(municipality).filter(case__is_synthetic=True).delete()
         Case.objects.for_tenant(municipality).filter(**synthetic).delete()
