@@ -32,3 +32,9 @@ def test_production_settings_refuse_the_dev_secret_key(monkeypatch):
 def test_pages_need_sign_in(client, db):
     response = client.get("/dashboard/")
     assert response.status_code == 302 and "/account/login/" in response["Location"]
+
+
+def test_home_page_leads_to_each_municipalitys_portal(client, baia_mare, balti):
+    html = client.get("/").content.decode()
+    assert 'href="/baia-mare/"' in html and 'href="/balti/"' in html
+    assert client.get("/baia-mare/").status_code == 200
