@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 from types import SimpleNamespace
@@ -69,8 +70,17 @@ def compute_all(indicators: list[Indicator], period: ReportingPeriod) -> dict[in
     A plan has many indicators over the same definition with different disaggregation sets (sex;
     sex × age; sex × age × disability). For definitions with ``cells=True`` the finest cells (sex × age
     band × disability) are computed ONCE per definition and set of age bands, then summed up to each
-    indicator's own set; this is exact because every person falls in exactly one cell.
+    indicator's own set; this is exact because every person falls in exactly one cell. The three
+    definitions over deliveries share one query per set of cells (see ``_delivery_cells``).
     """
+    token = _shared_results.set({})
+    try:
+        return _compute_all(indicators, period)
+    finally:
+        _shared_results.reset(token)
+
+
+def _compute_all(indicators: list[Indicator], period: ReportingPeriod) -> dict[int, dict[str, Decimal]]:
     from .models import DisaggregationSet, default_sex_age_disability
 
     out: dict[int, dict[str, Decimal]] = {}
@@ -87,7 +97,8 @@ def compute_all(indicators: list[Indicator], period: ReportingPeriod) -> dict[in
         if not comp.cells:
             out[ind.pk] = comp.fn(ind, period)
             continue
-        bands = _age_bands(ind) or bands_of.get(ind.computation)
+        # Any plan's bands will do for a definition none of whose indicators has an age dimension.
+        bands = _age_bands(ind) or bands_of.get(ind.computation) or next(iter(bands_of.values()), None)
         key = (ind.computation, bands)
         if key not in finest:
             dims = default_sex_age_disability(list(bands or ()))
@@ -264,26 +275,87 @@ def _deliveries(indicator: Indicator, period: ReportingPeriod) -> QuerySet[Servi
     )
 
 
+# The three definitions over deliveries (persons served, acts, quantity) share ONE query: the period's
+# deliveries are first reduced to one row per person (acts, quantity) — read from the covering index
+# ``delivery_person_date`` without touching the table — and only then joined to the persons and grouped
+# into cells. Grouping a million deliveries joined to their persons, once per definition, took 15 s on
+# SQLite at 2,000,000 deliveries; this is one pass. Within ``compute_all`` the result is kept, so the
+# report pays for it once per set of cells.
+_shared_results: ContextVar[dict[Any, Any] | None] = ContextVar("carenet_plans_shared_results", default=None)
+_QUANTITY_PLACES = Decimal("0.01")  # ServiceDelivery.quantity has two decimal places
+
+
+def _delivery_cells(indicator: Indicator, period: ReportingPeriod) -> dict[str, tuple[Decimal, Decimal, Decimal]]:
+    """Per cell (and ``""`` for the total): (unique persons served, service acts, quantity delivered)."""
+    exprs = _cell_expressions(indicator, period, "")
+    order = [c for c in (indicator.disaggregation.dimension_codes() if indicator.disaggregation else []) if c in exprs]
+    bands = tuple(_dimension_options(indicator, "age") or ())
+    key = ("deliveries", indicator.municipality_id, period.start_date, period.end_date, tuple(order), bands)
+    shared = _shared_results.get()
+    if shared is not None and key in shared:
+        return cast("dict[str, tuple[Decimal, Decimal, Decimal]]", shared[key])
+
+    per_person = (
+        _deliveries(indicator, period).order_by().values("person_id").annotate(acts=Count("*"), qty=Sum("quantity"))
+    )
+    persons = (
+        Person.objects.for_tenant(indicator.municipality_id)
+        .order_by()
+        .annotate(**{f"cell_{c}": exprs[c] for c in order})
+        .values("id", *[f"cell_{c}" for c in order])
+    )
+    db = per_person.db
+    connection = connections[db]
+    pp_sql, pp_params = per_person.query.sql_with_params()
+    p_sql, p_params = persons.query.sql_with_params()
+    # Only ORM-compiled SQL (values passed as parameters) and the fixed dimension codes are interpolated.
+    cells = ", ".join(f"c.cell_{c}" for c in order)
+    select = f"SELECT {cells + ', ' if cells else ''}COUNT(*), SUM(d.acts), SUM(d.qty)"
+    joined = f"FROM ({pp_sql}) d INNER JOIN ({p_sql}) c ON c.id = d.person_id"
+    sql = f"{select} {joined}" + (f" GROUP BY {cells}" if cells else "")
+    with transaction.atomic(using=db), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL work_mem = '64MB'")  # hash the groups in memory (see _cells)
+        cursor.execute(sql, (*pp_params, *p_params))
+        rows = cursor.fetchall()
+    result: dict[str, tuple[Decimal, Decimal, Decimal]] = {}
+    total = (Decimal(0), Decimal(0), Decimal(0))
+    for row in rows:
+        combo = "|".join(f"{c}={v}" for c, v in zip(order, row[: len(order)], strict=True))
+        persons_n, acts, qty = row[len(order) :]
+        # SQLite sums decimals as floats: round back to the field's two places.
+        values = (Decimal(persons_n or 0), Decimal(acts or 0), Decimal(str(qty or 0)).quantize(_QUANTITY_PLACES))
+        result[combo] = values
+        total = (total[0] + values[0], total[1] + values[1], total[2] + values[2])
+    result[""] = total
+    if shared is not None:
+        shared[key] = result
+    return result
+
+
+def _delivery_measure(indicator: Indicator, period: ReportingPeriod, column: int) -> dict[str, Decimal]:
+    cells = _delivery_cells(indicator, period)
+    return {combo: values[column] for combo, values in cells.items()}
+
+
 @computation(
     "cases.persons_served", _("Unique persons served (at least one service delivery in the period)"), cells=True
 )
 def persons_served(indicator: Indicator, period: ReportingPeriod) -> dict[str, Decimal]:
     """Distinct persons with ≥ 1 service delivery dated in the period; each person counts once."""
-    served = _deliveries(indicator, period).values("person_id")
-    persons = Person.objects.for_tenant(indicator.municipality_id).filter(pk__in=served)
-    return _cells(persons, indicator, period, "", n=Count("pk"))
+    return _delivery_measure(indicator, period, 0)
 
 
 @computation("cases.service_acts", _("Service acts delivered (number of deliveries)"), cells=True)
 def service_acts(indicator: Indicator, period: ReportingPeriod) -> dict[str, Decimal]:
     """Number of service deliveries dated in the period (a person served 20 times counts 20)."""
-    return _cells(_deliveries(indicator, period), indicator, period, "person__", n=Count("pk"))
+    return _delivery_measure(indicator, period, 1)
 
 
 @computation("cases.service_quantity", _("Quantity of services delivered (meals, hours, sessions …)"), cells=True)
 def service_quantity(indicator: Indicator, period: ReportingPeriod) -> dict[str, Decimal]:
     """Sum of the quantity of the deliveries dated in the period (units mixed: use per service type)."""
-    return _cells(_deliveries(indicator, period), indicator, period, "person__", n=Sum("quantity"))
+    return _delivery_measure(indicator, period, 2)
 
 
 @computation("cases.persons_active_case", _("Persons with a case open during the period"), cells=True)

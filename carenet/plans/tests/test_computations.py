@@ -275,6 +275,25 @@ def test_compute_all_sums_the_finest_cells_up_to_each_indicators_own_set(data, b
 
 
 @pytest.mark.django_db
+def test_persons_acts_and_quantity_come_from_one_query_over_deliveries(data, balti_plan):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from carenet.plans.computations import compute_all
+
+    names = ["cases.persons_served", "cases.service_acts", "cases.service_quantity"]
+    indicators = [_indicator(balti_plan, d) for d in ("sex-age-disability", "sex-age", "sex")]
+    for ind, name in zip(indicators, names, strict=True):
+        ind.source, ind.computation = IndicatorSource.COMPUTED, name
+    alone = {ind.pk: compute(ind, data) for ind in indicators}
+    with CaptureQueriesContext(connection) as queries:
+        together = compute_all(indicators, data)
+    assert len([q for q in queries.captured_queries if q["sql"].startswith("SELECT")]) == 1
+    assert together == alone
+    assert together[indicators[2].pk] == {"": D(4 + 3 + 2 + 1), F: D(4 + 2), "sex=m": D(3 + 1)}
+
+
+@pytest.mark.django_db
 def test_locking_a_period_stores_the_computed_values_with_their_cells(data, balti_plan, balti):
     from carenet.plans.models import IndicatorValue
     from carenet.plans.services import computed_values_refresh
