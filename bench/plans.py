@@ -9,6 +9,8 @@ SQLite so that ``make bench`` stays reasonable; PLANS_BENCH_PERSONS / PLANS_BENC
 To measure, every "count" indicator of the plan with a sex/age/disability disaggregation is pointed at
 a computed definition (cycling through them), the report is built for the period 2025, and DuckDB runs
 the same aggregations (same cells, same age bands) over a CSV export of the same rows (typed DuckDB tables).
+Two rows: the whole report (issue 6: under 5 s) and its aggregation alone, ``compute_all`` (issue 9: within
+3× of DuckDB); DuckDB's time is its aggregation only (not the export or the loading of its tables).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from django.db import connection
 from bench.results import Result
 
 TARGET_S = 5.0
+DUCKDB_RATIO = 3.0  # issue 9: the aggregation within 3× of DuckDB over the same data
 DEFINITIONS = ["cases.persons_served", "cases.service_acts", "cases.service_quantity", "cases.persons_active_case"]
 
 
@@ -203,6 +206,7 @@ def _duckdb(plan: Any, period: Any, indicators: list[Any]) -> tuple[float, int]:
 def run() -> list[Result]:
     from carenet.analytics.annual_report import build_report
     from carenet.cases.models import ServiceDelivery
+    from carenet.plans.computations import compute_all
     from carenet.plans.models import ReportingPeriod
 
     plan = _setup()
@@ -220,16 +224,29 @@ def run() -> list[Result]:
     report = build_report(plan=plan, period_code="2025")
     orm_s = time.perf_counter() - started
     cells = sum(len(r.breakdown) for s in report.sections for a in s.actions for r in a.indicators)
+    started = time.perf_counter()
+    compute_all(indicators, period)
+    aggregation_s = time.perf_counter() - started
     duck_s, duck_rows = _duckdb(plan, period, indicators)
+    scale = f"{in_period:,} of {deliveries:,} deliveries, {persons:,} persons ({connection.vendor})"
     return [
         Result(
-            f"plans: Bălți annual report 2025, {len(indicators)} computed indicators, {cells} cells, "
-            f"{in_period:,} of {deliveries:,} deliveries, {persons:,} persons ({connection.vendor})",
+            f"plans: Bălți annual report 2025 (whole report), {len(indicators)} computed indicators, "
+            f"{cells} cells, {scale}",
             orm_s,
             "s",
             target=f"< {TARGET_S:.0f} s",
-            baseline_name=f"DuckDB ({duck_rows} cells)",
+            baseline_name=f"DuckDB aggregation ({duck_rows} cells)",
             baseline=duck_s,
             passed=orm_s < TARGET_S,
-        )
+        ),
+        Result(
+            f"plans: the report's aggregation alone (compute_all), {scale}",
+            aggregation_s,
+            "s",
+            target=f"≤ {DUCKDB_RATIO:.0f}× DuckDB",
+            baseline_name="DuckDB, same cells",
+            baseline=duck_s,
+            passed=aggregation_s <= DUCKDB_RATIO * duck_s,
+        ),
     ]
