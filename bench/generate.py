@@ -290,8 +290,9 @@ def _birth(rng: random.Random) -> datetime.date:
     # a social-services population: many children and many elderly
     roll = rng.random()
     age = rng.randint(0, 17) if roll < 0.3 else rng.randint(65, 95) if roll < 0.65 else rng.randint(18, 64)
+    # Counted back from the data's "today" so that nobody is born after it (age 0 = born in the last year).
     today = datetime.date(2026, 1, 1)
-    return datetime.date(today.year - age, rng.randint(1, 12), rng.randint(1, 28))
+    return today - datetime.timedelta(days=round(age * 365.25) + rng.randint(0, 364))
 
 
 def _bulk(model: type[models.Model], objs: Sequence[models.Model], batch: int = 5000) -> None:

@@ -75,3 +75,15 @@ def test_the_generators_large_insert_path_round_trips_every_column(baia_mare, or
     assert isinstance(one.quantity, Decimal) and one.quantity >= 1
     assert isinstance(one.delivered_on, datetime.date)
     assert deliveries.filter(delivered_on__gte=datetime.date(2024, 1, 1)).exists()
+
+
+def test_nobody_is_generated_born_after_the_datas_today():
+    import datetime
+    import random
+
+    from bench.generate import _birth
+
+    rng = random.Random(7)
+    births = [_birth(rng) for _ in range(20_000)]
+    assert max(births) <= datetime.date(2026, 1, 1)
+    assert min(births) >= datetime.date(1929, 1, 1)
