@@ -40,16 +40,19 @@ class Computation:
     label: Any  # lazily translated
     fn: ComputeFn
     cells: bool = False  # counts persons' sex × age band × disability cells (see compute_all)
+    scoped: bool = False  # can be limited to the directory services an indicator names (Indicator.services)
 
 
 REGISTRY: dict[str, Computation] = {}
 
 
-def computation(name: str, label: Any, *, cells: bool = False) -> Callable[[ComputeFn], ComputeFn]:
+def computation(
+    name: str, label: Any, *, cells: bool = False, scoped: bool = False
+) -> Callable[[ComputeFn], ComputeFn]:
     def register(fn: ComputeFn) -> ComputeFn:
         if name in REGISTRY:
             raise ValueError(f"computation {name!r} registered twice")
-        REGISTRY[name] = Computation(name=name, label=label, fn=fn, cells=cells)
+        REGISTRY[name] = Computation(name=name, label=label, fn=fn, cells=cells, scoped=scoped)
         return fn
 
     return register
@@ -57,6 +60,26 @@ def computation(name: str, label: Any, *, cells: bool = False) -> Callable[[Comp
 
 def compute(indicator: Indicator, period: ReportingPeriod) -> dict[str, Decimal]:
     return REGISTRY[indicator.computation].fn(indicator, period)
+
+
+def service_scope(indicator: Indicator) -> tuple[str, ...]:
+    """The directory services an indicator's count is limited to (sorted ids; empty = all services)."""
+    preset = getattr(indicator, "service_scope", None)
+    if preset is not None:
+        return cast("tuple[str, ...]", preset)
+    return tuple(sorted(str(pk) for pk in indicator.services.values_list("pk", flat=True)))
+
+
+def _scopes(indicators: list[Indicator]) -> dict[int, tuple[str, ...]]:
+    """``service_scope`` of many indicators in one query."""
+    from .models import Indicator as IndicatorModel
+
+    through = IndicatorModel.services.through
+    found: dict[int, list[str]] = {}
+    rows = through.objects.filter(indicator_id__in=[i.pk for i in indicators]).values_list("indicator_id", "service_id")
+    for indicator_id, service_id in rows:
+        found.setdefault(indicator_id, []).append(str(service_id))
+    return {i.pk: tuple(sorted(found.get(i.pk, []))) for i in indicators}
 
 
 def _age_bands(indicator: Indicator) -> tuple[str, ...] | None:
@@ -89,22 +112,25 @@ def _compute_all(indicators: list[Indicator], period: ReportingPeriod) -> dict[i
         bands = _age_bands(ind)
         if ind.computation in REGISTRY and bands is not None:
             bands_of.setdefault(ind.computation, bands)
-    finest: dict[tuple[str, tuple[str, ...] | None], dict[str, Decimal]] = {}
+    scopes = _scopes(indicators)
+    finest: dict[tuple[str, tuple[str, ...] | None, tuple[str, ...]], dict[str, Decimal]] = {}
     for ind in indicators:
         comp = REGISTRY.get(ind.computation)
         if comp is None:
             continue
+        ind.service_scope = scopes[ind.pk]  # type: ignore[attr-defined]
         if not comp.cells:
             out[ind.pk] = comp.fn(ind, period)
             continue
         # Any plan's bands will do for a definition none of whose indicators has an age dimension.
         bands = _age_bands(ind) or bands_of.get(ind.computation) or next(iter(bands_of.values()), None)
-        key = (ind.computation, bands)
+        key = (ind.computation, bands, scopes[ind.pk])
         if key not in finest:
             dims = default_sex_age_disability(list(bands or ()))
             proxy = SimpleNamespace(
                 municipality_id=ind.municipality_id,
                 disaggregation=DisaggregationSet(dimensions=dims if bands else [dims[0], dims[2]]),
+                service_scope=scopes[ind.pk],
             )
             finest[key] = comp.fn(cast("Indicator", proxy), period)
         codes = ind.disaggregation.dimension_codes() if ind.disaggregation is not None else []
@@ -270,9 +296,11 @@ def _cells(
 
 
 def _deliveries(indicator: Indicator, period: ReportingPeriod) -> QuerySet[ServiceDelivery]:
-    return ServiceDelivery.objects.for_tenant(indicator.municipality_id).filter(
+    qs = ServiceDelivery.objects.for_tenant(indicator.municipality_id).filter(
         delivered_on__gte=period.start_date, delivered_on__lte=period.end_date
     )
+    scope = service_scope(indicator)
+    return qs.filter(service_id__in=scope) if scope else qs
 
 
 # The three definitions over deliveries (persons served, acts, quantity) share ONE query: the period's
@@ -290,7 +318,8 @@ def _delivery_cells(indicator: Indicator, period: ReportingPeriod) -> dict[str, 
     exprs = _cell_expressions(indicator, period, "")
     order = [c for c in (indicator.disaggregation.dimension_codes() if indicator.disaggregation else []) if c in exprs]
     bands = tuple(_dimension_options(indicator, "age") or ())
-    key = ("deliveries", indicator.municipality_id, period.start_date, period.end_date, tuple(order), bands)
+    scope = service_scope(indicator)
+    key = ("deliveries", indicator.municipality_id, period.start_date, period.end_date, tuple(order), bands, scope)
     shared = _shared_results.get()
     if shared is not None and key in shared:
         return cast("dict[str, tuple[Decimal, Decimal, Decimal]]", shared[key])
@@ -339,20 +368,25 @@ def _delivery_measure(indicator: Indicator, period: ReportingPeriod, column: int
 
 
 @computation(
-    "cases.persons_served", _("Unique persons served (at least one service delivery in the period)"), cells=True
+    "cases.persons_served",
+    _("Unique persons served (at least one service delivery in the period)"),
+    cells=True,
+    scoped=True,
 )
 def persons_served(indicator: Indicator, period: ReportingPeriod) -> dict[str, Decimal]:
     """Distinct persons with ≥ 1 service delivery dated in the period; each person counts once."""
     return _delivery_measure(indicator, period, 0)
 
 
-@computation("cases.service_acts", _("Service acts delivered (number of deliveries)"), cells=True)
+@computation("cases.service_acts", _("Service acts delivered (number of deliveries)"), cells=True, scoped=True)
 def service_acts(indicator: Indicator, period: ReportingPeriod) -> dict[str, Decimal]:
     """Number of service deliveries dated in the period (a person served 20 times counts 20)."""
     return _delivery_measure(indicator, period, 1)
 
 
-@computation("cases.service_quantity", _("Quantity of services delivered (meals, hours, sessions …)"), cells=True)
+@computation(
+    "cases.service_quantity", _("Quantity of services delivered (meals, hours, sessions …)"), cells=True, scoped=True
+)
 def service_quantity(indicator: Indicator, period: ReportingPeriod) -> dict[str, Decimal]:
     """Sum of the quantity of the deliveries dated in the period (units mixed: use per service type)."""
     return _delivery_measure(indicator, period, 2)
@@ -374,17 +408,25 @@ def persons_active_case(indicator: Indicator, period: ReportingPeriod) -> dict[s
 
 
 def _referrals(indicator: Indicator) -> QuerySet[Referral]:
-    return Referral.objects.for_tenant(indicator.municipality_id)
+    """Referrals of the tenant; for an indicator naming services, those sent TO one of them."""
+    qs = Referral.objects.for_tenant(indicator.municipality_id)
+    scope = service_scope(indicator)
+    return qs.filter(to_service_id__in=scope) if scope else qs
 
 
-@computation("referrals.sent", _("Referrals sent to another provider"), cells=True)
+@computation("referrals.sent", _("Referrals sent to another provider"), cells=True, scoped=True)
 def referrals_sent(indicator: Indicator, period: ReportingPeriod) -> dict[str, Decimal]:
     """Referrals sent in the period (drafts never sent do not count)."""
     qs = _referrals(indicator).filter(sent_at__date__gte=period.start_date, sent_at__date__lte=period.end_date)
     return _cells(qs, indicator, period, "person__", n=Count("pk"))
 
 
-@computation("referrals.completed", _("Referrals completed (service delivered by the receiving provider)"), cells=True)
+@computation(
+    "referrals.completed",
+    _("Referrals completed (service delivered by the receiving provider)"),
+    cells=True,
+    scoped=True,
+)
 def referrals_completed(indicator: Indicator, period: ReportingPeriod) -> dict[str, Decimal]:
     """Referrals closed as completed in the period."""
     qs = _referrals(indicator).filter(
@@ -395,7 +437,7 @@ def referrals_completed(indicator: Indicator, period: ReportingPeriod) -> dict[s
     return _cells(qs, indicator, period, "person__", n=Count("pk"))
 
 
-@computation("referrals.persons_referred", _("Persons referred to another provider"), cells=True)
+@computation("referrals.persons_referred", _("Persons referred to another provider"), cells=True, scoped=True)
 def persons_referred(indicator: Indicator, period: ReportingPeriod) -> dict[str, Decimal]:
     """Distinct persons with at least one referral sent in the period."""
     sent = (

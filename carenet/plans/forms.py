@@ -10,7 +10,8 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import Action, ActionStatus, CostLine, Indicator, IndicatorKind, VersionKind
+from .computations import REGISTRY
+from .models import Action, ActionStatus, CostLine, Indicator, IndicatorKind, IndicatorSource, VersionKind
 from .services import CostInput, ProgressInput, ValueInput
 
 
@@ -86,3 +87,38 @@ class PlanVersionForm(forms.Form):
     summary = forms.CharField(
         label=gettext_lazy("What changes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class IndicatorSourceForm(forms.Form):
+    """Where an indicator's values come from (see services.indicator_source_set)."""
+
+    source = forms.ChoiceField(label=gettext_lazy("Source"), choices=IndicatorSource.choices, widget=forms.RadioSelect)
+    computation = forms.ChoiceField(label=gettext_lazy("Computed by"), required=False)
+    services: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Count only these services"),
+        required=False,
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy("Leave empty to count every service of the municipality."),
+    )
+
+    def __init__(self, *args: Any, indicator: Indicator, services: Any, **kwargs: Any) -> None:
+        initial = {
+            "source": indicator.source,
+            "computation": indicator.computation,
+            "services": list(indicator.services.all()),
+        }
+        super().__init__(*args, initial=initial, **kwargs)
+        computation = self.fields["computation"]
+        assert isinstance(computation, forms.ChoiceField)
+        computation.choices = [("", "—")] + [(c.name, c.label) for c in REGISTRY.values()]
+        services_field = self.fields["services"]
+        assert isinstance(services_field, forms.ModelMultipleChoiceField)
+        services_field.queryset = services
+        # Several providers name a service alike ("Centru de zi"): say whose it is.
+        services_field.label_from_instance = _service_label  # type: ignore[method-assign]
+
+
+def _service_label(service: Any) -> str:
+    whose = str(service.organisation)
+    return service.name if service.name == whose else f"{service.name} — {whose}"

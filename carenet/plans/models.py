@@ -365,6 +365,11 @@ class Indicator(TenantOwnedModel):
         _("source"), max_length=10, choices=IndicatorSource.choices, default=IndicatorSource.ENTERED
     )
     computation = models.CharField(_("computed by"), max_length=80, blank=True)
+    # A computed count limited to some directory services (e.g. "beneficiaries of the day centres");
+    # empty: every service of the municipality.
+    services = models.ManyToManyField(
+        "directory.Service", blank=True, related_name="+", verbose_name=_("counted services")
+    )
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta(TenantOwnedModel.Meta):

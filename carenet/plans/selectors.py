@@ -156,3 +156,25 @@ def period_quality_flags(period: ReportingPeriod) -> list[ValueFlag]:
         for issue in dq.check_jump(before.get((indicator_id, body)), value):
             flags.append(ValueFlag(indicators[indicator_id], body, issue.message))
     return sorted(flags, key=lambda f: (f.indicator.order, f.body_code))
+
+
+def plan_indicators(plan: Plan) -> QuerySet[Indicator]:
+    """Every indicator of the plan in order, with what a list of them shows (2 queries)."""
+    return (
+        Indicator.objects.for_tenant(plan.municipality_id)
+        .filter(plan=plan)
+        .select_related("action", "disaggregation")
+        .prefetch_related("services")
+        .order_by("order")
+    )
+
+
+def indicator_get(plan: Plan, indicator_id: Any) -> Indicator:
+    return get_object_or_404(Indicator.objects.for_tenant(plan.municipality_id).filter(plan=plan), pk=indicator_id)
+
+
+def countable_services(plan: Plan) -> QuerySet[Any]:
+    """The municipality's directory services an indicator may be limited to."""
+    from carenet.directory.models import Service
+
+    return Service.objects.for_tenant(plan.municipality_id).select_related("organisation").order_by("name")

@@ -18,7 +18,7 @@ from carenet.core.models import Organisation
 from carenet.core.policy import policy
 
 from . import dq
-from .computations import compute_all
+from .computations import REGISTRY, compute_all
 from .models import (
     TOTAL,
     Action,
@@ -572,3 +572,48 @@ def indicator_target_set(
     )
     audit_record(action="plan.indicator.target", actor=actor, obj=indicator, changes={"year": year})
     return target
+
+
+@transaction.atomic
+def indicator_source_set(
+    *, actor: Any, indicator: Indicator, source: str, computation: str = "", services: Any = ()
+) -> Indicator:
+    """Say where an indicator's values come from: entered by the responsible body, or computed by a named
+    definition (optionally counting only some of the municipality's directory services). Locked periods
+    keep the values stored when they were locked; open periods follow the new source."""
+    from carenet.directory.models import Service
+
+    if not policy.can(actor, "amend", indicator.plan):
+        raise PermissionDenied
+    if source not in IndicatorSource.values:
+        raise ValidationError({"source": _("Choose entered or computed.")})
+    chosen = list(services or ())
+    if source == IndicatorSource.ENTERED:
+        computation, chosen = "", []
+    else:
+        if computation not in REGISTRY:
+            raise ValidationError({"computation": _("Choose what CareNet counts for this indicator.")})
+        if indicator.kind != IndicatorKind.COUNT:
+            raise ValidationError(
+                {
+                    "computation": _("Only a count can be computed from CareNet's data; this indicator is: %(kind)s.")
+                    % {"kind": indicator.get_kind_display()}
+                }
+            )
+        if chosen and not REGISTRY[computation].scoped:
+            raise ValidationError({"services": _("This definition cannot be limited to some services.")})
+    ids = {getattr(service, "pk", service) for service in chosen}
+    found = list(Service.objects.for_tenant(indicator.municipality_id).filter(pk__in=ids))
+    if len(found) != len(ids):
+        raise ValidationError({"services": _("Choose services of this municipality's directory.")})
+    indicator.source, indicator.computation = source, computation
+    indicator.full_clean(exclude=["plan", "action", "general_objective", "disaggregation"])
+    indicator.save(update_fields=["source", "computation"])
+    indicator.services.set(found)
+    audit_record(
+        action="plan.indicator.source",
+        actor=actor,
+        obj=indicator,
+        changes={"source": source, "computation": computation, "services": sorted(str(s.pk) for s in found)},
+    )
+    return indicator

@@ -16,7 +16,8 @@ from django.views.decorators.http import require_POST
 from carenet.core.policy import policy
 
 from . import selectors, services
-from .forms import PlanVersionForm, ReopenForm, ReturnForm, parse_submission
+from .computations import REGISTRY
+from .forms import IndicatorSourceForm, PlanVersionForm, ReopenForm, ReturnForm, parse_submission
 from .models import ActionStatus, CostLine, Indicator, PeriodStatus, parse_combo
 from .permissions import can_edit_submission, can_lock_period, can_review_submission, submissions_visible_to
 
@@ -60,6 +61,37 @@ def plan_version_add_view(request: HttpRequest, plan_id: str) -> HttpResponse:
                 form.add_error(field if field in form.fields else None, errors)
     status = 400 if request.method == "POST" else 200
     return render(request, "plans/version_form.html", {"plan": plan, "form": form}, status=status)
+
+
+@login_required
+def indicator_list(request: HttpRequest, plan_id: str) -> HttpResponse:
+    plan = selectors.plan_get(request.user, plan_id)
+    indicators = list(selectors.plan_indicators(plan))
+    for ind in indicators:
+        comp = REGISTRY.get(ind.computation)
+        ind.computation_label = comp.label if comp else ""  # type: ignore[attr-defined]
+    context = {"plan": plan, "indicators": indicators, "can_amend": policy.can(request.user, "amend", plan)}
+    return render(request, "plans/indicator_list.html", context)
+
+
+@login_required
+def indicator_source_view(request: HttpRequest, plan_id: str, indicator_id: int) -> HttpResponse:
+    plan = selectors.plan_get(request.user, plan_id)
+    if not policy.can(request.user, "amend", plan):
+        raise PermissionDenied
+    indicator = selectors.indicator_get(plan, indicator_id)
+    form = IndicatorSourceForm(request.POST or None, indicator=indicator, services=selectors.countable_services(plan))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.indicator_source_set(actor=request.user, indicator=indicator, **form.cleaned_data)
+            messages.success(request, _("Indicator %(code)s: source saved.") % {"code": indicator.code})
+            return redirect("plans:indicators", plan_id=plan.pk)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+    status = 400 if request.method == "POST" else 200
+    context = {"plan": plan, "indicator": indicator, "form": form}
+    return render(request, "plans/indicator_source.html", context, status=status)
 
 
 @login_required

@@ -75,3 +75,29 @@ def test_a_body_fills_in_saves_and_submits_its_form_on_a_phone(
     form.refresh_from_db()
     assert form.status == SubmissionStatus.SUBMITTED
     assert page.js_errors == []
+
+
+def test_the_coordinator_makes_an_indicator_computed_for_one_service_on_a_phone(
+    live_server, plans_page, balti_coordinator, balti_plan, balti
+):
+    from carenet.directory.models import Service
+    from conftest import org
+
+    day_centre = Service.objects.create(municipality=balti, organisation=org(balti, "ccsm"), name="Centrul de zi")
+    indicator = balti_plan.indicators.get(code="1.1.2.3")
+    page = plans_page
+    page.goto(f"{live_server.url}/account/login/")
+    page.fill("input[name=username]", "b_coord")
+    page.fill("input[name=password]", "correct-horse-battery")
+    page.click("main button[type=submit]")
+    page.goto(f"{live_server.url}/plans/{balti_plan.pk}/indicators/{indicator.pk}/source/")
+    assert serious_axe_violations(page) == []
+    page.check("input[name=source][value=computed]")
+    page.select_option("select[name=computation]", "cases.persons_served")
+    page.get_by_label("Centrul de zi").check()
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state()
+    assert page.locator(".message--success").count() == 1
+    assert serious_axe_violations(page) == []  # the list of indicators
+    assert list(indicator.services.all()) == [day_centre]
+    assert page.js_errors == []
