@@ -89,12 +89,20 @@ class PlanVersionForm(forms.Form):
     )
 
 
+class ServiceChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    """Several providers name a service alike ("Centru de zi"): each choice says whose it is."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        whose = str(obj.organisation)
+        return obj.name if obj.name == whose else f"{obj.name} — {whose}"
+
+
 class IndicatorSourceForm(forms.Form):
     """Where an indicator's values come from (see services.indicator_source_set)."""
 
     source = forms.ChoiceField(label=gettext_lazy("Source"), choices=IndicatorSource.choices, widget=forms.RadioSelect)
     computation = forms.ChoiceField(label=gettext_lazy("Computed by"), required=False)
-    services: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
+    services = ServiceChoiceField(
         label=gettext_lazy("Count only these services"),
         required=False,
         queryset=None,
@@ -113,12 +121,5 @@ class IndicatorSourceForm(forms.Form):
         assert isinstance(computation, forms.ChoiceField)
         computation.choices = [("", "—")] + [(c.name, c.label) for c in REGISTRY.values()]
         services_field = self.fields["services"]
-        assert isinstance(services_field, forms.ModelMultipleChoiceField)
+        assert isinstance(services_field, ServiceChoiceField)
         services_field.queryset = services
-        # Several providers name a service alike ("Centru de zi"): say whose it is.
-        services_field.label_from_instance = _service_label  # type: ignore[method-assign]
-
-
-def _service_label(service: Any) -> str:
-    whose = str(service.organisation)
-    return service.name if service.name == whose else f"{service.name} — {whose}"
