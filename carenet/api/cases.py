@@ -35,6 +35,8 @@ from carenet.cases.serializers import (
 from carenet.directory.models import Service
 from carenet.people.selectors import PERSON_NOT_FOUND, person_get
 
+from .pagination import ListPagination
+
 
 def _person(request: Request, person_id: Any) -> Any:
     try:
@@ -45,6 +47,7 @@ def _person(request: Request, person_id: Any) -> Any:
 
 class CaseViewSet(viewsets.GenericViewSet, mixins.ListModelMixin):
     serializer_class = CaseSerializer
+    pagination_class = ListPagination
     lookup_value_regex = "[0-9a-f-]{36}"
 
     def get_queryset(self) -> Any:
@@ -83,6 +86,7 @@ class CaseViewSet(viewsets.GenericViewSet, mixins.ListModelMixin):
 
 class DeliveryViewSet(viewsets.GenericViewSet, mixins.ListModelMixin):
     serializer_class = DeliverySerializer
+    pagination_class = ListPagination
 
     @extend_schema(parameters=[DeliveryCountQuerySerializer], responses=DeliveryCountSerializer(many=True))
     @action(detail=False, methods=["get"])
