@@ -45,6 +45,13 @@ def _person(request: Request, person_id: Any) -> Any:
         raise ValidationError({"person": [str(PERSON_NOT_FOUND)]}) from exc
 
 
+_CASE_LIST_COLUMNS = (
+    "municipality_id",
+    *(name for name in CaseSerializer.Meta.fields if name != "caseworker"),
+    "caseworker__username",
+)
+
+
 class CaseViewSet(viewsets.GenericViewSet, mixins.ListModelMixin):
     serializer_class = CaseSerializer
     pagination_class = ListPagination
@@ -52,7 +59,10 @@ class CaseViewSet(viewsets.GenericViewSet, mixins.ListModelMixin):
 
     def get_queryset(self) -> Any:
         params = self.request.query_params
-        return case_search(user=self.request.user, query=params.get("q", ""), status=params.get("status", "all"))
+        cases = case_search(user=self.request.user, query=params.get("q", ""), status=params.get("status", "all"))
+        # The same rows, loading only what CaseSerializer shows: the pages' person and provider rows (wide: search
+        # columns, translations) cost more to build than the whole query (SQLite, 50 cases: ~60% of the request).
+        return cases.select_related(None).select_related("caseworker").only(*_CASE_LIST_COLUMNS)
 
     def retrieve(self, request: Request, pk: str) -> Response:
         case = case_get(user=request.user, case_id=pk)
