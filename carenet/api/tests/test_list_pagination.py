@@ -96,16 +96,16 @@ def test_a_manager_of_two_providers_sees_both_and_nothing_else(api, small_pages,
 
     manager = make_user("manager_ab", baia_mare, org_a, Role.PROVIDER_MANAGER)
     Membership.objects.create(municipality=baia_mare, user=manager, organisation=org_b, role=Role.PROVIDER_MANAGER)
-    other_org = make_user("cw_x", baia_mare)  # a user without a provider role sees no delivery
+    no_provider_role = make_user("no_role", baia_mare)
     api.force_authenticate(manager)
     count, ids = _all_pages(api, "/api/v1/deliveries/")
     assert count == 7 and sorted(ids) == sorted(str(pk) for pk in deliveries["a"] + deliveries["b"])
-    api.force_authenticate(other_org)
+    api.force_authenticate(no_provider_role)
     assert api.get("/api/v1/deliveries/").json()["count"] == 0
 
 
 def test_the_coordinator_counts_the_municipalitys_persons_cases_and_deliveries(
-    api, small_pages, coordinator, deliveries, baia_mare
+    api, small_pages, coordinator, deliveries
 ):
     api.force_authenticate(coordinator)
     assert _all_pages(api, "/api/v1/deliveries/")[0] == 7
