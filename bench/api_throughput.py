@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import urllib.parse
+from typing import Any
 
 from django.db import connection
 
@@ -42,6 +43,28 @@ def _result(
     )
 
 
+def _list_users(municipality: Any, coordinator: Any) -> dict[str, Any]:
+    """The /api/v1/ lists are measured for the three staff views of them: the coordinator (the whole
+    municipality), a provider manager of two providers and a caseworker of one (their own providers' rows).
+    BENCH_API_ROLES narrows the roles (comma-separated: coordinator,manager,caseworker)."""
+    from carenet.accounts.models import Membership, User
+    from carenet.core.models import Organisation
+    from carenet.core.roles import Role
+
+    orgs = list(
+        Organisation.objects.for_tenant(municipality).filter(code__startswith="bench-dir-").order_by("code")[:2]
+    )
+    manager, _ = User.objects.get_or_create(username=f"{CITY.slug}.manager", defaults={"municipality": municipality})
+    for org in orgs:
+        Membership.objects.for_tenant(municipality).get_or_create(
+            user=manager, organisation=org, role=Role.PROVIDER_MANAGER, defaults={"municipality": municipality}
+        )
+    caseworker = User.objects.filter(username__startswith=f"{CITY.slug}.cw.").order_by("username").first()
+    users = {"coordinator": coordinator, "manager": manager, "caseworker": caseworker}
+    wanted = os.environ.get("BENCH_API_ROLES", "coordinator,manager,caseworker").split(",")
+    return {role: user for role, user in users.items() if role in wanted and user is not None}
+
+
 def run() -> list[Result]:
     from carenet.accounts.models import User
 
@@ -51,7 +74,7 @@ def run() -> list[Result]:
     )
     municipality = tenant(CITY)
     coordinator = User.objects.get(username=f"{CITY.slug}.coordinator")
-    cookie = session_cookie(coordinator)
+    list_cookies = {role: session_cookie(user) for role, user in _list_users(municipality, coordinator).items()}
     search_paths = [f"/api/hsds/{municipality.slug}/services?search={urllib.parse.quote(q)}" for q in QUERIES]
     finder_paths = [f"/{municipality.slug}/services/?q={urllib.parse.quote(q)}" for q in QUERIES]
     flask_paths = [f"/{municipality.slug}/services?search={urllib.parse.quote(q)}" for q in QUERIES]
@@ -70,8 +93,11 @@ def run() -> list[Result]:
         finder_single = hammer(host, finder_paths, clients=1, seconds=SECONDS / 2)
         finder = hammer(host, finder_paths, clients=CLIENTS, seconds=SECONDS)
         api = {}
-        for name in ("persons", "cases", "deliveries"):
-            api[name] = hammer(host, [f"/api/v1/{name}/"], clients=CLIENTS, seconds=SECONDS, headers={"Cookie": cookie})
+        for role, role_cookie in list_cookies.items():
+            for name in ("persons", "cases", "deliveries"):
+                api[(name, role)] = hammer(
+                    host, [f"/api/v1/{name}/"], clients=CLIENTS, seconds=SECONDS, headers={"Cookie": role_cookie}
+                )
     scale = f"{CITY.services} services, {CITY.persons:,} persons, {connection.vendor}, {CLIENTS} clients"
     results.append(
         _result(f"framework floor: trivial DRF endpoint ({scale})", floor, baseline=("Flask /ping", flask_floor))
@@ -105,6 +131,6 @@ def run() -> list[Result]:
         )
     )
     results.append(_result(f"public finder page ({scale})", finder, baseline=("floor", floor)))
-    for name, load in api.items():
-        results.append(_result(f"API list /api/v1/{name}/, coordinator ({scale})", load, baseline=("floor", floor)))
+    for (name, role), load in api.items():
+        results.append(_result(f"API list /api/v1/{name}/, {role} ({scale})", load, baseline=("floor", floor)))
     return results

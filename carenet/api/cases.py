@@ -35,6 +35,8 @@ from carenet.cases.serializers import (
 from carenet.directory.models import Service
 from carenet.people.selectors import PERSON_NOT_FOUND, person_get
 
+from .pagination import ListPagination
+
 
 def _person(request: Request, person_id: Any) -> Any:
     try:
@@ -43,13 +45,24 @@ def _person(request: Request, person_id: Any) -> Any:
         raise ValidationError({"person": [str(PERSON_NOT_FOUND)]}) from exc
 
 
+_CASE_LIST_COLUMNS = (
+    "municipality_id",
+    *(name for name in CaseSerializer.Meta.fields if name != "caseworker"),
+    "caseworker__username",
+)
+
+
 class CaseViewSet(viewsets.GenericViewSet, mixins.ListModelMixin):
     serializer_class = CaseSerializer
+    pagination_class = ListPagination
     lookup_value_regex = "[0-9a-f-]{36}"
 
     def get_queryset(self) -> Any:
         params = self.request.query_params
-        return case_search(user=self.request.user, query=params.get("q", ""), status=params.get("status", "all"))
+        cases = case_search(user=self.request.user, query=params.get("q", ""), status=params.get("status", "all"))
+        # The same rows, loading only what CaseSerializer shows: the pages' person and provider rows (wide: search
+        # columns, translations) cost more to build than the whole query (SQLite, 50 cases: ~60% of the request).
+        return cases.select_related(None).select_related("caseworker").only(*_CASE_LIST_COLUMNS)
 
     def retrieve(self, request: Request, pk: str) -> Response:
         case = case_get(user=request.user, case_id=pk)
@@ -83,6 +96,7 @@ class CaseViewSet(viewsets.GenericViewSet, mixins.ListModelMixin):
 
 class DeliveryViewSet(viewsets.GenericViewSet, mixins.ListModelMixin):
     serializer_class = DeliverySerializer
+    pagination_class = ListPagination
 
     @extend_schema(parameters=[DeliveryCountQuerySerializer], responses=DeliveryCountSerializer(many=True))
     @action(detail=False, methods=["get"])

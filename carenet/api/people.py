@@ -24,9 +24,12 @@ from carenet.people.serializers import (
     PersonSerializer,
 )
 
+from .pagination import ListPagination
+
 
 class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     serializer_class = PersonSerializer
+    pagination_class = ListPagination
     lookup_value_regex = "[0-9a-f-]{36}"
 
     def get_queryset(self) -> Any:

@@ -172,11 +172,13 @@ def delivery_counts(
 
 
 def deliveries_list(*, user: Any, limit: int = 100) -> QuerySet[ServiceDelivery]:
-    return (
-        deliveries_visible_to(user)
-        .select_related("person", "service", "organisation")
-        .order_by("-delivered_on")[:limit]
-    )
+    """The deliveries the user may see, newest first, as rows of ids (the API list shows ids only).
+
+    No joins: with person, service and organisation joined, SQLite joined every delivery of a provider
+    before sorting (0.9–2.3 s for a manager of two providers at 48,665 deliveries); alone, the rows
+    come in order from (municipality, organisation, delivered_on) and the scan stops at the page.
+    """
+    return deliveries_visible_to(user).order_by("-delivered_on")[:limit]
 
 
 def is_provider_user(user: Any) -> bool:

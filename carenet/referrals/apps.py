@@ -25,10 +25,15 @@ class ReferralsConfig(AppConfig):
     ]
 
     def ready(self) -> None:
+        from carenet.accounts.backends import register_user_annotation
         from carenet.people.views import PERSON_PANELS
 
         from . import permissions  # noqa: F401  (registers rules and the person-visibility extension)
         from .panels import person_referrals_panel
+        from .selectors import UNREAD_ATTRIBUTE, unread_notifications_subquery
+
+        # The navigation badge comes with the signed-in user's row (no query of its own on every staff page).
+        register_user_annotation(UNREAD_ATTRIBUTE, unread_notifications_subquery)
 
         if person_referrals_panel not in PERSON_PANELS:
             PERSON_PANELS.append(person_referrals_panel)

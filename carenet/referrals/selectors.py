@@ -7,7 +7,8 @@ import statistics
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Expression, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -176,9 +177,31 @@ def notifications_for(*, user: Any, limit: int = 100) -> QuerySet[Notification]:
     return notifications_visible_to(user).select_related("referral").order_by("-created_at")[:limit]
 
 
+UNREAD_ATTRIBUTE = "unread_notifications_count"
+
+
+def unread_notifications_subquery() -> Expression:
+    """The unread notifications of the user row (``OuterRef``), as ``notifications_visible_to`` counts them:
+    the user's own, in the user's municipality (none without one). One probe of ``notification_unread``."""
+    unread = (
+        Notification.objects.all_tenants()
+        .filter(recipient_id=OuterRef("pk"), municipality_id=OuterRef("municipality_id"), read_at__isnull=True)
+        .order_by()
+        .values("recipient_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(unread), 0)
+
+
 def unread_notifications_count(user: Any) -> int:
+    """The staff navigation's badge. The signed-in user arrives with it (``carenet.accounts.backends``
+    loads it with the user row: no query of its own on each page); any other user object is counted."""
     if not getattr(user, "is_authenticated", False) or user.municipality_id is None:
         return 0
+    counted = getattr(user, UNREAD_ATTRIBUTE, None)
+    if counted is not None:
+        return int(counted)
     return notifications_visible_to(user).filter(read_at__isnull=True).count()
 
 

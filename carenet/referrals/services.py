@@ -8,6 +8,7 @@ event, and notifications (in-app rows now, e-mails after commit).
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import logging
 import uuid
@@ -719,4 +720,8 @@ def notifications_mark_read(*, user: Any, notification_ids: list[Any] | None = N
     qs = Notification.objects.for_tenant(user.municipality_id).filter(recipient_id=user.pk, read_at__isnull=True)
     if notification_ids is not None:
         qs = qs.filter(pk__in=notification_ids)
-    return qs.update(read_at=timezone.now())
+    updated = qs.update(read_at=timezone.now())
+    # The badge the user was loaded with (carenet.accounts.backends) is recounted if shown again in this request.
+    with contextlib.suppress(AttributeError):
+        delattr(user, "unread_notifications_count")
+    return updated

@@ -50,3 +50,44 @@ def test_no_mail_leaves_if_the_transaction_is_rolled_back(
             pass
     assert callbacks == []
     assert mail.outbox == []
+
+
+def _badge(page: str) -> str | None:
+    marker = 'class="badge badge--warn">'
+    if marker not in page:
+        return None
+    return page.split(marker, 1)[1].split("<", 1)[0]
+
+
+def test_the_badge_comes_with_the_signed_in_user_and_follows_new_and_read_notifications(
+    client, caseworker_b, sent_referral
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(caseworker_b)
+    with CaptureQueriesContext(connection) as page_queries:
+        page = client.get("/cases/").content.decode()
+    assert _badge(page) == "1"
+    # No query of its own: the count is part of the query that loads the user.
+    counting = [q["sql"] for q in page_queries if "referrals_notification" in q["sql"]]
+    assert len(counting) == 1 and "accounts_user" in counting[0]
+
+    Notification.objects.create(
+        municipality_id=sent_referral.municipality_id, recipient=caseworker_b, kind="send", message="another"
+    )
+    assert _badge(client.get("/cases/").content.decode()) == "2"
+    client.post("/referrals/notifications/read/")
+    assert _badge(client.get("/cases/").content.decode()) is None
+
+
+def test_the_badge_counts_only_the_users_own_notifications_of_their_municipality(
+    client, caseworker_b, caseworker_c, other_tenant_user, balti, sent_referral
+):
+    # A row addressed to B under another municipality is not B's to see (as the notification list rules).
+    Notification.objects.create(municipality=balti, recipient=caseworker_b, kind="send", message="elsewhere")
+    client.force_login(caseworker_b)
+    assert _badge(client.get("/cases/").content.decode()) == "1"
+    for other in (caseworker_c, other_tenant_user):
+        client.force_login(other)
+        assert _badge(client.get("/cases/").content.decode()) is None
