@@ -11,7 +11,7 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 
 from carenet.core.models import Organisation, OrganisationKind
 
@@ -24,6 +24,7 @@ from .models import (
     ServiceAttribute,
     Taxonomy,
     TaxonomyTerm,
+    TranslatedMixin,
 )
 from .taxonomy_data import NAMESPACE
 
@@ -377,3 +378,107 @@ def with_hsds_relations(qs: QuerySet[Service], *, full: bool) -> QuerySet[Servic
         "contacts",
         Prefetch("attributes", queryset=ServiceAttribute.plain.select_related("taxonomy_term__taxonomy")),
     )
+
+
+# --- the service list (full=false) from narrow rows ------------------------------------------------
+
+# What ``service_json(full=False)`` reads, and nothing else: one query, plain values instead of four
+# wide model objects (service, organisation, profile, programme) per row.
+_SERVICE_COLUMNS = (
+    "id",
+    "organisation_id",
+    "program_id",
+    "name",
+    "alternate_name",
+    "description",
+    "url",
+    "email",
+    "status",
+    "interpretation_services",
+    "application_process",
+    "fees_description",
+    "wait_time",
+    "accreditations",
+    "eligibility_description",
+    "minimum_age",
+    "maximum_age",
+    "last_verified_at",
+    "licenses",
+    "alert",
+    "updated_at",
+    "translations",
+)
+_RELATED_COLUMNS = {
+    "organisation__name": "o_name",
+    "organisation__short_name": "o_short_name",
+    "organisation__email": "o_email",
+    "organisation__website": "o_website",
+    "organisation__legal_identifier": "o_legal_identifier",
+    "organisation__kind": "o_kind",
+    "organisation__parent_id": "o_parent_id",
+    "organisation__directory_profile__id": "p_id",
+    "organisation__directory_profile__description": "p_description",
+    "organisation__directory_profile__translations": "p_translations",
+    "organisation__directory_profile__year_incorporated": "p_year_incorporated",
+    "program__organisation_id": "g_organisation_id",
+    "program__name": "g_name",
+    "program__description": "g_description",
+    "program__translations": "g_translations",
+}
+
+
+class _Row:
+    """Attribute access over plain values, with the models' ``text_in``: what the *_json functions read."""
+
+    text_in = TranslatedMixin.text_in
+
+    def __init__(self, **values: Any) -> None:
+        self.__dict__.update(values)
+
+
+def _service_row(v: dict[str, Any]) -> Any:
+    organisation = _Row(
+        id=v["organisation_id"],
+        name=v["o_name"],
+        short_name=v["o_short_name"],
+        email=v["o_email"],
+        website=v["o_website"],
+        legal_identifier=v["o_legal_identifier"],
+        kind=v["o_kind"],
+        parent_id=v["o_parent_id"],
+        directory_profile=None
+        if v["p_id"] is None
+        else _Row(
+            name=v["o_name"],
+            description=v["p_description"],
+            translations=v["p_translations"],
+            year_incorporated=v["p_year_incorporated"],
+        ),
+    )
+    program = (
+        None
+        if v["program_id"] is None
+        else _Row(
+            id=v["program_id"],
+            organisation_id=v["g_organisation_id"],
+            name=v["g_name"],
+            description=v["g_description"],
+            translations=v["g_translations"],
+        )
+    )
+    return _Row(**{c: v[c] for c in _SERVICE_COLUMNS}, organisation=organisation, program=program)
+
+
+def service_list_rows(qs: QuerySet[Service], ids: list[Any] | None = None) -> list[Any]:
+    """The rows of ``qs`` (or, in the order of ``ids``, those of its rows with these ids) for
+    ``service_json(row, lang, full=False)``: the same output as from model objects, at a fraction of the cost."""
+    if ids is not None:
+        if not ids:
+            return []
+        qs = qs.filter(pk__in=ids).order_by()
+    values = qs.values(*_SERVICE_COLUMNS, **{alias: F(path) for path, alias in _RELATED_COLUMNS.items()})
+    rows = [_service_row(v) for v in values]
+    if ids is None:
+        return rows
+    by_id = {row.id: row for row in rows}
+    return [by_id[i] for i in ids if i in by_id]

@@ -108,6 +108,20 @@ def service_detail_prefetch(qs: QuerySet[Service]) -> QuerySet[Service]:
 # --- public reads (HSDS feed, service finder) -----------------------------------------------------
 
 
+def directory_version(*, municipality: Municipality | None) -> int:
+    """The version of what the public HSDS feed of ``municipality`` (None: every municipality) shows:
+    its counter plus the shared taxonomies' one, which only grow (carenet.directory.services.directory_changed).
+    One read of a few primary-key rows."""
+    from django.db.models import Sum
+
+    from .models import DataVersion
+
+    qs = DataVersion.objects.all()
+    if municipality is not None:
+        qs = qs.filter(scope__in=[DataVersion.scope_of(municipality), DataVersion.SHARED])
+    return qs.aggregate(v=Sum("version"))["v"] or 0
+
+
 def public_services(*, municipality: Municipality | None) -> QuerySet[Service]:
     """Directory records are public. Without a municipality this is the open-data feed of every
     tenant (public data only, read-only): the one deliberate cross-tenant read."""
