@@ -173,19 +173,16 @@ def services(request: Request, municipality: Municipality | None) -> dict[str, A
     page, per_page = _bounds(request)
     offset = (page - 1) * per_page
     rows: list[Any]
-    if search:
-        # a search: the ids of every match in rank order, in one scan (the total), then this page's rows
+    if not full:
+        total, rows = hsds.service_list_page(qs, offset=offset, limit=per_page, lang=lang)
+    elif search:
+        # the ids of every match in rank order, in one scan (the total), then this page's services
         total, ids = ranked_page(qs, offset=offset, limit=per_page)
-        base = public_services(municipality=municipality)
-        if full:
-            by_id = hsds.with_hsds_relations(base, full=True).in_bulk(ids)
-            rows = [by_id[i] for i in ids if i in by_id]
-        else:
-            rows = hsds.service_list_rows(base, ids)
+        by_id = hsds.with_hsds_relations(public_services(municipality=municipality), full=True).in_bulk(ids)
+        rows = [by_id[i] for i in ids if i in by_id]
     else:
         total = qs.count()
-        window = qs[offset : offset + per_page]
-        rows = list(hsds.with_hsds_relations(window, full=True)) if full else hsds.service_list_rows(window)
+        rows = list(hsds.with_hsds_relations(qs, full=True)[offset : offset + per_page])
     return _envelope(page, per_page, total, [hsds.service_json(s, lang, full=full) for s in rows])
 
 

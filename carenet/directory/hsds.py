@@ -11,11 +11,12 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, QuerySet, Window
 
 from carenet.core.models import Organisation, OrganisationKind
 
 from .models import (
+    SOURCE_LANGUAGE,
     Location,
     OrganisationProfile,
     Schedule,
@@ -416,7 +417,6 @@ _RELATED_COLUMNS = {
     "organisation__legal_identifier": "o_legal_identifier",
     "organisation__kind": "o_kind",
     "organisation__parent_id": "o_parent_id",
-    "organisation__directory_profile__id": "p_id",
     "organisation__directory_profile__description": "p_description",
     "organisation__directory_profile__translations": "p_translations",
     "organisation__directory_profile__year_incorporated": "p_year_incorporated",
@@ -447,11 +447,11 @@ def _service_row(v: dict[str, Any]) -> Any:
         kind=v["o_kind"],
         parent_id=v["o_parent_id"],
         directory_profile=None
-        if v["p_id"] is None
+        if v["p_description"] is None  # a NOT NULL column: None only when the LEFT JOIN found no profile
         else _Row(
             name=v["o_name"],
             description=v["p_description"],
-            translations=v["p_translations"],
+            translations=v.get("p_translations", {}),
             year_incorporated=v["p_year_incorporated"],
         ),
     )
@@ -463,22 +463,32 @@ def _service_row(v: dict[str, Any]) -> Any:
             organisation_id=v["g_organisation_id"],
             name=v["g_name"],
             description=v["g_description"],
-            translations=v["g_translations"],
+            translations=v.get("g_translations", {}),
         )
     )
-    return _Row(**{c: v[c] for c in _SERVICE_COLUMNS}, organisation=organisation, program=program)
+    return _Row(
+        **{c: v.get(c, {}) for c in _SERVICE_COLUMNS},  # only "translations" may be left out
+        organisation=organisation,
+        program=program,
+    )
 
 
-def service_list_rows(qs: QuerySet[Service], ids: list[Any] | None = None) -> list[Any]:
-    """The rows of ``qs`` (or, in the order of ``ids``, those of its rows with these ids) for
-    ``service_json(row, lang, full=False)``: the same output as from model objects, at a fraction of the cost."""
-    if ids is not None:
-        if not ids:
-            return []
-        qs = qs.filter(pk__in=ids).order_by()
-    values = qs.values(*_SERVICE_COLUMNS, **{alias: F(path) for path, alias in _RELATED_COLUMNS.items()})
-    rows = [_service_row(v) for v in values]
-    if ids is None:
-        return rows
-    by_id = {row.id: row for row in rows}
-    return [by_id[i] for i in ids if i in by_id]
+def service_list_page(
+    qs: QuerySet[Service], *, offset: int, limit: int, lang: str | None = None
+) -> tuple[int, list[Any]]:
+    """The total and one page of ``qs`` (in its order) for ``service_json(row, lang, full=False)``: the same
+    output as from model objects, from ONE query (the total is a window count of the same scan)."""
+    fields: list[str] = list(_SERVICE_COLUMNS)
+    related = dict(_RELATED_COLUMNS)
+    if not lang or lang == SOURCE_LANGUAGE:  # Romanian is in the plain columns: no JSON to read
+        fields.remove("translations")
+        related = {path: alias for path, alias in related.items() if not alias.endswith("_translations")}
+    columns = {alias: F(path) for path, alias in related.items()}
+    if qs.query.distinct:  # a window counts the rows before DISTINCT: count on its own
+        total = qs.count()
+        return total, [_service_row(v) for v in qs.values(*fields, **columns)[offset : offset + limit]]
+    values = qs.annotate(_total=Window(Count("pk"))).values("_total", *fields, **columns)
+    page = list(values[offset : offset + limit])
+    # an empty page: nothing found, or past the last page (then the total is counted on its own)
+    total = page[0]["_total"] if page else (qs.count() if offset else 0)
+    return total, [_service_row(v) for v in page]

@@ -163,3 +163,15 @@ def test_an_import_changes_the_version_once_at_the_end(baia_mare, org_a):
         make_service(baia_mare, org_a, "Doi")
         assert directory_version(municipality=baia_mare) == before
     assert directory_version(municipality=baia_mare) > before
+
+
+def test_a_taxonomy_filter_counts_each_service_once(client, baia_mare, service_a):
+    from carenet.directory.models import ServiceAttribute
+
+    terms = list(TaxonomyTerm.objects.filter(taxonomy__code="carenet-needs")[:2])
+    for term in terms:
+        ServiceAttribute.plain.create(municipality=baia_mare, service=service_a, taxonomy_term=term)
+    body = client.get("/api/hsds/baia-mare/services", {"taxonomy_id": str(terms[0].taxonomy_id)}).json()
+    assert body["total_items"] == 1 and body["size"] == 1
+    body = client.get("/api/hsds/baia-mare/services", {"page": 2, "per_page": 1}).json()
+    assert body["total_items"] == 1 and body["size"] == 0 and body["empty"] is False
