@@ -27,7 +27,7 @@ from rest_framework.throttling import AnonRateThrottle
 
 from carenet.api.hsds_cache import cached_answer
 from carenet.core.models import Municipality
-from carenet.core.selectors import municipality_by_slug
+from carenet.core.selectors import municipality_by_slug, municipality_id_by_slug
 from carenet.directory import hsds
 from carenet.directory.models import Taxonomy, TaxonomyTerm
 from carenet.directory.selectors import (
@@ -42,16 +42,24 @@ MAX_PER_PAGE = 200
 LANGUAGES = {"ro", "ru", "hu", "uk", "en"}
 
 
-def _tenant(request: Request, municipality_slug: str | None) -> Municipality | None:
+def _tenant_id(request: Request, municipality_slug: str | None) -> Any:
+    """The id of the municipality the answer is about (None: the whole open-data feed)."""
     slug = municipality_slug or request.query_params.get("municipality")
     if slug:
-        # TenantMiddleware has already read the municipality named in the URL: not a second query.
-        known = getattr(request, "public_municipality", None)
-        return known if known is not None and known.slug == slug else municipality_by_slug(slug)
+        return municipality_id_by_slug(slug)  # one plain-SQL read: a cached answer needs nothing more
     user = request.user
     if user.is_authenticated and getattr(user, "municipality_id", None):
-        return user.municipality
+        return user.municipality_id
     return None
+
+
+def _tenant(request: Request, municipality_id: Any) -> Municipality | None:
+    if municipality_id is None:
+        return None
+    user = request.user
+    if user.is_authenticated and getattr(user, "municipality_id", None) == municipality_id:
+        return user.municipality  # already read by TenantMiddleware
+    return Municipality.objects.get(pk=municipality_id)
 
 
 def _lang(request: Request) -> str:
@@ -150,10 +158,16 @@ def _public(view: Any) -> Any:
 
     @functools.wraps(view)
     def answer(request: Request, municipality_slug: str | None = None, **kwargs: Any) -> Any:
-        municipality = _tenant(request, municipality_slug)
-        return cached_answer(request, municipality, lambda: view(request, municipality, **kwargs))
+        municipality_id = _tenant_id(request, municipality_slug)
+        return cached_answer(
+            request, municipality_id, lambda: view(request, _tenant(request, municipality_id), **kwargs)
+        )
 
-    return documented(api_view(["GET"])(permission_classes([AllowAny])(throttle_classes([AnonRateThrottle])(answer))))
+    endpoint = documented(
+        api_view(["GET"])(permission_classes([AllowAny])(throttle_classes([AnonRateThrottle])(answer)))
+    )
+    endpoint.reads_its_own_municipality = True  # type: ignore[attr-defined]  # TenantMiddleware: no slug lookup
+    return endpoint
 
 
 @_public

@@ -24,7 +24,6 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from carenet.core.models import Municipality
 from carenet.directory.selectors import directory_version
 
 MAX_CACHED_BYTES = 1_000_000
@@ -34,9 +33,9 @@ def cache_seconds() -> int:
     return int(getattr(settings, "CARENET_HSDS_CACHE_SECONDS", 600))
 
 
-def _key(request: Request, municipality: Municipality | None, version: int) -> str:
+def _key(request: Request, municipality_id: Any, version: int) -> str:
     parts = (
-        str(municipality.pk) if municipality is not None else "all",
+        str(municipality_id) if municipality_id is not None else "all",
         str(version),
         get_language() or "",
         request.accepted_media_type,
@@ -59,14 +58,15 @@ def _matches(request: Request, etag: str) -> bool:
 
 
 def cached_answer(
-    request: Request, municipality: Municipality | None, compute: Callable[[], dict[str, Any]]
+    request: Request, municipality_id: Any, compute: Callable[[], dict[str, Any]]
 ) -> HttpResponse | Response:
-    """The rendered answer of ``compute()`` for this request, from the cache when the data has not changed."""
+    """The rendered answer of ``compute()`` for this request about the municipality with this id (None: the
+    whole feed), from the cache when its data has not changed."""
     renderer = request.accepted_renderer
     if not isinstance(renderer, JSONRenderer):
         return Response(compute())
     seconds = cache_seconds()
-    key = _key(request, municipality, directory_version(municipality=municipality)) if seconds > 0 else None
+    key = _key(request, municipality_id, directory_version(municipality=municipality_id)) if seconds > 0 else None
     hit = cache.get(key) if key else None
     if hit is None:
         body = renderer.render(compute(), request.accepted_media_type, {"request": request})

@@ -108,8 +108,8 @@ def service_detail_prefetch(qs: QuerySet[Service]) -> QuerySet[Service]:
 # --- public reads (HSDS feed, service finder) -----------------------------------------------------
 
 
-def directory_version(*, municipality: Municipality | None) -> int:
-    """The version of what the public HSDS feed of ``municipality`` (None: every municipality) shows:
+def directory_version(*, municipality: Municipality | Any) -> int:
+    """The version of what the public HSDS feed of ``municipality`` (or its id; None: every municipality) shows:
     its counter plus the shared taxonomies' one, which only grow (carenet.directory.services.directory_changed).
     Read on every cached HSDS answer, so in plain SQL (an ORM query costs several times more to build)."""
     from django.db import connection
