@@ -21,8 +21,9 @@ def municipality_by_slug(slug: str) -> Municipality:
 def municipality_id_by_slug(slug: str) -> Any:
     """The id of the municipality with this slug (404 if none), in plain SQL: read on every answer of the
     public HSDS API, most of which come from its cache and need nothing else of the municipality."""
-    from django.db import connection
+    from django.db import connections, router
 
+    connection = connections[router.db_for_read(Municipality)]
     table = connection.ops.quote_name(Municipality._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT id FROM {table} WHERE slug = %s", [slug])  # noqa: S608

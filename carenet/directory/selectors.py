@@ -112,10 +112,11 @@ def directory_version(*, municipality: Municipality | Any) -> int:
     """The version of what the public HSDS feed of ``municipality`` (or its id; None: every municipality) shows:
     its counter plus the shared taxonomies' one, which only grow (carenet.directory.services.directory_changed).
     Read on every cached HSDS answer, so in plain SQL (an ORM query costs several times more to build)."""
-    from django.db import connection
+    from django.db import connections, router
 
     from .models import DataVersion
 
+    connection = connections[router.db_for_read(DataVersion)]  # the database the answer's rows come from
     sql = f"SELECT SUM(version) FROM {connection.ops.quote_name(DataVersion._meta.db_table)}"  # noqa: S608
     params: list[str] = []
     if municipality is not None:
