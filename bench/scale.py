@@ -99,10 +99,13 @@ def tenant(preset: Preset) -> Any:
 def load_directory(preset: Preset, *, seed: int = 9) -> tuple[int, float]:
     """Providers, services, locations and their links for the preset (rows, seconds); idempotent."""
     from carenet.core.models import Organisation
-    from carenet.directory.models import Location, Service, ServiceAtLocation
+    from carenet.directory.models import Location, SearchToken, Service, ServiceAtLocation
 
     municipality = tenant(preset)
     if Service.objects.for_tenant(municipality).count() >= preset.services:
+        if not SearchToken.objects.for_tenant(municipality).exists():  # loaded before search tokens existed
+            with transaction.atomic():
+                _index(municipality, list(Service.objects.for_tenant(municipality)))
         return 0, 0.0
     rng = random.Random(f"{preset.name}-{seed}")  # each preset its own ids
     started = time.perf_counter()
@@ -165,8 +168,26 @@ def load_directory(preset: Preset, *, seed: int = 9) -> tuple[int, float]:
         Service.objects.bulk_create(services, batch_size=2000)
         Location.objects.bulk_create(locations, batch_size=2000)
         ServiceAtLocation.objects.bulk_create(links, batch_size=2000)
+        _index(municipality, services)
     rows = len(orgs) + len(services) + len(locations) + len(links)
     return rows, time.perf_counter() - started
+
+
+def _index(municipality: Any, services: list[Any]) -> None:
+    """The search tokens of the services (what carenet.directory.services.service_reindex writes), and a new
+    data version: bulk_create sends no save signals (cached HSDS answers of the old rows must go)."""
+    from carenet.directory.models import SearchToken
+    from carenet.directory.services import directory_changed
+
+    SearchToken.objects.bulk_create(
+        (
+            SearchToken(municipality=municipality, service=s, token=t)
+            for s in services
+            for t in sorted(s.search_tokens())
+        ),
+        batch_size=5000,
+    )
+    directory_changed(municipality=municipality)
 
 
 def load_people(preset: Preset, *, deliveries: int | None = None, seed: int = 2026) -> tuple[int, float]:

@@ -7,6 +7,7 @@ Text comes in ``?lang=`` (or the request language), falling back to Romanian.
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any
 
@@ -22,11 +23,11 @@ from rest_framework import exceptions
 from rest_framework.decorators import api_view, permission_classes, throttle_classes
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
-from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
+from carenet.api.hsds_cache import cached_answer
 from carenet.core.models import Municipality
-from carenet.core.selectors import municipality_by_slug
+from carenet.core.selectors import municipality_by_slug, municipality_id_by_slug
 from carenet.directory import hsds
 from carenet.directory.models import Taxonomy, TaxonomyTerm
 from carenet.directory.selectors import (
@@ -41,14 +42,24 @@ MAX_PER_PAGE = 200
 LANGUAGES = {"ro", "ru", "hu", "uk", "en"}
 
 
-def _tenant(request: Request, municipality_slug: str | None) -> Municipality | None:
+def _tenant_id(request: Request, municipality_slug: str | None) -> Any:
+    """The id of the municipality the answer is about (None: the whole open-data feed)."""
     slug = municipality_slug or request.query_params.get("municipality")
     if slug:
-        return municipality_by_slug(slug)
+        return municipality_id_by_slug(slug)  # one plain-SQL read: a cached answer needs nothing more
     user = request.user
     if user.is_authenticated and getattr(user, "municipality_id", None):
-        return user.municipality
+        return user.municipality_id
     return None
+
+
+def _tenant(request: Request, municipality_id: Any) -> Municipality | None:
+    if municipality_id is None:
+        return None
+    user = request.user
+    if user.is_authenticated and getattr(user, "municipality_id", None) == municipality_id:
+        return user.municipality  # already read by TenantMiddleware
+    return Municipality.objects.get(pk=municipality_id)
 
 
 def _lang(request: Request) -> str:
@@ -114,72 +125,92 @@ def _modified_after(request: Request) -> Any:
     return value
 
 
-def _page(request: Request, qs: QuerySet[Any], serialise: Any, *, ranked: QuerySet[Any] | None = None) -> Response:
-    """One HSDS page. ``ranked``: a search; its ids are read in one scan, then the page's rows."""
-    page = _int(request, "page", 1, 1, 1_000_000)
-    per_page = _int(request, "per_page", 50, 1, MAX_PER_PAGE)
-    if ranked is not None:
-        total, ids = ranked_page(ranked, offset=(page - 1) * per_page, limit=per_page)
-        by_id = qs.in_bulk(ids)
-        rows = [by_id[i] for i in ids if i in by_id]
-    else:
-        total = qs.count()
-        rows = list(qs[(page - 1) * per_page : page * per_page])
+def _bounds(request: Request) -> tuple[int, int]:
+    return _int(request, "page", 1, 1, 1_000_000), _int(request, "per_page", 50, 1, MAX_PER_PAGE)
+
+
+def _envelope(page: int, per_page: int, total: int, contents: list[Any]) -> dict[str, Any]:
     pages = max(1, math.ceil(total / per_page))
-    return Response(
-        {
-            "total_items": total,
-            "total_pages": pages,
-            "page_number": page,
-            "size": len(rows),
-            "first_page": page == 1,
-            "last_page": page >= pages,
-            "empty": total == 0,
-            "contents": [serialise(row) for row in rows],
-        }
-    )
+    return {
+        "total_items": total,
+        "total_pages": pages,
+        "page_number": page,
+        "size": len(contents),
+        "first_page": page == 1,
+        "last_page": page >= pages,
+        "empty": total == 0,
+        "contents": contents,
+    }
+
+
+def _page(request: Request, qs: QuerySet[Any], serialise: Any) -> dict[str, Any]:
+    page, per_page = _bounds(request)
+    total = qs.count()
+    rows = list(qs[(page - 1) * per_page : page * per_page])
+    return _envelope(page, per_page, total, [serialise(row) for row in rows])
 
 
 def _public(view: Any) -> Any:
+    """A public, read-only HSDS endpoint: ``view(request, municipality, **kwargs)`` returns the JSON data;
+    answers are cached by municipality and data version (hsds_cache.cached_answer)."""
     # HSDS responses are plain JSON validated against the official compiled schemas (tests), not DRF serializers.
     documented = extend_schema(responses=OpenApiTypes.OBJECT, tags=["HSDS 3.0 (public)"])
-    return documented(api_view(["GET"])(permission_classes([AllowAny])(throttle_classes([AnonRateThrottle])(view))))
+
+    @functools.wraps(view)
+    def answer(request: Request, municipality_slug: str | None = None, **kwargs: Any) -> Any:
+        municipality_id = _tenant_id(request, municipality_slug)
+        return cached_answer(
+            request, municipality_id, lambda: view(request, _tenant(request, municipality_id), **kwargs)
+        )
+
+    endpoint = documented(
+        api_view(["GET"])(permission_classes([AllowAny])(throttle_classes([AnonRateThrottle])(answer)))
+    )
+    endpoint.reads_its_own_municipality = True  # type: ignore[attr-defined]  # TenantMiddleware: no slug lookup
+    return endpoint
 
 
 @_public
-def services(request: Request, municipality_slug: str | None = None) -> Response:
-    municipality = _tenant(request, municipality_slug)
+def services(request: Request, municipality: Municipality | None) -> dict[str, Any]:
     full = _bool(request, "full")
     lang = _lang(request)
+    search = (request.query_params.get("search") or "")[:200]
     qs = filter_services(
         public_services(municipality=municipality),
         municipality=municipality,
-        search=(request.query_params.get("search") or "")[:200],
+        search=search,
         taxonomy_term_ids=_uuid_param(request, "taxonomy_term_id"),
         taxonomy_id=next(iter(_uuid_param(request, "taxonomy_id")), None),
         organisation_id=next(iter(_uuid_param(request, "organization_id")), None),
         modified_after=_modified_after(request),
     )
-    serialise = lambda s: hsds.service_json(s, lang, full=full)  # noqa: E731
-    if request.query_params.get("search"):
-        rows = hsds.with_hsds_relations(public_services(municipality=municipality), full=full)
-        return _page(request, rows, serialise, ranked=qs)
-    return _page(request, hsds.with_hsds_relations(qs, full=full), serialise)
+    page, per_page = _bounds(request)
+    offset = (page - 1) * per_page
+    rows: list[Any]
+    if not full:
+        total, rows = hsds.service_list_page(qs, offset=offset, limit=per_page, lang=lang)
+    elif search:
+        # the ids of every match in rank order, in one scan (the total), then this page's services
+        total, ids = ranked_page(qs, offset=offset, limit=per_page)
+        by_id = hsds.with_hsds_relations(public_services(municipality=municipality), full=True).in_bulk(ids)
+        rows = [by_id[i] for i in ids if i in by_id]
+    else:
+        total = qs.count()
+        rows = list(hsds.with_hsds_relations(qs, full=True)[offset : offset + per_page])
+    return _envelope(page, per_page, total, [hsds.service_json(s, lang, full=full) for s in rows])
 
 
 @_public
-def service(request: Request, service_id: str, municipality_slug: str | None = None) -> Response:
-    municipality = _tenant(request, municipality_slug)
+def service(request: Request, municipality: Municipality | None, service_id: str) -> dict[str, Any]:
     qs = hsds.with_hsds_relations(public_services(municipality=municipality), full=True)
     obj = qs.filter(pk=service_id).first()
     if obj is None:
         raise Http404
-    return Response(hsds.service_json(obj, _lang(request), full=True))
+    return hsds.service_json(obj, _lang(request), full=True)
 
 
 @_public
-def organizations(request: Request, municipality_slug: str | None = None) -> Response:
-    municipality = _tenant(request, municipality_slug)
+def organizations(request: Request, municipality: Municipality | None) -> dict[str, Any]:
     qs = public_organisations(municipality=municipality).select_related("directory_profile").order_by("name", "id")
     search = (request.query_params.get("search") or "")[:200]
     if search:
@@ -189,18 +220,16 @@ def organizations(request: Request, municipality_slug: str | None = None) -> Res
 
 
 @_public
-def organization(request: Request, organization_id: str, municipality_slug: str | None = None) -> Response:
-    municipality = _tenant(request, municipality_slug)
+def organization(request: Request, municipality: Municipality | None, organization_id: str) -> dict[str, Any]:
     qs = public_organisations(municipality=municipality).select_related("directory_profile", "municipality")
     obj = qs.prefetch_related("programs", "services").filter(pk=organization_id).first()
     if obj is None:
         raise Http404
-    return Response(hsds.organisation_json(obj, _lang(request), full=True))
+    return hsds.organisation_json(obj, _lang(request), full=True)
 
 
 @_public
-def service_at_locations(request: Request, municipality_slug: str | None = None) -> Response:
-    municipality = _tenant(request, municipality_slug)
+def service_at_locations(request: Request, municipality: Municipality | None) -> dict[str, Any]:
     qs = public_service_at_locations(municipality=municipality).select_related(
         "location", "service", "service__organisation", "service__organisation__directory_profile", "service__program"
     )
@@ -211,12 +240,12 @@ def service_at_locations(request: Request, municipality_slug: str | None = None)
 
 
 @_public
-def taxonomies(request: Request, municipality_slug: str | None = None) -> Response:
+def taxonomies(request: Request, municipality: Municipality | None) -> dict[str, Any]:
     return _page(request, Taxonomy.objects.order_by("name"), hsds.taxonomy_json)
 
 
 @_public
-def taxonomy_terms(request: Request, municipality_slug: str | None = None) -> Response:
+def taxonomy_terms(request: Request, municipality: Municipality | None) -> dict[str, Any]:
     qs = TaxonomyTerm.objects.select_related("taxonomy").order_by("taxonomy__name", "code")
     taxonomy_ids = _uuid_param(request, "taxonomy_id")
     if taxonomy_ids:

@@ -42,6 +42,9 @@ class TenantMiddleware:
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):  # type: ignore[no-untyped-def]
         slug = view_kwargs.get("municipality_slug")
+        if slug and getattr(view_func, "reads_its_own_municipality", False):
+            # The cached public HSDS API reads only the municipality's id on a cache hit (carenet/api/hsds.py).
+            return None
         if slug:
             # Public pages name their tenant in the URL; unknown slugs 404 in the view's selector.
             request.public_municipality = municipality_by_slug(slug)  # type: ignore[attr-defined]

@@ -1,3 +1,6 @@
+import uuid
+from typing import Any
+
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -13,6 +16,21 @@ def municipality_by_slug(slug: str) -> Municipality:
         return Municipality.objects.get(slug=slug)
     except Municipality.DoesNotExist as exc:
         raise Http404(slug) from exc
+
+
+def municipality_id_by_slug(slug: str) -> Any:
+    """The id of the municipality with this slug (404 if none), in plain SQL: read on every answer of the
+    public HSDS API, most of which come from its cache and need nothing else of the municipality."""
+    from django.db import connections, router
+
+    connection = connections[router.db_for_read(Municipality)]
+    table = connection.ops.quote_name(Municipality._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id FROM {table} WHERE slug = %s", [slug])  # noqa: S608
+        row = cursor.fetchone()
+    if row is None:
+        raise Http404(slug)
+    return uuid.UUID(str(row[0]))
 
 
 def organisations_of(municipality: Municipality) -> QuerySet[Organisation]:

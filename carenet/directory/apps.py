@@ -11,4 +11,6 @@ class DirectoryConfig(AppConfig):
     ]
 
     def ready(self) -> None:
-        from . import permissions  # noqa: F401  (registers rules in the policy)
+        from . import permissions, signals  # noqa: F401  (permissions: registers rules in the policy)
+
+        signals.connect()  # data versions of the HSDS response cache

@@ -50,7 +50,7 @@ from .models import (
     TaxonomyTerm,
 )
 from .selectors import public_organisations
-from .services import service_reindex
+from .services import directory_bulk_write, service_reindex
 
 # resource name → (file, columns); columns are the scalar fields of HSDS 3.0 schema/compiled/tabular.json.
 RESOURCES: dict[str, tuple[str, list[str]]] = {
@@ -645,7 +645,7 @@ def import_tables(*, actor: Any, municipality: Municipality, tables: dict[str, l
             "value"
         ]
     m = municipality
-    with transaction.atomic():
+    with transaction.atomic(), directory_bulk_write():
         for row in tables["taxonomy"]:
             Taxonomy.objects.get_or_create(
                 id=row["id"],

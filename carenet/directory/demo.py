@@ -33,7 +33,7 @@ from .models import (
     ServiceStatus,
     TaxonomyTerm,
 )
-from .services import service_reindex
+from .services import directory_bulk_write, service_reindex
 from .taxonomy_data import NAMESPACE, term_uuid
 from .text import normalise
 
@@ -423,7 +423,7 @@ def load_balti(municipality: Municipality) -> int:
 
 
 def load(*, stdout: Any = None) -> None:
-    with transaction.atomic():
+    with transaction.atomic(), directory_bulk_write():
         for municipality in Municipality.objects.filter(slug__in=["baia-mare", "balti"]):
             count = load_baia_mare(municipality) if municipality.slug == "baia-mare" else load_balti(municipality)
             if stdout:

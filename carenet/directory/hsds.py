@@ -11,11 +11,12 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, QuerySet, Window
 
 from carenet.core.models import Organisation, OrganisationKind
 
 from .models import (
+    SOURCE_LANGUAGE,
     Location,
     OrganisationProfile,
     Schedule,
@@ -24,6 +25,7 @@ from .models import (
     ServiceAttribute,
     Taxonomy,
     TaxonomyTerm,
+    TranslatedMixin,
 )
 from .taxonomy_data import NAMESPACE
 
@@ -377,3 +379,116 @@ def with_hsds_relations(qs: QuerySet[Service], *, full: bool) -> QuerySet[Servic
         "contacts",
         Prefetch("attributes", queryset=ServiceAttribute.plain.select_related("taxonomy_term__taxonomy")),
     )
+
+
+# --- the service list (full=false) from narrow rows ------------------------------------------------
+
+# What ``service_json(full=False)`` reads, and nothing else: one query, plain values instead of four
+# wide model objects (service, organisation, profile, programme) per row.
+_SERVICE_COLUMNS = (
+    "id",
+    "organisation_id",
+    "program_id",
+    "name",
+    "alternate_name",
+    "description",
+    "url",
+    "email",
+    "status",
+    "interpretation_services",
+    "application_process",
+    "fees_description",
+    "wait_time",
+    "accreditations",
+    "eligibility_description",
+    "minimum_age",
+    "maximum_age",
+    "last_verified_at",
+    "licenses",
+    "alert",
+    "updated_at",
+    "translations",
+)
+_RELATED_COLUMNS = {
+    "organisation__name": "o_name",
+    "organisation__short_name": "o_short_name",
+    "organisation__email": "o_email",
+    "organisation__website": "o_website",
+    "organisation__legal_identifier": "o_legal_identifier",
+    "organisation__kind": "o_kind",
+    "organisation__parent_id": "o_parent_id",
+    "organisation__directory_profile__description": "p_description",
+    "organisation__directory_profile__translations": "p_translations",
+    "organisation__directory_profile__year_incorporated": "p_year_incorporated",
+    "program__organisation_id": "g_organisation_id",
+    "program__name": "g_name",
+    "program__description": "g_description",
+    "program__translations": "g_translations",
+}
+
+
+class _Row:
+    """Attribute access over plain values, with the models' ``text_in``: what the *_json functions read."""
+
+    text_in = TranslatedMixin.text_in
+
+    def __init__(self, **values: Any) -> None:
+        self.__dict__.update(values)
+
+
+def _service_row(v: dict[str, Any]) -> Any:
+    organisation = _Row(
+        id=v["organisation_id"],
+        name=v["o_name"],
+        short_name=v["o_short_name"],
+        email=v["o_email"],
+        website=v["o_website"],
+        legal_identifier=v["o_legal_identifier"],
+        kind=v["o_kind"],
+        parent_id=v["o_parent_id"],
+        directory_profile=None
+        if v["p_description"] is None  # a NOT NULL column: None only when the LEFT JOIN found no profile
+        else _Row(
+            name=v["o_name"],
+            description=v["p_description"],
+            translations=v.get("p_translations", {}),
+            year_incorporated=v["p_year_incorporated"],
+        ),
+    )
+    program = (
+        None
+        if v["program_id"] is None
+        else _Row(
+            id=v["program_id"],
+            organisation_id=v["g_organisation_id"],
+            name=v["g_name"],
+            description=v["g_description"],
+            translations=v.get("g_translations", {}),
+        )
+    )
+    return _Row(
+        **{c: v.get(c, {}) for c in _SERVICE_COLUMNS},  # only "translations" may be left out
+        organisation=organisation,
+        program=program,
+    )
+
+
+def service_list_page(
+    qs: QuerySet[Service], *, offset: int, limit: int, lang: str | None = None
+) -> tuple[int, list[Any]]:
+    """The total and one page of ``qs`` (in its order) for ``service_json(row, lang, full=False)``: the same
+    output as from model objects, from ONE query (the total is a window count of the same scan)."""
+    fields: list[str] = list(_SERVICE_COLUMNS)
+    related = dict(_RELATED_COLUMNS)
+    if not lang or lang == SOURCE_LANGUAGE:  # Romanian is in the plain columns: no JSON to read
+        fields.remove("translations")
+        related = {path: alias for path, alias in related.items() if not alias.endswith("_translations")}
+    columns = {alias: F(path) for path, alias in related.items()}
+    if qs.query.distinct:  # a window counts the rows before DISTINCT: count on its own
+        total = qs.count()
+        return total, [_service_row(v) for v in qs.values(*fields, **columns)[offset : offset + limit]]
+    values = qs.annotate(_total=Window(Count("pk"))).values("_total", *fields, **columns)
+    page = list(values[offset : offset + limit])
+    # an empty page: nothing found, or past the last page (then the total is counted on its own)
+    total = page[0]["_total"] if page else (qs.count() if offset else 0)
+    return total, [_service_row(v) for v in page]

@@ -454,3 +454,24 @@ class SearchToken(TenantOwnedModel):
             models.Index(fields=["municipality", "token", "service"], name="search_token_tenant_prefix"),
             models.Index(fields=["token", "service"], name="search_token_prefix"),
         ]
+
+
+class DataVersion(models.Model):
+    """A counter per municipality (``scope`` = its id; ``"*"`` = the shared taxonomies), bumped in the
+    same transaction as every write to public directory data. The HSDS response cache keys on it
+    (docs/performance.md): one indexed read, the same answer in every worker process."""
+
+    SHARED = "*"
+
+    scope = models.CharField(primary_key=True, max_length=40)
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.scope}: {self.version}"
+
+    @classmethod
+    def scope_of(cls, municipality: Any) -> str:
+        """The scope of a municipality (instance or id); None: the shared taxonomies."""
+        if municipality is None:
+            return cls.SHARED
+        return str(uuid.UUID(str(getattr(municipality, "pk", municipality))))

@@ -108,6 +108,26 @@ def service_detail_prefetch(qs: QuerySet[Service]) -> QuerySet[Service]:
 # --- public reads (HSDS feed, service finder) -----------------------------------------------------
 
 
+def directory_version(*, municipality: Municipality | Any) -> int:
+    """The version of what the public HSDS feed of ``municipality`` (or its id; None: every municipality) shows:
+    its counter plus the shared taxonomies' one, which only grow (carenet.directory.services.directory_changed).
+    Read on every cached HSDS answer, so in plain SQL (an ORM query costs several times more to build)."""
+    from django.db import connections, router
+
+    from .models import DataVersion
+
+    connection = connections[router.db_for_read(DataVersion)]  # the database the answer's rows come from
+    sql = f"SELECT SUM(version) FROM {connection.ops.quote_name(DataVersion._meta.db_table)}"  # noqa: S608
+    params: list[str] = []
+    if municipality is not None:
+        sql += " WHERE scope IN (%s, %s)"
+        params = [DataVersion.scope_of(municipality), DataVersion.SHARED]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return int(row[0] or 0)
+
+
 def public_services(*, municipality: Municipality | None) -> QuerySet[Service]:
     """Directory records are public. Without a municipality this is the open-data feed of every
     tenant (public data only, read-only): the one deliberate cross-tenant read."""

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,6 +18,7 @@ from carenet.audit.services import audit_record
 from carenet.core.models import Organisation
 
 from .models import (
+    DataVersion,
     Location,
     Schedule,
     SearchToken,
@@ -48,6 +54,60 @@ SERVICE_EDITABLE_FIELDS = (
 )
 
 
+# --- the data version (what the HSDS response cache keys on) ---------------------------------------
+
+_deferred: ContextVar[set[str] | None] = ContextVar("directory_deferred_versions", default=None)
+
+
+def directory_changed(*, municipality: Any) -> None:
+    """Public directory data of ``municipality`` (None: the shared taxonomies) has changed: bump its
+    version, in the caller's transaction, so that no cached HSDS answer of the old data is served again.
+
+    Model saves and deletes call this by themselves (carenet/directory/signals.py); call it after
+    writes that bypass them (``QuerySet.update``, ``bulk_create``, raw SQL)."""
+    scope = DataVersion.scope_of(municipality)
+    pending = _deferred.get()
+    if pending is not None:
+        pending.add(scope)
+        return
+    # A random step, not +1: versions still only grow, and a rolled-back or restored database never
+    # reaches again the exact number a cached answer of other data was stored under.
+    step = secrets.randbelow(2**31) + 1
+    if DataVersion.objects.filter(scope=scope).update(version=F("version") + step):
+        return
+    try:
+        with transaction.atomic():
+            DataVersion.objects.create(scope=scope, version=step)
+    except IntegrityError:  # created meanwhile by another writer
+        DataVersion.objects.filter(scope=scope).update(version=F("version") + step)
+
+
+@contextmanager
+def directory_bulk_write() -> Iterator[None]:
+    """Imports and loaders: one version bump per municipality at the end, not one per row written.
+    Use it inside the transaction of the writes (the bump then commits with them)."""
+    if _deferred.get() is not None:  # nested: the outer block bumps
+        yield
+        return
+    pending: set[str] = set()
+    token = _deferred.set(pending)
+    try:
+        yield
+    except BaseException:
+        _deferred.reset(token)
+        # Rows written before the error stay unless the transaction rolls back: bump when it can.
+        if not transaction.get_connection().needs_rollback:
+            _bump(pending)
+        raise
+    _deferred.reset(token)
+    _bump(pending)
+
+
+def _bump(scopes: set[str]) -> None:
+    for scope in sorted(scopes):
+        directory_changed(municipality=None if scope == DataVersion.SHARED else scope)
+
+
 _SYNONYM_TAXONOMIES = {taxonomy_uuid("carenet-target-groups"), taxonomy_uuid("carenet-needs")}
 
 
@@ -71,6 +131,7 @@ def service_reindex(*, service: Service) -> None:
             for token in sorted(service.search_tokens())
         ]
     )
+    directory_changed(municipality=service.municipality_id)  # search columns and tokens: no save signal
 
 
 def _validate(instance: Any, *, exclude: list[str] | None = None) -> None:

@@ -271,3 +271,7 @@ CARENET_SCHEDULED_TASKS: list[str] = [
 
 # Days a provider has to answer a referral when its directory service states no response time.
 CARENET_REFERRAL_RESPONSE_DAYS = int(os.environ.get("CARENET_REFERRAL_RESPONSE_DAYS", "5"))
+
+# Public HSDS API answers are cached (default cache) under the directory's data version, which every write
+# changes: never stale, whatever the lifetime. 0 turns the cache off (bench/api_throughput.py measures both).
+CARENET_HSDS_CACHE_SECONDS = int(os.environ.get("CARENET_HSDS_CACHE_SECONDS", "600"))

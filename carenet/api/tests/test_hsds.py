@@ -242,3 +242,42 @@ def test_the_datapackage_export_is_a_zip_and_is_audited(client, full_service):
     names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
     assert "datapackage.json" in names and "services.csv" in names
     assert AuditEvent.objects.filter(action="export", object_type="hsds.datapackage").exists()
+
+
+def test_the_service_list_is_the_same_as_from_the_model_objects_in_every_language(
+    client, full_service, org_b, validators
+):
+    """The list reads narrow rows (carenet.directory.hsds.service_list_rows), not model objects: same answer."""
+    from django.utils import timezone
+
+    from carenet.directory import hsds
+    from carenet.directory.models import OrganisationProfile, Program
+
+    org = full_service.organisation
+    org.short_name, org.website, org.parent, org.legal_identifier = "DAS", "https://das.example.org", org_b, ""
+    org.save()
+    OrganisationProfile.plain.create(
+        municipality=org.municipality,
+        organisation=org,
+        description="Serviciul public de asistență socială.",
+        year_incorporated=2004,
+        translations={"hu": {"name": "Szociális szolgálat", "description": "Közszolgálat."}},
+    )
+    program = Program.plain.create(
+        municipality=org.municipality,
+        organisation=org,
+        name="Programul vârstnici",
+        description="Pentru vârstnici.",
+        translations={"en": {"name": "Elderly programme"}},
+    )
+    Service.plain.filter(pk=full_service.pk).update(
+        program=program, last_verified_at=timezone.now(), alert="Închis vineri", wait_time="o zi"
+    )
+    stored = hsds.with_hsds_relations(Service.plain.filter(pk=full_service.pk), full=False).get()
+    for lang in ("ro", "hu", "en", "ru", "uk"):
+        for params in ({}, {"search": "batrani"}):
+            body = _page(client.get("/api/hsds/baia-mare/services", {"lang": lang, **params}))
+            assert body["contents"] == [hsds.service_json(stored, lang, full=False)]
+            _valid(validators["service_list"], body["contents"][0])
+    assert body["contents"][0]["program"]["name"] == "Programul vârstnici"
+    assert body["contents"][0]["organization"]["parent_organization_id"] == str(org_b.pk)
