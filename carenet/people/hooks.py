@@ -16,17 +16,22 @@ consequences were only partly applied).
   handler ran, ``person_merge`` checks that no row anywhere still points at the duplicate.
 * ``ConsentWithdrawalHandler(*, user, consent)`` is told that ``consent`` was just
   withdrawn (``consent.withdrawn_on`` is set).
+* ``ConsentUseDescriber(*, consent) -> list[str]`` says, in the reader's language, what relies on
+  ``consent`` now and what withdrawing it will do (shown on the withdrawal form before saving).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 MergeHandler = Callable[..., dict[str, int]]
 ConsentWithdrawalHandler = Callable[..., object]
+ConsentUseDescriber = Callable[..., list[str]]
 
 _merge_handlers: list[MergeHandler] = []
 _consent_withdrawal_handlers: list[ConsentWithdrawalHandler] = []
+_consent_use_describers: list[ConsentUseDescriber] = []
 
 
 def register_merge_handler(handler: MergeHandler) -> MergeHandler:
@@ -43,6 +48,18 @@ def register_consent_withdrawal_handler(handler: ConsentWithdrawalHandler) -> Co
     return handler
 
 
+def register_consent_use(describer: ConsentUseDescriber) -> ConsentUseDescriber:
+    """Usable as a decorator; idempotent (a second registration of the same function is ignored)."""
+    if describer not in _consent_use_describers:
+        _consent_use_describers.append(describer)
+    return describer
+
+
+def consent_uses(consent: Any) -> list[str]:
+    """What the higher layers say relies on ``consent`` (empty if nothing does)."""
+    return [line for describer in _consent_use_describers for line in describer(consent=consent)]
+
+
 def merge_handlers() -> tuple[MergeHandler, ...]:
     return tuple(_merge_handlers)
 
@@ -52,10 +69,13 @@ def consent_withdrawal_handlers() -> tuple[ConsentWithdrawalHandler, ...]:
 
 
 __all__ = [
+    "ConsentUseDescriber",
     "ConsentWithdrawalHandler",
     "MergeHandler",
+    "consent_uses",
     "consent_withdrawal_handlers",
     "merge_handlers",
+    "register_consent_use",
     "register_consent_withdrawal_handler",
     "register_merge_handler",
 ]

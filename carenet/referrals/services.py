@@ -22,7 +22,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from carenet.accounts.models import Membership
 from carenet.audit.services import audit_record
@@ -680,6 +680,28 @@ def stop_sharing_on_consent_withdrawal(*, user: Any, consent: Consent) -> int:
         _notify(referral, kind="consent_withdrawn", to="sender", actor=user, organisation=referral.from_organisation)
         stopped += 1
     return stopped
+
+
+def describe_consent_use(*, consent: Consent) -> list[str]:
+    """People's consent-use hook: the open referrals that rely on ``consent``, said before it is withdrawn."""
+    references = list(
+        Referral.objects.for_tenant(consent.municipality_id)
+        .filter(consent_id=consent.pk, basis=SharingBasis.CONSENT, status__in=OPEN_STATUSES)
+        .order_by("sent_at")
+        .values_list("reference", flat=True)
+    )
+    if not references:
+        return []
+    return [
+        ngettext(
+            "%(count)s open referral relies on this consent (%(references)s): withdrawing it cancels the referral "
+            "at once, the receiving provider no longer sees what was shared, and both providers are told.",
+            "%(count)s open referrals rely on this consent (%(references)s): withdrawing it cancels them at once, "
+            "the receiving providers no longer see what was shared, and all providers involved are told.",
+            len(references),
+        )
+        % {"count": len(references), "references": ", ".join(references)}
+    ]
 
 
 def person_merge_move(*, user: Any, survivor: Any, duplicate: Any) -> dict[str, int]:

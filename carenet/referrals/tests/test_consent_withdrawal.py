@@ -246,3 +246,16 @@ def test_the_notification_is_written_in_the_receivers_language(caseworker_a, cas
         recipient=caseworker_b, kind="consent_withdrawn"
     )
     assert "consimțământ" in note.message
+
+
+def test_the_withdrawal_form_names_the_open_referrals_that_will_stop_before_saving(
+    client, caseworker_a, sent_referral, person_a, org_a
+):
+    client.force_login(caseworker_a)
+    page = client.get(f"/people/{person_a.pk}/consents/{sent_referral.consent_id}/withdraw/").content.decode()
+    assert 'id="form-consequences"' in page and sent_referral.reference in page
+    other = people_services.consent_record(
+        user=caseworker_a, person=person_a, purpose="contact", given_on=TODAY, organisation=org_a
+    )
+    page = client.get(f"/people/{person_a.pk}/consents/{other.pk}/withdraw/").content.decode()
+    assert 'id="form-consequences"' not in page
