@@ -12,10 +12,15 @@ class CasesConfig(AppConfig):
     ]
 
     def ready(self) -> None:
+        from carenet.people.hooks import register_merge_handler
         from carenet.people.views import PERSON_PANELS
 
         from . import permissions  # noqa: F401  (registers rules in the policy)
         from .panels import person_cases_panel
+        from .services import person_merge_move
+
+        # Merging two records of a person moves the duplicate's cases and deliveries (people cannot import cases).
+        register_merge_handler(person_merge_move)
 
         if person_cases_panel not in PERSON_PANELS:
             PERSON_PANELS.append(person_cases_panel)

@@ -147,6 +147,7 @@ EVENT_LABELS = {
     "task_done": _("Task done"),
     "duty": _("Monitoring duty added"),
     "visit": _("Monitoring visit recorded"),
+    "person_merge": _("A duplicate record of the person was merged into this person's record"),
 }
 
 

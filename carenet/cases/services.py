@@ -524,6 +524,29 @@ def delivery_record(
     return delivery
 
 
+def person_merge_move(*, user: Any, survivor: Person, duplicate: Person) -> dict[str, int]:
+    """People's merge hook (``carenet.people.hooks``): the duplicate's cases and deliveries go to the survivor.
+
+    Runs inside ``person_merge``'s transaction. Each moved case gets a line on its timeline and an
+    audit event; deliveries are counted in the merge's own audit event.
+    """
+    tenant = survivor.municipality_id
+    cases = list(Case.objects.for_tenant(tenant).filter(person=duplicate).order_by("pk"))
+    moved_cases = (
+        Case.objects.for_tenant(tenant).filter(person=duplicate).update(person=survivor, updated_at=timezone.now())
+    )
+    for case in cases:
+        case.person = survivor
+        _record(
+            case,
+            user=user,
+            action="person_merge",
+            changes={"person": [str(duplicate.pk), str(survivor.pk)]},
+        )
+    moved_deliveries = ServiceDelivery.objects.for_tenant(tenant).filter(person=duplicate).update(person=survivor)
+    return {"cases.case": moved_cases, "cases.servicedelivery": moved_deliveries}
+
+
 def duties_mark_overdue(*, today: datetime.date | None = None) -> int:
     """Flag duties whose visit is overdue (platform task: runs across tenants)."""
     today = today or _today()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any, cast
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
@@ -13,6 +13,7 @@ from carenet.audit.services import audit_record, changed_fields
 from carenet.core.identifiers import validate_cnp, validate_idnp
 from carenet.core.policy import actor_of, policy
 
+from .hooks import consent_withdrawal_handlers, merge_handlers
 from .models import (
     Consent,
     DocumentStatus,
@@ -252,15 +253,34 @@ def consent_record(
 
 
 def consent_withdraw(*, user: Any, consent: Consent, withdrawn_on: datetime.date) -> Consent:
+    """Withdraw a consent (GDPR art. 7(3)); whatever relied on it stops in the same transaction.
+
+    Higher layers react through ``hooks.register_consent_withdrawal_handler`` (referrals stop the
+    sharing of the open referrals that relied on this consent).
+    """
     policy.require(user, "change", consent)
     if consent.withdrawn_on is not None:
         raise ValidationError({"withdrawn_on": _("This consent was already withdrawn.")})
     if withdrawn_on < consent.given_on or withdrawn_on > datetime.date.today():
         raise ValidationError({"withdrawn_on": _("The withdrawal date must be between the date given and today.")})
     with transaction.atomic():
+        # Compare-and-set: two people withdrawing the same consent at once cannot both run the handlers.
+        updated = (
+            Consent.objects.for_tenant(consent.municipality_id)
+            .filter(pk=consent.pk, withdrawn_on__isnull=True)
+            .update(withdrawn_on=withdrawn_on)
+        )
+        if not updated:
+            raise ValidationError({"withdrawn_on": _("This consent was already withdrawn.")})
         consent.withdrawn_on = withdrawn_on
-        consent.save(update_fields=["withdrawn_on"])
-        audit_record(action="consent.withdraw", actor=user, obj=consent.person, changes={"consent": str(consent.pk)})
+        audit_record(
+            action="consent.withdraw",
+            actor=user,
+            obj=consent.person,
+            changes={"consent": str(consent.pk), "purpose": consent.purpose, "withdrawn_on": str(withdrawn_on)},
+        )
+        for handler in consent_withdrawal_handlers():
+            handler(user=user, consent=consent)
     return consent
 
 
@@ -289,12 +309,65 @@ def household_add_member(
     return member
 
 
-def person_merge(*, user: Any, survivor: Person, duplicate: Person, reason: str) -> Person:
-    """Merge ``duplicate`` into ``survivor``: every record pointing at the duplicate moves over.
+def _move_own_records(*, survivor: Person, duplicate: Person) -> dict[str, int]:
+    """The registry's own rows of the duplicate go to the survivor; what the survivor has wins."""
+    tenant = survivor.municipality_id
+    moved: dict[str, int] = {}
 
-    Generic over the models that reference Person (cases, deliveries, referrals… in higher layers),
-    so ``people`` needs no import of them. The duplicate stays as a tombstone (``merged_into``) so
-    old links and the audit trail still resolve.
+    def count(model: type[models.Model], n: int) -> None:
+        if n:
+            moved[model._meta.label_lower] = moved.get(model._meta.label_lower, 0) + n
+
+    count(Consent, Consent.objects.for_tenant(tenant).filter(person=duplicate).update(person=survivor))
+    count(
+        IdentityDocument, IdentityDocument.objects.for_tenant(tenant).filter(person=duplicate).update(person=survivor)
+    )
+    members = HouseholdMember.objects.for_tenant(tenant)
+    existing = set(members.filter(person=survivor).values_list("household_id", flat=True))
+    members.filter(person=duplicate, household_id__in=existing).delete()
+    count(HouseholdMember, members.filter(person=duplicate).update(person=survivor))
+    # Special-category data: one row per person. The survivor's values stay; its gaps are filled
+    # from the duplicate's (never lost silently); the duplicate's row then goes.
+    profiles = SensitiveProfile.objects.for_tenant(tenant)
+    theirs = profiles.filter(person=duplicate).first()
+    if theirs is not None:
+        ours = profiles.filter(person=survivor).first()
+        if ours is None:
+            count(SensitiveProfile, profiles.filter(person=duplicate).update(person=survivor))
+        else:
+            gaps = [f for f in SENSITIVE_FIELDS if not getattr(ours, f) and getattr(theirs, f)]
+            for name in gaps:
+                setattr(ours, name, getattr(theirs, name))
+            if gaps:
+                ours.save()
+            profiles.filter(person=duplicate).delete()
+            count(SensitiveProfile, 1)
+    # Records merged earlier into the duplicate now resolve to the survivor directly.
+    count(Person, Person.objects.for_tenant(tenant).filter(merged_into=duplicate).update(merged_into=survivor))
+    return moved
+
+
+def _rows_left_pointing_at(person: Person) -> list[str]:
+    """Every model (hidden relations and many-to-many tables included) with a row still pointing at ``person``."""
+    left = []
+    for rel in Person._meta.get_fields(include_hidden=True):
+        if not (rel.auto_created and not rel.concrete and (rel.one_to_many or rel.one_to_one)):
+            continue
+        related = cast(type[models.Model], rel.related_model)
+        field = cast(Any, rel).field
+        if related._default_manager.filter(**{field.name: person}).exists():
+            left.append(f"{related._meta.label_lower}.{field.name}")
+    return left
+
+
+def person_merge(*, user: Any, survivor: Person, duplicate: Person, reason: str) -> Person:
+    """Merge ``duplicate`` into ``survivor``: every record pointing at the duplicate moves over, atomically.
+
+    The registry moves its own rows; the layers above (cases, deliveries, referrals…) move theirs
+    through ``hooks.register_merge_handler``, so ``people`` imports none of them. Before committing,
+    no row anywhere may still point at the duplicate (a model without a handler fails the merge
+    rather than leaving it half done). The duplicate stays as a tombstone (``merged_into``) so old
+    links and the audit trail still resolve.
     """
     policy.require(user, "merge", survivor)
     policy.require(user, "merge", duplicate)
@@ -306,29 +379,27 @@ def person_merge(*, user: Any, survivor: Person, duplicate: Person, reason: str)
         raise ValidationError({"duplicate": _("One of these records was already merged.")})
     if not reason.strip():
         raise ValidationError({"reason": _("Say why these two records are the same person.")})
-    moved: dict[str, int] = {}
     with transaction.atomic():
-        for rel in Person._meta.related_objects:
-            related = cast(type[models.Model], rel.related_model)
-            if related is Person:
-                continue
-            manager = related._default_manager
-            field = rel.field.name
-            if rel.one_to_one:
-                if manager.filter(**{field: survivor}).exists():
-                    manager.filter(**{field: duplicate}).delete()
-                    continue
-                count = manager.filter(**{field: duplicate}).update(**{field: survivor})
-            elif rel.many_to_many:
-                continue
-            elif related is HouseholdMember:
-                existing = set(manager.filter(person=survivor).values_list("household_id", flat=True))
-                manager.filter(person=duplicate, household_id__in=existing).delete()
-                count = manager.filter(person=duplicate).update(person=survivor)
-            else:
-                count = manager.filter(**{field: duplicate}).update(**{field: survivor})
-            if count:
-                moved[related._meta.label_lower] = count
+        # Both rows locked and read again: a merge running at the same time waits, then sees the tombstone.
+        locked = (
+            Person.objects.for_tenant(survivor.municipality_id)
+            .select_for_update()
+            .filter(pk__in=[survivor.pk, duplicate.pk], merged_into__isnull=True)
+            .order_by("pk")
+        )
+        if len(list(locked)) != 2:
+            raise ValidationError({"duplicate": _("One of these records was already merged.")})
+        moved = _move_own_records(survivor=survivor, duplicate=duplicate)
+        for handler in merge_handlers():
+            for label, count in (handler(user=user, survivor=survivor, duplicate=duplicate) or {}).items():
+                if count:
+                    moved[label] = moved.get(label, 0) + count
+        left = _rows_left_pointing_at(duplicate)
+        if left:
+            raise ImproperlyConfigured(
+                f"person_merge: rows of {', '.join(left)} still point at the merged record; "
+                "register a merge handler for them (carenet.people.hooks)."
+            )
         # Fill the survivor's gaps from the duplicate (never overwrite what is there).
         filled = []
         for name in ("national_id", "identifier_kind", "birth_date", "address", "phone", "email", "area"):

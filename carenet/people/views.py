@@ -27,6 +27,7 @@ from .forms import (
     PersonForm,
     SensitiveForm,
 )
+from .hooks import consent_uses
 from .models import Consent, Household, SensitiveProfile
 from .permissions import (
     can_change_person,
@@ -180,7 +181,7 @@ def sensitive_edit(request: HttpRequest, person_id: str) -> HttpResponse:
     return render(request, "people/form.html", {"form": form, "person": person, "title": _("Special-category data")})
 
 
-def _person_subform(request, person_id, form_class, title, save, **form_kwargs):  # type: ignore[no-untyped-def]
+def _person_subform(request, person_id, form_class, title, save, warnings=(), **form_kwargs):  # type: ignore[no-untyped-def]
     person = person_get(user=request.user, person_id=person_id)
     if not can_change_person(request.user, person):
         raise PermissionDenied
@@ -193,7 +194,8 @@ def _person_subform(request, person_id, form_class, title, save, **form_kwargs):
         else:
             messages.success(request, _("The changes are saved."))
             return redirect("people:detail", person_id=person.pk)
-    return render(request, "people/form.html", {"form": form, "person": person, "title": title, "multipart": True})
+    context = {"form": form, "person": person, "title": title, "multipart": True, "warnings": list(warnings)}
+    return render(request, "people/form.html", context)
 
 
 @login_required
@@ -219,6 +221,8 @@ def consent_add(request: HttpRequest, person_id: str) -> HttpResponse:
 def consent_withdraw(request: HttpRequest, person_id: str, consent_id: str) -> HttpResponse:
     person = person_get(user=request.user, person_id=person_id)
     consent = _consent_of(person, consent_id)
+    # What stops with the consent (open referrals relying on it…), said before saving; only to who may withdraw.
+    warnings = consent_uses(consent) if can_change_person(request.user, person) and consent.is_active else []
     return _person_subform(
         request,
         person_id,
@@ -227,6 +231,7 @@ def consent_withdraw(request: HttpRequest, person_id: str, consent_id: str) -> H
         lambda p, data: services.consent_withdraw(
             user=request.user, consent=consent, withdrawn_on=data["withdrawn_on"]
         ),
+        warnings=warnings,
     )
 
 

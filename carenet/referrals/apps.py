@@ -26,14 +26,27 @@ class ReferralsConfig(AppConfig):
 
     def ready(self) -> None:
         from carenet.accounts.backends import register_user_annotation
+        from carenet.people.hooks import (
+            register_consent_use,
+            register_consent_withdrawal_handler,
+            register_merge_handler,
+        )
         from carenet.people.views import PERSON_PANELS
 
         from . import permissions  # noqa: F401  (registers rules and the person-visibility extension)
         from .panels import person_referrals_panel
         from .selectors import UNREAD_ATTRIBUTE, unread_notifications_subquery
+        from .services import describe_consent_use, person_merge_move, stop_sharing_on_consent_withdrawal
 
         # The navigation badge comes with the signed-in user's row (no query of its own on every staff page).
         register_user_annotation(UNREAD_ATTRIBUTE, unread_notifications_subquery)
+
+        # People's writes that concern referrals (people cannot import them): a withdrawn consent stops the
+        # sharing that relied on it (the withdrawal form says so first); a merge moves the duplicate's
+        # referrals to the kept record.
+        register_consent_withdrawal_handler(stop_sharing_on_consent_withdrawal)
+        register_consent_use(describe_consent_use)
+        register_merge_handler(person_merge_move)
 
         if person_referrals_panel not in PERSON_PANELS:
             PERSON_PANELS.append(person_referrals_panel)

@@ -22,7 +22,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from carenet.accounts.models import Membership
 from carenet.audit.services import audit_record
@@ -109,6 +109,26 @@ def _sharing_ground(*, user: Any, case: Case, organisation_id: Any, override_rea
     return {"basis": SharingBasis.EMERGENCY, "consent": None, "legal_basis": "", "override": True}
 
 
+def _hold_consent(consent: Consent) -> None:
+    """Lock the consent the sharing rests on, still active, until the transaction ends.
+
+    A withdrawal being saved at the same moment either commits first (then this refuses) or waits
+    for this referral to be sent (then its hook stops it): no referral is left sharing on a consent
+    already withdrawn.
+    """
+    active = list(
+        Consent.objects.for_tenant(consent.municipality_id)
+        .select_for_update()
+        .filter(pk=consent.pk, withdrawn_on__isnull=True)
+        .values_list("pk", flat=True)
+    )
+    if not active:
+        raise ValidationError(
+            {"override_reason": _("The consent was withdrawn meanwhile: the referral cannot rely on it.")},
+            code="no_consent",
+        )
+
+
 # --- timeline, audit, notifications --------------------------------------------------------------
 
 EVENT_LABELS = {
@@ -123,6 +143,8 @@ EVENT_LABELS = {
     "cancel": gettext_lazy("Referral cancelled"),
     "expire": gettext_lazy("Referral expired without an answer"),
     "open_case": gettext_lazy("The receiving provider opened its own case"),
+    "consent_withdrawn": gettext_lazy("The person withdrew the consent: sharing stopped, referral cancelled"),
+    "person_merge": gettext_lazy("Two records of the person were merged: the referral follows the kept record"),
 }
 
 NOTIFICATION_MESSAGES = {
@@ -133,6 +155,10 @@ NOTIFICATION_MESSAGES = {
     "complete": gettext_lazy("Referral %(reference)s was completed by %(organisation)s: see the outcome."),
     "cancel": gettext_lazy("Referral %(reference)s was cancelled by %(organisation)s."),
     "expire": gettext_lazy("Referral %(reference)s expired: no answer within the response time."),
+    "consent_withdrawn": gettext_lazy(
+        "Referral %(reference)s: the person withdrew the consent it relied on. Sharing has stopped and the "
+        "referral is cancelled."
+    ),
 }
 
 
@@ -369,6 +395,8 @@ def referral_send(*, user: Any, referral: Referral, override_reason: str = "") -
     now = timezone.now()
     days = referral.response_days or response_days_for(referral.to_service)
     with transaction.atomic():
+        if ground["consent"] is not None:
+            _hold_consent(ground["consent"])
         _set_status(
             referral,
             allowed=(ReferralStatus.DRAFT,),
@@ -603,6 +631,100 @@ def referral_open_case(*, user: Any, referral: Referral) -> Case:
         referral.receiver_case = case
         _log(referral, kind="open_case", user=user, organisation_id=referral.to_organisation_id)
     return case
+
+
+# --- reactions to the registry (carenet.people.hooks) -------------------------------------------------
+
+
+def stop_sharing_on_consent_withdrawal(*, user: Any, consent: Consent) -> int:
+    """People's consent-withdrawal hook: the open referrals that relied on ``consent`` stop sharing at once.
+
+    GDPR art. 7(3), Law 133/2011 (MD): the sharing had no other ground, so each such referral is
+    cancelled (decision 0009): the receiver loses the shared dossier and the person's page like after
+    any closing, the place is given back, both timelines say why, both providers are notified and
+    the step is audited. Referrals sent on the case's legal basis or an emergency override do not
+    rest on a consent and are left alone. Runs inside ``consent_withdraw``'s transaction.
+    """
+    referrals = list(
+        Referral.objects.for_tenant(consent.municipality_id)
+        .filter(consent_id=consent.pk, basis=SharingBasis.CONSENT, status__in=OPEN_STATUSES)
+        .select_related("to_service", "to_organisation", "from_organisation", "case", "case__caseworker", "created_by")
+        .order_by("sent_at")
+    )
+    withdrawn_on = consent.withdrawn_on or timezone.localdate()
+    stopped = 0
+    for referral in referrals:
+        place_taken = referral.place_taken
+        try:
+            _set_status(
+                referral,
+                allowed=OPEN_STATUSES,
+                status=ReferralStatus.CANCELLED,
+                closed_at=timezone.now(),
+                cancel_reason=_("The person withdrew the consent this referral relied on (withdrawn on %(date)s).")
+                % {"date": withdrawn_on.isoformat()},
+                place_taken=False,
+            )
+        except ValidationError:
+            continue  # closed meanwhile: nothing is shared any more
+        referral.place_taken = place_taken
+        _release_place(referral)
+        _log(
+            referral,
+            kind="consent_withdrawn",
+            user=user,
+            organisation_id=None,
+            changes={"consent": str(consent.pk), "withdrawn_on": withdrawn_on.isoformat(), "sharing_stopped": True},
+        )
+        _notify(referral, kind="consent_withdrawn", to="receiver", actor=user, organisation=referral.from_organisation)
+        _notify(referral, kind="consent_withdrawn", to="sender", actor=user, organisation=referral.from_organisation)
+        stopped += 1
+    return stopped
+
+
+def describe_consent_use(*, consent: Consent) -> list[str]:
+    """People's consent-use hook: the open referrals that rely on ``consent``, said before it is withdrawn."""
+    references = list(
+        Referral.objects.for_tenant(consent.municipality_id)
+        .filter(consent_id=consent.pk, basis=SharingBasis.CONSENT, status__in=OPEN_STATUSES)
+        .order_by("sent_at")
+        .values_list("reference", flat=True)
+    )
+    if not references:
+        return []
+    return [
+        ngettext(
+            "%(count)s open referral relies on this consent (%(references)s): withdrawing it cancels the referral "
+            "at once, the receiving provider no longer sees what was shared, and both providers are told.",
+            "%(count)s open referrals rely on this consent (%(references)s): withdrawing it cancels them at once, "
+            "the receiving providers no longer see what was shared, and all providers involved are told.",
+            len(references),
+        )
+        % {"count": len(references), "references": ", ".join(references)}
+    ]
+
+
+def person_merge_move(*, user: Any, survivor: Any, duplicate: Any) -> dict[str, int]:
+    """People's merge hook: the duplicate's referrals follow the survivor, each with a timeline line and an audit event.
+
+    Runs inside ``person_merge``'s transaction (with cases' hook, which moves the referrals' cases).
+    """
+    tenant = survivor.municipality_id
+    referrals = list(Referral.objects.for_tenant(tenant).filter(person=duplicate).order_by("created_at"))
+    moved = (
+        Referral.objects.for_tenant(tenant).filter(person=duplicate).update(person=survivor, updated_at=timezone.now())
+    )
+    for referral in referrals:
+        ReferralEvent.objects.create(
+            municipality_id=tenant, referral=referral, kind="person_merge", actor=user, organisation=None
+        )
+        audit_record(
+            action="referral.person_merge",
+            actor=user,
+            obj=referral,
+            changes={"person": [str(duplicate.pk), str(survivor.pk)]},
+        )
+    return {"referrals.referral": moved}
 
 
 # --- transfer of a case --------------------------------------------------------------------------------
