@@ -158,15 +158,22 @@ def period_quality_flags(period: ReportingPeriod) -> list[ValueFlag]:
     return sorted(flags, key=lambda f: (f.indicator.order, f.body_code))
 
 
-def plan_indicators(plan: Plan) -> QuerySet[Indicator]:
-    """Every indicator of the plan in order, with what a list of them shows (2 queries)."""
-    return (
+def plan_indicators(plan: Plan) -> list[Indicator]:
+    """Every indicator of the plan in order, with what a list of them shows (2 queries); each carries
+    ``computation_label``, the label of its computed definition ("" when entered)."""
+    from .computations import REGISTRY
+
+    indicators = list(
         Indicator.objects.for_tenant(plan.municipality_id)
         .filter(plan=plan)
         .select_related("action", "disaggregation")
         .prefetch_related("services")
         .order_by("order")
     )
+    for ind in indicators:
+        comp = REGISTRY.get(ind.computation)
+        ind.computation_label = comp.label if comp else ""  # type: ignore[attr-defined]
+    return indicators
 
 
 def indicator_get(plan: Plan, indicator_id: Any) -> Indicator:

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_POST
 from carenet.core.policy import policy
 
 from . import selectors, services
-from .computations import REGISTRY
 from .forms import IndicatorSourceForm, PlanVersionForm, ReopenForm, ReturnForm, parse_submission
 from .models import ActionStatus, CostLine, Indicator, PeriodStatus, parse_combo
 from .permissions import can_edit_submission, can_lock_period, can_review_submission, submissions_visible_to
@@ -66,10 +65,7 @@ def plan_version_add_view(request: HttpRequest, plan_id: str) -> HttpResponse:
 @login_required
 def indicator_list(request: HttpRequest, plan_id: str) -> HttpResponse:
     plan = selectors.plan_get(request.user, plan_id)
-    indicators = list(selectors.plan_indicators(plan))
-    for ind in indicators:
-        comp = REGISTRY.get(ind.computation)
-        ind.computation_label = comp.label if comp else ""  # type: ignore[attr-defined]
+    indicators = selectors.plan_indicators(plan)
     context = {"plan": plan, "indicators": indicators, "can_amend": policy.can(request.user, "amend", plan)}
     return render(request, "plans/indicator_list.html", context)
 
