@@ -17,13 +17,19 @@ BENCHMARKS: list[str] = [
     "bench.audit_chain",
     "bench.cases",
     "bench.plans",
+    "bench.activities",
+    "bench.activities_signin",
     "bench.portal_help",
     "bench.referrals",
+    "bench.campaigns",
+    "bench.canteen",
     "bench.directory",
     "bench.dashboards",
     "bench.import_persons",
+    "bench.linkage",
     "bench.scale",
     "bench.api_throughput",
+    "bench.care_matching",
 ]
 
 

@@ -176,12 +176,18 @@ def _selector_times(municipality: Municipality) -> tuple[list[float], list[float
     wall, cpu = [], []
     cpu_clock = _cpu_clock()
     for query in QUERIES:  # warm-up (caches), not measured
-        list(filter_services(public_services(municipality=municipality), municipality=municipality, search=query))
+        list(
+            filter_services(
+                services=public_services(municipality=municipality), municipality=municipality, search=query
+            )
+        )
     for _round in range(10):
         for query in QUERIES:
             started, started_cpu = time.perf_counter(), cpu_clock()
-            qs = filter_services(public_services(municipality=municipality), municipality=municipality, search=query)
-            _total, ids = ranked_page(qs, offset=0, limit=50)
+            qs = filter_services(
+                services=public_services(municipality=municipality), municipality=municipality, search=query
+            )
+            _total, ids = ranked_page(services=qs, offset=0, limit=50)
             list(Service.objects.for_tenant(municipality).filter(pk__in=ids).values_list("name", flat=True))
             wall.append((time.perf_counter() - started) * 1000)
             cpu.append((cpu_clock() - started_cpu) * 1000)

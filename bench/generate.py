@@ -21,6 +21,7 @@ from typing import Any, cast
 
 from django.db import connection, models, transaction
 
+from carenet.core.db import citus
 from carenet.core.identifiers import cnp_check_digit, md_check_digit
 
 RO_MALE = [
@@ -172,18 +173,46 @@ _RO_TO_CYR = {
     "w": "в",
 }
 _STRIP = str.maketrans("ăâîșşțţĂÂÎȘŞȚŢáéíóöőúüűÁÉÍÓÖŐÚÜŰ", "aaissttAAISSTTaeiooouuuAEIOOOUUU")
-STREETS = [
-    "Str. Victoriei",
-    "Bd. București",
-    "Str. Independenței",
-    "Str. Progresului",
-    "Str. Ștefan cel Mare",
-    "Str. Pușkin",
-    "Str. Decebal",
-    "Bd. Republicii",
-    "Str. Vasile Lucaciu",
-    "Str. Mihai Viteazu",
-]
+# Ukrainian names (Bălți in Cyrillic; Maramureș's Ukrainian community writes them in Latin script).
+UA_MALE = ["Олександр", "Петро", "Тарас", "Богдан", "Василь", "Микола"]
+UA_FEMALE = ["Оксана", "Галина", "Олена", "Наталія", "Ірина", "Марія"]
+UA_LAST = ["Ковальчук", "Мельник", "Бойко", "Шевченко", "Кравчук", "Ткачук"]
+UA_RO_LAST = ["Petrovai", "Semeniuc", "Ivașcu", "Bizău", "Hrițcu", "Marchiș"]
+# Surnames common among Roma families in Romania.
+ROMA_LAST = ["Lăcătuș", "Căldăraru", "Rostaș", "Lingurar", "Stoica", "Ciurar"]
+# Streets of each city, for synthetic addresses in the right place.
+STREETS_BY_COUNTRY = {
+    "RO": [
+        "Str. Victoriei",
+        "Bd. București",
+        "Bd. Republicii",
+        "Str. Progresului",
+        "Str. Vasile Lucaciu",
+        "Str. Mihai Viteazu",
+        "Str. Gheorghe Șincai",
+        "Bd. Independenței",
+        "Str. Horea",
+        "Str. Transilvaniei",
+    ],
+    "MD": [
+        "str. Ștefan cel Mare",
+        "str. Independenței",
+        "str. Pușkin",
+        "str. Decebal",
+        "str. Mihai Eminescu",
+        "str. Kiev",
+        "str. 31 August 1989",
+        "str. Sfântul Nicolae",
+    ],
+}
+CITY_BY_COUNTRY = {"RO": "Baia Mare", "MD": "Bălți"}
+STREETS = STREETS_BY_COUNTRY["RO"] + STREETS_BY_COUNTRY["MD"]
+
+
+def street_address(rng: random.Random, country: str) -> str:
+    streets = STREETS_BY_COUNTRY.get(country, STREETS)
+    city = CITY_BY_COUNTRY.get(country, "")
+    return f"{rng.choice(streets)} {rng.randint(1, 120)}" + (f", {city}" if city else "")
 
 
 def to_cyrillic(name: str) -> str:
@@ -264,15 +293,21 @@ def _uuid(rng: random.Random) -> uuid.UUID:
 def _name(rng: random.Random, country: str, sex: str) -> tuple[str, str, str]:
     """(first, last, other spelling) in the way a register might hold them."""
     roll = rng.random()
-    if country == "MD" and roll < 0.35:
+    if country == "MD" and roll < 0.3:
         first = rng.choice(RU_MALE if sex == "M" else RU_FEMALE)
         last = rng.choice(RU_LAST_M)
         if sex == "F" and last.endswith(("ов", "ев", "ин")):
             last += "а"
         return first, last, ""
+    if country == "MD" and roll < 0.4:
+        return rng.choice(UA_MALE if sex == "M" else UA_FEMALE), rng.choice(UA_LAST), ""
     if country == "RO" and roll < 0.2:
         return rng.choice(HU_MALE if sex == "M" else HU_FEMALE), rng.choice(HU_LAST), ""
     first, last = rng.choice(RO_MALE if sex == "M" else RO_FEMALE), rng.choice(RO_LAST)
+    if country == "RO" and roll < 0.3:
+        last = rng.choice(ROMA_LAST)
+    elif country == "RO" and roll < 0.35:
+        last = rng.choice(UA_RO_LAST)
     other = ""
     variant = rng.random()
     if variant < 0.15:
@@ -340,7 +375,7 @@ def _executemany(model: type[models.Model], objs: Sequence[models.Model], batch:
         elif isinstance(f, models.JSONField):
             converters.append(json.dumps)
         elif getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):  # what pre_save would fill
-            stamp = f.pre_save(model(), add=True)  # type: ignore[arg-type]
+            stamp = f.pre_save(model(), add=True)
             adapt = (
                 connection.ops.adapt_datetimefield_value
                 if f.get_internal_type() == "DateTimeField"
@@ -437,7 +472,7 @@ def generate(plan: Plan, *, stdout: Any = None) -> Counts:
             identifier_kind=kind,
             national_id=national_id,
             document_status=doc,
-            address=f"{rng.choice(STREETS)} {rng.randint(1, 120)}",
+            address=street_address(rng, plan.country),
             registered_by_organisation_id=org.pk,
             is_synthetic=True,
             created_at=now,
@@ -612,5 +647,16 @@ def analyze() -> None:
     VACUUM, as autovacuum soon would in production: until the visibility map is set, covering indexes
     cannot answer alone (index-only scans fetch every row)."""
     with connection.cursor() as cursor:
-        vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block  # not in a transaction
-        cursor.execute("VACUUM ANALYZE" if vacuum else "ANALYZE")
+        if connection.vendor != "postgresql" or citus.is_citus(connection):
+            # On a Citus coordinator a named distributed table is analysed on its workers in parallel, which
+            # Citus refuses in a transaction that has already run a command locally: analyse the coordinator only.
+            cursor.execute("ANALYZE")
+            return
+        # Name the tables: a bare ANALYZE also takes the cluster-wide catalogs (pg_authid, pg_database) and,
+        # inside the demo's transaction, holds them until it commits, so every other database's ANALYZE
+        # (another test worker loading the demo) waits for it.
+        tables = ", ".join(
+            connection.ops.quote_name(t) for t in connection.introspection.django_table_names(only_existing=True)
+        )
+        vacuum = not connection.in_atomic_block  # VACUUM cannot run in a transaction
+        cursor.execute(f"{'VACUUM ANALYZE' if vacuum else 'ANALYZE'} {tables}")

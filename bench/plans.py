@@ -204,10 +204,10 @@ def _duckdb(plan: Any, period: Any, indicators: list[Any]) -> tuple[float, int]:
 
 
 def run() -> list[Result]:
-    from carenet.analytics.annual_report import build_report
     from carenet.cases.models import ServiceDelivery
     from carenet.plans.computations import compute_all
     from carenet.plans.models import ReportingPeriod
+    from carenet.reports.annual_report import build_report
 
     plan = _setup()
     persons, deliveries = _sizes()

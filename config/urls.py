@@ -12,6 +12,8 @@ urlpatterns = [
     path("platform-admin/", admin.site.urls),
     path("", include("carenet.core.urls")),
 ]
+handler404 = "carenet.core.api_errors.page_not_found"  # JSON under /api/, the HTML page elsewhere
+handler500 = "carenet.core.api_errors.server_error"
 # Each app's URLs are mounted by its own entry in CARENET_URLS (settings), so apps never edit this file.
 # Staff pages use a fixed prefix ("cases/", "plans/" …); public pages start with the municipality's slug
 # ("<slug:municipality_slug>/services/") and are tried last.

@@ -16,11 +16,52 @@ PUBLIC = [
     ("help-balti", "/balti/help/"),
     ("plans-balti", "/balti/plans/"),
     ("public-dashboard-bm", "/baia-mare/dashboard/"),
+    ("volunteer-bm", "/baia-mare/volunteer/"),
+    ("rewards-bm", "/baia-mare/volunteer/rewards/"),
+    ("care-bm", "/baia-mare/care/"),
+    ("training-catalogue-bm", "/baia-mare/training/"),  # training (issue 22)
+    ("training-certificate-check-bm", "/baia-mare/training/certificates/"),
+    ("housing-ranking-bm", "/baia-mare/housing/ranking/"),
 ]
 STAFF = [
-    ("baiamare.caseworker", [("workspace", "/cases/"), ("directory", "/directory/"), ("referrals", "/referrals/")]),
-    ("baiamare.coordinator", [("coord-dashboard", "/dashboards/"), ("help-queue", "/portal/help/")]),
+    (
+        "baiamare.caseworker",
+        [
+            ("home-caseworker", "/dashboard/"),
+            ("workspace", "/cases/"),
+            ("directory", "/directory/"),
+            ("referrals", "/referrals/"),
+        ],
+    ),
+    ("baiamare.manager", [("home-manager", "/dashboard/")]),
+    ("balti.coordinator", [("home-coordinator", "/dashboard/")]),
+    ("balti.auditor", [("home-auditor", "/dashboard/")]),
+    (
+        "baiamare.coordinator",
+        [
+            ("coord-dashboard", "/dashboards/"),
+            ("help-queue", "/portal/help/"),
+            ("housing", "/housing/"),
+            ("housing-places", "/housing/places/"),
+        ],
+    ),
+    # The social canteen (issue 18): home, reports, rules (the coordinator sees every unit).
+    ("baiamare.coordinator", [("canteen", "/canteen/"), ("canteen-reports", "/canteen/reports/")]),
     ("balti.coordinator", [("plans", "/plans/"), ("dashboard", "/dashboard/")]),
+    # campaigns (issue 20): the coordinator's campaigns, register and heat map; a caseworker's call lists
+    (
+        "baiamare.coordinator",
+        [("campaigns", "/campaigns/"), ("at-risk-register", "/campaigns/register/"), ("heat", "/campaigns/heat/")],
+    ),
+    ("baiamare.caseworker", [("my-call-lists", "/campaigns/")]),
+    ("baiamare.coordinator", [("volunteering", "/volunteering/"), ("care", "/care/")]),
+    # training (issue 22): the caseworker's training page and the coordinator's figures
+    ("baiamare.caseworker", [("training", "/training/")]),
+    ("baiamare.coordinator", [("training-figures", "/training/figures/"), ("training-rooms", "/training/rooms/")]),
+    (
+        "balti.manager",
+        [("staff-register", "/activities/registers/staff/"), ("sub-plans", "/activities/registers/subplans/")],
+    ),
 ]
 
 

@@ -57,7 +57,7 @@ class Caseworker(HttpUser):
 
     @task(2)
     def person_page(self) -> None:
-        self.client.get(f"/people/{random.choice(self.me['persons'])}/", name="person page")
+        self.client.get(f"/people/{random.choice(self.me['persons'])}/?purpose=cover", name="person page")
 
 
 class Coordinator(HttpUser):

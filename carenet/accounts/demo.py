@@ -9,6 +9,7 @@ from typing import Any
 from carenet.core.models import Municipality, Organisation
 from carenet.core.roles import Role
 
+from . import services
 from .models import Membership, User
 
 DEMO_PASSWORD = "carenet-demo-2026"
@@ -49,19 +50,26 @@ def demo_logins() -> list[tuple[str, str, str]]:
     return rows
 
 
-def _ensure_user(username: str, **fields: Any) -> User:
-    user, created = User.objects.get_or_create(username=username, defaults={**fields, "is_demo": True})
-    if created:
-        user.set_password(DEMO_PASSWORD)
-        user.save(update_fields=["password"])
+def _ensure_user(username: str, *, email: str, municipality: Any = None, **fields: Any) -> User:
+    """The demo account, created through ``accounts.services`` (audited) the first time only."""
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = services.user_create(
+            actor=None,
+            username=username,
+            email=email,
+            municipality=municipality,
+            password=DEMO_PASSWORD,
+            is_demo=True,
+            **fields,
+        )
     return user
 
 
 def load(*, stdout: Any = None) -> None:
     admin = _ensure_user("platform.admin", email="admin@carenet.local", is_superuser=True, is_staff=True)
     if not admin.is_superuser:
-        admin.is_superuser = admin.is_staff = True
-        admin.save(update_fields=["is_superuser", "is_staff"])
+        services.user_update(actor=None, user=admin, is_superuser=True, is_staff=True)
     for slug, users in _DEMO_USERS.items():
         municipality = Municipality.objects.get(slug=slug)
         for suffix, role, org_code, supervisor, first, last in users:
@@ -74,11 +82,8 @@ def load(*, stdout: Any = None) -> None:
                 municipality=municipality,
             )
             org = Organisation.objects.for_tenant(municipality).get(code=org_code)
-            Membership.objects.for_tenant(municipality).get_or_create(
-                user=user,
-                organisation=org,
-                role=role,
-                defaults={"municipality": municipality, "is_supervisor": supervisor},
-            )
+            # Granted once: a role changed or revoked since is left as it is.
+            if not Membership.objects.for_tenant(municipality).filter(user=user, organisation=org, role=role).exists():
+                services.membership_grant(actor=None, user=user, organisation=org, role=role, is_supervisor=supervisor)
     if stdout:
         stdout.write(f"  demo users: {len(demo_logins())} (password: {DEMO_PASSWORD})")

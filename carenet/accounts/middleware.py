@@ -8,7 +8,9 @@ from django_otp import user_has_device
 
 from carenet.core.policy import actor_of
 
-_ALWAYS_ALLOWED = ("/static/", "/account/2fa/", "/account/logout/", "/i18n/", "/api/hsds/")
+# The API answers for itself: its session authentication takes only a session that passed the second
+# factor, and an unauthenticated call is a 401 (carenet/api/authentication.py), never a redirect.
+_ALWAYS_ALLOWED = ("/static/", "/account/2fa/", "/account/logout/", "/i18n/", "/api/")
 
 
 class RequireSecondFactorMiddleware:

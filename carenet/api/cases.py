@@ -16,10 +16,10 @@ from rest_framework.response import Response
 from carenet.audit.services import audit_read
 from carenet.cases import services
 from carenet.cases.models import Case
+from carenet.cases.permissions import case_for, delivery_service_for
 from carenet.cases.selectors import (
     CASE_NOT_FOUND,
     SERVICE_UNKNOWN,
-    case_get,
     case_search,
     deliveries_list,
     delivery_counts,
@@ -32,15 +32,15 @@ from carenet.cases.serializers import (
     DeliveryCountSerializer,
     DeliverySerializer,
 )
-from carenet.directory.models import Service
-from carenet.people.selectors import PERSON_NOT_FOUND, person_get
+from carenet.people.permissions import person_for
+from carenet.people.selectors import PERSON_NOT_FOUND
 
-from .pagination import ListPagination
+from .pagination import ListPagination, audit_page
 
 
 def _person(request: Request, person_id: Any) -> Any:
     try:
-        return person_get(user=request.user, person_id=person_id)
+        return person_for(request.user, person_id)
     except Http404 as exc:
         raise ValidationError({"person": [str(PERSON_NOT_FOUND)]}) from exc
 
@@ -64,8 +64,11 @@ class CaseViewSet(viewsets.GenericViewSet, mixins.ListModelMixin):
         # columns, translations) cost more to build than the whole query (SQLite, 50 cases: ~60% of the request).
         return cases.select_related(None).select_related("caseworker").only(*_CASE_LIST_COLUMNS)
 
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return audit_page(request, super().list(request, *args, **kwargs), key="person", what="api.cases.list")
+
     def retrieve(self, request: Request, pk: str) -> Response:
-        case = case_get(user=request.user, case_id=pk)
+        case = case_for(request.user, pk)
         audit_read(actor=request.user, obj=case, purpose="api")
         return Response(CaseSerializer(case).data)
 
@@ -75,18 +78,18 @@ class CaseViewSet(viewsets.GenericViewSet, mixins.ListModelMixin):
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
         person = _person(request, data.pop("person"))
-        case = services.case_open(user=request.user, person=person, **data)
+        case = services.case_open(actor=request.user, person=person, **data)
         return Response(CaseSerializer(case).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=CaseUpdateSerializer, responses={200: CaseSerializer, 409: None})
     def partial_update(self, request: Request, pk: str) -> Response:
-        case = case_get(user=request.user, case_id=pk)
+        case = case_for(request.user, pk, action="change")
         payload = CaseUpdateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
         version = data.pop("version")
         try:
-            services.case_update(user=request.user, case=case, expected_version=version, **data)
+            services.case_update(actor=request.user, case=case, expected_version=version, **data)
         except services.StaleCaseError as exc:
             return Response(
                 {"errors": [{"field": "version", "message": " ".join(exc.messages)}]}, status=status.HTTP_409_CONFLICT
@@ -99,7 +102,7 @@ class DeliveryViewSet(viewsets.GenericViewSet, mixins.ListModelMixin):
     pagination_class = ListPagination
 
     @extend_schema(parameters=[DeliveryCountQuerySerializer], responses=DeliveryCountSerializer(many=True))
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None)  # one table of counts, not paged
     def counts(self, request: Request) -> Response:
         """Unique persons and acts by sex × age band × disability, over the deliveries the user may see."""
         query = DeliveryCountQuerySerializer(data=request.query_params)
@@ -113,25 +116,26 @@ class DeliveryViewSet(viewsets.GenericViewSet, mixins.ListModelMixin):
     def get_queryset(self) -> Any:
         return deliveries_list(user=self.request.user, limit=10_000)
 
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return audit_page(request, super().list(request, *args, **kwargs), key="person", what="api.deliveries.list")
+
     def create(self, request: Request) -> Response:
         payload = DeliverySerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
         person = _person(request, data.pop("person_id"))
         try:
-            service = Service.objects.for_tenant(getattr(request.user, "municipality_id", None)).get(
-                pk=data.pop("service_id")
-            )
-        except Service.DoesNotExist as exc:
+            service = delivery_service_for(request.user, data.pop("service_id"))
+        except Http404 as exc:
             raise ValidationError({"service": [str(SERVICE_UNKNOWN)]}) from exc
         case = None
         case_id = data.pop("case_id", None)
         if case_id:
             try:
-                case = case_get(user=request.user, case_id=case_id)
+                case = case_for(request.user, case_id)
             except Http404 as exc:
                 raise ValidationError({"case": [str(CASE_NOT_FOUND)]}) from exc
-        delivery = services.delivery_record(user=request.user, person=person, service=service, case=case, **data)
+        delivery = services.delivery_record(actor=request.user, person=person, service=service, case=case, **data)
         return Response(DeliverySerializer(delivery).data, status=status.HTTP_201_CREATED)
 
 

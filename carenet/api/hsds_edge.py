@@ -37,7 +37,7 @@ def _edge_key(request: HttpRequest) -> str | None:
     if not slug or cache_seconds() <= 0:
         return None
     try:
-        municipality_id = municipality_id_by_slug(slug)
+        municipality_id = municipality_id_by_slug(slug=slug)
     except Http404:
         return None  # "/api/hsds/services" (the whole feed) or a wrong slug: the normal path answers
     parts = (

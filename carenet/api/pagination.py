@@ -19,6 +19,16 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+
+
+def audit_page(request: Any, response: Response, *, key: str, what: str) -> Response:
+    """One audit event for a page of a list that shows persons: the ids under ``key`` in its results."""
+    from carenet.people.services import persons_read_record
+
+    results = response.data.get("results", []) if isinstance(response.data, dict) else []
+    persons_read_record(actor=request.user, person_ids=[row.get(key) for row in results], what=what)
+    return response
 
 
 def count_without_ordering(object_list: Any) -> int:
@@ -49,6 +59,12 @@ class UnorderedCountPaginator(Paginator):
 
 
 class ListPagination(PageNumberPagination):
-    """DRF's page-number pagination (``?page=``, ``count``/``next``/``previous``/``results``, 50 a page)."""
+    """DRF's page-number pagination (``?page=``, ``count``/``next``/``previous``/``results``, 50 a page).
+
+    ``?page_size=`` may ask for fewer, never more than ``max_page_size`` (issue 26: a page of persons is capped,
+    and every page read is one audit event listing the persons it showed)."""
 
     django_paginator_class = UnorderedCountPaginator
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 100

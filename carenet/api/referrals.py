@@ -25,13 +25,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from carenet.audit.services import audit_read
-from carenet.cases.models import CaseDocument
-from carenet.cases.selectors import case_get
-from carenet.directory.permissions import services_visible_to
+from carenet.cases.permissions import case_for
+from carenet.directory.permissions import service_for
 from carenet.referrals import services
-from carenet.referrals.permissions import can_view_shared_data
+from carenet.referrals.permissions import STEP_RULES, can_view_shared_data, referral_for
 from carenet.referrals.selectors import (
-    referral_get,
+    case_documents,
     referrals_overdue,
     referrals_received,
     referrals_sent,
@@ -57,8 +56,8 @@ LISTS: dict[str, Callable[..., Any]] = {
 
 def _service(request: Request, service_id: Any, field: str) -> Any:
     try:
-        return services_visible_to(request.user).get(pk=service_id)
-    except Exception as exc:  # DoesNotExist or a malformed id: same answer
+        return service_for(request.user, service_id)
+    except Http404 as exc:  # not in the directory, or a malformed id: same answer
         raise ValidationError({field: [NO_SERVICE]}) from exc
 
 
@@ -91,15 +90,15 @@ class ReferralListCreate(ListAPIView):
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
         try:
-            case = case_get(user=request.user, case_id=data.pop("case"))
+            case = case_for(request.user, data.pop("case"), action="change")
         except Http404 as exc:
             raise ValidationError({"case": [NO_CASE]}) from exc
         service = _service(request, data.pop("service"), "service")
         document_ids = data.pop("documents")
-        documents = list(CaseDocument.objects.for_tenant(case.municipality_id).filter(case=case, pk__in=document_ids))
+        documents = list(case_documents(case=case).filter(pk__in=document_ids))
         if len(documents) != len(set(document_ids)):
             raise ValidationError({"documents": [NOT_CASE_DOCUMENTS]})
-        referral = services.referral_create(user=request.user, case=case, service=service, documents=documents, **data)
+        referral = services.referral_create(actor=request.user, case=case, service=service, documents=documents, **data)
         return Response(_detail(request, referral), status=status.HTTP_201_CREATED)
 
 
@@ -107,7 +106,7 @@ class ReferralDetail(APIView):
     serializer_class = ReferralSerializer
 
     def get(self, request: Request, referral_id: Any) -> Response:
-        return Response(_detail(request, referral_get(user=request.user, referral_id=referral_id)))
+        return Response(_detail(request, referral_for(request.user, referral_id)))
 
 
 class ReferralTransition(APIView):
@@ -115,33 +114,35 @@ class ReferralTransition(APIView):
 
     @extend_schema(request=ReferralTransitionSerializer, responses={200: ReferralSerializer})
     def post(self, request: Request, referral_id: Any) -> Response:
-        referral = referral_get(user=request.user, referral_id=referral_id)
         payload = ReferralTransitionSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         action = data["action"]
         user = request.user
+        referral = referral_for(user, referral_id, action=STEP_RULES[action])
         if action == "send":
-            services.referral_send(user=user, referral=referral, override_reason=data["override_reason"])
+            services.referral_send(actor=user, referral=referral, override_reason=data["override_reason"])
         elif action == "accept":
-            services.referral_accept(user=user, referral=referral, note=data["note"])
+            services.referral_accept(actor=user, referral=referral, note=data["note"])
         elif action == "decline":
             suggested = (
                 _service(request, data["suggested_service"], "suggested_service") if data["suggested_service"] else None
             )
             services.referral_decline(
-                user=user,
+                actor=user,
                 referral=referral,
                 reason=data["reason"],
                 suggested_service=suggested,
                 suggested_alternative=data["suggested_alternative"],
             )
         elif action == "start":
-            services.referral_start(user=user, referral=referral)
+            services.referral_start(actor=user, referral=referral)
         elif action == "complete":
-            services.referral_complete(user=user, referral=referral, outcome=data["outcome"], feedback=data["feedback"])
+            services.referral_complete(
+                actor=user, referral=referral, outcome=data["outcome"], feedback=data["feedback"]
+            )
         else:
-            services.referral_cancel(user=user, referral=referral, reason=data["reason"])
+            services.referral_cancel(actor=user, referral=referral, reason=data["reason"])
         return Response(_detail(request, referral))
 
 

@@ -17,4 +17,9 @@ class AuditConfig(AppConfig):
     ]
 
     def ready(self) -> None:
-        from . import permissions, signals  # noqa: F401  (register rules and auth-signal receivers)
+        from carenet.core.exports import register_export_auditor
+
+        from . import checks, permissions, signals  # noqa: F401  (register rules, the deploy check, auth-signal receivers)
+        from .services import audit_export
+
+        register_export_auditor(audit_export)

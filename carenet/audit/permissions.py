@@ -2,15 +2,13 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from carenet.core.policy import Actor, policy
+from carenet.core.policy import Actor, actor_of, policy
 from carenet.core.roles import Role
 
 from .models import AuditEvent
 
 
 def can_browse_audit(user: Any) -> bool:
-    from carenet.core.policy import actor_of
-
     actor = actor_of(user)
     return actor.is_platform_admin or actor.has_role(Role.AUDITOR)
 

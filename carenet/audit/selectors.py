@@ -32,7 +32,7 @@ def audit_event_list(*, user: Any, filters: AuditFilters) -> QuerySet[AuditEvent
         qs = qs.filter(created_at__date__gte=filters.date_from)
     if filters.date_to:
         qs = qs.filter(created_at__date__lte=filters.date_to)
-    return qs.order_by("-id")
+    return qs.select_related("actor").order_by("-id")
 
 
 def audit_trail_of(*, user: Any, object_type: str, object_id: str) -> QuerySet[AuditEvent]:

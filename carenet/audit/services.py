@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import datetime
+import logging
 from typing import Any
 
 from django.db import connection, models, transaction
 from django.utils import timezone
+from django.utils.ipv6 import clean_ipv6_address
 
 from carenet.core.request_context import current_request_meta
 
-from .models import GENESIS_HASH, AuditEvent
+from .keys import signing_key
+from .models import GENESIS_HASH, AuditCheckpoint, AuditEvent, chain_of
+
+logger = logging.getLogger("carenet.audit")
 
 
-def _lock_chain(municipality_id: Any) -> None:
-    # Serialise appends to one tenant's chain. SQLite already serialises writers (IMMEDIATE mode).
+def _lock_chain(chain: Any) -> None:
+    # Serialise appends to one chain. SQLite already serialises writers (IMMEDIATE mode). On Citus the
+    # lock is taken on the coordinator, which every write of the application goes through.
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"audit:{municipality_id}"])
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"audit:{chain}"])
 
 
 def _actor_label(actor: Any) -> str:
@@ -52,14 +59,13 @@ def audit_record(
     if municipality_id is None and actor is not None and getattr(actor, "is_authenticated", False):
         municipality_id = actor.municipality_id
     meta = current_request_meta()
+    chain = chain_of(municipality_id)
     with transaction.atomic():
-        _lock_chain(municipality_id)
-        last = (
-            AuditEvent.objects.filter(municipality_id=municipality_id)
-            .order_by("-id")
-            .values_list("hash", flat=True)[:1]
-        )
+        _lock_chain(chain)
+        last = AuditEvent.objects.filter(chain=chain).order_by("-seq").values_list("seq", "hash")[:1]
         event = AuditEvent(
+            chain=chain,
+            seq=last[0][0] + 1 if last else 1,
             created_at=timezone.now(),
             actor=actor if actor is not None and getattr(actor, "is_authenticated", False) else None,
             actor_label=_actor_label(actor),
@@ -69,14 +75,64 @@ def audit_record(
             object_id=str(object_id or ""),
             object_label=object_label[:200],
             purpose=purpose[:200],
-            ip=meta.ip,
+            ip=_stored_ip(meta.ip),
             user_agent=meta.user_agent,
             changes=changes or {},
-            prev_hash=last[0] if last else GENESIS_HASH,
+            prev_hash=last[0][1] if last else GENESIS_HASH,
         )
         event.hash = event.compute_hash()
         event.save(force_insert=True)
     return event
+
+
+def _stored_ip(ip: str | None) -> str | None:
+    # The form the database gives back (PostgreSQL's inet compresses IPv6), so that the hash still matches.
+    return clean_ipv6_address(ip) if ip and ":" in ip else ip
+
+
+def _chains() -> list[Any]:
+    events = AuditEvent.objects.order_by().values_list("chain", flat=True).distinct()
+    anchored = AuditCheckpoint.objects.order_by().values_list("chain", flat=True).distinct()
+    return sorted(set(events) | set(anchored))
+
+
+def audit_checkpoint_make(*, now: datetime.datetime | None = None) -> list[AuditCheckpoint]:
+    """Sign the head of every chain not yet anchored today (UTC); return the checkpoints made.
+
+    Run daily (``audit.tasks.make_audit_checkpoints`` is scheduled; ``manage.py audit_checkpoint`` by hand).
+    Each checkpoint is also written to the ``carenet.audit`` log, a copy outside the database.
+    """
+    now = now or timezone.now()
+    key_id, key = signing_key()
+    made: list[AuditCheckpoint] = []
+    for chain in _chains():
+        with transaction.atomic():
+            _lock_chain(chain)
+            last = AuditCheckpoint.objects.filter(chain=chain).order_by("-number").first()
+            if last is not None and last.made_at.astimezone(datetime.UTC).date() >= now.astimezone(datetime.UTC).date():
+                continue
+            head = AuditEvent.objects.filter(chain=chain).order_by("-seq").values_list("seq", "hash").first()
+            checkpoint = AuditCheckpoint(
+                chain=chain,
+                number=last.number + 1 if last else 1,
+                made_at=now,
+                seq=head[0] if head else 0,
+                head_hash=head[1] if head else GENESIS_HASH,
+                prev_signature=last.signature if last else GENESIS_HASH,
+                key_id=key_id,
+            )
+            checkpoint.signature = checkpoint.sign(key)
+            checkpoint.save(force_insert=True)
+        logger.info(
+            "audit checkpoint chain=%s number=%s seq=%s head=%s signature=%s",
+            chain,
+            checkpoint.number,
+            checkpoint.seq,
+            checkpoint.head_hash,
+            checkpoint.signature,
+        )
+        made.append(checkpoint)
+    return made
 
 
 def audit_read(*, actor: Any, obj: models.Model, purpose: str = "") -> AuditEvent:
@@ -84,14 +140,26 @@ def audit_read(*, actor: Any, obj: models.Model, purpose: str = "") -> AuditEven
     return audit_record(action=f"{obj._meta.model_name}.view", actor=actor, obj=obj, purpose=purpose)
 
 
-def audit_export(*, actor: Any, municipality: Any, what: str, rows: int, purpose: str = "") -> AuditEvent:
+def audit_export(
+    *,
+    actor: Any,
+    municipality: Any,
+    what: str,
+    rows: int,
+    purpose: str = "",
+    subject_ids: list[str] | None = None,
+) -> AuditEvent:
+    """An export left CareNet (called by ``carenet.core.exports``, the one export path)."""
+    changes: dict[str, Any] = {"rows": rows}
+    if subject_ids is not None:
+        changes["subject_ids"] = subject_ids
     return audit_record(
         action="export",
         actor=actor,
         municipality=municipality,
         object_type=what,
         purpose=purpose,
-        changes={"rows": rows},
+        changes=changes,
     )
 
 

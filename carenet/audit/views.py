@@ -1,8 +1,8 @@
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+from carenet.core.access import requires
 
 from .forms import AuditFilterForm
 from .permissions import can_browse_audit
@@ -10,13 +10,11 @@ from .selectors import AuditFilters, audit_event_list
 from .services import audit_record
 
 
-@login_required
+@requires(can_browse_audit)
 def audit_log(request: HttpRequest) -> HttpResponse:
-    if not can_browse_audit(request.user):
-        raise PermissionDenied
     form = AuditFilterForm(request.GET or None)
     filters = AuditFilters(**form.cleaned_data) if form.is_valid() else AuditFilters()
-    events = audit_event_list(user=request.user, filters=filters).select_related("actor")
+    events = audit_event_list(user=request.user, filters=filters)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     audit_record(action="audit.browse", actor=request.user, changes={"filters": request.GET.dict()})
     querystring = request.GET.copy()

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from carenet.core.models import Organisation
 from carenet.directory.models import Service
-from carenet.people.forms import DateInput, ScanField
+from carenet.people.fields import DateInput, ScanField
 
 from .models import (
     Assessment,
@@ -41,6 +41,15 @@ class CaseOpenForm(forms.Form):
         max_length=200,
         required=False,
         help_text=_("Required when another institution sent the person."),
+    )
+    legal_basis = forms.CharField(
+        label=_("Legal basis"),
+        max_length=300,
+        required=False,
+        help_text=_(
+            "Only for a person your provider does not serve yet and who gave no consent to your provider: the law "
+            "that allows the case. A person referred to you: accept the referral and open the case from it."
+        ),
     )
 
     def __init__(self, *args: Any, municipality: Any = None, organisation_ids: Any = (), **kwargs: Any) -> None:
@@ -185,7 +194,7 @@ class DutyForm(forms.Form):
         label=_("Declared carer"),
         max_length=200,
         required=False,
-        help_text=_("For children whose parents work abroad (HG 691/2015)."),
+        help_text=_("For children whose parents work abroad."),
     )
     carer_relation = forms.CharField(label=_("Carer's relation to the child"), max_length=100, required=False)
     parents_country = forms.CharField(label=_("Country where the parents work"), max_length=100, required=False)
@@ -207,3 +216,12 @@ class DeliveryForm(forms.Form):
     def __init__(self, *args: Any, services: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["service"]).queryset = services
+
+
+class DocumentTemplateForm(forms.Form):
+    body = forms.CharField(
+        label=_("Text of the document"),
+        widget=forms.Textarea(attrs={"rows": 24, "class": "mono"}),
+        help_text=_("HTML: headings, paragraphs, lists and tables. Values are written {{ person.name }}."),
+    )
+    valid_from = forms.DateField(label=_("In force from"), widget=DateInput())

@@ -7,12 +7,14 @@ two caseworkers editing the same case never silently overwrite each other (optim
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
-from carenet.core.tenancy import TenantOwnedModel
+from carenet.core.tenancy import TenantForeignKey, TenantOwnedModel
 
 
 class Channel(models.TextChoices):
@@ -48,14 +50,11 @@ class Outcome(models.TextChoices):
 
 
 class Case(TenantOwnedModel):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     reference = models.CharField(_("reference number"), max_length=40)
-    organisation = models.ForeignKey(
+    organisation = TenantForeignKey(
         "core.Organisation", verbose_name=_("provider"), on_delete=models.PROTECT, related_name="+"
     )
-    person = models.ForeignKey(
-        "people.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="cases"
-    )
+    person = TenantForeignKey("people.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="cases")
     caseworker = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("caseworker"),
@@ -151,12 +150,29 @@ EVENT_LABELS = {
 }
 
 
-class CaseEvent(TenantOwnedModel):
-    """One line of the case's timeline."""
+# Labels of events written on a case's timeline by higher layers (referrals: "referral_send", "transfer"…),
+# registered by them (cases cannot import them): the timeline shows every kind in the reader's language.
+EXTRA_EVENT_LABELS: dict[str, Any] = {}
+# Choices a summary may name by code ("channel:in_person"): rendered in the reader's language at read time.
+SUMMARY_CHOICES: dict[str, Any] = {}
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+
+def register_event_labels(labels: dict[str, Any], *, prefix: str = "") -> None:
+    EXTRA_EVENT_LABELS.update({f"{prefix}{kind}": label for kind, label in labels.items()})
+
+
+def register_summary_choices(name: str, choices: Any) -> None:
+    SUMMARY_CHOICES[name] = choices
+
+
+class CaseEvent(TenantOwnedModel):
+    """One line of the case's timeline: a kind and either free text (a title, a number) or, for a coded value,
+    ``summary_code`` ("channel:in_person", "date:2026-01-31"), both rendered in the reader's language."""
+
+    case = TenantForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("event"), max_length=40)
     summary = models.CharField(_("summary"), max_length=300, blank=True)
+    summary_code = models.CharField(max_length=120, blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
 
@@ -167,7 +183,28 @@ class CaseEvent(TenantOwnedModel):
 
     @property
     def label(self) -> str:
-        return str(EVENT_LABELS.get(self.kind, self.kind))
+        label = EVENT_LABELS.get(self.kind) or EXTRA_EVENT_LABELS.get(self.kind)
+        return str(label) if label is not None else str(_("Event recorded"))
+
+    @property
+    def text(self) -> str:
+        """The summary in the reader's language."""
+        if not self.summary_code:
+            return self.summary
+        name, _sep, value = self.summary_code.partition(":")
+        if name == "date":
+            import datetime
+
+            from django.utils.formats import date_format
+
+            try:
+                return date_format(datetime.date.fromisoformat(value), "SHORT_DATE_FORMAT")
+            except ValueError:
+                return value
+        choices = SUMMARY_CHOICES.get(name)
+        if choices is not None:
+            return str(dict(choices.choices).get(value, self.summary))
+        return self.summary
 
 
 class HousingKind(models.TextChoices):
@@ -195,8 +232,7 @@ class Risk(models.TextChoices):
 class SocialInquiry(TenantOwnedModel):
     """Anchetă socială: a structured assessment at the person's home."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="inquiries")
+    case = TenantForeignKey(Case, on_delete=models.CASCADE, related_name="inquiries")
     visited_on = models.DateField(_("visit date"))
     household_size = models.PositiveSmallIntegerField(_("persons in the household"), default=1)
     household_notes = models.TextField(_("household composition"), blank=True)
@@ -218,6 +254,12 @@ class SocialInquiry(TenantOwnedModel):
         verbose_name_plural = _("social inquiries")
         ordering = ["-visited_on"]
 
+    @property
+    def risk_labels(self) -> list[str]:
+        """The risks in the reader's language (stored as codes)."""
+        labels = dict(Risk.choices)
+        return [str(labels.get(code, code)) for code in self.risks or []]
+
 
 class PlanStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -228,8 +270,7 @@ class PlanStatus(models.TextChoices):
 class InterventionPlan(TenantOwnedModel):
     """Plan individualizat de intervenție."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="plans")
+    case = TenantForeignKey(Case, on_delete=models.CASCADE, related_name="plans")
     goals = models.TextField(_("goals"))
     status = models.CharField(_("status"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
     approved_by = models.ForeignKey(
@@ -245,8 +286,7 @@ class InterventionPlan(TenantOwnedModel):
 
 
 class PlanAction(TenantOwnedModel):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    plan = models.ForeignKey(InterventionPlan, on_delete=models.CASCADE, related_name="actions")
+    plan = TenantForeignKey(InterventionPlan, on_delete=models.CASCADE, related_name="actions")
     action = models.CharField(_("action"), max_length=300)
     responsible = models.CharField(_("responsible"), max_length=200)
     due_on = models.DateField(_("due date"))
@@ -271,8 +311,7 @@ class AssessmentKind(models.TextChoices):
 
 
 class Assessment(TenantOwnedModel):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assessments")
+    case = TenantForeignKey(Case, on_delete=models.CASCADE, related_name="assessments")
     kind = models.CharField(_("assessment"), max_length=12, choices=AssessmentKind.choices)
     assessed_on = models.DateField(_("date"))
     summary = models.TextField(_("findings"))
@@ -291,8 +330,7 @@ class Assessment(TenantOwnedModel):
 
 
 class Note(TenantOwnedModel):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    case = TenantForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
     text = models.TextField(_("note"))
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -319,8 +357,7 @@ def case_upload_to(instance: CaseDocument, filename: str) -> str:
 
 
 class CaseDocument(TenantOwnedModel):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
+    case = TenantForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(_("document type"), max_length=12, choices=DocumentKind.choices)
     title = models.CharField(_("title"), max_length=200)
     file = models.FileField(_("file"), upload_to=case_upload_to)
@@ -336,8 +373,7 @@ class CaseDocument(TenantOwnedModel):
 
 
 class Task(TenantOwnedModel):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks")
+    case = TenantForeignKey(Case, on_delete=models.CASCADE, related_name="tasks")
     title = models.CharField(_("task"), max_length=200)
     due_on = models.DateField(_("due date"))
     assignee = models.ForeignKey(
@@ -354,15 +390,14 @@ class Task(TenantOwnedModel):
 
 class DutyKind(models.TextChoices):
     REINTEGRATION = "reintegration", _("Child reintegrated in the family (at least 6 months)")
-    PARENTS_ABROAD = "parents_abroad", _("Child with parents working abroad (HG 691/2015)")
+    PARENTS_ABROAD = "parents_abroad", _("Child with parents working abroad")
     PLAN_FOLLOW_UP = "plan_follow_up", _("Follow-up defined in the intervention plan")
 
 
 class MonitoringDuty(TenantOwnedModel):
     """A recurring obligation to visit: the next visit is due ``interval_weeks`` after the last one."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="duties")
+    case = TenantForeignKey(Case, on_delete=models.CASCADE, related_name="duties")
     kind = models.CharField(_("monitoring duty"), max_length=16, choices=DutyKind.choices)
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("until"))
@@ -371,11 +406,11 @@ class MonitoringDuty(TenantOwnedModel):
     responsible = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("responsible"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    # HG 691/2015: the person the parents declared as the child's carer while they work abroad.
+    # The person the parents declared (cases.legal: HG 691/2015 in Romania, Law 140/2013 in Moldova) as the child's carer while they work abroad.
     carer_name = models.CharField(_("declared carer"), max_length=200, blank=True)
     carer_relation = models.CharField(_("carer's relation to the child"), max_length=100, blank=True)
     parents_country = models.CharField(_("country where the parents work"), max_length=100, blank=True)
-    plan_action = models.ForeignKey(PlanAction, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    plan_action = TenantForeignKey(PlanAction, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     is_overdue = models.BooleanField(default=False)
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
 
@@ -393,8 +428,7 @@ class MonitoringDuty(TenantOwnedModel):
 
 
 class MonitoringVisit(TenantOwnedModel):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    duty = models.ForeignKey(MonitoringDuty, on_delete=models.CASCADE, related_name="visits")
+    duty = TenantForeignKey(MonitoringDuty, on_delete=models.CASCADE, related_name="visits")
     visited_on = models.DateField(_("visit date"))
     findings = models.TextField(_("findings"))
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -405,18 +439,26 @@ class MonitoringVisit(TenantOwnedModel):
         ordering = ["-visited_on"]
 
 
+# The units deliveries are counted in (stored as codes), each with its plural forms in the reader's language.
+UNIT_LABELS: dict[str, Any] = {
+    "act": ngettext_lazy("%(qty)s act", "%(qty)s acts", "n"),
+    "hour": ngettext_lazy("%(qty)s hour", "%(qty)s hours", "n"),
+    "meal": ngettext_lazy("%(qty)s meal", "%(qty)s meals", "n"),
+    "session": ngettext_lazy("%(qty)s session", "%(qty)s sessions", "n"),
+}
+
+
 class ServiceDelivery(TenantOwnedModel):
     """One act of service: counts of unique persons and of acts both come from these rows."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    person = models.ForeignKey("people.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="+")
-    service = models.ForeignKey(
+    person = TenantForeignKey("people.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="+")
+    service = TenantForeignKey(
         "directory.Service", verbose_name=_("service"), on_delete=models.PROTECT, related_name="+"
     )
-    organisation = models.ForeignKey(
+    organisation = TenantForeignKey(
         "core.Organisation", verbose_name=_("provider"), on_delete=models.PROTECT, related_name="+"
     )
-    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="deliveries")
+    case = TenantForeignKey(Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="deliveries")
     delivered_on = models.DateField(_("date"))
     quantity = models.DecimalField(_("quantity"), max_digits=8, decimal_places=2, default=1)
     unit = models.CharField(_("unit"), max_length=30, default="act")
@@ -430,6 +472,18 @@ class ServiceDelivery(TenantOwnedModel):
     )
     is_synthetic = models.BooleanField(default=False)
 
+    @property
+    def amount(self) -> str:
+        """The quantity with its unit, in the reader's language ("3 ore", "1 meal")."""
+        from django.utils.formats import number_format
+
+        whole = self.quantity == self.quantity.to_integral()
+        shown = number_format(int(self.quantity) if whole else self.quantity, use_l10n=True)
+        label = UNIT_LABELS.get(self.unit)
+        if label is None:
+            return f"{shown} {self.unit}"
+        return str(label % {"n": int(self.quantity) if whole else 2, "qty": shown})
+
     class Meta(TenantOwnedModel.Meta):
         verbose_name = _("service delivery")
         verbose_name_plural = _("service deliveries")
@@ -440,3 +494,9 @@ class ServiceDelivery(TenantOwnedModel):
             models.Index(fields=["municipality", "service", "delivered_on"], name="delivery_service_date"),
         ]
         constraints = [models.CheckConstraint(condition=models.Q(quantity__gt=0), name="delivery_quantity_positive")]
+
+
+register_summary_choices("channel", Channel)
+register_summary_choices("assessment", AssessmentKind)
+register_summary_choices("document", DocumentKind)
+register_summary_choices("duty", DutyKind)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -17,3 +18,17 @@ def person_cases_panel(request: Any, person: Any) -> dict[str, Any]:
         "cases": person_cases(user=request.user, person_id=person.pk),
         "can_open": bool(organisations_for_new_case(request.user)) and person.merged_into_id is None,
     }
+
+
+# Sections of the case page that higher layers add without cases importing them (referrals: the case's
+# referrals and the "Refer" button). A panel is ``panel(request, case) -> dict | None`` with "template".
+CASE_PANELS: list[Callable[..., Any]] = []
+
+
+def register_case_panel(panel: Callable[..., Any]) -> None:
+    if panel not in CASE_PANELS:
+        CASE_PANELS.append(panel)
+
+
+def case_panels(request: Any, case: Any) -> list[dict[str, Any]]:
+    return [result for panel in CASE_PANELS if (result := panel(request, case)) is not None]

@@ -15,11 +15,15 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from carenet.core.access import fetch
 from carenet.core.policy import Actor, actor_of, policy
 from carenet.core.roles import Role
+from carenet.directory.models import Service
+from carenet.people.grounds import ALL_SECTIONS, Ground, organisation_grounds, register_ground_source
+from carenet.people.models import Person
 from carenet.people.permissions import PROVIDER_ROLES, register_person_visibility
 
-from .models import OPEN_STATUSES, Case, CaseDocument, MonitoringDuty, ServiceDelivery, Task
+from .models import OPEN_STATUSES, Case, CaseDocument, InterventionPlan, MonitoringDuty, ServiceDelivery, Task
 
 CaseVisibilityExtension = Callable[[Actor, frozenset[Any]], Q]
 _case_extensions: list[CaseVisibilityExtension] = []
@@ -33,16 +37,28 @@ def register_case_visibility(extension: CaseVisibilityExtension) -> CaseVisibili
     return extension
 
 
+def _legal_basis_cases(municipality_id: Any, organisation_ids: frozenset[Any]) -> Any:
+    return Case.objects.for_tenant(municipality_id).filter(organisation_id__in=organisation_ids).exclude(legal_basis="")
+
+
 @register_person_visibility
-def persons_of_own_cases(actor: Actor, organisation_ids: frozenset[Any]) -> Q:
-    """An organisation sees the persons of its cases (open or closed: its own record of its work)."""
-    return Q(
-        Exists(
-            Case.objects.for_tenant(actor.municipality_id).filter(
-                person_id=OuterRef("pk"), organisation_id__in=organisation_ids
-            )
-        )
-    )
+def persons_of_own_cases_on_legal_basis(actor: Actor, organisation_ids: frozenset[Any]) -> Q:
+    """An organisation sees the persons of its cases that record the law allowing it (decision 0013).
+
+    A case alone is not a ground: a case opened on a referral follows the referral (referrals), one opened on
+    the person's consent follows the consent (people), one of a person the provider registered needs nothing.
+    """
+    return Q(Exists(_legal_basis_cases(actor.municipality_id, organisation_ids).filter(person_id=OuterRef("pk"))))
+
+
+@register_ground_source
+def legal_basis_grounds(person: Person, organisation_ids: frozenset[Any]) -> list[Ground]:
+    return [
+        Ground("legal", ALL_SECTIONS, True, org_id, str(case_id))
+        for case_id, org_id in _legal_basis_cases(person.municipality_id, organisation_ids)
+        .filter(person=person)
+        .values_list("pk", "organisation_id")
+    ]
 
 
 def _case_filter(actor: Actor) -> Q:
@@ -91,7 +107,13 @@ def _can_open_case(actor: Actor, organisation_id: Any) -> bool:
     return actor.has_role(*PROVIDER_ROLES, organisation_id=organisation_id)
 
 
+def _can_open_case_for_person(actor: Actor, person: Person) -> bool:
+    """A person's case is opened by a provider role (in one of the actor's organisations, chosen on the form)."""
+    return person.merged_into_id is None and bool(actor.organisation_ids(*PROVIDER_ROLES))
+
+
 policy.register_visibility(Case, _cases_visible)
+policy.register_rule(Person, "open_case", _can_open_case_for_person)
 policy.register_rule(Case, "view", _can_view_case)
 policy.register_rule(Case, "view_detail", _can_view_case_detail)
 policy.register_rule(Case, "change", _can_change_case)
@@ -107,7 +129,7 @@ policy.register_visibility(
 
 
 def _duties_visible(actor: Actor, qs: QuerySet) -> QuerySet:
-    # Coordinators keep the municipality's registers (HG 691/2015): they see every duty, not the case file.
+    # Coordinators keep the municipality's registers (children with parents abroad, cases.legal): they see every duty, not the case file.
     if actor.is_platform_admin or actor.is_coordinator:
         return qs
     return qs.filter(case__organisation_id__in=actor.organisation_ids(*PROVIDER_ROLES))
@@ -161,6 +183,28 @@ def can_open_case(user: Any, organisation_id: Any) -> bool:
     return _can_open_case(actor, organisation_id)
 
 
+def can_open_case_for(user: Any, person: Person, organisation_id: Any) -> bool:
+    """A case of ``person`` with ``organisation_id``: a provider role there, on a person the user may see."""
+    return can_open_case(user, organisation_id) and policy.can(user, "view", person)
+
+
+def organisation_serves(person: Person, organisation_id: Any) -> list[Ground]:
+    """The grounds of the provider's own on which it serves ``person`` already (registered, consent, legal basis,
+    transfer): opening another case needs none of its own. A referral is not one (decision 0013)."""
+    return [g for g in organisation_grounds(person, frozenset([organisation_id])) if g.is_full]
+
+
+def can_record_delivery(user: Any, person: Person, service: Any) -> bool:
+    """An act of a service is recorded by the service's own provider, for a person the user may see."""
+    return service.municipality_id == person.municipality_id and can_open_case_for(
+        user, person, service.organisation_id
+    )
+
+
+def duties_visible_to(user: Any) -> QuerySet[MonitoringDuty]:
+    return policy.visible(user, MonitoringDuty)
+
+
 def organisations_for_new_case(user: Any) -> frozenset[Any]:
     return actor_of(user).organisation_ids(*PROVIDER_ROLES)
 
@@ -168,6 +212,34 @@ def organisations_for_new_case(user: Any) -> frozenset[Any]:
 def supervised_organisations(user: Any) -> frozenset[Any]:
     actor = actor_of(user)
     return frozenset(o for o in actor.organisation_ids() if actor.supervises(o))
+
+
+# --- fetch-and-check (docs/architecture.md §3): 404 for a case the user may not see, 403 for an action on it
+
+
+def case_for(user: Any, case_id: Any, *, action: str = "view") -> Case:
+    """A case the user may see (404 otherwise), checked for ``action``: "view_detail" (the case file),
+    "change" (a step of the caseworker), "approve" (the supervisor's plan and closure approvals) — 403."""
+    return fetch(
+        user, cases_visible_to(user).select_related("person", "organisation", "caseworker"), case_id, action=action
+    )
+
+
+def intervention_plan_for(user: Any, case: Case, plan_id: Any) -> InterventionPlan:
+    """One of ``case``'s intervention plans (the case already fetched with ``case_for``), or 404."""
+    return fetch(user, InterventionPlan.objects.for_tenant(case.municipality_id).filter(case=case), plan_id)
+
+
+def case_record_for(user: Any, case: Case, model: Any, record_id: Any) -> Any:
+    """A row of ``case``'s file (a task, a monitoring duty, a document), or 404."""
+    return fetch(user, model.objects.for_tenant(case.municipality_id).filter(case=case), record_id)
+
+
+def delivery_service_for(user: Any, service_id: Any) -> Service:
+    """A directory service of the user's municipality a delivery may be recorded against, or 404 (whether the
+    user's organisation provides it is the delivery's own rule, ``can_record_delivery``: 403)."""
+    municipality_id = actor_of(user).municipality_id
+    return fetch(user, Service.objects.for_tenant(municipality_id), service_id)
 
 
 __all__ = ["OPEN_STATUSES", "Role"]

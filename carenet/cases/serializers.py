@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from .models import Case, Channel, ServiceDelivery
+from .models import Case, Channel, Outcome, ServiceDelivery
 
 
 class CaseSerializer(serializers.ModelSerializer):
@@ -13,6 +13,8 @@ class CaseSerializer(serializers.ModelSerializer):
     person = serializers.UUIDField(source="person_id")
     organisation = serializers.UUIDField(source="organisation_id")
     caseworker = serializers.CharField(source="caseworker.username", read_only=True, default=None)
+    # Empty while the case is open: the schema lists "" too (a read-only model choice would leave it out).
+    outcome = serializers.ChoiceField(choices=Outcome.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Case
@@ -53,6 +55,13 @@ class CaseCreateSerializer(serializers.Serializer):
     opened_on = serializers.DateField(required=False)
     request_summary = serializers.CharField(required=False, allow_blank=True, max_length=4000)
     referred_by = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    legal_basis = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=300,
+        help_text="For a person the provider does not serve yet (not registered by it, no consent to it): the law "
+        "that allows the case. A referred person's case is opened from the accepted referral.",
+    )
 
 
 class CaseUpdateSerializer(serializers.Serializer):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from carenet.audit.services import audit_record
 from carenet.core.policy import policy
+from carenet.people.grounds import ALL_SECTIONS, Ground, forget_grounds
 from carenet.people.models import Person
 from carenet.people.uploads import validate_scan
 
@@ -36,7 +37,7 @@ from .models import (
     SocialInquiry,
     Task,
 )
-from .permissions import can_open_case
+from .permissions import can_open_case_for, can_record_delivery, organisation_serves
 
 # HG 691/2015 and the child-protection methodology: at least six months of monitoring after reintegration.
 REINTEGRATION_MIN_DAYS = 183
@@ -50,15 +51,23 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
-def _event(case: Case, *, kind: str, summary: str = "", actor: Any = None) -> CaseEvent:
+def _event(case: Case, *, kind: str, summary: str = "", actor: Any = None, code: str = "") -> CaseEvent:
     return CaseEvent.objects.create(
-        municipality_id=case.municipality_id, case=case, kind=kind, summary=summary[:300], actor=actor
+        municipality_id=case.municipality_id,
+        case=case,
+        kind=kind,
+        summary=summary[:300],
+        summary_code=code[:120],
+        actor=actor,
     )
 
 
-def _record(case: Case, *, user: Any, action: str, summary: str = "", changes: dict | None = None) -> None:
-    _event(case, kind=action, summary=summary, actor=user)
-    audit_record(action=f"case.{action}", actor=user, obj=case, changes=changes or {})
+def _record(
+    case: Case, *, actor: Any, action: str, summary: str = "", changes: dict | None = None, code: str = ""
+) -> None:
+    """The timeline line (``code`` names a coded value rendered at read time: "channel:phone") and the audit."""
+    _event(case, kind=action, summary=summary, actor=actor, code=code)
+    audit_record(action=f"case.{action}", actor=actor, obj=case, changes=changes or {})
 
 
 def _save_case(*, case: Case, expected_version: int, **fields: Any) -> Case:
@@ -82,8 +91,8 @@ def _save_case(*, case: Case, expected_version: int, **fields: Any) -> Case:
     return case
 
 
-def _require_change(user: Any, case: Case) -> None:
-    policy.require(user, "change", case)
+def _require_change(actor: Any, case: Case) -> None:
+    policy.require(actor, "change", case)
 
 
 def _require_status(case: Case, *allowed: str) -> None:
@@ -96,7 +105,7 @@ def _require_status(case: Case, *allowed: str) -> None:
 
 def case_open(
     *,
-    user: Any,
+    actor: Any,
     person: Person,
     organisation: Any,
     channel: str,
@@ -105,12 +114,23 @@ def case_open(
     referred_by: str = "",
     caseworker: Any = None,
     is_synthetic: bool = False,
+    legal_basis: str = "",
+    referral: Any = None,
 ) -> Case:
+    """Open a case: the provider needs a ground of its own for the person (decision 0013).
+
+    A provider that already serves the person (registered them, holds their case-management consent, a case
+    on a legal basis, a transferred case) needs nothing more. Otherwise the case is opened on the law named in
+    ``legal_basis``, or on the accepted ``referral`` to the provider (``referrals.services.referral_open_case``):
+    what the case then opens of the person's record follows that ground, and stops with it.
+    """
     org_id = getattr(organisation, "pk", organisation)
-    if not can_open_case(user, org_id) or not policy.can(user, "view", person):
+    if not can_open_case_for(actor, person, org_id):
         raise PermissionDenied
     if channel not in Channel.values:
         raise ValidationError({"channel": _("Choose how the request came.")})
+    legal_basis = legal_basis.strip()
+    ground = _opening_ground(person=person, organisation_id=org_id, legal_basis=legal_basis, referral=referral)
     opened_on = opened_on or _today()
     if opened_on > _today():
         raise ValidationError({"opened_on": _("The date cannot be in the future.")})
@@ -121,42 +141,87 @@ def case_open(
         reference=f"{opened_on.year}-{uuid.uuid4().hex[:8].upper()}",
         organisation_id=org_id,
         person=person,
-        caseworker=caseworker or user,
+        caseworker=caseworker or actor,
         channel=channel,
         request_summary=request_summary.strip(),
         referred_by=referred_by.strip(),
         opened_on=opened_on,
         is_synthetic=is_synthetic,
+        legal_basis=legal_basis,
     )
     with transaction.atomic():
         case.save()
-        _record(case, user=user, action="open", summary=case.get_channel_display(), changes={"channel": channel})
+        _record(
+            case,
+            actor=actor,
+            action="open",
+            summary=case.get_channel_display(),
+            code=f"channel:{case.channel}",
+            changes={"channel": channel, "ground": ground.kind, "ground_reference": ground.reference},
+        )
+    forget_grounds(person)
     return case
+
+
+# Referral statuses in which the receiver may open its own case from it (referrals.models, not imported here).
+_REFERRAL_OPENS_CASE = ("accepted", "in_progress")
+
+
+def _opening_ground(*, person: Person, organisation_id: Any, legal_basis: str, referral: Any) -> Ground:
+    served = organisation_serves(person, organisation_id)
+    if served:
+        return served[0]
+    if referral is not None:
+        if (
+            referral.person_id != person.pk
+            or referral.to_organisation_id != organisation_id
+            or referral.status not in _REFERRAL_OPENS_CASE
+        ):
+            raise PermissionDenied
+        return Ground("referral_case", frozenset(), False, organisation_id, str(referral.pk))
+    if legal_basis:
+        return Ground("legal", ALL_SECTIONS, True, organisation_id, "")
+    raise ValidationError(
+        {
+            "legal_basis": _(
+                "Your provider does not serve this person yet, so the case needs its own ground: record the "
+                "person's consent to case management by your provider, name the law that allows the case here, "
+                "or accept the referral and open the case from it."
+            )
+        },
+        code="no_ground",
+    )
 
 
 CASE_EDITABLE = ("request_summary", "referred_by", "legal_basis", "caseworker")
 
 
-def case_update(*, user: Any, case: Case, expected_version: int, **fields: Any) -> Case:
-    _require_change(user, case)
+def case_update(*, actor: Any, case: Case, expected_version: int, **fields: Any) -> Case:
+    _require_change(actor, case)
     if set(fields) - set(CASE_EDITABLE):
         raise TypeError("not editable here")
+    changes: dict[str, Any] = {"fields": sorted(fields)}
+    if "legal_basis" in fields and fields["legal_basis"].strip() and not case.legal_basis.strip():
+        # A legal basis is a ground of the provider's own for the person (decision 0013): say so in the audit.
+        changes["ground"] = "legal"
     with transaction.atomic():
         _save_case(case=case, expected_version=expected_version, **fields)
-        _record(case, user=user, action="update", changes={"fields": sorted(fields)})
+        _record(case, actor=actor, action="update", changes=changes)
+    if Case.person.is_cached(case):
+        forget_grounds(case.person)
     return case
 
 
 def inquiry_record(
-    *, user: Any, case: Case, expected_version: int, visited_on: datetime.date, **fields: Any
+    *, actor: Any, case: Case, expected_version: int, visited_on: datetime.date, **fields: Any
 ) -> SocialInquiry:
-    _require_change(user, case)
+    _require_change(actor, case)
     if visited_on > _today():
         raise ValidationError({"visited_on": _("The date cannot be in the future.")})
     if visited_on < case.opened_on:
         raise ValidationError({"visited_on": _("The visit cannot be before the case was opened.")})
     inquiry = SocialInquiry(
-        municipality_id=case.municipality_id, case=case, visited_on=visited_on, author=user, **fields
+        municipality_id=case.municipality_id, case=case, visited_on=visited_on, author=actor, **fields
     )
     inquiry.full_clean(exclude=["municipality", "case", "author"])
     with transaction.atomic():
@@ -164,13 +229,20 @@ def inquiry_record(
         _save_case(case=case, expected_version=expected_version, status=new_status)
         inquiry.save()
         # Field names only: the inquiry's content is personal and partly special-category data.
-        _record(case, user=user, action="inquiry", summary=str(visited_on), changes={"risks": inquiry.risks})
+        _record(
+            case,
+            actor=actor,
+            action="inquiry",
+            summary=str(visited_on),
+            changes={"risks": inquiry.risks},
+            code=f"date:{visited_on.isoformat()}",
+        )
     return inquiry
 
 
 def case_decide(
     *,
-    user: Any,
+    actor: Any,
     case: Case,
     expected_version: int,
     admitted: bool,
@@ -178,7 +250,7 @@ def case_decide(
     refusal_reason: str = "",
     directed_to: str = "",
 ) -> Case:
-    _require_change(user, case)
+    _require_change(actor, case)
     _require_status(case, CaseStatus.INTAKE, CaseStatus.INQUIRY)
     if decided_on > _today() or decided_on < case.opened_on:
         raise ValidationError({"decided_on": _("The decision date must be between the opening of the case and today.")})
@@ -191,14 +263,14 @@ def case_decide(
         fields.update(status=CaseStatus.REFUSED, refusal_reason=refusal_reason.strip(), closed_on=decided_on)
     with transaction.atomic():
         _save_case(case=case, expected_version=expected_version, **fields)
-        _record(case, user=user, action="admit" if admitted else "refuse", summary=directed_to)
+        _record(case, actor=actor, action="admit" if admitted else "refuse", summary=directed_to)
     return case
 
 
 def contract_sign(
-    *, user: Any, case: Case, expected_version: int, contract_number: str, signed_on: datetime.date
+    *, actor: Any, case: Case, expected_version: int, contract_number: str, signed_on: datetime.date
 ) -> Case:
-    _require_change(user, case)
+    _require_change(actor, case)
     _require_status(case, CaseStatus.ADMITTED)
     if not contract_number.strip():
         raise ValidationError({"contract_number": _("Enter the contract number.")})
@@ -212,31 +284,31 @@ def contract_sign(
             contract_number=contract_number.strip(),
             contract_signed_on=signed_on,
         )
-        _record(case, user=user, action="contract", summary=contract_number)
+        _record(case, actor=actor, action="contract", summary=contract_number)
     return case
 
 
-def plan_create(*, user: Any, case: Case, goals: str) -> InterventionPlan:
-    _require_change(user, case)
+def plan_create(*, actor: Any, case: Case, goals: str) -> InterventionPlan:
+    _require_change(actor, case)
     _require_status(case, CaseStatus.ADMITTED, CaseStatus.ACTIVE)
     if not goals.strip():
         raise ValidationError({"goals": _("Write the goals of the plan.")})
     with transaction.atomic():
         plan = InterventionPlan.objects.create(municipality_id=case.municipality_id, case=case, goals=goals.strip())
-        _record(case, user=user, action="plan_create")
+        _record(case, actor=actor, action="plan_create")
     return plan
 
 
 def plan_action_add(
     *,
-    user: Any,
+    actor: Any,
     plan: InterventionPlan,
     action: str,
     responsible: str,
     due_on: datetime.date,
     follow_up_weeks: int | None = None,
 ) -> PlanAction:
-    _require_change(user, plan.case)
+    _require_change(actor, plan.case)
     if plan.status != PlanStatus.DRAFT:
         raise ValidationError(_("An approved or submitted plan cannot be changed; start a revised plan."))
     item = PlanAction(
@@ -250,12 +322,12 @@ def plan_action_add(
     item.full_clean(exclude=["municipality", "plan"])
     with transaction.atomic():
         item.save()
-        _record(plan.case, user=user, action="plan_action", summary=item.action)
+        _record(plan.case, actor=actor, action="plan_action", summary=item.action)
     return item
 
 
-def plan_submit(*, user: Any, plan: InterventionPlan) -> InterventionPlan:
-    _require_change(user, plan.case)
+def plan_submit(*, actor: Any, plan: InterventionPlan) -> InterventionPlan:
+    _require_change(actor, plan.case)
     if plan.status != PlanStatus.DRAFT:
         raise ValidationError(_("Only a draft plan can be submitted."))
     if not plan.actions.exists():
@@ -263,18 +335,18 @@ def plan_submit(*, user: Any, plan: InterventionPlan) -> InterventionPlan:
     with transaction.atomic():
         plan.status = PlanStatus.SUBMITTED
         plan.save(update_fields=["status"])
-        _record(plan.case, user=user, action="plan_submit")
+        _record(plan.case, actor=actor, action="plan_submit")
     return plan
 
 
-def plan_approve(*, user: Any, plan: InterventionPlan) -> InterventionPlan:
+def plan_approve(*, actor: Any, plan: InterventionPlan) -> InterventionPlan:
     """A supervisor approves; each action with a periodic follow-up becomes a monitoring duty."""
-    policy.require(user, "approve", plan.case)
+    policy.require(actor, "approve", plan.case)
     if plan.status != PlanStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted plan can be approved."))
     with transaction.atomic():
         plan.status = PlanStatus.APPROVED
-        plan.approved_by = user
+        plan.approved_by = actor
         plan.approved_at = timezone.now()
         plan.save(update_fields=["status", "approved_by", "approved_at"])
         for item in plan.actions.filter(follow_up_weeks__isnull=False):
@@ -290,20 +362,20 @@ def plan_approve(*, user: Any, plan: InterventionPlan) -> InterventionPlan:
                 responsible=plan.case.caseworker,
                 plan_action=item,
             )
-        _record(plan.case, user=user, action="plan_approve")
+        _record(plan.case, actor=actor, action="plan_approve")
     return plan
 
 
 def assessment_record(
     *,
-    user: Any,
+    actor: Any,
     case: Case,
     kind: str,
     assessed_on: datetime.date,
     summary: str,
     progress: int | None = None,
 ) -> Assessment:
-    _require_change(user, case)
+    _require_change(actor, case)
     if assessed_on > _today():
         raise ValidationError({"assessed_on": _("The date cannot be in the future.")})
     item = Assessment(
@@ -313,17 +385,17 @@ def assessment_record(
         assessed_on=assessed_on,
         summary=summary.strip(),
         progress=progress,
-        author=user,
+        author=actor,
     )
     item.full_clean(exclude=["municipality", "case", "author"])
     with transaction.atomic():
         item.save()
-        _record(case, user=user, action="assessment", summary=item.get_kind_display())
+        _record(case, actor=actor, action="assessment", summary=item.get_kind_display(), code=f"assessment:{item.kind}")
     return item
 
 
-def closure_request(*, user: Any, case: Case, expected_version: int, outcome: str, closure_note: str) -> Case:
-    _require_change(user, case)
+def closure_request(*, actor: Any, case: Case, expected_version: int, outcome: str, closure_note: str) -> Case:
+    _require_change(actor, case)
     _require_status(case, CaseStatus.ADMITTED, CaseStatus.ACTIVE)
     if not closure_note.strip():
         raise ValidationError({"closure_note": _("Describe the situation at closure.")})
@@ -334,15 +406,15 @@ def closure_request(*, user: Any, case: Case, expected_version: int, outcome: st
             status=CaseStatus.CLOSING,
             outcome=outcome,
             closure_note=closure_note.strip(),
-            closure_requested_by=user,
+            closure_requested_by=actor,
         )
-        _record(case, user=user, action="closure_request", changes={"outcome": outcome})
+        _record(case, actor=actor, action="closure_request", changes={"outcome": outcome})
     return case
 
 
-def closure_decide(*, user: Any, case: Case, expected_version: int, approve: bool) -> Case:
+def closure_decide(*, actor: Any, case: Case, expected_version: int, approve: bool) -> Case:
     """The supervisor approves the closure, or sends the case back to active work."""
-    policy.require(user, "approve", case)
+    policy.require(actor, "approve", case)
     _require_status(case, CaseStatus.CLOSING)
     with transaction.atomic():
         if approve:
@@ -351,26 +423,26 @@ def closure_decide(*, user: Any, case: Case, expected_version: int, approve: boo
                 expected_version=expected_version,
                 status=CaseStatus.CLOSED,
                 closed_on=_today(),
-                closure_approved_by=user,
+                closure_approved_by=actor,
             )
         else:
             _save_case(case=case, expected_version=expected_version, status=CaseStatus.ACTIVE)
-        _record(case, user=user, action="close" if approve else "closure_reject")
+        _record(case, actor=actor, action="close" if approve else "closure_reject")
     return case
 
 
-def note_add(*, user: Any, case: Case, text: str) -> Note:
-    policy.require(user, "view_detail", case)
+def note_add(*, actor: Any, case: Case, text: str) -> Note:
+    policy.require(actor, "view_detail", case)
     if not text.strip():
         raise ValidationError({"text": _("The note is empty.")})
     with transaction.atomic():
-        note = Note.objects.create(municipality_id=case.municipality_id, case=case, text=text.strip(), author=user)
-        _record(case, user=user, action="note")
+        note = Note.objects.create(municipality_id=case.municipality_id, case=case, text=text.strip(), author=actor)
+        _record(case, actor=actor, action="note")
     return note
 
 
-def document_upload(*, user: Any, case: Case, kind: str, title: str, file: Any) -> CaseDocument:
-    _require_change(user, case)
+def document_upload(*, actor: Any, case: Case, kind: str, title: str, file: Any) -> CaseDocument:
+    _require_change(actor, case)
     try:
         validate_scan(file)
     except ValidationError as exc:
@@ -382,18 +454,25 @@ def document_upload(*, user: Any, case: Case, kind: str, title: str, file: Any) 
         title=title.strip() or (getattr(file, "name", "") or "")[:200],
         original_name=(getattr(file, "name", "") or "")[:200],
         size=getattr(file, "size", 0) or 0,
-        uploaded_by=user,
+        uploaded_by=actor,
     )
     doc.full_clean(exclude=["municipality", "case", "uploaded_by", "file"])
     with transaction.atomic():
         doc.file = file
         doc.save()
-        _record(case, user=user, action="document", summary=doc.get_kind_display(), changes={"size": doc.size})
+        _record(
+            case,
+            actor=actor,
+            action="document",
+            summary=doc.get_kind_display(),
+            changes={"size": doc.size},
+            code=f"document:{doc.kind}",
+        )
     return doc
 
 
-def task_add(*, user: Any, case: Case, title: str, due_on: datetime.date, assignee: Any = None) -> Task:
-    _require_change(user, case)
+def task_add(*, actor: Any, case: Case, title: str, due_on: datetime.date, assignee: Any = None) -> Task:
+    _require_change(actor, case)
     if not title.strip():
         raise ValidationError({"title": _("Say what is to be done.")})
     with transaction.atomic():
@@ -402,25 +481,32 @@ def task_add(*, user: Any, case: Case, title: str, due_on: datetime.date, assign
             case=case,
             title=title.strip()[:200],
             due_on=due_on,
-            assignee=assignee or case.caseworker or user,
+            assignee=assignee or case.caseworker or actor,
         )
-        _record(case, user=user, action="task", summary=task.title)
+        _record(case, actor=actor, action="task", summary=task.title)
     return task
 
 
-def task_complete(*, user: Any, task: Task) -> Task:
-    policy.require(user, "view_detail", task.case)
+def task_complete(*, actor: Any, task: Task) -> Task:
+    policy.require(actor, "view_detail", task.case)
     if task.done_at is None:
         with transaction.atomic():
             task.done_at = timezone.now()
             task.save(update_fields=["done_at"])
-            _record(task.case, user=user, action="task_done", summary=task.title)
+            _record(task.case, actor=actor, action="task_done", summary=task.title)
     return task
+
+
+ADULT_AGE = 18
+
+
+def _age_on(born: datetime.date, day: datetime.date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
 def duty_add(
     *,
-    user: Any,
+    actor: Any,
     case: Case,
     kind: str,
     starts_on: datetime.date,
@@ -431,7 +517,7 @@ def duty_add(
     parents_country: str = "",
     responsible: Any = None,
 ) -> MonitoringDuty:
-    _require_change(user, case)
+    _require_change(actor, case)
     if interval_weeks < 1 or interval_weeks > 52:
         raise ValidationError({"interval_weeks": _("Choose an interval between 1 and 52 weeks.")})
     min_end = starts_on + datetime.timedelta(days=REINTEGRATION_MIN_DAYS)
@@ -439,8 +525,17 @@ def duty_add(
         ends_on = ends_on or min_end
         if ends_on < min_end:
             raise ValidationError({"ends_on": _("After a reintegration the child is monitored for at least 6 months.")})
-    if kind == DutyKind.PARENTS_ABROAD and not carer_name.strip():
-        raise ValidationError({"carer_name": _("Name the carer declared by the parents (HG 691/2015).")})
+    if kind == DutyKind.PARENTS_ABROAD:
+        if not carer_name.strip():
+            raise ValidationError({"carer_name": _("Name the carer declared by the parents.")})
+        born = case.person.birth_date
+        if born is not None and _age_on(born, starts_on) >= ADULT_AGE:
+            raise ValidationError(
+                {
+                    "kind": _("Only a child is monitored because the parents work abroad: %(name)s is %(age)s.")
+                    % {"name": case.person.full_name, "age": _age_on(born, starts_on)}
+                }
+            )
     ends_on = ends_on or min_end
     if ends_on < starts_on:
         raise ValidationError({"ends_on": _("The end cannot be before the start.")})
@@ -456,14 +551,14 @@ def duty_add(
             carer_name=carer_name.strip(),
             carer_relation=carer_relation.strip(),
             parents_country=parents_country.strip(),
-            responsible=responsible or case.caseworker or user,
+            responsible=responsible or case.caseworker or actor,
         )
-        _record(case, user=user, action="duty", summary=duty.get_kind_display())
+        _record(case, actor=actor, action="duty", summary=duty.get_kind_display(), code=f"duty:{duty.kind}")
     return duty
 
 
-def visit_record(*, user: Any, duty: MonitoringDuty, visited_on: datetime.date, findings: str) -> MonitoringVisit:
-    _require_change(user, duty.case)
+def visit_record(*, actor: Any, duty: MonitoringDuty, visited_on: datetime.date, findings: str) -> MonitoringVisit:
+    _require_change(actor, duty.case)
     if visited_on > _today() or visited_on < duty.starts_on:
         raise ValidationError({"visited_on": _("The visit date must be between the start of monitoring and today.")})
     if not findings.strip():
@@ -474,20 +569,20 @@ def visit_record(*, user: Any, duty: MonitoringDuty, visited_on: datetime.date, 
             duty=duty,
             visited_on=visited_on,
             findings=findings.strip(),
-            author=user,
+            author=actor,
         )
         duty.next_due_on = max(duty.next_due_on, visited_on + datetime.timedelta(weeks=duty.interval_weeks))
         duty.is_overdue = duty.next_due_on < _today()
         if duty.next_due_on > duty.ends_on:
             duty.completed_on = visited_on
         duty.save(update_fields=["next_due_on", "is_overdue", "completed_on"])
-        _record(duty.case, user=user, action="visit", summary=str(visited_on))
+        _record(duty.case, actor=actor, action="visit", summary=str(visited_on), code=f"date:{visited_on.isoformat()}")
     return visit
 
 
 def delivery_record(
     *,
-    user: Any,
+    actor: Any,
     person: Person,
     service: Any,
     delivered_on: datetime.date,
@@ -496,10 +591,8 @@ def delivery_record(
     case: Case | None = None,
     staff: Any = None,
 ) -> ServiceDelivery:
-    """One act of service by the service's own provider, to a person the user may see."""
-    if service.municipality_id != person.municipality_id:
-        raise PermissionDenied
-    if not can_open_case(user, service.organisation_id) or not policy.can(user, "view", person):
+    """One act of service by the service's own provider, to a person the actor may see."""
+    if not can_record_delivery(actor, person, service):
         raise PermissionDenied
     if case is not None and (case.person_id != person.pk or case.organisation_id != service.organisation_id):
         raise ValidationError({"case": _("The case must be this person's case with this provider.")})
@@ -517,15 +610,17 @@ def delivery_record(
             delivered_on=delivered_on,
             quantity=quantity,
             unit=(unit or "act").strip()[:30],
-            staff=staff or user,
+            staff=staff or actor,
             is_synthetic=person.is_synthetic,
         )
-        audit_record(action="delivery.record", actor=user, obj=person, changes={"service": str(service.pk)})
+        audit_record(action="delivery.record", actor=actor, obj=person, changes={"service": str(service.pk)})
     return delivery
 
 
 def person_merge_move(*, user: Any, survivor: Person, duplicate: Person) -> dict[str, int]:
     """People's merge hook (``carenet.people.hooks``): the duplicate's cases and deliveries go to the survivor.
+
+    Its signature is the hook's (``user`` is the acting user, as every merge handler receives it).
 
     Runs inside ``person_merge``'s transaction. Each moved case gets a line on its timeline and an
     audit event; deliveries are counted in the merge's own audit event.
@@ -539,7 +634,7 @@ def person_merge_move(*, user: Any, survivor: Person, duplicate: Person) -> dict
         case.person = survivor
         _record(
             case,
-            user=user,
+            actor=user,
             action="person_merge",
             changes={"person": [str(duplicate.pk), str(survivor.pk)]},
         )
@@ -554,3 +649,58 @@ def duties_mark_overdue(*, today: datetime.date | None = None) -> int:
     flagged = base.filter(next_due_on__lt=today, is_overdue=False).update(is_overdue=True)
     base.filter(next_due_on__gte=today, is_overdue=True).update(is_overdue=False)
     return flagged
+
+
+# ---------------------------------------------------------------------------------------------------
+# The municipality's own texts of the printable documents (core.documents)
+
+
+def document_template_save(*, actor: Any, kind: str, language: str, body: str, valid_from: datetime.date) -> Any:
+    """The coordinator's own text of a document kind in one language, in force from ``valid_from``;
+    validated (no forbidden tag, compiles), audited."""
+    from carenet.core.documents import DOCUMENT_KINDS, validate_template_text
+    from carenet.core.models import DocumentTemplate
+    from carenet.core.policy import actor_of
+
+    who = actor_of(actor)
+    if not who.is_coordinator or who.municipality_id is None:
+        raise PermissionDenied
+    if kind not in DOCUMENT_KINDS:
+        raise ValidationError({"kind": _("Unknown document.")})
+    municipality = actor.municipality
+    if language not in (municipality.official_languages or []):
+        raise ValidationError({"language": _("Choose a language the municipality offers.")})
+    if not body.strip():
+        raise ValidationError({"body": _("Write the text of the document.")})
+    validate_template_text(body)
+    with transaction.atomic():
+        template, created = DocumentTemplate.objects.for_tenant(municipality.pk).update_or_create(
+            municipality=municipality,
+            kind=kind,
+            language=language,
+            valid_from=valid_from,
+            defaults={"body": body, "updated_by": actor},
+        )
+        audit_record(
+            action="document_template.save",
+            actor=actor,
+            obj=template,
+            changes={"kind": kind, "language": language, "valid_from": valid_from.isoformat(), "created": created},
+        )
+    return template
+
+
+def document_template_delete(*, actor: Any, template: Any) -> None:
+    """Back to the default text (from the date the removed text applied): audited."""
+    from carenet.core.policy import actor_of
+
+    if not actor_of(actor).is_coordinator or template.municipality_id != actor.municipality_id:
+        raise PermissionDenied
+    with transaction.atomic():
+        audit_record(
+            action="document_template.delete",
+            actor=actor,
+            obj=template,
+            changes={"kind": template.kind, "language": template.language},
+        )
+        template.delete()

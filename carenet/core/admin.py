@@ -6,10 +6,10 @@ from .models import BackgroundJob, Municipality, Organisation
 
 
 class AllTenantsAdmin(admin.ModelAdmin):
-    def get_queryset(self, request):  # type: ignore[no-untyped-def]
+    def get_queryset(self, request):
         return self.model.objects.all_tenants()
 
-    def has_module_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_module_permission(self, request):
         return request.user.is_superuser
 
 

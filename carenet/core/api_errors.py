@@ -3,6 +3,9 @@
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -41,3 +44,18 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     elif isinstance(response.data, dict) and "detail" in response.data:
         response.data = {"errors": [{"field": "", "message": str(response.data["detail"])}]}
     return response
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """``handler404``: a path under /api/ that no view answers (an unknown municipality slug, a malformed
+    id) gets the API's error shape in JSON, as every other API error; pages keep the HTML page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"errors": [{"field": "", "message": str(_("Not found."))}]}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """``handler500``: JSON under /api/ (no detail: the traceback goes to the log), the HTML page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"errors": [{"field": "", "message": str(_("A server error occurred."))}]}, status=500)
+    return defaults.server_error(request)

@@ -3,7 +3,7 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, resolve, reverse
 from django.utils.module_loading import import_string
 
 
@@ -29,6 +29,10 @@ def nav_items(request: HttpRequest) -> list[dict[str, Any]]:
         try:
             url = reverse(entry["url"])
         except NoReverseMatch:
+            continue
+        # A link only to a page the user may open: the view's own ``@requires`` check decides (core.access).
+        allows = getattr(resolve(url).func, "carenet_allows", None)
+        if allows is not None and request.user.is_authenticated and not allows(request.user):
             continue
         item = {"url": url, "label": entry["label"], "name": entry["url"]}
         # Optional counter next to the label (e.g. unread notifications): "count" is fn(user) -> int.

@@ -75,7 +75,16 @@ def _balti_kind(kind_text: str) -> tuple[str, str]:
 
 
 _BALTI_SECTOR_OVERRIDES = {"DITS": Sector.EDUCATION, "DIR_SANATATE": Sector.HEALTH, "DIR_CULTURA": Sector.CULTURE}
+# Every body the directory lists a service of (directory/data/balti_services.json) provides services.
 _BALTI_PROVIDERS = {
+    "PRIMARIA",
+    "DITS",
+    "DIR_SANATATE",
+    "DIR_CULTURA",
+    "PALATUL",
+    "CLT",
+    "IM",
+    "INFONET",
     "CCSM",
     "REBECA",
     "ATAS",

@@ -37,6 +37,16 @@ def cnp_birth_date(cnp: str) -> datetime.date | None:
         return None
 
 
+def cnp_sex(cnp: str) -> str | None:
+    """The sex coded in a CNP's first digit: "M" (1, 3, 5, 7), "F" (2, 4, 6, 8), None for 9 (foreigners)."""
+    first = cnp[:1]
+    if first in "1357" and first:
+        return "M"
+    if first in "2468" and first:
+        return "F"
+    return None
+
+
 def validate_cnp(value: str) -> None:
     value = (value or "").strip()
     if not re.fullmatch(r"\d{13}", value):
@@ -112,7 +122,7 @@ def validate_person_identifier(kind: str, value: str) -> None:
     {"cnp": validate_cnp, "idnp": validate_idnp}[kind](value)
 
 
-def is_valid(validator, value: str) -> bool:  # type: ignore[no-untyped-def]
+def is_valid(validator, value: str) -> bool:
     try:
         validator(value)
     except ValidationError:

@@ -1,14 +1,37 @@
+import ipaddress
 from collections.abc import Callable
+from functools import lru_cache
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from .request_context import RequestMeta, reset_request_meta, set_request_meta
 from .selectors import municipality_by_slug
 
 
+@lru_cache(maxsize=8)
+def _networks(proxies: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(p, strict=False) for p in proxies)
+
+
+def _address(value: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address((value or "").strip())
+    except ValueError:
+        return None
+
+
 def client_ip(request: HttpRequest) -> str | None:
-    # Behind the reverse proxy (docs/admin-guide.md) the proxy sets X-Real-IP; never trust X-Forwarded-For blindly.
-    return request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR")
+    """The client's address: the connection's own, or the X-Real-IP header when (and only when) the connection
+    comes from a reverse proxy listed in ``CARENET_TRUSTED_PROXIES`` (docs/admin-guide.md). A header sent
+    from anywhere else is ignored: anyone can write it. X-Forwarded-For is never read."""
+    remote = request.META.get("REMOTE_ADDR")
+    peer = _address(remote)
+    if peer is not None and any(peer in net for net in _networks(tuple(settings.CARENET_TRUSTED_PROXIES))):
+        forwarded = _address(request.META.get("HTTP_X_REAL_IP"))
+        if forwarded is not None:
+            return str(forwarded)
+    return remote
 
 
 class RequestContextMiddleware:
@@ -40,14 +63,14 @@ class TenantMiddleware:
         request.municipality = getattr(user, "municipality", None) if user and user.is_authenticated else None  # type: ignore[attr-defined]
         return self.get_response(request)
 
-    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):  # type: ignore[no-untyped-def]
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
         slug = view_kwargs.get("municipality_slug")
         if slug and getattr(view_func, "reads_its_own_municipality", False):
             # The cached public HSDS API reads only the municipality's id on a cache hit (carenet/api/hsds.py).
             return None
         if slug:
             # Public pages name their tenant in the URL; unknown slugs 404 in the view's selector.
-            request.public_municipality = municipality_by_slug(slug)  # type: ignore[attr-defined]
+            request.public_municipality = municipality_by_slug(slug=slug)  # type: ignore[attr-defined]
             if request.municipality is None:  # type: ignore[attr-defined]
                 request.municipality = request.public_municipality  # type: ignore[attr-defined]
         return None

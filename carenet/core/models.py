@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .identifiers import validate_org_identifier
-from .tenancy import TenantOwnedModel
+from .tenancy import TenantForeignKey, TenantOwnedModel
 
 
 class Country(models.TextChoices):
@@ -77,7 +77,6 @@ class Organisation(TenantOwnedModel):
     need it; the directory adds the HSDS profile. See docs/decisions/0001-organisation-in-core.md.
     """
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(_("name"), max_length=300)
     short_name = models.CharField(_("short name"), max_length=80, blank=True)
     code = models.SlugField(_("code"), max_length=80, help_text=_("Stable identifier within the municipality."))
@@ -86,7 +85,7 @@ class Organisation(TenantOwnedModel):
     is_provider = models.BooleanField(_("provides services"), default=True)
     # Plans name collective bodies ("ONG", "mass-media", "donatori"); they are kept, marked as such.
     is_generic = models.BooleanField(_("collective body, not one legal entity"), default=False)
-    parent = models.ForeignKey(
+    parent = TenantForeignKey(
         "self",
         verbose_name=_("parent organisation"),
         null=True,
@@ -127,7 +126,6 @@ class JobStatus(models.TextChoices):
 class BackgroundJob(TenantOwnedModel):
     """Visible progress of long work (imports, reports) run by a background task."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(_("kind"), max_length=60)
     title = models.CharField(_("title"), max_length=300)
     status = models.CharField(_("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
@@ -149,3 +147,31 @@ class BackgroundJob(TenantOwnedModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+class DocumentTemplate(TenantOwnedModel):
+    """A municipality's own text of an official document (core.documents), replacing the default template of
+    the app that registered the kind from ``valid_from`` on, in one language. Rendered with a restricted
+    template engine over plain values only (never a model instance)."""
+
+    kind = models.CharField(_("document"), max_length=40)
+    language = models.CharField(_("language"), max_length=8)
+    body = models.TextField(_("template text"))
+    valid_from = models.DateField(_("valid from"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta(TenantOwnedModel.Meta):
+        verbose_name = _("document template")
+        verbose_name_plural = _("document templates")
+        ordering = ["kind", "language", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "kind", "language", "valid_from"], name="document_template_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} ({self.language}, {self.valid_from})"

@@ -19,9 +19,9 @@ def current_request_meta() -> RequestMeta:
     return _current.get()
 
 
-def set_request_meta(meta: RequestMeta):  # type: ignore[no-untyped-def]
+def set_request_meta(meta: RequestMeta):
     return _current.set(meta)
 
 
-def reset_request_meta(token) -> None:  # type: ignore[no-untyped-def]
+def reset_request_meta(token) -> None:
     _current.reset(token)

@@ -9,6 +9,12 @@ class Role(models.TextChoices):
     CASEWORKER = "caseworker", _("Caseworker")
     DATA_OFFICER = "data_officer", _("Data officer")
     AUDITOR = "auditor", _("Auditor")
+    # --- campaigns (issue 20): a volunteer who calls the persons of their own call list, and sees nothing else.
+    CAMPAIGN_VOLUNTEER = "campaign_volunteer", _("Campaign volunteer")
+    # --- training (issue 22): a company's CSR coordinator posts courses and offers places; sees the names and
+    # attendance of the participants of its own courses, never their case or vulnerability category.
+    CSR_COORDINATOR = "csr_coordinator", _("Company CSR coordinator")
+    # --- end training
 
 
 # Roles whose work shows them personal data: they need a second factor in production.

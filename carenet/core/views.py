@@ -1,9 +1,11 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
+from .home import home_panels
 from .models import JobStatus
-from .selectors import jobs_for, municipality_list, organisations_of
+from .permissions import job_for
+from .selectors import job_list, municipality_list, organisations_of_user
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -13,13 +15,12 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """The staff start page: who I am here, my organisations and my background jobs."""
-    municipality = request.municipality  # type: ignore[attr-defined]
+    """The role home page: what waits for this user (panels registered by the apps, core.home), each item one
+    click from its action; then my organisations and my background jobs."""
     context = {
-        "organisations": organisations_of(municipality).filter(memberships__user_id=request.user.pk).distinct()
-        if municipality
-        else [],
-        "jobs": jobs_for(municipality=municipality, user=request.user)[:10] if municipality else [],
+        "panels": home_panels(request),
+        "organisations": organisations_of_user(user=request.user),
+        "jobs": job_list(user=request.user, limit=10),
     }
     return render(request, "core/dashboard.html", context)
 
@@ -27,6 +28,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 def job_status(request: HttpRequest, job_id: str) -> HttpResponse:
     """Progress of a background job; HTMX polls this fragment until the job is done."""
-    job = get_object_or_404(jobs_for(municipality=request.municipality, user=request.user), pk=job_id)  # type: ignore[attr-defined]
+    job = job_for(request.user, job_id)
     template = "core/_job.html" if request.htmx else "core/job.html"  # type: ignore[attr-defined]
     return render(request, template, {"job": job, "done": job.status in (JobStatus.DONE, JobStatus.FAILED)})

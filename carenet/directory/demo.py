@@ -4,8 +4,13 @@
   (created by core.demo with the code ``<id with '_' → '-'>``); its description is the document's
   purpose and list of services, with the source line. Every NGO of ``furnizori_ONG`` gets one
   service per item of its listed services.
-* Bălți: the action plan names providers but describes only two of them as services by their
-  very name (the community mental-health centre and the REBECA medico-social day centre).
+* Bălți: every existing service and facility the action plan names (its actions and its analysis),
+  with the plan's action reference, the responsible structures and partners as written, and Russian
+  translations: ``data/balti_services.json`` (quotes verbatim, with the seed's line numbers).
+
+The documents state no phone, e-mail, street address, opening hours or capacity of any service:
+those stay empty and the service page flags them "to be filled by the provider", offering the
+portal's request for help as the way to reach the service meanwhile.
 
 The documents give no street addresses: each site is placed near the municipality's centre by
 a deterministic offset and flagged ``coordinates_approximate``. No opening hours are invented.
@@ -15,11 +20,13 @@ Run by ``manage.py load_demo`` after core.demo; idempotent (ids are uuid5 of the
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from carenet.core.models import Municipality, Organisation
 from carenet.core.seeds import load_seed
@@ -228,27 +235,14 @@ _KEYWORDS: list[tuple[str, str, str]] = [
     ("cantina", "carenet-target-groups", "saracie"),
 ]
 
-BALTI_SERVICES: list[dict[str, Any]] = [
-    {
-        "org_code": "ccsm",
-        "name": "Centrul Comunitar pentru Persoanele cu probleme de Sănătate Mintală",
-        "description": "Centru comunitar de sănătate mintală din municipiul Bălți, numit în planul de acțiuni "
-        "2025-2027 ca partener al Primăriei.",
-        "terms": [
-            ("md-servicii-sociale", "MD-S-10"),
-            ("carenet-target-groups", "sanatate-mintala"),
-            ("carenet-needs", "sanatate"),
-            ("carenet-needs", "consiliere-psihologica"),
-        ],
-    },
-    {
-        "org_code": "rebeca",
-        "name": "Centrul medico-social de zi „REBECA”",
-        "description": "Centru medico-social de zi din municipiul Bălți, numit în planul de acțiuni 2025-2027 ca "
-        "partener (alături de ATAS, STAS, CMF și ONG-uri).",
-        "terms": [("md-servicii-sociale", "MD-S-11"), ("carenet-needs", "centru-de-zi"), ("carenet-needs", "sanatate")],
-    },
-]
+BALTI_DATA = Path(__file__).resolve().parent / "data" / "balti_services.json"
+
+
+@cache
+def balti_services() -> list[dict[str, Any]]:
+    """The services and facilities Bălți's plan names (carenet/directory/data/balti_services.json)."""
+    with BALTI_DATA.open(encoding="utf-8") as fh:
+        return list(json.load(fh)["services"])
 
 
 def _uuid(*parts: str) -> uuid.UUID:
@@ -287,8 +281,8 @@ def _location(municipality: Municipality, org: Organisation, site: str) -> Locat
     lat, lon = approximate_point(municipality.slug, site)
     location, _ = Location.plain.update_or_create(
         id=_uuid(municipality.slug, "location", site),
+        municipality=municipality,  # the row is locked on its tenant's shard (Citus)
         defaults={
-            "municipality": municipality,
             "organisation": org,
             "name": site,
             "city": municipality.name.replace("Municipiul ", ""),
@@ -312,12 +306,14 @@ def _upsert_service(
 ) -> Service:
     service, _ = Service.plain.update_or_create(
         id=_uuid(municipality.slug, "service", key),
+        municipality=municipality,  # the row is locked on its tenant's shard (Citus)
         defaults={
-            "municipality": municipality,
             "organisation": org,
             "status": ServiceStatus.ACTIVE,
             "languages": ["ro"],
-            "last_verified_at": timezone.now(),
+            # Loaded from a document, never checked by the provider: the page says "never", the
+            # coordinator's freshness list asks the provider to verify it.
+            "last_verified_at": None,
             **fields,
         },
     )
@@ -399,23 +395,64 @@ def load_baia_mare(municipality: Municipality) -> int:
     return count
 
 
+def _balti_actions() -> dict[str, dict[str, Any]]:
+    data = load_seed("balti_action_plan")
+    return {
+        action["code"]: action
+        for area in data["areas"]
+        for general in area["general_objectives"]
+        for specific in general["specific_objectives"]
+        for action in specific["actions"]
+    }
+
+
+def _balti_texts(spec: dict[str, Any], actions: dict[str, dict[str, Any]]) -> tuple[str, str, str]:
+    """(Romanian description, Russian description, source note) of one Bălți service."""
+    ro = [spec["summary"]["ro"]]
+    ru = [spec["summary"]["ru"]]
+    if spec.get("quote"):
+        ro.append(f"Din analiza planului: „{spec['quote']}”")
+    for code in spec["actions"]:
+        action = actions[code]
+        ro.append(
+            f"Planul de acțiuni 2025-2027, acțiunea {code}: „{action['title']}”. "
+            f"Responsabili: {' '.join(action['responsible_raw'].split())}. "
+            f"Parteneri: {' '.join(action['partners_raw'].split())}."
+        )
+    if spec["actions"]:
+        ru.append("План действий муниципия Бэлць на 2025–2027 гг., действия: " + ", ".join(spec["actions"]) + ".")
+    if not spec.get("provider_named_in_plan", True):
+        ro.append("Planul numește serviciul, dar nu și prestatorul: Primăria este indicată până la completare.")
+        ru.append("План называет услугу, но не её поставщика: до уточнения указана примэрия.")
+    lines = ", ".join(str(n) for n in spec["source_lines"])
+    codes = ", ".join(spec["actions"])
+    note = "Planul de acțiuni Bălți 2025-2027" + (f", acțiunea {codes}" if codes else "")
+    note += f" (liniile {lines})" if lines else ""
+    return "\n\n".join(ro), "\n\n".join(ru), note[:300]
+
+
 def load_balti(municipality: Municipality) -> int:
     orgs = {o.code: o for o in Organisation.objects.for_tenant(municipality)}
+    actions = _balti_actions()
     count = 0
-    for spec in BALTI_SERVICES:
-        org = orgs.get(spec["org_code"])
+    for spec in balti_services():
+        org = orgs.get(spec["org"])
         if org is None:
             continue
+        description, description_ru, note = _balti_texts(spec, actions)
         _upsert_service(
             municipality,
             org,
-            spec["org_code"],
+            spec["key"],
             {
-                "name": spec["name"],
-                "description": spec["description"],
-                "source_note": "Planul de acțiuni Bălți 2025-2027",
+                "name": spec["name"]["ro"],
+                "description": description,
+                "translations": {"ru": {"name": spec["name"]["ru"], "description": description_ru}},
+                "minimum_age": spec.get("minimum_age"),
+                "maximum_age": spec.get("maximum_age"),
+                "source_note": note,
             },
-            _terms(spec["terms"]),
+            _terms([(t, c) for t, c in spec["terms"]]),
             org.name,
         )
         count += 1

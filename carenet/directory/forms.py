@@ -62,7 +62,7 @@ class ServiceForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.languages = [lang for lang in (municipality.official_languages or []) if lang != SOURCE_LANGUAGE]
         self.fields["terms"].queryset = TaxonomyTerm.objects.filter(  # type: ignore[attr-defined]
-            taxonomy__in=taxonomies_for(municipality)
+            taxonomy__in=taxonomies_for(municipality=municipality)
         ).select_related("taxonomy")
         if self.instance.pk:
             self.fields["terms"].initial = list(self.instance.terms.values_list("pk", flat=True))
@@ -135,3 +135,20 @@ class LocationForm(forms.ModelForm):
         if (data.get("latitude") is None) != (data.get("longitude") is None):
             self.add_error("longitude", _("Give both latitude and longitude."))
         return data
+
+
+IMPORT_MAX_MB = 20
+
+
+class ImportForm(forms.Form):
+    """An HSDS 3.0 file to import; its content is checked by the import itself (carenet.directory.datapackage)."""
+
+    file = forms.FileField(label=_("HSDS 3.0 datapackage (.zip) or JSON feed (.json)"))
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".zip", ".json")):
+            raise forms.ValidationError(_("Choose a .zip datapackage or a .json feed."))
+        if upload.size > IMPORT_MAX_MB * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than %(size)s MB.") % {"size": IMPORT_MAX_MB})
+        return upload

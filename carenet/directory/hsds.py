@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from django.db.models import Count, F, Prefetch, QuerySet, Window
@@ -37,6 +38,10 @@ LANGUAGE_NAMES = {
     "en": "English",
 }
 REQUIRED_TEXT = {"name", "description"}
+OPENAPI_PATH = Path(__file__).resolve().parent / "standards" / "hsds-3.0" / "schema" / "openapi.json"
+# The scheme CareNet gives the validated legal identifier of an organisation of each country (org-id.guide).
+COUNTRY_SCHEME = {"RO": ("RO-CUI", "CIF"), "MD": ("MD-IDNO", "IDNO")}
+ORGANISATION_PREFETCH = ("programs", "hsds_identifiers")
 LEGAL_STATUS: dict[str, str] = {
     OrganisationKind.PUBLIC: "public institution",
     OrganisationKind.NGO: "non-governmental organisation",
@@ -97,7 +102,8 @@ def term_json(term: TaxonomyTerm, lang: str | None = None, *, detail: bool = Fal
             "parent_id": str(term.parent_id) if term.parent_id else None,
             "taxonomy": term.taxonomy.name,
             "taxonomy_id": str(term.taxonomy_id),
-            "language": lang if lang and lang in (term.names or {}) else "ro",
+            "language": lang if lang and lang in (term.names or {}) else (getattr(term, "language", "") or "ro"),
+            "term_uri": getattr(term, "term_uri", ""),
         }
     )
     if detail:
@@ -117,26 +123,17 @@ def organisation_json(org: Organisation, lang: str | None = None, *, full: bool 
             "description": description,
             "email": org.email,
             "website": org.website,
-            "tax_id": org.legal_identifier,
+            "tax_status": getattr(profile, "tax_status", ""),
+            "tax_id": getattr(profile, "tax_id", "") or org.legal_identifier,
             "year_incorporated": profile.year_incorporated if profile else None,
-            "legal_status": LEGAL_STATUS.get(org.kind, org.kind),
+            "legal_status": getattr(profile, "legal_status", "") or LEGAL_STATUS.get(org.kind, org.kind),
+            "logo": getattr(profile, "logo", ""),
+            "uri": getattr(profile, "uri", ""),
             "parent_organization_id": str(org.parent_id) if org.parent_id else None,
         }
     )
     if full:
-        identifiers = []
-        if org.legal_identifier:
-            municipality = org.municipality
-            identifiers.append(
-                {
-                    "id": identifier_id(org.id),
-                    "organization_id": str(org.id),
-                    "identifier_scheme": "MD-IDNO" if municipality.country == "MD" else "RO-CUI",
-                    "identifier_type": "IDNO" if municipality.country == "MD" else "CIF",
-                    "identifier": org.legal_identifier,
-                }
-            )
-        data["organization_identifiers"] = identifiers
+        data["organization_identifiers"] = organisation_identifiers_json(org)
         data["phones"] = (
             [
                 {
@@ -158,11 +155,39 @@ def organisation_json(org: Organisation, lang: str | None = None, *, full: bool 
                     "description": p.text_in("description", lang),
                 }
             )
-            for p in org.programs.all()  # type: ignore[attr-defined]  # reverse FK from directory
+            for p in org.programs.all()  # reverse FK from directory
         ]
-        data["services"] = [service_json(s, lang, full=False, with_organisation=False) for s in org.services.all()]  # type: ignore[attr-defined]
+        data["services"] = [service_json(s, lang, full=False, with_organisation=False) for s in org.services.all()]
         data["metadata"] = []
     return data
+
+
+def organisation_identifiers_json(org: Organisation) -> list[dict[str, Any]]:
+    """The identifiers as imported (any scheme), else the validated legal identifier under its country's scheme."""
+    kept = [
+        clean(
+            {
+                "id": str(i.id),
+                "organization_id": str(org.id),
+                "identifier_scheme": i.identifier_scheme,
+                "identifier_type": i.identifier_type,
+                "identifier": i.identifier,
+            }
+        )
+        for i in org.hsds_identifiers.all()  # reverse FK from directory
+    ]
+    if kept or not org.legal_identifier:
+        return kept
+    scheme, kind = COUNTRY_SCHEME.get(org.municipality.country, COUNTRY_SCHEME["RO"])
+    return [
+        {
+            "id": identifier_id(org.id),
+            "organization_id": str(org.id),
+            "identifier_scheme": scheme,
+            "identifier_type": kind,
+            "identifier": org.legal_identifier,
+        }
+    ]
 
 
 def location_json(location: Location, lang: str | None = None) -> dict[str, Any]:
@@ -171,40 +196,55 @@ def location_json(location: Location, lang: str | None = None) -> dict[str, Any]
             "id": str(location.id),
             "location_type": location.location_type,
             "organization_id": str(location.organisation_id) if location.organisation_id else None,
+            "url": location.url,
             "name": location.text_in("name", lang),
+            "alternate_name": location.alternate_name,
             "description": location.text_in("description", lang),
             "transportation": location.transportation,
             "latitude": location.latitude,
             "longitude": location.longitude,
-            "external_identifier": "approximate" if location.coordinates_approximate else None,
-            "external_identifier_type": "carenet:coordinates_precision" if location.coordinates_approximate else None,
+            "external_identifier": location.external_identifier
+            or ("approximate" if location.coordinates_approximate else None),
+            "external_identifier_type": location.external_identifier_type
+            or ("carenet:coordinates_precision" if location.coordinates_approximate else None),
         }
     )
     data["addresses"] = (
         [
-            {
-                "id": str(uuid.uuid5(NAMESPACE, f"address:{location.id}")),
-                "location_id": str(location.id),
-                "address_1": location.address_1,
-                "city": location.city,
-                "state_province": location.state_province,
-                "postal_code": location.postal_code,
-                "country": location.country,
-                "address_type": "physical",
-            }
+            clean(
+                {
+                    "id": (location.hsds_ids or {}).get("address")
+                    or str(uuid.uuid5(NAMESPACE, f"address:{location.id}")),
+                    "location_id": str(location.id),
+                    "attention": location.attention,
+                    "address_1": location.address_1,
+                    "address_2": location.address_2,
+                    "city": location.city,
+                    "region": location.region,
+                    "state_province": location.state_province,
+                    "postal_code": location.postal_code,
+                    "country": location.country,
+                    "address_type": location.address_type or "physical",
+                }
+            )
         ]
         if location.address_1
         else []
     )
     data["accessibility"] = (
         [
-            {
-                "id": str(uuid.uuid5(NAMESPACE, f"accessibility:{location.id}")),
-                "location_id": str(location.id),
-                "description": location.accessibility,
-            }
+            clean(
+                {
+                    "id": (location.hsds_ids or {}).get("accessibility")
+                    or str(uuid.uuid5(NAMESPACE, f"accessibility:{location.id}")),
+                    "location_id": str(location.id),
+                    "description": location.accessibility,
+                    "details": location.accessibility_details,
+                    "url": location.accessibility_url,
+                }
+            )
         ]
-        if location.accessibility
+        if location.accessibility or location.accessibility_details or location.accessibility_url
         else []
     )
     return data
@@ -221,7 +261,19 @@ def schedule_json(schedule: Schedule) -> dict[str, Any]:
             "closes_at": _time(schedule.closes_at),
             "valid_from": _iso(schedule.valid_from),
             "valid_to": _iso(schedule.valid_to),
+            "dtstart": schedule.dtstart,
+            "timezone": schedule.timezone,
+            "until": schedule.until,
+            "count": schedule.count,
+            "wkst": schedule.wkst,
+            "interval": schedule.interval,
+            "byweekno": schedule.byweekno,
+            "bymonthday": schedule.bymonthday,
+            "byyearday": schedule.byyearday,
             "description": schedule.description,
+            "schedule_link": schedule.schedule_link,
+            "attending_type": schedule.attending_type,
+            "notes": schedule.notes,
         }
     )
 
@@ -245,11 +297,13 @@ def service_json(
             "application_process": service.text_in("application_process", lang),
             "fees_description": service.fees_description,
             "wait_time": service.wait_time,
+            "fees": service.fees,
             "accreditations": service.accreditations,
             "eligibility_description": service.text_in("eligibility_description", lang),
             "minimum_age": service.minimum_age,
             "maximum_age": service.maximum_age,
             "assured_date": _iso(service.last_verified_at.date()) if service.last_verified_at else None,
+            "assurer_email": service.assurer_email,
             "licenses": service.licenses,
             "alert": service.alert,
             "last_modified": _iso(service.updated_at),
@@ -283,7 +337,17 @@ def service_json(
     ]
     data["schedules"] = [schedule_json(s) for s in service.schedules.all()]
     data["service_areas"] = [
-        clean({"id": str(a.id), "service_id": sid, "name": a.name, "description": a.description})
+        clean(
+            {
+                "id": str(a.id),
+                "service_id": sid,
+                "name": a.name,
+                "description": a.description,
+                "extent": a.extent,
+                "extent_type": a.extent_type,
+                "uri": a.uri,
+            }
+        )
         for a in service.service_areas.all()
     ]
     data["service_at_locations"] = [
@@ -298,10 +362,7 @@ def service_json(
         )
         for sal in service.service_at_locations.all()
     ]
-    data["languages"] = [
-        {"id": language_id(service.id, code), "service_id": sid, "code": code, "name": LANGUAGE_NAMES.get(code, code)}
-        for code in service.languages or []
-    ]
+    data["languages"] = [languages_json(service, code) for code in service.languages or []]
     data["funding"] = [{"id": str(f.id), "service_id": sid, "source": f.source} for f in service.funding.all()]
     data["cost_options"] = [
         clean(
@@ -312,6 +373,8 @@ def service_json(
                 "amount": _number(c.amount),
                 "currency": c.currency,
                 "amount_description": c.amount_description,
+                "valid_from": _iso(c.valid_from),
+                "valid_to": _iso(c.valid_to),
             }
         )
         for c in service.cost_options.all()
@@ -338,7 +401,7 @@ def service_json(
             {
                 "id": str(a.id),
                 "link_id": sid,
-                "link_type": "service",
+                "link_type": a.link_type or "service",
                 "link_entity": "service",
                 "taxonomy_term_id": str(a.taxonomy_term_id),
                 "value": a.value,
@@ -351,34 +414,86 @@ def service_json(
     return data
 
 
-def service_at_location_json(sal: ServiceAtLocation, lang: str | None = None) -> dict[str, Any]:
+def languages_json(service: Any, code: str) -> dict[str, Any]:
+    """One language of a service: an imported one keeps its id, name and note; CareNet's own get stable ids."""
+    detail = (getattr(service, "language_details", None) or {}).get(code, {})
     return clean(
+        {
+            "id": detail.get("id") or language_id(service.id, code),
+            "service_id": str(service.id),
+            "code": code,
+            "name": detail.get("name") or LANGUAGE_NAMES.get(code, code),
+            "note": detail.get("note", ""),
+        }
+    )
+
+
+def service_minimal_json(service: Service) -> dict[str, Any]:
+    """``minimal=true``: just enough to know what changed (id and last modification), and the required fields."""
+    return clean(
+        {
+            "id": str(service.id),
+            "name": service.name,
+            "status": service.status,
+            "last_modified": _iso(service.updated_at),
+        }
+    )
+
+
+def service_at_location_json(sal: ServiceAtLocation, lang: str | None = None, *, full: bool = False) -> dict[str, Any]:
+    data = clean(
         {
             "id": str(sal.id),
             "service_id": str(sal.service_id),
             "location_id": str(sal.location_id),
             "description": sal.description,
             "location": location_json(sal.location, lang),
-            "service": service_json(sal.service, lang, full=False),
+            "service": service_json(sal.service, lang, full=full),
         }
     )
+    if full:
+        data["contacts"], data["phones"], data["schedules"], data["attributes"], data["metadata"] = [], [], [], [], []
+    return data
+
+
+def with_sal_relations(qs: QuerySet[ServiceAtLocation]) -> QuerySet[ServiceAtLocation]:
+    """A service-at-location with its service fully nested (``full=true`` and the detail)."""
+    return qs.select_related(
+        "location", "service", "service__organisation", "service__organisation__directory_profile", "service__program"
+    ).prefetch_related(*_lookups([f"service__{name}" for name in SERVICE_PREFETCH]))
 
 
 def with_hsds_relations(qs: QuerySet[Service], *, full: bool) -> QuerySet[Service]:
     qs = qs.select_related("organisation", "organisation__directory_profile", "program")
     if not full:
         return qs
-    return qs.prefetch_related(
-        "phones",
-        "schedules",
-        "service_areas",
-        Prefetch("service_at_locations", queryset=ServiceAtLocation.plain.select_related("location")),
-        "funding",
-        "cost_options",
-        "required_documents",
-        "contacts",
-        Prefetch("attributes", queryset=ServiceAttribute.plain.select_related("taxonomy_term__taxonomy")),
+    lookups = _lookups(
+        [
+            *SERVICE_PREFETCH[:3],
+            Prefetch("service_at_locations", queryset=ServiceAtLocation.plain.select_related("location")),
+            *SERVICE_PREFETCH[4:-1],
+            Prefetch("attributes", queryset=ServiceAttribute.plain.select_related("taxonomy_term__taxonomy")),
+        ]
     )
+    return qs.prefetch_related(*lookups)
+
+
+def _lookups(items: list[Any]) -> list[Any]:
+    """Prefetch lookups as a plain list (the type checker's Django plugin cannot follow computed ones)."""
+    return items
+
+
+SERVICE_PREFETCH = (
+    "phones",
+    "schedules",
+    "service_areas",
+    "service_at_locations__location",
+    "funding",
+    "cost_options",
+    "required_documents",
+    "contacts",
+    "attributes__taxonomy_term__taxonomy",
+)
 
 
 # --- the service list (full=false) from narrow rows ------------------------------------------------
@@ -399,11 +514,13 @@ _SERVICE_COLUMNS = (
     "application_process",
     "fees_description",
     "wait_time",
+    "fees",
     "accreditations",
     "eligibility_description",
     "minimum_age",
     "maximum_age",
     "last_verified_at",
+    "assurer_email",
     "licenses",
     "alert",
     "updated_at",
@@ -420,6 +537,11 @@ _RELATED_COLUMNS = {
     "organisation__directory_profile__description": "p_description",
     "organisation__directory_profile__translations": "p_translations",
     "organisation__directory_profile__year_incorporated": "p_year_incorporated",
+    "organisation__directory_profile__tax_status": "p_tax_status",
+    "organisation__directory_profile__tax_id": "p_tax_id",
+    "organisation__directory_profile__legal_status": "p_legal_status",
+    "organisation__directory_profile__logo": "p_logo",
+    "organisation__directory_profile__uri": "p_uri",
     "program__organisation_id": "g_organisation_id",
     "program__name": "g_name",
     "program__description": "g_description",
@@ -453,6 +575,11 @@ def _service_row(v: dict[str, Any]) -> Any:
             description=v["p_description"],
             translations=v.get("p_translations", {}),
             year_incorporated=v["p_year_incorporated"],
+            tax_status=v["p_tax_status"],
+            tax_id=v["p_tax_id"],
+            legal_status=v["p_legal_status"],
+            logo=v["p_logo"],
+            uri=v["p_uri"],
         ),
     )
     program = (

@@ -20,7 +20,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from carenet.core.tenancy import TenantOwnedModel
+from carenet.core.tenancy import TenantForeignKey, TenantOneToOneField, TenantOwnedModel
 
 from .text import normalise
 
@@ -99,6 +99,10 @@ class Taxonomy(models.Model):
     version = models.CharField(_("version"), max_length=40, blank=True)
     # "RO" / "MD": a national nomenclature applies to the tenants of that country; "" = every tenant.
     country = models.CharField(_("country"), max_length=2, blank=True)
+    # An imported taxonomy belongs to the municipality that imported it (None: shared reference data).
+    municipality = models.ForeignKey(
+        "core.Municipality", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -119,6 +123,8 @@ class TaxonomyTerm(models.Model):
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
     # Names in other languages: {"hu": "…", "ru": "…"}.
     names = models.JSONField(_("names in other languages"), default=dict, blank=True)
+    term_uri = models.URLField(_("term URI"), max_length=500, blank=True)
+    language = models.CharField(_("language"), max_length=10, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -143,12 +149,18 @@ class TaxonomyTerm(models.Model):
 class OrganisationProfile(TenantOwnedModel, TranslatedMixin, FreshnessMixin):
     """The HSDS part of a core.Organisation: description, accreditation, licence, in every language."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organisation = models.OneToOneField("core.Organisation", on_delete=models.CASCADE, related_name="directory_profile")
+    organisation = TenantOneToOneField("core.Organisation", on_delete=models.CASCADE, related_name="directory_profile")
     description = models.TextField(_("description"), blank=True)
     year_incorporated = models.PositiveSmallIntegerField(_("year founded"), null=True, blank=True)
     accreditation_number = models.CharField(_("accreditation certificate number"), max_length=60, blank=True)
     accreditation_date = models.DateField(_("accreditation date"), null=True, blank=True)
+    # HSDS 3.0 organisation fields kept as the source gave them (tax_id is free text in HSDS; a validated
+    # Romanian/Moldovan identifier lives on core.Organisation.legal_identifier).
+    tax_status = models.CharField(_("tax status"), max_length=200, blank=True)
+    tax_id = models.CharField(_("tax identifier"), max_length=100, blank=True)
+    legal_status = models.CharField(_("legal status"), max_length=200, blank=True)
+    logo = models.URLField(_("logo"), max_length=500, blank=True)
+    uri = models.URLField(_("URI"), max_length=500, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta(TenantOwnedModel.Meta):
@@ -162,9 +174,41 @@ class OrganisationProfile(TenantOwnedModel, TranslatedMixin, FreshnessMixin):
         return self.organisation.name
 
 
+class OrganisationIdentifier(TenantOwnedModel):
+    """An HSDS organization_identifier: any scheme (org-id.guide codes such as RO-CUI, MD-IDNO, GB-COH), kept
+    as given; only the Romanian and Moldovan schemes are checked (their check digits)."""
+
+    organisation = TenantForeignKey("core.Organisation", on_delete=models.CASCADE, related_name="hsds_identifiers")
+    identifier_scheme = models.CharField(_("identifier scheme"), max_length=40, blank=True)
+    identifier_type = models.CharField(_("identifier type"), max_length=100)
+    identifier = models.CharField(_("identifier"), max_length=100)
+
+    class Meta(TenantOwnedModel.Meta):
+        verbose_name = _("organisation identifier")
+        ordering = ["identifier_scheme", "identifier"]
+
+
+class HsdsSource(TenantOwnedModel):
+    """A feed the municipality imports from (a file or a remote HSDS API): its metadata and the last import."""
+
+    name = models.CharField(_("name"), max_length=200)
+    url = models.URLField(_("feed URL"), max_length=500, blank=True)
+    metadata = models.JSONField(_("metadata rows"), default=list, blank=True)
+    table_descriptions = models.JSONField(_("table descriptions"), default=list, blank=True)
+    counts = models.JSONField(_("rows imported"), default=dict, blank=True)
+    warnings = models.JSONField(_("warnings"), default=list, blank=True)
+    last_imported_at = models.DateTimeField(_("last imported"), null=True, blank=True)
+
+    class Meta(TenantOwnedModel.Meta):
+        verbose_name = _("HSDS source")
+        constraints = [models.UniqueConstraint(fields=["municipality", "name"], name="hsds_source_name_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Program(TenantOwnedModel, TranslatedMixin):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organisation = models.ForeignKey("core.Organisation", on_delete=models.CASCADE, related_name="programs")
+    organisation = TenantForeignKey("core.Organisation", on_delete=models.CASCADE, related_name="programs")
     name = models.CharField(_("name"), max_length=300)
     alternate_name = models.CharField(_("alternate name"), max_length=300, blank=True)
     description = models.TextField(_("description"))
@@ -182,11 +226,10 @@ class Program(TenantOwnedModel, TranslatedMixin):
 
 
 class Service(TenantOwnedModel, TranslatedMixin, FreshnessMixin):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organisation = models.ForeignKey(
+    organisation = TenantForeignKey(
         "core.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="services"
     )
-    program = models.ForeignKey(
+    program = TenantForeignKey(
         Program, verbose_name=_("programme"), null=True, blank=True, on_delete=models.SET_NULL, related_name="services"
     )
     name = models.CharField(_("name"), max_length=300)
@@ -205,8 +248,12 @@ class Service(TenantOwnedModel, TranslatedMixin, FreshnessMixin):
     minimum_age = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)
     maximum_age = models.PositiveSmallIntegerField(_("maximum age"), null=True, blank=True)
     alert = models.CharField(_("alert"), max_length=300, blank=True)
+    fees = models.TextField(_("fees (HSDS, deprecated)"), blank=True)
+    assurer_email = models.EmailField(_("e-mail of who assured the record"), blank=True)
     # ISO 639-1 codes of the languages the service is delivered in.
     languages = models.JSONField(_("languages spoken"), default=list, blank=True)
+    # An imported language's own id, name and note, by code ({"fr": {"id": …, "name": "French", "note": …}}).
+    language_details = models.JSONField(_("language details"), default=dict, blank=True)
     places_total = models.PositiveIntegerField(_("places in total"), null=True, blank=True)
     places_available = models.PositiveIntegerField(_("places available"), null=True, blank=True)
     capacity_updated_at = models.DateTimeField(_("capacity updated"), null=True, blank=True)
@@ -259,14 +306,16 @@ class Service(TenantOwnedModel, TranslatedMixin, FreshnessMixin):
 class ServiceAttribute(TenantOwnedModel):
     """HSDS attribute: links a service to a taxonomy term (need, target group, nomenclature code)."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="attributes")
+    service = TenantForeignKey(Service, on_delete=models.CASCADE, related_name="attributes")
     taxonomy_term = models.ForeignKey(TaxonomyTerm, on_delete=models.PROTECT, related_name="+")
     value = models.CharField(_("value"), max_length=200, blank=True)
+    link_type = models.CharField(_("link type"), max_length=100, blank=True)
 
     class Meta(TenantOwnedModel.Meta):
         constraints = [
-            models.UniqueConstraint(fields=["service", "taxonomy_term"], name="service_attribute_unique_term")
+            models.UniqueConstraint(
+                fields=["municipality", "service", "taxonomy_term"], name="service_attribute_unique_term"
+            )
         ]
 
 
@@ -277,15 +326,26 @@ class LocationType(models.TextChoices):
 
 
 class Location(TenantOwnedModel, TranslatedMixin):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organisation = models.ForeignKey(
+    organisation = TenantForeignKey(
         "core.Organisation", on_delete=models.CASCADE, related_name="directory_locations", null=True, blank=True
     )
     location_type = models.CharField(
         _("kind of location"), max_length=10, choices=LocationType.choices, default=LocationType.PHYSICAL
     )
     name = models.CharField(_("name"), max_length=300)
+    alternate_name = models.CharField(_("alternate name"), max_length=300, blank=True)
     description = models.TextField(_("description"), blank=True)
+    url = models.URLField(_("web page"), max_length=500, blank=True)
+    external_identifier = models.CharField(_("external identifier"), max_length=200, blank=True)
+    external_identifier_type = models.CharField(_("external identifier type"), max_length=200, blank=True)
+    address_type = models.CharField(_("address type"), max_length=10, default="physical")
+    attention = models.CharField(_("attention"), max_length=200, blank=True)
+    address_2 = models.CharField(_("address, line 2"), max_length=300, blank=True)
+    region = models.CharField(_("region"), max_length=120, blank=True)
+    accessibility_details = models.TextField(_("accessibility details"), blank=True)
+    accessibility_url = models.URLField(_("accessibility information page"), max_length=500, blank=True)
+    # The source ids of the address and accessibility records folded into this location ({"address": …}).
+    hsds_ids = models.JSONField(_("HSDS ids"), default=dict, blank=True)
     address_1 = models.CharField(_("address"), max_length=300, blank=True)
     city = models.CharField(_("city"), max_length=120, blank=True)
     state_province = models.CharField(_("county / district"), max_length=120, blank=True)
@@ -312,20 +372,20 @@ class Location(TenantOwnedModel, TranslatedMixin):
 
 
 class ServiceAtLocation(TenantOwnedModel):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="service_at_locations")
-    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="service_at_locations")
+    service = TenantForeignKey(Service, on_delete=models.CASCADE, related_name="service_at_locations")
+    location = TenantForeignKey(Location, on_delete=models.CASCADE, related_name="service_at_locations")
     description = models.TextField(_("description"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta(TenantOwnedModel.Meta):
-        constraints = [models.UniqueConstraint(fields=["service", "location"], name="service_at_location_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "service", "location"], name="service_at_location_unique")
+        ]
 
 
 class Phone(TenantOwnedModel):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.CASCADE, related_name="phones")
-    location = models.ForeignKey(Location, null=True, blank=True, on_delete=models.CASCADE, related_name="phones")
+    service = TenantForeignKey(Service, null=True, blank=True, on_delete=models.CASCADE, related_name="phones")
+    location = TenantForeignKey(Location, null=True, blank=True, on_delete=models.CASCADE, related_name="phones")
     number = models.CharField(_("number"), max_length=40)
     extension = models.PositiveIntegerField(_("extension"), null=True, blank=True)
     type = models.CharField(_("type"), max_length=20, blank=True)  # voice, fax, cell, sms, text
@@ -336,8 +396,7 @@ class Phone(TenantOwnedModel):
 
 
 class Contact(TenantOwnedModel):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="contacts")
+    service = TenantForeignKey(Service, on_delete=models.CASCADE, related_name="contacts")
     name = models.CharField(_("name"), max_length=200, blank=True)
     title = models.CharField(_("job title"), max_length=200, blank=True)
     department = models.CharField(_("department"), max_length=200, blank=True)
@@ -361,11 +420,23 @@ class Weekday(models.TextChoices):
 WEEKDAY_CODES = [d.value for d in Weekday]
 
 
+def validate_iso_date_or_datetime(value: str) -> None:
+    """An RFC 5545 DTSTART/UNTIL as HSDS gives it: an ISO 8601 date or date-time."""
+    from django.core.exceptions import ValidationError
+    from django.utils.dateparse import parse_date, parse_datetime
+
+    try:
+        ok = bool(value) and (parse_date(value) is not None or parse_datetime(value) is not None)
+    except ValueError:
+        ok = False
+    if value and not ok:
+        raise ValidationError(_("Enter a date (YYYY-MM-DD) or a date-time (ISO 8601)."), code="invalid")
+
+
 class Schedule(TenantOwnedModel):
     """Opening hours as an RRULE-style weekly rule (HSDS 3.0 schedule)."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="schedules")
+    service = TenantForeignKey(Service, on_delete=models.CASCADE, related_name="schedules")
     freq = models.CharField(max_length=10, default="WEEKLY")
     byday = models.CharField(_("days"), max_length=40, help_text=_("For example MO,TU,WE,TH,FR"))
     opens_at = models.TimeField(_("opens at"), null=True, blank=True)
@@ -373,6 +444,25 @@ class Schedule(TenantOwnedModel):
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid until"), null=True, blank=True)
     description = models.CharField(_("description"), max_length=300, blank=True)
+    # The rest of HSDS 3.0's schedule (RFC 5545 RRULE parts), kept as given.
+    dtstart = models.CharField(
+        _("first occurrence"), max_length=40, blank=True, validators=[validate_iso_date_or_datetime]
+    )
+    timezone = models.SmallIntegerField(
+        _("UTC offset (hours)"), null=True, blank=True, validators=[MinValueValidator(-12), MaxValueValidator(14)]
+    )
+    until = models.CharField(_("repeats until"), max_length=40, blank=True, validators=[validate_iso_date_or_datetime])
+    count = models.PositiveIntegerField(
+        _("occurrences"), null=True, blank=True, validators=[MaxValueValidator(100_000)]
+    )
+    wkst = models.CharField(_("week starts on"), max_length=2, blank=True, choices=Weekday.choices)
+    interval = models.PositiveSmallIntegerField(_("interval"), null=True, blank=True)
+    byweekno = models.CharField(_("weeks of the year"), max_length=200, blank=True)
+    bymonthday = models.CharField(_("days of the month"), max_length=200, blank=True)
+    byyearday = models.CharField(_("days of the year"), max_length=400, blank=True)
+    schedule_link = models.URLField(_("schedule link"), max_length=500, blank=True)
+    attending_type = models.CharField(_("attending type"), max_length=200, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
 
     class Meta(TenantOwnedModel.Meta):
         ordering = ["byday", "opens_at"]
@@ -390,12 +480,13 @@ class Schedule(TenantOwnedModel):
 
 
 class CostOption(TenantOwnedModel):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="cost_options")
+    service = TenantForeignKey(Service, on_delete=models.CASCADE, related_name="cost_options")
     option = models.CharField(_("option"), max_length=200, blank=True)
     amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2, null=True, blank=True)
     currency = models.CharField(_("currency"), max_length=3, blank=True)
     amount_description = models.CharField(_("description"), max_length=300, blank=True)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid until"), null=True, blank=True)
 
     class Meta(TenantOwnedModel.Meta):
         constraints = [
@@ -406,36 +497,37 @@ class CostOption(TenantOwnedModel):
 
 
 class RequiredDocument(TenantOwnedModel):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="required_documents")
+    service = TenantForeignKey(Service, on_delete=models.CASCADE, related_name="required_documents")
     document = models.CharField(_("document"), max_length=300)
     uri = models.URLField(_("link"), blank=True)
 
 
 class Funding(TenantOwnedModel):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="funding")
+    service = TenantForeignKey(Service, on_delete=models.CASCADE, related_name="funding")
     source = models.CharField(_("source"), max_length=300)
 
 
 class ServiceArea(TenantOwnedModel):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="service_areas")
+    service = TenantForeignKey(Service, on_delete=models.CASCADE, related_name="service_areas")
     name = models.CharField(_("name"), max_length=200)
     description = models.CharField(_("description"), max_length=300, blank=True)
+    extent = models.TextField(_("extent"), blank=True)
+    extent_type = models.CharField(_("extent type"), max_length=40, blank=True)
+    uri = models.URLField(_("URI"), max_length=500, blank=True)
 
 
 class ReminderLog(TenantOwnedModel):
     """One freshness reminder sent (so a provider is reminded once per due date, not every night)."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
+    service = TenantForeignKey(Service, on_delete=models.CASCADE, related_name="+")
     due_on = models.DateField()
     sent_at = models.DateTimeField(auto_now_add=True)
     recipients = models.PositiveSmallIntegerField(default=0)
 
     class Meta(TenantOwnedModel.Meta):
-        constraints = [models.UniqueConstraint(fields=["service", "due_on"], name="reminder_once_per_due_date")]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "service", "due_on"], name="reminder_once_per_due_date")
+        ]
 
 
 class SearchToken(TenantOwnedModel):
@@ -445,11 +537,11 @@ class SearchToken(TenantOwnedModel):
     see docs/decisions/0005-directory-search.md.
     """
 
-    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
+    service = TenantForeignKey(Service, on_delete=models.CASCADE, related_name="+")
     token = models.CharField(max_length=64)
 
     class Meta(TenantOwnedModel.Meta):
-        constraints = [models.UniqueConstraint(fields=["service", "token"], name="search_token_unique")]
+        constraints = [models.UniqueConstraint(fields=["municipality", "service", "token"], name="search_token_unique")]
         indexes = [
             models.Index(fields=["municipality", "token", "service"], name="search_token_tenant_prefix"),
             models.Index(fields=["token", "service"], name="search_token_prefix"),

@@ -3,13 +3,21 @@
 The directory is public within a municipality: every staff user of the tenant sees every record.
 Changing a record belongs to the managers of the organisation that runs it (or of its parent
 organisation, e.g. DAS over its centres) and to the municipal coordinators.
+
+Views reach a record through ``service_for`` / ``location_for`` / ``organisation_for_new_service``
+(404 for a record of another municipality, 403 for a change the user may not make, docs/architecture.md §3);
+the services ask the same ``can_*`` predicates again before they write.
 """
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
-from carenet.core.policy import Actor, policy
+from carenet.accounts.permissions import organisations_visible_to
+from carenet.core.access import fetch
+from carenet.core.models import Organisation
+from carenet.core.policy import Actor, actor_of, policy
 from carenet.core.roles import Role
 
 from .models import Location, OrganisationProfile, Program, Service
@@ -39,7 +47,9 @@ for _model in (Service, Location, Program, OrganisationProfile):
     policy.register_rule(_model, "change", _can_change_org_record)
     policy.register_rule(_model, "verify", _can_change_org_record)
 
+# What a coordinator does for the whole directory of the municipality (the record is a stand-in for it).
 policy.register_rule(Service, "freshness_report", lambda actor, obj: actor.is_coordinator or actor.is_platform_admin)
+policy.register_rule(Service, "import", lambda actor, obj: actor.is_coordinator or actor.is_platform_admin)
 
 
 def services_visible_to(user: Any) -> QuerySet[Service]:
@@ -67,5 +77,49 @@ def can_create_service_for(user: Any, organisation: Any) -> bool:
     return policy.can(user, "change", Service(organisation=organisation, municipality_id=organisation.municipality_id))
 
 
+def _can_for_directory(user: Any, action: str, municipality: Any) -> bool:
+    return policy.can(user, action, Service(municipality_id=getattr(municipality, "pk", municipality)))
+
+
+def _may_for_own_directory(user: Any, action: str) -> bool:
+    municipality_id = actor_of(user).municipality_id
+    return municipality_id is not None and _can_for_directory(user, action, municipality_id)
+
+
 def can_view_freshness_report(user: Any, municipality: Any) -> bool:
-    return policy.can(user, "freshness_report", Service(municipality_id=getattr(municipality, "pk", municipality)))
+    return _can_for_directory(user, "freshness_report", municipality)
+
+
+def can_import_directory(user: Any, municipality: Any) -> bool:
+    """Importing an HSDS package into the directory of ``municipality``: its coordinators (and the platform
+    administrator)."""
+    return _can_for_directory(user, "import", municipality)
+
+
+def may_view_freshness_report(user: Any) -> bool:
+    """The freshness report of the user's own municipality (``@requires`` predicate of its page)."""
+    return _may_for_own_directory(user, "freshness_report")
+
+
+def may_import_directory(user: Any) -> bool:
+    """The HSDS import into the user's own municipality (``@requires`` predicate of its page)."""
+    return _may_for_own_directory(user, "import")
+
+
+def service_for(user: Any, service_id: Any, *, action: str = "view") -> Service:
+    """A service of the user's municipality (else 404), checked for ``action`` — ``"change"``, ``"verify"`` (403)."""
+    services = services_visible_to(user).select_related("organisation", "organisation__parent")
+    return fetch(user, services, service_id, action=action)
+
+
+def location_for(user: Any, location_id: Any, *, action: str = "view") -> Location:
+    """A location of the user's municipality (else 404), checked for ``action`` — ``"change"`` (403)."""
+    return fetch(user, locations_visible_to(user).select_related("organisation"), location_id, action=action)
+
+
+def organisation_for_new_service(user: Any, organisation_id: Any) -> Organisation:
+    """The organisation a new service is added to: 404 if the user does not see it, 403 if they may not add."""
+    organisation = fetch(user, organisations_visible_to(user), organisation_id)
+    if not can_create_service_for(user, organisation):
+        raise PermissionDenied
+    return organisation

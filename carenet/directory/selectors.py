@@ -11,6 +11,7 @@ from django.utils import timezone
 from carenet.core.models import Municipality
 from carenet.core.policy import actor_of
 from carenet.core.roles import Role
+from carenet.geo.geometry import haversine_km
 
 from .models import (
     Schedule,
@@ -31,21 +32,8 @@ def service_list(*, user: Any, query: str = "", mine: bool = False) -> QuerySet[
         managed = actor.organisation_ids(Role.PROVIDER_MANAGER)
         qs = qs.filter(Q(organisation_id__in=managed) | Q(organisation__parent_id__in=managed))
     if query:
-        return filter_services(qs, municipality=actor_of(user).municipality_id, search=query)
+        return filter_services(services=qs, municipality=actor_of(user).municipality_id, search=query)
     return qs.order_by("organisation__name", "name")
-
-
-def service_get(*, user: Any, service_id: Any) -> Service:
-    """404 (not 403) for another tenant's id: its existence is not confirmed."""
-    return get_object_or_404(
-        services_visible_to(user).select_related("organisation", "organisation__parent"), pk=service_id
-    )
-
-
-def location_get(*, user: Any, location_id: Any) -> Any:
-    from .permissions import locations_visible_to
-
-    return get_object_or_404(locations_visible_to(user).select_related("organisation"), pk=location_id)
 
 
 def stale_services(*, municipality: Municipality | Any) -> list[Service]:
@@ -79,20 +67,22 @@ def freshness_summary(*, municipality: Municipality | Any) -> list[dict[str, Any
     return sorted(rows.values(), key=lambda r: (-r["stale"], r["organisation"].name))
 
 
-def taxonomies_for(municipality: Municipality | None) -> QuerySet[Taxonomy]:
+def taxonomies_for(*, municipality: Municipality | None) -> QuerySet[Taxonomy]:
     country = getattr(municipality, "country", None)
     qs = Taxonomy.objects.all()
     if country:
         qs = qs.filter(Q(country="") | Q(country=country))
+    qs = qs.filter(Q(municipality__isnull=True) | Q(municipality=municipality))
     return qs.order_by("name")
 
 
-def terms_of(code: str) -> QuerySet[TaxonomyTerm]:
+def terms_of(*, code: str) -> QuerySet[TaxonomyTerm]:
     return TaxonomyTerm.objects.filter(taxonomy__code=code).order_by("name")
 
 
-def service_detail_prefetch(qs: QuerySet[Service]) -> QuerySet[Service]:
-    return qs.select_related("organisation", "organisation__parent", "program").prefetch_related(
+def service_detail_prefetch(*, services: QuerySet[Service]) -> QuerySet[Service]:
+    """``services`` with everything a service's full page (staff or public) shows, in a few queries."""
+    return services.select_related("organisation", "organisation__parent", "program").prefetch_related(
         Prefetch("attributes", queryset=ServiceAttribute.plain.select_related("taxonomy_term__taxonomy")),
         Prefetch("service_at_locations", queryset=ServiceAtLocation.plain.select_related("location")),
         Prefetch("schedules", queryset=Schedule.plain.order_by("byday", "opens_at")),
@@ -103,6 +93,11 @@ def service_detail_prefetch(qs: QuerySet[Service]) -> QuerySet[Service]:
         "funding",
         "service_areas",
     )
+
+
+def service_with_details(*, service: Service) -> Service:
+    """A service already fetched for the user (``permissions.service_for``), read again with all it shows."""
+    return service_detail_prefetch(services=Service.objects.for_tenant(service.municipality_id)).get(pk=service.pk)
 
 
 # --- public reads (HSDS feed, service finder) -----------------------------------------------------
@@ -175,36 +170,40 @@ def _narrow_by_words(qs: QuerySet[Service], words: list[str], municipality: Any)
     return qs
 
 
-def ranked_page(qs: QuerySet[Service], *, offset: int, limit: int) -> tuple[int, list[Any]]:
+def ranked_page(*, services: QuerySet[Service], offset: int, limit: int) -> tuple[int, list[Any]]:
     """Total and one page of ids of a search, from ONE scan of the matches (not count + page)."""
-    ids = list(qs.values_list("pk", flat=True))
+    ids = list(services.values_list("pk", flat=True))
     return len(ids), ids[offset : offset + limit]
 
 
 def filter_services(
-    qs: QuerySet[Service],
     *,
+    services: QuerySet[Service],
     municipality: Any = None,
     search: str = "",
     taxonomy_term_ids: list[Any] | None = None,
-    taxonomy_id: Any = None,
-    organisation_id: Any = None,
+    taxonomy_ids: list[Any] | None = None,
+    organisation_ids: list[Any] | None = None,
     modified_after: Any = None,
 ) -> QuerySet[Service]:
     """HSDS query parameters. Search: every word (normalised, diacritics-insensitive) must occur;
-    services whose name holds the words rank first (docs/decisions/0005-directory-search.md)."""
+    services whose name holds the words rank first (docs/decisions/0005-directory-search.md).
+    ``modified_after`` is inclusive ("on or after", HSDS 3.0 openapi.json); several taxonomies or
+    organisations: any of them."""
     from django.db.models import Case, IntegerField, Value, When
 
     from .text import normalise, tokens
 
+    qs = services
     for term_id in taxonomy_term_ids or []:
         qs = qs.filter(attributes__taxonomy_term_id=term_id)
-    if taxonomy_id:
-        qs = qs.filter(attributes__taxonomy_term__taxonomy_id=taxonomy_id).distinct()
-    if organisation_id:
-        qs = qs.filter(organisation_id=organisation_id)
+    if taxonomy_ids:
+        with_taxonomy = ServiceAttribute.plain.filter(taxonomy_term__taxonomy_id__in=taxonomy_ids)
+        qs = qs.filter(pk__in=with_taxonomy.values("service_id"))
+    if organisation_ids:
+        qs = qs.filter(organisation_id__in=organisation_ids)
     if modified_after:
-        qs = qs.filter(updated_at__gt=modified_after)
+        qs = qs.filter(updated_at__gte=modified_after)
     words = tokens(search)
     if words:
         qs = _narrow_by_words(qs, words, municipality)
@@ -225,17 +224,115 @@ def filter_services(
     return qs
 
 
+def postcode_centre(*, municipality: Municipality | None, postcode: str) -> tuple[float, float]:
+    """The centre of a postcode: the mean of the known locations' coordinates that carry it (CareNet holds no
+    postcode gazetteer); LookupError when no located address has it."""
+    from django.db.models import Avg
+
+    from .models import Location
+
+    qs = Location.objects.all_tenants() if municipality is None else Location.objects.for_tenant(municipality)
+    centre = qs.filter(postal_code=postcode, latitude__isnull=False, longitude__isnull=False).aggregate(
+        lat=Avg("latitude"), lon=Avg("longitude")
+    )
+    if centre["lat"] is None:
+        raise LookupError(postcode)
+    return float(centre["lat"]), float(centre["lon"])
+
+
+def filter_service_at_locations(
+    *,
+    service_at_locations: QuerySet[ServiceAtLocation],
+    municipality: Any = None,
+    search: str = "",
+    taxonomy_term_ids: list[Any] | None = None,
+    taxonomy_ids: list[Any] | None = None,
+    organisation_ids: list[Any] | None = None,
+    modified_after: Any = None,
+    postcode: str = "",
+    proximity_m: float | None = None,
+) -> QuerySet[ServiceAtLocation]:
+    """The HSDS parameters of ``/service_at_locations``: the service filters of ``filter_services`` applied to the
+    service; ``modified_after`` on the service, the place or the link (on or after); ``postcode`` — the place's
+    postal code, or a service area naming it (HSDS: "only return results where the postcode exists within the
+    service_area"); with ``proximity`` (metres) the places within that distance of the postcode's centre."""
+    from .models import ServiceArea
+
+    qs = service_at_locations
+    if search or taxonomy_term_ids or taxonomy_ids or organisation_ids:
+        services = filter_services(
+            services=public_services(municipality=municipality),
+            municipality=municipality,
+            search=search,
+            taxonomy_term_ids=taxonomy_term_ids,
+            taxonomy_ids=taxonomy_ids,
+            organisation_ids=organisation_ids,
+        ).order_by()
+        qs = qs.filter(service_id__in=services.values("pk"))
+    if modified_after:
+        qs = qs.filter(
+            Q(updated_at__gte=modified_after)
+            | Q(service__updated_at__gte=modified_after)
+            | Q(location__updated_at__gte=modified_after)
+        )
+    if postcode and proximity_m is None:
+        areas = ServiceArea.plain.filter(Q(name=postcode) | Q(extent__contains=postcode)).values("service_id")
+        qs = qs.filter(Q(location__postal_code=postcode) | Q(service_id__in=areas))
+    if postcode and proximity_m is not None:
+        lat, lon = postcode_centre(municipality=municipality, postcode=postcode)
+        dlat = proximity_m / 111_000.0
+        near = qs.filter(
+            location__latitude__range=(lat - dlat, lat + dlat), location__longitude__isnull=False
+        ).values_list("pk", "location__latitude", "location__longitude")
+        keep = [
+            pk
+            for pk, la, lo in near
+            if la is not None and lo is not None and haversine_km(lat, lon, la, lo) * 1000 <= proximity_m
+        ]
+        qs = qs.filter(pk__in=keep)
+    return qs.select_related(
+        "location", "service", "service__organisation", "service__organisation__directory_profile", "service__program"
+    ).order_by("service__name", "id")
+
+
+def public_taxonomies(*, municipality: Municipality | None, search: str = "") -> QuerySet[Taxonomy]:
+    """The taxonomies a municipality's feed shows: the shared ones of its country and those it imported
+    (an imported taxonomy belongs to the municipality that imported it: never in another tenant's feed)."""
+    qs = Taxonomy.objects.all()
+    if municipality is not None:
+        qs = qs.filter(Q(country="") | Q(country=municipality.country)).filter(
+            Q(municipality__isnull=True) | Q(municipality=municipality)
+        )
+    else:
+        qs = qs.filter(municipality__isnull=True)
+    if search:
+        qs = qs.filter(Q(name__icontains=search) | Q(description__icontains=search))
+    return qs.order_by("name", "id")
+
+
+def public_taxonomy_terms(
+    *,
+    municipality: Municipality | None,
+    taxonomy_ids: list[Any] | None = None,
+    search: str = "",
+    top_only: bool = False,
+    parent_id: Any = None,
+) -> QuerySet[TaxonomyTerm]:
+    qs = TaxonomyTerm.objects.filter(taxonomy__in=public_taxonomies(municipality=municipality)).select_related(
+        "taxonomy"
+    )
+    if taxonomy_ids:
+        qs = qs.filter(taxonomy_id__in=taxonomy_ids)
+    if search:
+        qs = qs.filter(Q(name__icontains=search) | Q(code__icontains=search) | Q(description__icontains=search))
+    if top_only:
+        qs = qs.filter(parent__isnull=True)
+    if parent_id:
+        qs = qs.filter(parent_id=parent_id)
+    return qs.order_by("taxonomy__name", "code", "id")
+
+
 # --- the public service finder --------------------------------------------------------------------
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    import math
-
-    r = 6371.0
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * r * math.asin(math.sqrt(a))
 
 
 def finder_search(
@@ -255,7 +352,7 @@ def finder_search(
     from zoneinfo import ZoneInfo
 
     qs = filter_services(
-        public_services(municipality=municipality).exclude(status=ServiceStatus.DEFUNCT),
+        services=public_services(municipality=municipality).exclude(status=ServiceStatus.DEFUNCT),
         municipality=municipality,
         search=query,
         taxonomy_term_ids=[t for t in (need, group) if t],
@@ -310,7 +407,9 @@ def finder_search(
 def finder_service(*, municipality: Municipality, service_id: Any) -> Service:
     """One public service of this municipality; another tenant's id is a 404."""
     return get_object_or_404(
-        service_detail_prefetch(public_services(municipality=municipality).exclude(status=ServiceStatus.DEFUNCT)),
+        service_detail_prefetch(
+            services=public_services(municipality=municipality).exclude(status=ServiceStatus.DEFUNCT)
+        ),
         pk=service_id,
     )
 
@@ -319,3 +418,42 @@ def service_area_names(*, municipality: Municipality) -> list[str]:
     from .models import ServiceArea
 
     return sorted(set(ServiceArea.objects.for_tenant(municipality).values_list("name", flat=True)))
+
+
+def finder_suggestions(*, municipality: Municipality, query: str, limit: int = 6) -> list[dict[str, Any]]:
+    """What to offer a citizen whose search found nothing: the needs and target groups of this
+    municipality's services whose names or synonyms (in any language) are spelt close to a query word,
+    else the categories holding the most services. Each: ``{"term", "param", "services"}``, where
+    ``param`` is the finder's filter ("need" or "group")."""
+    import difflib
+
+    from django.db.models import Count
+
+    from .taxonomy_data import taxonomy_uuid
+    from .text import normalise
+
+    params = {taxonomy_uuid("carenet-needs"): "need", taxonomy_uuid("carenet-target-groups"): "group"}
+    counts: dict[Any, int] = dict(
+        ServiceAttribute.objects.for_tenant(municipality)
+        .exclude(service__status=ServiceStatus.DEFUNCT)
+        .filter(taxonomy_term__taxonomy_id__in=params)
+        .values_list("taxonomy_term_id")
+        .annotate(n=Count("service_id", distinct=True))
+        .values_list("taxonomy_term_id", "n")
+    )
+    terms = list(TaxonomyTerm.objects.filter(pk__in=counts))
+    words = [w for w in normalise(query).split() if len(w) > 2]
+    scored: list[tuple[float, TaxonomyTerm]] = []
+    for term in terms:
+        vocabulary = set(normalise(" ".join([*term.all_names(), term.description, term.code])).split())
+        best = 0.0
+        for word in words:
+            for close in difflib.get_close_matches(word, vocabulary, n=1, cutoff=0.7):
+                best = max(best, difflib.SequenceMatcher(None, word, close).ratio())
+        if best:
+            scored.append((best, term))
+    if scored:
+        chosen = [t for _score, t in sorted(scored, key=lambda st: (-st[0], -counts[st[1].pk], st[1].name))]
+    else:
+        chosen = sorted(terms, key=lambda t: (-counts[t.pk], t.name))
+    return [{"term": t, "param": params[t.taxonomy_id], "services": counts[t.pk]} for t in chosen[:limit]]

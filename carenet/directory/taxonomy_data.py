@@ -341,14 +341,15 @@ NEEDS: list[tuple[str, str, dict[str, str]]] = [
 
 # Words citizens use for the same thing (indexed for search with the term's names).
 SYNONYMS: dict[str, str] = {
-    "varstnici": "Bătrâni, seniori, pensionari, persoane în vârstă. Idős emberek, nyugdíjasok.",
-    "copii": "Copil, minori. Gyerekek.",
-    "dizabilitati": "Persoane cu handicap. Fogyatékosok.",
-    "fara-adapost": "Oameni ai străzii. Hajléktalan emberek.",
+    "varstnici": "Bătrâni, seniori, pensionari, persoane în vârstă, persoane în etate. Idős emberek, nyugdíjasok. "
+    "Старики, пенсионеры, пожилые, престарелые. Пенсіонери, літні.",
+    "copii": "Copil, copiii, minori. Gyerekek. Ребёнок, ребенок, детей, детский. Дитина, дітей.",
+    "dizabilitati": "Persoane cu handicap. Fogyatékosok. Инвалиды, инвалидность. Інваліди.",
+    "fara-adapost": "Oameni ai străzii. Hajléktalan emberek. Бездомный, без крова. Безпритульні.",
     "victime-violenta": "Violență domestică, violență în familie. Családon belüli erőszak.",
     "ingrijire-domiciliu": "Îngrijiri la domiciliu, ajutor acasă, îngrijitor. Házi segítségnyújtás, gondozó.",
-    "hrana": "Cantină, mâncare, masă. Ebéd, étel, népkonyha.",
-    "adapost": "Găzduire, locuință, dormit. Szállás, lakhatás.",
+    "hrana": "Cantină, mâncare, masă. Ebéd, étel, népkonyha. Столовая, еда, обед. Їдальня, їжа.",
+    "adapost": "Găzduire, locuință, dormit. Szállás, lakhatás. Приют, ночлег, ночлежка. Притулок, нічліг.",
     "consiliere": "Sfaturi, informații. Tanács, információ.",
     "recuperare": "Kinetoterapie, fizioterapie, logopedie. Fizioterápia, gyógytorna.",
 }

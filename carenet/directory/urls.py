@@ -6,6 +6,7 @@ app_name = "directory"
 urlpatterns = [
     path("", views.services, name="services"),
     path("freshness/", views.freshness, name="freshness"),
+    path("import/", views.directory_import, name="import"),
     path("services/<uuid:service_id>/", views.service_detail, name="service"),
     path("services/<uuid:service_id>/edit/", views.service_edit, name="service_edit"),
     path("services/<uuid:service_id>/verify/", views.service_verify_view, name="service_verify"),

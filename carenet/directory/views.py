@@ -4,31 +4,27 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from carenet.accounts.permissions import organisations_visible_to
+from carenet.core.access import requires
 
-from .forms import LocationForm, ServiceForm
+from .datapackage import import_file
+from .forms import ImportForm, LocationForm, ServiceForm
 from .permissions import (
-    can_change_location,
     can_change_service,
-    can_create_service_for,
     can_verify_service,
-    can_view_freshness_report,
+    location_for,
+    may_import_directory,
+    may_view_freshness_report,
+    organisation_for_new_service,
+    service_for,
 )
-from .selectors import (
-    freshness_summary,
-    location_get,
-    service_detail_prefetch,
-    service_get,
-    service_list,
-    stale_services,
-)
+from .selectors import freshness_summary, service_list, service_with_details, stale_services
 from .services import location_update, service_create, service_update, service_verify
 
 
@@ -54,15 +50,15 @@ def services(request: HttpRequest) -> HttpResponse:
             "q": query,
             "mine": mine,
             "total": len(items),
-            "show_freshness_link": can_view_freshness_report(request.user, request.municipality),  # type: ignore[attr-defined]
+            "show_freshness_link": may_view_freshness_report(request.user),
+            "show_import_link": may_import_directory(request.user),
         },
     )
 
 
 @login_required
 def service_detail(request: HttpRequest, service_id: str) -> HttpResponse:
-    service = service_get(user=request.user, service_id=service_id)
-    service = service_detail_prefetch(type(service).plain.filter(pk=service.pk)).get()
+    service = service_with_details(service=service_for(request.user, service_id))
     languages = list(service.municipality.official_languages or [])
     return render(
         request,
@@ -77,17 +73,16 @@ def service_detail(request: HttpRequest, service_id: str) -> HttpResponse:
     )
 
 
-def _form_page(request: HttpRequest, form: ServiceForm, service=None, organisation=None) -> HttpResponse:  # type: ignore[no-untyped-def]
+def _form_page(request: HttpRequest, form: ServiceForm, service=None, organisation=None) -> HttpResponse:
     template = "directory/_service_form.html" if request.htmx else "directory/service_form.html"  # type: ignore[attr-defined]
     return render(request, template, {"form": form, "service": service, "organisation": organisation})
 
 
 @login_required
 def service_edit(request: HttpRequest, service_id: str) -> HttpResponse:
-    service = service_get(user=request.user, service_id=service_id)
-    if not can_change_service(request.user, service):
-        raise PermissionDenied
-    form = ServiceForm(request.POST or None, instance=service, municipality=request.municipality)  # type: ignore[attr-defined]
+    service = service_for(request.user, service_id, action="change")
+    # The service's own municipality: the platform administrator has none (issue 26, Low 13).
+    form = ServiceForm(request.POST or None, instance=service, municipality=service.municipality)
     if request.method == "POST" and form.is_valid() and not request.headers.get("X-Validate-Only"):
         try:
             service_update(
@@ -103,10 +98,8 @@ def service_edit(request: HttpRequest, service_id: str) -> HttpResponse:
 
 @login_required
 def service_new(request: HttpRequest, organisation_id: str) -> HttpResponse:
-    organisation = get_object_or_404(organisations_visible_to(request.user), pk=organisation_id)
-    if not can_create_service_for(request.user, organisation):
-        raise PermissionDenied
-    form = ServiceForm(request.POST or None, municipality=request.municipality)  # type: ignore[attr-defined]
+    organisation = organisation_for_new_service(request.user, organisation_id)
+    form = ServiceForm(request.POST or None, municipality=organisation.municipality)
     if request.method == "POST" and form.is_valid() and not request.headers.get("X-Validate-Only"):
         try:
             service = service_create(
@@ -126,19 +119,15 @@ def service_new(request: HttpRequest, organisation_id: str) -> HttpResponse:
 @login_required
 @require_POST
 def service_verify_view(request: HttpRequest, service_id: str) -> HttpResponse:
-    service = service_get(user=request.user, service_id=service_id)
-    if not can_verify_service(request.user, service):
-        raise PermissionDenied
+    service = service_for(request.user, service_id, action="verify")
     service_verify(actor=request.user, service=service)
     messages.success(request, _("Marked as checked today."))
     return redirect("directory:service", service_id=service.pk)
 
 
-@login_required
+@requires(may_view_freshness_report, platform_admin=False)
 def freshness(request: HttpRequest) -> HttpResponse:
     municipality = request.municipality  # type: ignore[attr-defined]
-    if municipality is None or not can_view_freshness_report(request.user, municipality):
-        raise PermissionDenied
     return render(
         request,
         "directory/freshness.html",
@@ -148,9 +137,7 @@ def freshness(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def location_edit(request: HttpRequest, location_id: str) -> HttpResponse:
-    location = location_get(user=request.user, location_id=location_id)
-    if not can_change_location(request.user, location):
-        raise PermissionDenied
+    location = location_for(request.user, location_id, action="change")
     form = LocationForm(request.POST or None, instance=location)
     if request.method == "POST" and form.is_valid():
         data = {field: form.cleaned_data[field] for field in form.Meta.fields}
@@ -162,3 +149,23 @@ def location_edit(request: HttpRequest, location_id: str) -> HttpResponse:
             messages.success(request, _("The location was saved."))
             return redirect("directory:services")
     return render(request, "directory/location_form.html", {"form": form, "location": location})
+
+
+@requires(may_import_directory, platform_admin=False)
+def directory_import(request: HttpRequest) -> HttpResponse:
+    """A coordinator adds an HSDS 3.0 package to the municipality's directory: all of it, or nothing."""
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        report = import_file(
+            actor=request.user,
+            municipality=request.municipality,  # type: ignore[attr-defined]
+            content=upload.read(),
+            filename=upload.name,
+        )
+        if report.ok:
+            messages.success(request, _("The package is imported."))
+        else:
+            form.add_error("file", [_("The file was refused; nothing was imported."), *report.errors])
+    return render(request, "directory/import.html", {"form": form, "report": report})

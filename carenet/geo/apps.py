@@ -8,14 +8,6 @@ class GeoConfig(AppConfig):
     verbose_name = _("Areas and maps")
     nav = [
         {"url": "geo:areas", "label": _("Areas"), "staff": True, "order": 70},
-        # The dashboards live in analytics; their menu entry is declared here to leave analytics' AppConfig alone.
-        {
-            "url": "dashboards:home",
-            "label": _("Dashboards"),
-            "staff": True,
-            "order": 60,
-            "visible_if": "carenet.analytics.kpi_permissions.sees_a_dashboard",
-        },
     ]
 
     def ready(self) -> None:

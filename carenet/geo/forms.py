@@ -15,7 +15,7 @@ class AreaImportForm(forms.Form):
     )
     source_note = forms.CharField(label=_("Source"), max_length=300, required=False)
 
-    def clean_file(self):  # type: ignore[no-untyped-def]
+    def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_GEOJSON_BYTES:
             raise forms.ValidationError(_("The file is larger than 5 MB."))

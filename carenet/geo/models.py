@@ -1,7 +1,5 @@
 """Areas of a municipality (neighbourhoods, zones, component localities) as GeoJSON geometries."""
 
-import uuid
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +15,6 @@ class AreaKind(models.TextChoices):
 
 
 class Area(TenantOwnedModel):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=AreaKind.choices)
     # GeoJSON geometry (Polygon / MultiPolygon, WGS84). Null until someone draws or uploads it.
@@ -49,7 +46,6 @@ class PopulationBand(TenantOwnedModel):
     in its prose; they are compared with the table rows to flag inconsistencies, never used as denominators.
     """
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     year = models.PositiveSmallIntegerField(_("year"))
     kind = models.CharField(_("kind"), max_length=5, choices=PopulationRowKind.choices, default=PopulationRowKind.TABLE)
     label = models.CharField(_("age band as written"), max_length=60)

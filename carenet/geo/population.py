@@ -37,6 +37,28 @@ def band_of_age(age: int) -> str:
     return AGE_BANDS[-1][0]
 
 
+def age_band_overlaps(bands: list[tuple[str, int, int | None]]) -> list[tuple[str, str]]:
+    """Pairs of bands (label, low, high) that hold a common age: each age must fall in one band only."""
+    pairs = []
+    for i, (label_a, low_a, high_a) in enumerate(bands):
+        for label_b, low_b, high_b in bands[i + 1 :]:
+            if (high_a is None or low_b <= high_a) and (high_b is None or low_a <= high_b):
+                pairs.append((label_a, label_b))
+    return pairs
+
+
+def without_overlaps(bands: list[tuple[int, int | None]]) -> list[tuple[int, int | None]]:
+    """Consecutive bands as a document writes them ("19-25", "25-35") made disjoint: a band that reaches
+    into the next one ends the year before it starts ("19-24")."""
+    fixed = list(bands)
+    for i in range(len(fixed) - 1):
+        low, high = fixed[i]
+        next_low = fixed[i + 1][0]
+        if high is None or high >= next_low:
+            fixed[i] = (low, next_low - 1)
+    return fixed
+
+
 def parse_age_label(label: str) -> tuple[int, int | None]:
     """'0-6 (7) ani' → (0, 6); '64 si...ani' → (64, None); 'copii cu vârsta 0-18 ani' → (0, 18)."""
     numbers = [int(n) for n in re.findall(r"\d+", label)]
@@ -57,8 +79,14 @@ def population_load_balti_seed(*, municipality: Municipality, actor: Any = None)
     year = int(stats["year"])
     PopulationBand.objects.for_tenant(municipality).filter(year=year).delete()
     rows = []
-    for row in stats["population_table"]["rows"]:
-        low, high = parse_age_label(row["age_band"])
+    table = stats["population_table"]["rows"]
+    written = [parse_age_label(row["age_band"]) for row in table]
+    for row, (low, high), as_written in zip(table, without_overlaps(written), written, strict=True):
+        note = f"Plan Bălți 2025-2027, tabel populație, linia {row['source_line']}"
+        if (low, high) != as_written:
+            note += (
+                f" (documentul scrie „{row['age_band'].strip()}”; vârsta {as_written[1]} e numărată în rândul următor)"
+            )
         rows.append(
             PopulationBand(
                 municipality=municipality,
@@ -70,7 +98,7 @@ def population_load_balti_seed(*, municipality: Municipality, actor: Any = None)
                 women=row["women"],
                 men=row["men"],
                 total=row["total"],
-                source_note=f"Plan Bălți 2025-2027, tabel populație, linia {row['source_line']}",
+                source_note=note,
             )
         )
     text = stats["population_text"]

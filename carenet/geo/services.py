@@ -1,6 +1,6 @@
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from carenet.audit.services import audit_record
@@ -8,6 +8,7 @@ from carenet.core.models import Municipality
 
 from .geometry import normalised_geometry, validate_feature_collection
 from .models import Area, AreaKind
+from .permissions import can_import_areas
 
 
 @transaction.atomic
@@ -21,6 +22,8 @@ def area_import_geojson(
     source_note: str = "",
 ) -> list[Area]:
     """Create or update the areas of a FeatureCollection: validated whole, saved whole, audited."""
+    if not can_import_areas(actor, municipality):
+        raise PermissionDenied
     errors = validate_feature_collection(data, name_property=name_property)
     if errors:
         raise ValidationError([str(e) for e in errors])

@@ -9,7 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from carenet.core.models import Organisation
 
+from .fields import DateInput, ScanField
 from .models import (
+    AccessPurpose,
     Consent,
     ConsentPurpose,
     DocumentKind,
@@ -20,14 +22,6 @@ from .models import (
     SensitiveProfile,
 )
 from .services import validate_identifier
-from .uploads import MAX_UPLOAD_BYTES, validate_scan
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class PersonForm(forms.ModelForm):
@@ -76,6 +70,18 @@ class PersonForm(forms.ModelForm):
 
 class ConfirmNewPersonForm(forms.Form):
     confirm_new = forms.BooleanField(label=_("None of these is the person: register a new record"), required=False)
+    reason = forms.CharField(
+        label=_("Why is this not the person already registered?"),
+        max_length=200,
+        required=False,
+        help_text=_("Required after a probable duplicate; recorded in the audit log."),
+    )
+
+
+class NotSamePersonForm(forms.Form):
+    person = forms.UUIDField(widget=forms.HiddenInput)
+    other = forms.UUIDField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Why are these two persons?"), max_length=300, required=False)
 
 
 class SensitiveForm(forms.ModelForm):
@@ -86,21 +92,6 @@ class SensitiveForm(forms.ModelForm):
             "health_notes": forms.Textarea(attrs={"rows": 3}),
             "violence_history": forms.Textarea(attrs={"rows": 3}),
         }
-
-
-class ScanField(forms.FileField):
-    default_error_messages = {
-        "max_length": _("The file name is too long."),
-    }
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault(
-            "help_text",
-            _("PDF, JPEG or PNG, at most %(limit)s MB.") % {"limit": MAX_UPLOAD_BYTES // 1024 // 1024},
-        )
-        kwargs.setdefault("validators", [validate_scan])
-        super().__init__(**kwargs)
-        self.widget.attrs["accept"] = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
 
 
 class ConsentForm(forms.Form):
@@ -174,3 +165,27 @@ class MergeForm(forms.Form):
 
 
 __all__ = ["Consent", "DocumentKind"]
+
+
+class AccessPurposeForm(forms.Form):
+    """Why the user opens a person outside their caseload (sent with GET: the page is a read, not a change)."""
+
+    purpose = forms.ChoiceField(label=_("Purpose of access"), choices=AccessPurpose.choices, widget=forms.RadioSelect)
+    note = forms.CharField(label=_("The reason, in a few words"), max_length=150, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("purpose") == AccessPurpose.OTHER and not (data.get("note") or "").strip():
+            self.add_error("note", _("Write the reason."))
+        return data
+
+    def stored(self) -> str:
+        """The audit's purpose column: the code, and for "other" the words after it (``other: …``)."""
+        code = self.cleaned_data["purpose"]
+        note = " ".join((self.cleaned_data.get("note") or "").split())
+        return f"{code}: {note}"[:200] if code == AccessPurpose.OTHER else code
+
+
+class AccessReportForm(forms.Form):
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())

@@ -18,6 +18,8 @@ consequences were only partly applied).
   withdrawn (``consent.withdrawn_on`` is set).
 * ``ConsentUseDescriber(*, consent) -> list[str]`` says, in the reader's language, what relies on
   ``consent`` now and what withdrawing it will do (shown on the withdrawal form before saving).
+* ``CaseloadSource(*, user) -> QuerySet`` of person ids: the user's caseload (read-volume alerts and
+  the purpose of access, issue 26).
 """
 
 from __future__ import annotations
@@ -25,10 +27,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+CaseloadSource = Callable[..., Any]
 MergeHandler = Callable[..., dict[str, int]]
 ConsentWithdrawalHandler = Callable[..., object]
 ConsentUseDescriber = Callable[..., list[str]]
 
+_caseload_sources: list[CaseloadSource] = []
 _merge_handlers: list[MergeHandler] = []
 _consent_withdrawal_handlers: list[ConsentWithdrawalHandler] = []
 _consent_use_describers: list[ConsentUseDescriber] = []
@@ -55,6 +59,18 @@ def register_consent_use(describer: ConsentUseDescriber) -> ConsentUseDescriber:
     return describer
 
 
+def register_caseload(source: CaseloadSource) -> CaseloadSource:
+    """``fn(*, user) -> QuerySet`` of the person ids in ``user``'s caseload (cases: the persons of the cases they
+    are the caseworker of). Usable as a decorator; idempotent."""
+    if source not in _caseload_sources:
+        _caseload_sources.append(source)
+    return source
+
+
+def caseload_sources() -> tuple[CaseloadSource, ...]:
+    return tuple(_caseload_sources)
+
+
 def consent_uses(consent: Any) -> list[str]:
     """What the higher layers say relies on ``consent`` (empty if nothing does)."""
     return [line for describer in _consent_use_describers for line in describer(consent=consent)]
@@ -69,13 +85,20 @@ def consent_withdrawal_handlers() -> tuple[ConsentWithdrawalHandler, ...]:
 
 
 __all__ = [
+    "CaseloadSource",
     "ConsentUseDescriber",
     "ConsentWithdrawalHandler",
     "MergeHandler",
+    "caseload_sources",
     "consent_uses",
     "consent_withdrawal_handlers",
     "merge_handlers",
+    "register_caseload",
     "register_consent_use",
     "register_consent_withdrawal_handler",
     "register_merge_handler",
 ]
+
+# Higher layers (cases, referrals) add panels to the person's page without people importing them:
+# each is fn(request, person) -> {"title": str, "template": str, "context": dict} or None.
+PERSON_PANELS: list[Callable[..., Any]] = []

@@ -300,7 +300,7 @@ def _insert(persons: list[Person]) -> None:
 
 def persons_import_csv(
     *,
-    user: Any,
+    actor: Any,
     source: str | bytes | IO[Any],
     organisation: Any = None,
     file_name: str = "",
@@ -308,10 +308,10 @@ def persons_import_csv(
     is_synthetic: bool = False,
 ) -> ImportResult:
     """Import every row of the CSV or none: raise ImportRefused listing the errors (nothing saved)."""
-    if not can_register_person(user):
+    if not can_register_person(actor):
         raise PermissionDenied
-    municipality = user.municipality
-    organisation_id = _acting_organisation(user, organisation)
+    municipality = actor.municipality
+    organisation_id = _acting_organisation(actor, organisation)
     try:
         reader = _reader(source)
         fieldnames = list(reader.fieldnames or [])
@@ -346,7 +346,7 @@ def persons_import_csv(
         _insert(persons)
         audit_record(
             action="person.import",
-            actor=user,
+            actor=actor,
             municipality=municipality,
             object_type=Person._meta.label_lower,
             object_label=(file_name or "CSV")[:200],

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from carenet.core.tenancy import TenantOwnedModel
+from carenet.core.tenancy import TenantForeignKey, TenantManyToManyField, TenantOneToOneField, TenantOwnedModel
 
 from .names import name_key, search_text
 from .uploads import validate_scan
@@ -46,8 +46,19 @@ class DocumentKind(models.TextChoices):
     OTHER = "other", _("Other document")
 
 
+class AccessPurpose(models.TextChoices):
+    """Why a caseworker opens a person outside their caseload (stored as the code in the audit's purpose)."""
+
+    NEW_REQUEST = "new_request", _("A new request or intake for this person")
+    REFERRAL = "referral", _("A referral to my provider")
+    COVER = "cover", _("Covering for a colleague on this person's case")
+    SUPERVISION = "supervision", _("Supervision or quality review")
+    DUPLICATE = "duplicate_check", _("Checking for a duplicate record")
+    REGISTRATION = "registration", _("I have just registered the person")
+    OTHER = "other", _("Another reason (write it)")
+
+
 class Person(TenantOwnedModel):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
     # The same person written in the other script (Cyrillic in Bălți, Latin for Russian speakers, …).
@@ -67,13 +78,13 @@ class Person(TenantOwnedModel):
         _("identity document"), max_length=10, choices=DocumentStatus.choices, default=DocumentStatus.UNKNOWN
     )
     address = models.CharField(_("address"), max_length=300, blank=True)
-    area = models.ForeignKey(
+    area = TenantForeignKey(
         "geo.Area", verbose_name=_("area"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     # The organisation that registered the person sees them even before a case is opened.
-    registered_by_organisation = models.ForeignKey(
+    registered_by_organisation = TenantForeignKey(
         "core.Organisation",
         verbose_name=_("registered by"),
         null=True,
@@ -83,11 +94,18 @@ class Person(TenantOwnedModel):
     is_synthetic = models.BooleanField(
         _("synthetic (demo or benchmark data)"), default=False, help_text=_("Generated, not a real person.")
     )
-    merged_into = models.ForeignKey(
+    merged_into = TenantForeignKey(
         "self", verbose_name=_("merged into"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     name_key = models.CharField(max_length=200, editable=False, blank=True)
     search_text = models.CharField(max_length=600, editable=False, blank=True)
+    # Blocking keys of the record linkage (people.linkage): the name in two readings, the family name with the year.
+    link_names = models.CharField(max_length=20, editable=False, blank=True)
+    link_names_alt = models.CharField(max_length=20, editable=False, blank=True)
+    link_family_year = models.CharField(max_length=20, editable=False, blank=True)
+    link_given_year = models.CharField(max_length=20, editable=False, blank=True)
+    link_word_initial = models.CharField(max_length=20, editable=False, blank=True)
+    link_word_initial_alt = models.CharField(max_length=20, editable=False, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -97,6 +115,12 @@ class Person(TenantOwnedModel):
         ordering = ["last_name", "first_name"]
         indexes = [
             models.Index(fields=["municipality", "name_key"], name="person_name_key"),
+            models.Index(fields=["municipality", "link_names"], name="person_link_names"),
+            models.Index(fields=["municipality", "link_names_alt"], name="person_link_names_alt"),
+            models.Index(fields=["municipality", "link_family_year"], name="person_link_family_year"),
+            models.Index(fields=["municipality", "link_given_year"], name="person_link_given_year"),
+            models.Index(fields=["municipality", "link_word_initial"], name="person_link_word_initial"),
+            models.Index(fields=["municipality", "link_word_initial_alt"], name="person_link_word_initial_alt"),
             models.Index(fields=["municipality", "birth_date"], name="person_birth_date"),
             models.Index(fields=["municipality", "national_id"], name="person_national_id"),
             models.Index(fields=["municipality", "registered_by_organisation"], name="person_registered_by"),
@@ -121,17 +145,20 @@ class Person(TenantOwnedModel):
         return f"{self.first_name} {self.last_name}".strip()
 
     def refresh_name_keys(self) -> None:
+        from .linkage.model import DB_KEY_FIELDS, db_keys, prepare_person
+
         self.name_key = name_key(self.first_name, self.last_name)[:200]
         self.search_text = search_text(self.first_name, self.last_name, self.other_spellings)[:600]
+        for name, value in zip(DB_KEY_FIELDS, db_keys(prepare_person(self)), strict=True):
+            setattr(self, name, value)
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args, **kwargs):
         self.refresh_name_keys()
         super().save(*args, **kwargs)
 
 
 class IdentityDocument(TenantOwnedModel):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="documents")
+    person = TenantForeignKey(Person, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(_("document type"), max_length=20, choices=DocumentKind.choices)
     series_number = models.CharField(_("series and number"), max_length=40, blank=True)
     issued_on = models.DateField(_("issued on"), null=True, blank=True)
@@ -166,7 +193,8 @@ class DisabilityType(models.TextChoices):
 class SensitiveProfile(TenantOwnedModel):
     """Special-category data (GDPR art. 9). Shown only to roles whose work needs it; never logged by value."""
 
-    person = models.OneToOneField(Person, primary_key=True, on_delete=models.CASCADE, related_name="sensitive")
+    id = None  # type: ignore[assignment]  # keyed by the person: (person_id, municipality_id)
+    person = TenantOneToOneField(Person, primary_key=True, on_delete=models.CASCADE, related_name="sensitive")
     disability_degree = models.CharField(
         _("disability degree"), max_length=12, choices=DisabilityDegree.choices, blank=True
     )
@@ -189,10 +217,9 @@ class SensitiveProfile(TenantOwnedModel):
 
 
 class Household(TenantOwnedModel):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(_("household name"), max_length=200, help_text=_("Usually the family name."))
     address = models.CharField(_("address"), max_length=300, blank=True)
-    area = models.ForeignKey(
+    area = TenantForeignKey(
         "geo.Area", verbose_name=_("area"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     is_synthetic = models.BooleanField(default=False)
@@ -219,16 +246,15 @@ class HouseholdRole(models.TextChoices):
 
 
 class HouseholdMember(TenantOwnedModel):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="household_memberships")
+    household = TenantForeignKey(Household, on_delete=models.CASCADE, related_name="members")
+    person = TenantForeignKey(Person, on_delete=models.CASCADE, related_name="household_memberships")
     role = models.CharField(_("role in the household"), max_length=12, choices=HouseholdRole.choices)
 
     class Meta(TenantOwnedModel.Meta):
         verbose_name = _("household member")
         verbose_name_plural = _("household members")
         constraints = [
-            models.UniqueConstraint(fields=["household", "person"], name="household_member_once"),
+            models.UniqueConstraint(fields=["municipality", "household", "person"], name="household_member_once"),
         ]
 
     def __str__(self) -> str:
@@ -250,11 +276,11 @@ def consent_upload_to(instance: Consent, filename: str) -> str:
 
 
 class Consent(TenantOwnedModel):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consents")
+    person = TenantForeignKey(Person, on_delete=models.CASCADE, related_name="consents")
     purpose = models.CharField(_("purpose"), max_length=20, choices=ConsentPurpose.choices)
-    scope = models.ManyToManyField(
+    scope = TenantManyToManyField(  # type: ignore[var-annotated]
         "core.Organisation",
+        through="ConsentScope",
         verbose_name=_("providers it covers"),
         blank=True,
         related_name="+",
@@ -265,7 +291,7 @@ class Consent(TenantOwnedModel):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
     )
-    recorded_for = models.ForeignKey(
+    recorded_for = TenantForeignKey(
         "core.Organisation", verbose_name=_("recorded by the provider"), on_delete=models.PROTECT, related_name="+"
     )
     scan = models.FileField(
@@ -291,3 +317,87 @@ class Consent(TenantOwnedModel):
     @property
     def is_active(self) -> bool:
         return self.withdrawn_on is None
+
+
+class ConsentScope(TenantOwnedModel):
+    """One provider a consent covers (the through table of ``Consent.scope``)."""
+
+    consent = TenantForeignKey(Consent, on_delete=models.CASCADE, related_name="+")
+    organisation = TenantForeignKey("core.Organisation", on_delete=models.CASCADE, related_name="+")
+
+    class Meta(TenantOwnedModel.Meta):
+        db_table = "people_consent_scope"
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "consent", "organisation"], name="consent_scope_once")
+        ]
+
+
+class LinkageSettings(TenantOwnedModel):
+    """The municipality's duplicate-warning thresholds, valid from a date (the newest valid row applies)."""
+
+    probable_threshold = models.FloatField(
+        _("probable duplicate from"),
+        help_text=_("Match probability (0-1) from which intake warns strongly and asks for a reason."),
+    )
+    possible_threshold = models.FloatField(
+        _("possible duplicate from"), help_text=_("Match probability (0-1) from which intake shows a notice.")
+    )
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid until"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(TenantOwnedModel.Meta):
+        verbose_name = _("duplicate-check thresholds")
+        verbose_name_plural = _("duplicate-check thresholds")
+        ordering = ["-valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "valid_from"], name="linkage_settings_once_a_day"),
+            models.CheckConstraint(
+                condition=models.Q(possible_threshold__gt=0)
+                & models.Q(possible_threshold__lte=models.F("probable_threshold"))
+                & models.Q(probable_threshold__lt=1),
+                name="linkage_thresholds_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.possible_threshold} / {self.probable_threshold} ({self.valid_from})"
+
+
+class LinkageModel(TenantOwnedModel):
+    """The weights of the municipality's matcher, trained on its own registry (never another tenant's)."""
+
+    parameters = models.JSONField()
+    records = models.PositiveIntegerField(default=0)
+    trained_at = models.DateTimeField(auto_now_add=True)
+    trained_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta(TenantOwnedModel.Meta):
+        verbose_name = _("trained duplicate matcher")
+        verbose_name_plural = _("trained duplicate matchers")
+        ordering = ["-trained_at"]
+
+    def __str__(self) -> str:
+        return f"{self.records} ({self.trained_at:%Y-%m-%d})"
+
+
+class NotSamePerson(TenantOwnedModel):
+    """A coordinator decided two records are two persons: the pair is never proposed again."""
+
+    person = TenantForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    other = TenantForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(TenantOwnedModel.Meta):
+        verbose_name = _("not the same person")
+        verbose_name_plural = _("not the same person")
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "person", "other"], name="not_same_person_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} ≠ {self.other_id}"

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from .models import Person, SensitiveProfile
+from .models import AccessPurpose, Person, SensitiveProfile
 from .permissions import can_view_sensitive_data
 from .services import validate_identifier
 
@@ -74,9 +75,34 @@ class DuplicateQuerySerializer(serializers.Serializer):
     last_name = serializers.CharField(max_length=100)
     birth_date = serializers.DateField(required=False, allow_null=True)
     national_id = serializers.CharField(max_length=13, required=False, allow_blank=True)
+    identifier_kind = serializers.CharField(max_length=5, required=False, allow_blank=True)
+    other_spellings = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    sex = serializers.CharField(max_length=1, required=False, allow_blank=True)
+    address = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
 
 class MatchSerializer(serializers.Serializer):
     person = PersonSerializer()
-    score = serializers.FloatField()
-    reasons = serializers.ListField(child=serializers.CharField())
+    score = serializers.FloatField(help_text="match probability, 0-1")
+    band = serializers.CharField(help_text="probable (409 at registration) or possible (a notice)")
+    summary = serializers.CharField()
+    reasons = serializers.ListField(child=serializers.CharField(), help_text="what agrees")
+    differences = serializers.ListField(child=serializers.CharField(), help_text="what differs")
+
+
+class AccessPurposeSerializer(serializers.Serializer):
+    """Why a caseworker opens a person outside their caseload (``?purpose=…&note=…``), as the page's form."""
+
+    purpose = serializers.ChoiceField(choices=AccessPurpose.choices)
+    note = serializers.CharField(max_length=150, required=False, allow_blank=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["purpose"] == AccessPurpose.OTHER and not (attrs.get("note") or "").strip():
+            raise serializers.ValidationError({"note": [str(_("Write the reason."))]})
+        return attrs
+
+    def stored(self) -> str:
+        """The audit's purpose column: the code, and for "other" the words after it (``other: …``)."""
+        code = self.validated_data["purpose"]
+        note = " ".join((self.validated_data.get("note") or "").split())
+        return f"{code}: {note}"[:200] if code == AccessPurpose.OTHER else str(code)

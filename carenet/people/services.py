@@ -7,13 +7,16 @@ from typing import Any, cast
 
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.db.models import Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from carenet.audit.services import audit_record, changed_fields
-from carenet.core.identifiers import validate_cnp, validate_idnp
+from carenet.core.identifiers import cnp_birth_date, cnp_sex, validate_cnp, validate_idnp
 from carenet.core.policy import actor_of, policy
+from carenet.core.validators import refuse_bidi_controls
 
-from .hooks import consent_withdrawal_handlers, merge_handlers
+from .hooks import caseload_sources, consent_withdrawal_handlers, merge_handlers
 from .models import (
     Consent,
     DocumentStatus,
@@ -21,10 +24,14 @@ from .models import (
     HouseholdMember,
     IdentifierKind,
     IdentityDocument,
+    LinkageModel,
+    LinkageSettings,
+    NotSamePerson,
     Person,
     SensitiveProfile,
+    Sex,
 )
-from .permissions import PROVIDER_ROLES, can_register_person
+from .permissions import PROVIDER_ROLES, can_act_for_organisation, can_deduplicate, can_register_person
 from .uploads import validate_scan
 
 PERSON_FIELDS = (
@@ -61,21 +68,50 @@ def validate_identifier(*, kind: str, value: str) -> None:
         raise ValidationError({"national_id": exc.messages}) from exc
 
 
-def _acting_organisation(user: Any, organisation: Any = None) -> Any:
-    actor = actor_of(user)
+def _acting_organisation(actor: Any, organisation: Any = None) -> Any:
+    """The organisation a registration or consent is recorded for: the one named, or the actor's own."""
     if organisation is not None:
         org_id = getattr(organisation, "pk", organisation)
-        if not (actor.is_coordinator or actor.is_platform_admin or org_id in actor.organisation_ids()):
+        if not can_act_for_organisation(actor, org_id):
             raise PermissionDenied
         return org_id
-    own = sorted(actor.organisation_ids(*PROVIDER_ROLES), key=str) or sorted(actor.organisation_ids(), key=str)
+    grants = actor_of(actor)
+    own = sorted(grants.organisation_ids(*PROVIDER_ROLES), key=str) or sorted(grants.organisation_ids(), key=str)
     return own[0] if own else None
 
 
+def _check_cnp_agrees(person: Person) -> None:
+    """A CNP whose encoded date of birth or sex contradicts the ones entered is refused, naming both values."""
+    errors: dict[str, str] = {}
+    coded_birth = cnp_birth_date(person.national_id)
+    if person.birth_date and coded_birth and coded_birth != person.birth_date:
+        errors["national_id"] = _(
+            "The CNP gives the date of birth %(coded)s, but the date of birth entered is %(entered)s."
+        ) % {
+            "coded": date_format(coded_birth, "SHORT_DATE_FORMAT"),
+            "entered": date_format(person.birth_date, "SHORT_DATE_FORMAT"),
+        }
+    coded_sex = cnp_sex(person.national_id)
+    if coded_sex and person.sex in (Sex.FEMALE, Sex.MALE) and coded_sex != person.sex:
+        labels = dict(Sex.choices)
+        message = _("The CNP gives the sex “%(coded)s”, but the sex entered is “%(entered)s”.") % {
+            "coded": labels[coded_sex],
+            "entered": labels[person.sex],
+        }
+        errors["national_id"] = f"{errors['national_id']} {message}" if "national_id" in errors else message
+    if errors:
+        raise ValidationError(errors)
+
+
 def _clean_person(person: Person) -> None:
+    refuse_bidi_controls(
+        {"first_name": person.first_name, "last_name": person.last_name, "other_spellings": person.other_spellings}
+    )
     if person.national_id and not person.identifier_kind:
         raise ValidationError({"identifier_kind": _("Choose the type of the national identifier.")})
     validate_identifier(kind=person.identifier_kind, value=person.national_id)
+    if person.identifier_kind == IdentifierKind.CNP and person.national_id:
+        _check_cnp_agrees(person)
     if person.birth_date and person.birth_date > datetime.date.today():
         raise ValidationError({"birth_date": _("The date of birth cannot be in the future.")})
     if person.area_id and person.area is not None and person.area.municipality_id != person.municipality_id:
@@ -85,44 +121,62 @@ def _clean_person(person: Person) -> None:
 
 def person_register(
     *,
-    user: Any,
+    actor: Any,
     first_name: str,
     last_name: str,
     organisation: Any = None,
     is_synthetic: bool = False,
     purpose: str = "",
+    duplicate_override: dict[str, Any] | None = None,
     **fields: Any,
 ) -> Person:
-    """Register a person in the user's municipality, on behalf of the user's organisation."""
-    if not can_register_person(user):
+    """Register a person in the user's municipality, on behalf of the user's organisation.
+
+    ``duplicate_override`` — registering despite a probable duplicate: ``{"reason": …, "candidates": [ids],
+    "probability": …}``. The reason is required; it is audited with the candidates, in the same transaction.
+    """
+    if not can_register_person(actor):
         raise PermissionDenied
     unknown = set(fields) - set(PERSON_FIELDS)
     if unknown:
         raise TypeError(f"unknown person fields: {sorted(unknown)}")
     person = Person(
-        municipality_id=user.municipality_id,
+        municipality_id=actor.municipality_id,
         first_name=(first_name or "").strip(),
         last_name=(last_name or "").strip(),
-        registered_by_organisation_id=_acting_organisation(user, organisation),
+        registered_by_organisation_id=_acting_organisation(actor, organisation),
         is_synthetic=is_synthetic,
         **fields,
     )
     person.national_id = (person.national_id or "").strip()
     _clean_person(person)
+    if duplicate_override is not None and not str(duplicate_override.get("reason") or "").strip():
+        raise ValidationError({"reason": _("Say why this is not the person already registered.")})
     with transaction.atomic():
         person.save()
         audit_record(
             action="person.create",
-            actor=user,
+            actor=actor,
             obj=person,
             purpose=purpose,
             changes={"fields": sorted(k for k in fields if fields[k] not in ("", None))},
         )
+        if duplicate_override is not None:
+            audit_record(
+                action="person.duplicate_override",
+                actor=actor,
+                obj=person,
+                purpose=str(duplicate_override["reason"]).strip()[:200],
+                changes={
+                    "candidates": [str(c) for c in duplicate_override.get("candidates", [])],
+                    "probability": duplicate_override.get("probability"),
+                },
+            )
     return person
 
 
-def person_update(*, user: Any, person: Person, purpose: str = "", **fields: Any) -> Person:
-    policy.require(user, "change", person)
+def person_update(*, actor: Any, person: Person, purpose: str = "", **fields: Any) -> Person:
+    policy.require(actor, "change", person)
     unknown = set(fields) - set(PERSON_FIELDS)
     if unknown:
         raise TypeError(f"unknown person fields: {sorted(unknown)}")
@@ -135,7 +189,7 @@ def person_update(*, user: Any, person: Person, purpose: str = "", **fields: Any
         person.save()
         audit_record(
             action="person.update",
-            actor=user,
+            actor=actor,
             obj=person,
             purpose=purpose,
             changes={"fields": changed_fields(before, {k: getattr(person, k) for k in fields})},
@@ -143,10 +197,10 @@ def person_update(*, user: Any, person: Person, purpose: str = "", **fields: Any
     return person
 
 
-def sensitive_update(*, user: Any, person: Person, purpose: str = "", **fields: Any) -> SensitiveProfile:
+def sensitive_update(*, actor: Any, person: Person, purpose: str = "", **fields: Any) -> SensitiveProfile:
     """Record special-category data; the audit names the fields changed, never their values."""
-    policy.require(user, "view_sensitive", person)
-    policy.require(user, "change", person)
+    policy.require(actor, "view_sensitive", person)
+    policy.require(actor, "change", person)
     unknown = set(fields) - set(SENSITIVE_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
@@ -161,7 +215,7 @@ def sensitive_update(*, user: Any, person: Person, purpose: str = "", **fields: 
         profile.save()
         audit_record(
             action="person.sensitive_update",
-            actor=user,
+            actor=actor,
             obj=person,
             purpose=purpose,
             changes={"fields": changed_fields(before, {k: getattr(profile, k) for k in fields})},
@@ -171,14 +225,14 @@ def sensitive_update(*, user: Any, person: Person, purpose: str = "", **fields: 
 
 def identity_document_add(
     *,
-    user: Any,
+    actor: Any,
     person: Person,
     kind: str,
     series_number: str = "",
     issued_on: datetime.date | None = None,
     expires_on: datetime.date | None = None,
 ) -> IdentityDocument:
-    policy.require(user, "change", person)
+    policy.require(actor, "change", person)
     doc = IdentityDocument(
         municipality_id=person.municipality_id,
         person=person,
@@ -195,13 +249,13 @@ def identity_document_add(
         if person.document_status != DocumentStatus.HAS_DOCUMENT:
             person.document_status = DocumentStatus.HAS_DOCUMENT
             person.save(update_fields=["document_status", "updated_at"])
-        audit_record(action="person.document_add", actor=user, obj=person, changes={"kind": kind})
+        audit_record(action="person.document_add", actor=actor, obj=person, changes={"kind": kind})
     return doc
 
 
 def consent_record(
     *,
-    user: Any,
+    actor: Any,
     person: Person,
     purpose: str,
     given_on: datetime.date,
@@ -210,7 +264,7 @@ def consent_record(
     organisation: Any = None,
 ) -> Consent:
     """Record a consent given by the person; a scan of the signed form may be attached."""
-    policy.require(user, "change", person)
+    policy.require(actor, "change", person)
     if given_on > datetime.date.today():
         raise ValidationError({"given_on": _("The date cannot be in the future.")})
     if scan:
@@ -231,8 +285,8 @@ def consent_record(
         person=person,
         purpose=purpose,
         given_on=given_on,
-        recorded_by=user,
-        recorded_for_id=_acting_organisation(user, organisation),
+        recorded_by=actor,
+        recorded_for_id=_acting_organisation(actor, organisation),
     )
     if consent.recorded_for_id is None:
         raise PermissionDenied
@@ -245,20 +299,20 @@ def consent_record(
         consent.scope.set(scope_ids)
         audit_record(
             action="consent.record",
-            actor=user,
+            actor=actor,
             obj=person,
             changes={"purpose": purpose, "scope": [str(s) for s in scope_ids], "scan": bool(scan)},
         )
     return consent
 
 
-def consent_withdraw(*, user: Any, consent: Consent, withdrawn_on: datetime.date) -> Consent:
+def consent_withdraw(*, actor: Any, consent: Consent, withdrawn_on: datetime.date) -> Consent:
     """Withdraw a consent (GDPR art. 7(3)); whatever relied on it stops in the same transaction.
 
     Higher layers react through ``hooks.register_consent_withdrawal_handler`` (referrals stop the
     sharing of the open referrals that relied on this consent).
     """
-    policy.require(user, "change", consent)
+    policy.require(actor, "change", consent)
     if consent.withdrawn_on is not None:
         raise ValidationError({"withdrawn_on": _("This consent was already withdrawn.")})
     if withdrawn_on < consent.given_on or withdrawn_on > datetime.date.today():
@@ -275,20 +329,20 @@ def consent_withdraw(*, user: Any, consent: Consent, withdrawn_on: datetime.date
         consent.withdrawn_on = withdrawn_on
         audit_record(
             action="consent.withdraw",
-            actor=user,
+            actor=actor,
             obj=consent.person,
             changes={"consent": str(consent.pk), "purpose": consent.purpose, "withdrawn_on": str(withdrawn_on)},
         )
         for handler in consent_withdrawal_handlers():
-            handler(user=user, consent=consent)
+            handler(user=actor, consent=consent)
     return consent
 
 
 def household_add_member(
-    *, user: Any, person: Person, role: str, household: Household | None = None, household_name: str = ""
+    *, actor: Any, person: Person, role: str, household: Household | None = None, household_name: str = ""
 ) -> HouseholdMember:
     """Put a person in a household (a new one, named, or one of the user's visible households)."""
-    policy.require(user, "change", person)
+    policy.require(actor, "change", person)
     with transaction.atomic():
         if household is None:
             household = Household.objects.create(
@@ -305,7 +359,7 @@ def household_add_member(
         if HouseholdMember.plain.filter(household=household, person=person).exists():
             raise ValidationError({"person": _("This person is already a member of the household.")})
         member.save()
-        audit_record(action="household.add_member", actor=user, obj=person, changes={"role": role})
+        audit_record(action="household.add_member", actor=actor, obj=person, changes={"role": role})
     return member
 
 
@@ -342,6 +396,15 @@ def _move_own_records(*, survivor: Person, duplicate: Person) -> dict[str, int]:
                 ours.save()
             profiles.filter(person=duplicate).delete()
             count(SensitiveProfile, 1)
+    # "Not the same person" decisions follow the record; one about the two merged records is void.
+    decisions = NotSamePerson.objects.for_tenant(tenant)
+    decisions.filter(Q(person=duplicate, other=survivor) | Q(person=survivor, other=duplicate)).delete()
+    known = set(decisions.filter(person=survivor).values_list("other_id", flat=True)) | set(
+        decisions.filter(other=survivor).values_list("person_id", flat=True)
+    )
+    decisions.filter(Q(person=duplicate, other_id__in=known) | Q(other=duplicate, person_id__in=known)).delete()
+    count(NotSamePerson, decisions.filter(person=duplicate).update(person=survivor))
+    count(NotSamePerson, decisions.filter(other=duplicate).update(other=survivor))
     # Records merged earlier into the duplicate now resolve to the survivor directly.
     count(Person, Person.objects.for_tenant(tenant).filter(merged_into=duplicate).update(merged_into=survivor))
     return moved
@@ -360,7 +423,7 @@ def _rows_left_pointing_at(person: Person) -> list[str]:
     return left
 
 
-def person_merge(*, user: Any, survivor: Person, duplicate: Person, reason: str) -> Person:
+def person_merge(*, actor: Any, survivor: Person, duplicate: Person, reason: str) -> Person:
     """Merge ``duplicate`` into ``survivor``: every record pointing at the duplicate moves over, atomically.
 
     The registry moves its own rows; the layers above (cases, deliveries, referrals…) move theirs
@@ -369,8 +432,8 @@ def person_merge(*, user: Any, survivor: Person, duplicate: Person, reason: str)
     rather than leaving it half done). The duplicate stays as a tombstone (``merged_into``) so old
     links and the audit trail still resolve.
     """
-    policy.require(user, "merge", survivor)
-    policy.require(user, "merge", duplicate)
+    policy.require(actor, "merge", survivor)
+    policy.require(actor, "merge", duplicate)
     if survivor.pk == duplicate.pk:
         raise ValidationError({"duplicate": _("Choose two different records.")})
     if survivor.municipality_id != duplicate.municipality_id:
@@ -391,7 +454,7 @@ def person_merge(*, user: Any, survivor: Person, duplicate: Person, reason: str)
             raise ValidationError({"duplicate": _("One of these records was already merged.")})
         moved = _move_own_records(survivor=survivor, duplicate=duplicate)
         for handler in merge_handlers():
-            for label, count in (handler(user=user, survivor=survivor, duplicate=duplicate) or {}).items():
+            for label, count in (handler(user=actor, survivor=survivor, duplicate=duplicate) or {}).items():
                 if count:
                     moved[label] = moved.get(label, 0) + count
         left = _rows_left_pointing_at(duplicate)
@@ -416,16 +479,316 @@ def person_merge(*, user: Any, survivor: Person, duplicate: Person, reason: str)
         duplicate.save()
         audit_record(
             action="person.merge",
-            actor=user,
+            actor=actor,
             obj=survivor,
             purpose=reason[:200],
             changes={"duplicate": str(duplicate.pk), "moved": moved, "filled": filled},
         )
         audit_record(
             action="person.merged_away",
-            actor=user,
+            actor=actor,
             obj=duplicate,
             purpose=reason[:200],
             changes={"survivor": str(survivor.pk)},
         )
     return survivor
+
+
+# --- reads: every response that shows persons' data is one audit event (issue 26, Medium 7) -----------
+
+# An unusual volume: more persons read in this window than the user's caseload (never fewer than the floor,
+# ``CARENET_READ_ALERT_FLOOR``, so that a caseworker with a new or empty caseload can still search).
+READ_ALERT_WINDOW = datetime.timedelta(hours=1)
+READ_ALERT_FLOOR_DEFAULT = 100
+READ_ACTIONS = ("person.view", "person.list_view")
+
+
+def _ids(values: Any) -> list[str]:
+    return list(dict.fromkeys(str(v) for v in values if v is not None))
+
+
+def persons_read_record(*, actor: Any, person_ids: Any, what: str, purpose: str = "", municipality: Any = None) -> Any:
+    """One audit event for a response that showed these persons (a list, a search, a register, a form).
+
+    ``what`` names the page (``people.person.search``, ``cases.case.list`` …). Nothing is written for an empty
+    response or an anonymous visitor. Then the user's read volume is checked (``read_volume_check``).
+    """
+    ids = _ids(person_ids)
+    if not ids or actor is None or not getattr(actor, "is_authenticated", False):
+        return None
+    municipality = municipality if municipality is not None else getattr(actor, "municipality_id", None)
+    event = audit_record(
+        action="person.list_view",
+        actor=actor,
+        municipality=municipality,
+        object_type=what,
+        purpose=purpose,
+        changes={"subject_ids": ids, "count": len(ids)},
+    )
+    read_volume_check(actor=actor, municipality=municipality)
+    return event
+
+
+def caseload_size(*, user: Any) -> int:
+    """How many persons the user's caseload holds (every registered source, ``people.hooks.register_caseload``)."""
+    ids: set[Any] = set()
+    for source in caseload_sources():
+        ids.update(source(user=user))
+    return len(ids)
+
+
+def persons_read_since(*, actor: Any, municipality: Any, since: datetime.datetime) -> set[str]:
+    """The distinct persons the user's audited reads showed since ``since``."""
+    from carenet.audit.models import AuditEvent
+
+    seen: set[str] = set()
+    events = AuditEvent.objects.for_tenant(municipality).filter(
+        actor=actor, created_at__gte=since, action__in=READ_ACTIONS
+    )
+    for action, object_id, changes in events.values_list("action", "object_id", "changes"):
+        if action == "person.view":
+            seen.add(object_id)
+        else:
+            seen.update((changes or {}).get("subject_ids", []))
+    return seen
+
+
+def read_volume_check(*, actor: Any, municipality: Any) -> bool:
+    """Alert the municipality's coordinators and auditors once an hour when the user read more persons than their
+    caseload: an audit event ``person.read_volume_alert`` and an e-mail to each. Returns whether it alerted."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from carenet.audit.models import AuditEvent
+
+    if municipality is None:
+        return False
+    since = timezone.now() - READ_ALERT_WINDOW
+    seen = persons_read_since(actor=actor, municipality=municipality, since=since)
+    floor = int(getattr(settings, "CARENET_READ_ALERT_FLOOR", READ_ALERT_FLOOR_DEFAULT))
+    if len(seen) <= floor:  # below the floor, the caseload need not even be counted
+        return False
+    caseload = caseload_size(user=actor)
+    threshold = max(caseload, floor)
+    if len(seen) <= threshold:
+        return False
+    already = AuditEvent.objects.for_tenant(municipality).filter(
+        action="person.read_volume_alert", object_id=str(actor.pk), created_at__gte=since
+    )
+    if already.exists():
+        return False
+    audit_record(
+        action="person.read_volume_alert",
+        actor=actor,
+        municipality=municipality,
+        object_type="accounts.user",
+        object_id=actor.pk,
+        object_label=actor.get_username(),
+        changes={"persons_read": len(seen), "caseload": caseload, "threshold": threshold, "window_minutes": 60},
+    )
+    _mail_read_volume_alert(actor=actor, municipality=municipality, persons_read=len(seen), caseload=caseload)
+    return True
+
+
+def _mail_read_volume_alert(*, actor: Any, municipality: Any, persons_read: int, caseload: int) -> None:
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.utils import translation
+
+    from carenet.accounts.models import Membership
+    from carenet.core.roles import Role
+
+    recipients = {
+        m.user
+        for m in Membership.objects.for_tenant(municipality)
+        .filter(role__in=(Role.COORDINATOR, Role.AUDITOR), is_active=True, user__is_active=True)
+        .exclude(user__email="")
+        .select_related("user")
+    }
+    mails = []
+    for user in recipients:
+        with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+            subject = _("CareNet: unusual volume of reads of persons' records")
+            body = _(
+                "%(user)s opened the records of %(count)s persons in the last hour, more than their caseload "
+                "(%(caseload)s). The audit log lists every read (action “person.list_view” and “person.view”)."
+            ) % {"user": actor.get_username(), "count": persons_read, "caseload": caseload}
+        mails.append((str(subject), str(body), user.email))
+
+    def send() -> None:
+        for subject, body, address in mails:
+            send_mail(subject, body, None, [address], fail_silently=True)
+
+    transaction.on_commit(send)
+
+
+# ---------------------------------------------------------------- record linkage (issue 14, decision 0018)
+DEDUPLICATE_JOB_KIND = "people.deduplicate"
+CLUSTER_LIMIT = 2000
+
+
+def linkage_settings_set(
+    *,
+    actor: Any,
+    probable_threshold: float,
+    possible_threshold: float,
+    valid_from: datetime.date,
+    valid_to: datetime.date | None = None,
+) -> LinkageSettings:
+    """The municipality's duplicate-warning thresholds from a date (coordinators)."""
+    if not can_deduplicate(actor):
+        raise PermissionDenied
+    if not 0 < possible_threshold <= probable_threshold < 1:
+        raise ValidationError(
+            {"possible_threshold": _("Choose thresholds between 0 and 1, the possible one not above the probable one.")}
+        )
+    if valid_to is not None and valid_to < valid_from:
+        raise ValidationError({"valid_to": _("The end date cannot be before the start date.")})
+    row = LinkageSettings(
+        municipality_id=actor.municipality_id,
+        probable_threshold=probable_threshold,
+        possible_threshold=possible_threshold,
+        valid_from=valid_from,
+        valid_to=valid_to,
+    )
+    with transaction.atomic():
+        LinkageSettings.objects.for_tenant(actor.municipality_id).filter(valid_from=valid_from).delete()
+        row.save()
+        audit_record(
+            action="linkage.settings",
+            actor=actor,
+            obj=row,
+            changes={"probable": probable_threshold, "possible": possible_threshold, "from": str(valid_from)},
+        )
+    return row
+
+
+def not_same_person_record(*, actor: Any, person: Person, other: Person, reason: str = "") -> NotSamePerson:
+    """Remember that two records are two persons: batch de-duplication never proposes the pair again."""
+    policy.require(actor, "merge", person)
+    policy.require(actor, "merge", other)
+    if person.pk == other.pk or person.municipality_id != other.municipality_id:
+        raise ValidationError({"other": _("Choose two different records.")})
+    with transaction.atomic():
+        existing = (
+            NotSamePerson.objects.for_tenant(person.municipality_id)
+            .filter(Q(person=person, other=other) | Q(person=other, other=person))
+            .first()
+        )
+        if existing is not None:
+            return existing
+        decision = NotSamePerson.objects.create(
+            municipality_id=person.municipality_id,
+            person=person,
+            other=other,
+            decided_by=actor,
+            reason=reason.strip()[:300],
+        )
+        for one, two in ((person, other), (other, person)):
+            audit_record(
+                action="person.not_same",
+                actor=actor,
+                obj=one,
+                purpose=reason.strip()[:200],
+                changes={"other": str(two.pk)},
+            )
+    return decision
+
+
+def deduplicate_job_start(*, actor: Any) -> Any:
+    """Queue the batch de-duplication of the municipality's registry (a background job with progress)."""
+    from carenet.core.models import BackgroundJob
+
+    if not can_deduplicate(actor):
+        raise PermissionDenied
+    from .tasks import deduplicate_registry
+
+    with transaction.atomic():
+        job = BackgroundJob.objects.create(
+            municipality_id=actor.municipality_id,
+            kind=DEDUPLICATE_JOB_KIND,
+            title=_("Duplicate records in the registry"),
+            created_by=actor,
+            params={},
+        )
+        audit_record(action="linkage.deduplicate_start", actor=actor, obj=job, changes={})
+        transaction.on_commit(lambda: deduplicate_registry.enqueue(str(job.pk)))
+    return job
+
+
+def registry_deduplicate(*, municipality_id: Any, progress: Any = None, trained_by: Any = None) -> dict[str, Any]:
+    """Link the whole registry of one municipality: train its matcher on its own records, store it, cluster.
+
+    Returns the job's result: clusters (person ids, the linked pairs with probability and levels) ordered by
+    probability, the pairs a coordinator said are two persons left out. Only this municipality's rows are
+    read; the trained model is stored for it alone.
+    """
+    from .linkage.model import clusters, deduplicate, prepare
+    from .selectors import linkage_thresholds
+
+    def report(value: int) -> None:
+        if progress is not None:
+            progress(value)
+
+    rows = list(
+        Person.objects.for_tenant(municipality_id)
+        .filter(merged_into__isnull=True)
+        .order_by()
+        .values_list(
+            "pk",
+            "first_name",
+            "last_name",
+            "other_spellings",
+            "sex",
+            "birth_date",
+            "national_id",
+            "identifier_kind",
+            "address",
+        )
+    )
+    records = [
+        prepare(
+            pk,
+            first_name=first,
+            last_name=last,
+            other_spellings=other,
+            sex=sex,
+            birth_date=born,
+            national_id=nid,
+            identifier_kind=kind,
+            address=address,
+        )
+        for pk, first, last, other, sex, born, nid, kind, address in rows
+    ]
+    report(20)
+    possible, _probable = linkage_thresholds(municipality_id=municipality_id)
+    model, linked_pairs, candidates = deduplicate(records, threshold=possible)
+    LinkageModel.objects.create(
+        municipality_id=municipality_id, parameters=model.to_json(), records=len(records), trained_by=trained_by
+    )
+    report(60)
+    decided = NotSamePerson.objects.for_tenant(municipality_id).values_list("person_id", "other_id")
+    refused = {frozenset((str(a), str(b))) for a, b in decided}
+    linked: dict[tuple[int, int], Any] = {}
+    for i, j, scored in linked_pairs:
+        if scored.probability >= possible and frozenset((str(records[i].key), str(records[j].key))) not in refused:
+            linked[(i, j)] = scored
+    report(90)
+    out = []
+    for group in clusters(linked):
+        members = set(group)
+        group_pairs = [
+            [str(records[i].key), str(records[j].key), round(s.probability, 4), list(s.levels), s.swapped]
+            for (i, j), s in linked.items()
+            if i in members and j in members
+        ]
+        group_pairs.sort(key=lambda p: -p[2])
+        out.append(
+            {
+                "persons": [str(records[i].key) for i in group],
+                "probability": group_pairs[0][2],
+                "pairs": group_pairs[:50],
+            }
+        )
+    out.sort(key=lambda c: -c["probability"])
+    return {"records": len(records), "candidate_pairs": candidates, "clusters": out[:CLUSTER_LIMIT]}

@@ -5,8 +5,13 @@ from . import views
 app_name = "people"
 urlpatterns = [
     path("", views.person_list, name="list"),
-    path("export.csv", views.person_export, name="export"),
+    path("export.csv", views.person_export, {"fmt": "csv"}, name="export"),
+    path("export.xlsx", views.person_export, {"fmt": "xlsx"}, name="export_xlsx"),
     path("new/", views.person_new, name="new"),
+    path("access-report/", views.access_report, name="access_report"),
+    path("duplicates/", views.duplicate_review, name="duplicates"),
+    path("duplicates/scan/", views.duplicate_scan, name="duplicates_scan"),
+    path("duplicates/not-same/", views.not_same_person, name="not_same"),
     path("<uuid:person_id>/", views.person_detail, name="detail"),
     path("<uuid:person_id>/edit/", views.person_edit, name="edit"),
     path("<uuid:person_id>/special-category/", views.sensitive_edit, name="sensitive"),

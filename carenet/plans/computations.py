@@ -9,21 +9,22 @@ value per cell of the indicator's disaggregation set (sex × age band × disabil
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, cast
+from uuid import UUID
 
-from django.db import connections, transaction
-from django.db.models import Case, CharField, Count, Q, QuerySet, Sum, Value, When
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from carenet.cases.models import Case as CareCase
-from carenet.cases.models import CaseStatus, ServiceDelivery
+from carenet.cases.models import CaseStatus
+from carenet.cases.selectors import AgeBand, Served, delivery_cells, grouping_settings, person_cells
 from carenet.core.models import Organisation, OrganisationKind
+from carenet.core.tenancy import scoped_to
 from carenet.directory.models import Service, ServiceStatus
 from carenet.people.models import Person
 from carenet.referrals.models import Referral, ReferralStatus
@@ -32,6 +33,9 @@ if TYPE_CHECKING:
     from .models import Indicator, ReportingPeriod
 
 ComputeFn = Callable[["Indicator", "ReportingPeriod"], dict[str, Decimal]]
+TextFn = Callable[["Indicator", "ReportingPeriod"], str]
+# The kinds of indicator a definition computes unless it says otherwise: counts and frequencies.
+NUMBER_KINDS = ("count", "frequency")
 
 
 @dataclass(frozen=True)
@@ -41,21 +45,44 @@ class Computation:
     fn: ComputeFn
     cells: bool = False  # counts persons' sex × age band × disability cells (see compute_all)
     scoped: bool = False  # can be limited to the directory services an indicator names (Indicator.services)
+    # The indicator kinds (IndicatorKind values) this definition computes: a percentage returns the share in
+    # "" (0-100), a milestone 1 or 0, a list its number of items in "" and its text from ``text``.
+    kinds: tuple[str, ...] = NUMBER_KINDS
+    text: TextFn | None = None
 
 
 REGISTRY: dict[str, Computation] = {}
 
 
 def computation(
-    name: str, label: Any, *, cells: bool = False, scoped: bool = False
+    name: str,
+    label: Any,
+    *,
+    cells: bool = False,
+    scoped: bool = False,
+    kinds: tuple[str, ...] = NUMBER_KINDS,
+    text: TextFn | None = None,
 ) -> Callable[[ComputeFn], ComputeFn]:
     def register(fn: ComputeFn) -> ComputeFn:
         if name in REGISTRY:
             raise ValueError(f"computation {name!r} registered twice")
-        REGISTRY[name] = Computation(name=name, label=label, fn=fn, cells=cells, scoped=scoped)
+        REGISTRY[name] = Computation(name=name, label=label, fn=fn, cells=cells, scoped=scoped, kinds=kinds, text=text)
         return fn
 
     return register
+
+
+def compute_texts(indicators: list[Indicator], period: ReportingPeriod) -> dict[UUID, str]:
+    """The text of the computed list indicators (topics addressed, media involved …) for one period."""
+    from carenet.activities.selectors import shared_reads
+
+    out: dict[UUID, str] = {}
+    with shared_reads():
+        for ind in indicators:
+            comp = REGISTRY.get(ind.computation)
+            if comp is not None and comp.text is not None:
+                out[ind.pk] = comp.text(ind, period)
+    return out
 
 
 def compute(indicator: Indicator, period: ReportingPeriod) -> dict[str, Decimal]:
@@ -70,13 +97,17 @@ def service_scope(indicator: Indicator) -> tuple[str, ...]:
     return tuple(sorted(str(pk) for pk in indicator.services.values_list("pk", flat=True)))
 
 
-def _scopes(indicators: list[Indicator]) -> dict[int, tuple[str, ...]]:
+def _scopes(indicators: list[Indicator]) -> dict[UUID, tuple[str, ...]]:
     """``service_scope`` of many indicators in one query."""
     from .models import Indicator as IndicatorModel
 
+    if not indicators:
+        return {}
     through = IndicatorModel.services.through
-    found: dict[int, list[str]] = {}
-    rows = through.objects.filter(indicator_id__in=[i.pk for i in indicators]).values_list("indicator_id", "service_id")
+    found: dict[UUID, list[str]] = {}
+    rows = scoped_to(through.objects.filter(indicator_id__in=[i.pk for i in indicators]), indicators).values_list(
+        "indicator_id", "service_id"
+    )
     for indicator_id, service_id in rows:
         found.setdefault(indicator_id, []).append(str(service_id))
     return {i.pk: tuple(sorted(found.get(i.pk, []))) for i in indicators}
@@ -87,7 +118,7 @@ def _age_bands(indicator: Indicator) -> tuple[str, ...] | None:
     return tuple(bands) if bands is not None else None
 
 
-def compute_all(indicators: list[Indicator], period: ReportingPeriod) -> dict[int, dict[str, Decimal]]:
+def compute_all(indicators: list[Indicator], period: ReportingPeriod) -> dict[UUID, dict[str, Decimal]]:
     """The values of many computed indicators for one period (indicator id → values), in few queries.
 
     A plan has many indicators over the same definition with different disaggregation sets (sex;
@@ -96,17 +127,20 @@ def compute_all(indicators: list[Indicator], period: ReportingPeriod) -> dict[in
     indicator's own set; this is exact because every person falls in exactly one cell. The three
     definitions over deliveries share one query per set of cells (see ``_delivery_cells``).
     """
+    from carenet.activities.selectors import shared_reads
+
     token = _shared_results.set({})
     try:
-        return _compute_all(indicators, period)
+        with shared_reads():  # the activities register of the period is read once for every figure
+            return _compute_all(indicators, period)
     finally:
         _shared_results.reset(token)
 
 
-def _compute_all(indicators: list[Indicator], period: ReportingPeriod) -> dict[int, dict[str, Decimal]]:
+def _compute_all(indicators: list[Indicator], period: ReportingPeriod) -> dict[UUID, dict[str, Decimal]]:
     from .models import DisaggregationSet, default_sex_age_disability
 
-    out: dict[int, dict[str, Decimal]] = {}
+    out: dict[UUID, dict[str, Decimal]] = {}
     bands_of: dict[str, tuple[str, ...]] = {}
     for ind in indicators:
         bands = _age_bands(ind)
@@ -152,7 +186,7 @@ def _roll_up(values: dict[str, Decimal], codes: list[str]) -> dict[str, Decimal]
     return result
 
 
-def _orgs(indicator: Indicator):  # type: ignore[no-untyped-def]
+def _orgs(indicator: Indicator):
     return Organisation.objects.for_tenant(indicator.municipality_id)
 
 
@@ -183,19 +217,13 @@ def services_listed(indicator: Indicator, period: ReportingPeriod) -> dict[str, 
 # --- CareNet's own data: service deliveries, cases, referrals ------------------------------------------
 #
 # Every definition below counts per disaggregation cell in ONE aggregate query: the cell of a person
-# (sex × age band at the end of the period × disability) is computed in SQL with CASE expressions over
-# ``people.Person`` and ``people.SensitiveProfile``, then grouped. Persons whose sex or birth date is not
-# recorded land in cells with the option ``unknown``, so the cells always add up to the total.
+# (sex × age band at the end of the period × disability) is computed in SQL by the expressions of
+# ``cases.selectors.person_cells``, then grouped. Persons whose sex or birth date is not recorded land in
+# cells with the option ``unknown``, so the cells always add up to the total.
 
 UNKNOWN = "unknown"
 _SEX_CODES = {"F": "f", "M": "m"}
-
-
-def _years_before(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
+CELL_DIMENSIONS = ("sex", "age", "disability")  # the person dimensions a disaggregation set may name
 
 
 def parse_age_band(code: str) -> tuple[int, int | None] | None:
@@ -220,48 +248,33 @@ def _dimension_options(indicator: Indicator, code: str) -> list[str] | None:
     return None
 
 
-def _cell_expressions(indicator: Indicator, period: ReportingPeriod, prefix: str) -> dict[str, Any]:
-    """SQL expressions giving each row's option per dimension of the indicator's disaggregation set."""
-    exprs: dict[str, Any] = {}
-    if _dimension_options(indicator, "sex") is not None:
-        exprs["sex"] = Case(
-            *[When(**{f"{prefix}sex": raw}, then=Value(code)) for raw, code in _SEX_CODES.items()],
-            default=Value(UNKNOWN),
-            output_field=CharField(),
-        )
-    bands = _dimension_options(indicator, "age")
-    if bands is not None:
-        whens = []
-        end = period.end_date
-        # Bands are matched in order, first match wins (Bălți's bands overlap at 25: "19-25", "25-35").
-        for band in bands:
-            parsed = parse_age_band(band)
-            if parsed is None:
-                continue
-            low, high = parsed
-            # age at ``end`` ≥ low  ⇔  born on or before end − low years;
-            # age ≤ high            ⇔  born after end − (high + 1) years.
-            cond = Q(**{f"{prefix}birth_date__lte": _years_before(end, low)})
-            if high is not None:
-                cond &= Q(**{f"{prefix}birth_date__gt": _years_before(end, high + 1)})
-            whens.append(When(cond, then=Value(band)))
-        exprs["age"] = Case(*whens, default=Value(UNKNOWN), output_field=CharField())
-    if _dimension_options(indicator, "disability") is not None:
-        exprs["disability"] = Case(
-            When(**{f"{prefix}sensitive__disability_degree__gt": ""}, then=Value("yes")),
-            default=Value("no"),
-            output_field=CharField(),
-        )
-    return exprs
+def _cell_order(indicator: Indicator) -> list[str]:
+    """The person dimensions of the indicator's disaggregation set, in the set's order."""
+    codes = indicator.disaggregation.dimension_codes() if indicator.disaggregation is not None else []
+    return [c for c in codes if c in CELL_DIMENSIONS]
 
 
-def _group_in_memory(connection: Any) -> None:
-    """Inside a transaction: let PostgreSQL hash the groups of the next aggregate in memory. It cannot estimate
-    how few groups the CASE expressions make (a few dozen cells) and, with the default 4 MB, sorts a million
-    rows on disk instead: 2.4 s → 1.4 s at 2,000,000 deliveries. SET LOCAL ends with the transaction."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL work_mem = '64MB'")
+def _age_bands_of(indicator: Indicator) -> list[AgeBand]:
+    """The indicator's age bands as (label, low, high), in order (the first matching band wins)."""
+    bands = []
+    for label in _dimension_options(indicator, "age") or []:
+        parsed = parse_age_band(label)
+        if parsed is not None:
+            bands.append((label, *parsed))
+    return bands
+
+
+def _code(dimension: str, value: Any) -> str:
+    """A person's value in one dimension (``cases.selectors.person_cells``) as the option code of the plans."""
+    if dimension == "sex":
+        return _SEX_CODES.get(value, UNKNOWN)
+    if dimension == "disability":
+        return "yes" if value else "no"
+    return value or UNKNOWN  # age: the band's label, or none
+
+
+def _combo(order: list[str], values: Any) -> str:
+    return "|".join(f"{c}={_code(c, v)}" for c, v in zip(order, values, strict=True))
 
 
 def _cells(
@@ -273,92 +286,72 @@ def _cells(
     to the person (``""`` for Person itself, ``"person__"`` for rows that point at a person).
     """
     ((name, expr),) = aggregate.items()
-    exprs = _cell_expressions(indicator, period, prefix)
-    if not exprs:
+    order = _cell_order(indicator)
+    if not order:
         value = qs.aggregate(**{name: expr})[name]
         return {"": Decimal(value or 0)}
-    order = [c for c in (indicator.disaggregation.dimension_codes() if indicator.disaggregation else []) if c in exprs]
-    result: dict[str, Decimal] = {}
-    total = Decimal(0)
+    exprs = person_cells(order, on=period.end_date, age_bands=_age_bands_of(indicator), prefix=prefix)
     grouped = (
-        qs.annotate(**{f"cell_{k}": v for k, v in exprs.items()})
+        qs.annotate(**{f"cell_{c}": exprs[c] for c in order})
         .values(*[f"cell_{c}" for c in order])
         .annotate(**{name: expr})
         .order_by()
     )
-    with transaction.atomic(using=qs.db):
-        _group_in_memory(connections[qs.db])
+    with grouping_settings(using=qs.db):
         rows = list(grouped)
+    result: dict[str, Decimal] = {}
+    total = Decimal(0)
     for row in rows:
         value = Decimal(row[name] or 0)
-        combo = "|".join(f"{c}={row[f'cell_{c}']}" for c in order)
+        combo = _combo(order, [row[f"cell_{c}"] for c in order])
         result[combo] = result.get(combo, Decimal(0)) + value
         total += value
     result[""] = total
     return result
 
 
-def _deliveries(indicator: Indicator, period: ReportingPeriod) -> QuerySet[ServiceDelivery]:
-    qs = ServiceDelivery.objects.for_tenant(indicator.municipality_id).filter(
-        delivered_on__gte=period.start_date, delivered_on__lte=period.end_date
-    )
-    scope = service_scope(indicator)
-    return qs.filter(service_id__in=scope) if scope else qs
-
-
-# The three definitions over deliveries (persons served, acts, quantity) share ONE query: the period's
-# deliveries are first reduced to one row per person (acts, quantity) — read from the covering index
-# ``delivery_person_date`` without touching the table — and only then joined to the persons and grouped
-# into cells. Grouping a million deliveries joined to their persons, once per definition, took 15 s on
-# SQLite at 2,000,000 deliveries; this is one pass. Within ``compute_all`` the result is kept, so the
-# report pays for it once per set of cells.
+# The three definitions over deliveries (persons served, acts, quantity) are ONE call of the one computation
+# of these figures, ``cases.selectors.delivery_cells`` (one pass over the period's deliveries). Within
+# ``compute_all`` its result is kept, so the report pays for it once per set of cells.
 _shared_results: ContextVar[dict[Any, Any] | None] = ContextVar("carenet_plans_shared_results", default=None)
-_QUANTITY_PLACES = Decimal("0.01")  # ServiceDelivery.quantity has two decimal places
 
 
 def _delivery_cells(indicator: Indicator, period: ReportingPeriod) -> dict[str, tuple[Decimal, Decimal, Decimal]]:
     """Per cell (and ``""`` for the total): (unique persons served, service acts, quantity delivered)."""
-    exprs = _cell_expressions(indicator, period, "")
-    order = [c for c in (indicator.disaggregation.dimension_codes() if indicator.disaggregation else []) if c in exprs]
-    bands = tuple(_dimension_options(indicator, "age") or ())
+    order = _cell_order(indicator)
+    bands = _age_bands_of(indicator)
     scope = service_scope(indicator)
-    key = ("deliveries", indicator.municipality_id, period.start_date, period.end_date, tuple(order), bands, scope)
+    key = (
+        "deliveries",
+        indicator.municipality_id,
+        period.start_date,
+        period.end_date,
+        tuple(order),
+        tuple(bands),
+        scope,
+    )
     shared = _shared_results.get()
     if shared is not None and key in shared:
         return cast("dict[str, tuple[Decimal, Decimal, Decimal]]", shared[key])
 
-    per_person = (
-        _deliveries(indicator, period).order_by().values("person_id").annotate(acts=Count("*"), qty=Sum("quantity"))
+    counted = delivery_cells(
+        municipality=indicator.municipality_id,
+        date_from=period.start_date,
+        date_to=period.end_date,
+        service_ids=scope or None,
+        by=order,
+        age_bands=bands,
     )
-    persons = (
-        Person.objects.for_tenant(indicator.municipality_id)
-        .order_by()
-        .annotate(**{f"cell_{c}": exprs[c] for c in order})
-        .values("id", *[f"cell_{c}" for c in order])
-    )
-    db = per_person.db
-    connection = connections[db]
-    pp_sql, pp_params = per_person.query.sql_with_params()
-    p_sql, p_params = persons.query.sql_with_params()
-    # Only ORM-compiled SQL (values passed as parameters) and the fixed dimension codes are interpolated.
-    cells = ", ".join(f"c.cell_{c}" for c in order)
-    select = f"SELECT {cells + ', ' if cells else ''}COUNT(*), SUM(d.acts), SUM(d.qty)"
-    joined = f"FROM ({pp_sql}) d INNER JOIN ({p_sql}) c ON c.id = d.person_id"
-    sql = f"{select} {joined}" + (f" GROUP BY {cells}" if cells else "")
-    with transaction.atomic(using=db), connection.cursor() as cursor:
-        _group_in_memory(connection)
-        cursor.execute(sql, (*pp_params, *p_params))
-        rows = cursor.fetchall()
-    result: dict[str, tuple[Decimal, Decimal, Decimal]] = {}
-    total = (Decimal(0), Decimal(0), Decimal(0))
-    for row in rows:
-        combo = "|".join(f"{c}={v}" for c, v in zip(order, row[: len(order)], strict=True))
-        persons_n, acts, qty = row[len(order) :]
-        # SQLite sums decimals as floats: round back to the field's two places.
-        values = (Decimal(persons_n or 0), Decimal(acts or 0), Decimal(str(qty or 0)).quantize(_QUANTITY_PLACES))
-        result[combo] = values
-        total = (total[0] + values[0], total[1] + values[1], total[2] + values[2])
-    result[""] = total
+    cells: dict[str, Served] = {}
+    total = Served()
+    for values, served in counted.cells.items():
+        total += served
+        if order:
+            combo = _combo(order, values)
+            cells[combo] = cells.get(combo, Served()) + served
+    # All three measures were asked for (the default), so acts and quantity are numbers.
+    result = {combo: (Decimal(s.persons), Decimal(s.acts or 0), s.quantity or Decimal(0)) for combo, s in cells.items()}
+    result[""] = (Decimal(total.persons), Decimal(total.acts or 0), total.quantity or Decimal(0))
     if shared is not None:
         shared[key] = result
     return result
@@ -449,3 +442,8 @@ def persons_referred(indicator: Indicator, period: ReportingPeriod) -> dict[str,
     )
     persons = Person.objects.for_tenant(indicator.municipality_id).filter(pk__in=sent)
     return _cells(persons, indicator, period, "", n=Count("pk"))
+
+
+# Definitions over the activities, staff and agreements registers (issue 17) and the social canteen's
+# (issue 18), registered on import.
+from . import computations_canteen, computations_registers  # noqa: E402, F401

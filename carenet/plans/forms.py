@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -89,7 +90,7 @@ class PlanVersionForm(forms.Form):
     )
 
 
-class ServiceChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+class ServiceChoiceField(forms.ModelMultipleChoiceField):
     """Several providers name a service alike ("Centru de zi"): each choice says whose it is."""
 
     def label_from_instance(self, obj: Any) -> str:
@@ -102,6 +103,16 @@ class IndicatorSourceForm(forms.Form):
 
     source = forms.ChoiceField(label=gettext_lazy("Source"), choices=IndicatorSource.choices, widget=forms.RadioSelect)
     computation = forms.ChoiceField(label=gettext_lazy("Computed by"), required=False)
+    filters = forms.CharField(
+        label=gettext_lazy("What to count (filters)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false"}),
+        help_text=gettext_lazy(
+            'For example {"action": "own", "categories": ["training"], "sex": "F", "age_min": 64}. Names: action, '
+            "actions, kinds, categories, sex, age_min, age_max, disability, professions, agreement_kinds, "
+            "media_kinds, targets, subplan_kinds, by_organisation."
+        ),
+    )
     services = ServiceChoiceField(
         label=gettext_lazy("Count only these services"),
         required=False,
@@ -115,6 +126,7 @@ class IndicatorSourceForm(forms.Form):
             "source": indicator.source,
             "computation": indicator.computation,
             "services": list(indicator.services.all()),
+            "filters": json.dumps(indicator.computation_filters or {}, ensure_ascii=False),
         }
         super().__init__(*args, initial=initial, **kwargs)
         computation = self.fields["computation"]
@@ -123,3 +135,15 @@ class IndicatorSourceForm(forms.Form):
         services_field = self.fields["services"]
         assert isinstance(services_field, ServiceChoiceField)
         services_field.queryset = services
+
+    def clean_filters(self) -> dict[str, Any]:
+        text = (self.cleaned_data.get("filters") or "").strip()
+        if not text:
+            return {}
+        try:
+            value = json.loads(text)
+        except ValueError as exc:
+            raise forms.ValidationError(_('Write the filters as JSON, e.g. {"action": "own"}.')) from exc
+        if not isinstance(value, dict):
+            raise forms.ValidationError(_("The filters must be an object of names and values."))
+        return value

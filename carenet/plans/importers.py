@@ -51,7 +51,9 @@ BALTI_PLAN_CODE = "balti-2025-2027"
 BAIA_MARE_PLAN_CODE = "baia-mare-strategie"
 BALTI_EXPECTED = {"general_objectives": 6, "specific_objectives": 11, "actions": 57, "indicators": 160}
 BAIA_MARE_EXPECTED = {"general_objectives": 8, "actions": 46, "indicators": 20}
-BALTI_AGE_BANDS = ["0-6", "7-15", "16-18", "19-25", "25-35", "36-63", "64+"]
+# The bands of Bălți's population table. The document writes "19-25 ani" and "25-35 ani": both would hold
+# 25-year-olds, so the first band ends at 24 (25 is counted once, in "25-35"; migration plans 0007).
+BALTI_AGE_BANDS = ["0-6", "7-15", "16-18", "19-24", "25-35", "36-63", "64+"]
 DEFAULT_AGE_BANDS = ["0-17", "18-64", "65+"]
 
 
@@ -127,6 +129,17 @@ _DISAGG_BY_DIMS = {
 
 
 def _disaggregation_specs(age_bands: list[str]) -> dict[str, dict[str, Any]]:
+    from carenet.geo.population import age_band_overlaps
+
+    from .computations import parse_age_band
+
+    parsed = [(b, *bounds) for b in age_bands if (bounds := parse_age_band(b)) is not None]
+    overlaps = age_band_overlaps(parsed)
+    if overlaps:
+        raise ImportRefused(
+            _("Age bands %(bands)s hold a common age: each age must fall in one band only.")
+            % {"bands": ", ".join(f"{a} / {b}" for a, b in overlaps)}
+        )
     full = default_sex_age_disability(age_bands)
     return {
         "sex-age-disability": {"name": "Sex × vârstă × dizabilitate", "dimensions": full},

@@ -8,14 +8,13 @@ combo) × attribute (funding source, reporting body).
 from __future__ import annotations
 
 import itertools
-import uuid
 from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from carenet.core.tenancy import TenantOwnedModel
+from carenet.core.tenancy import TenantForeignKey, TenantManyToManyField, TenantOwnedModel
 
 
 class PlanStatus(models.TextChoices):
@@ -25,7 +24,6 @@ class PlanStatus(models.TextChoices):
 
 
 class Plan(TenantOwnedModel):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     code = models.SlugField(_("code"), max_length=60)
     title = models.CharField(_("title"), max_length=500)
     start_year = models.PositiveSmallIntegerField(_("first year"))
@@ -63,7 +61,7 @@ class VersionKind(models.TextChoices):
 class PlanVersion(TenantOwnedModel):
     """The council decision that approved the plan, and each decision that amended it."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="versions")
+    plan = TenantForeignKey(Plan, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveSmallIntegerField(_("version"))
     kind = models.CharField(_("kind"), max_length=10, choices=VersionKind.choices)
     decision_reference = models.CharField(_("council decision"), max_length=200, blank=True)
@@ -73,14 +71,14 @@ class PlanVersion(TenantOwnedModel):
 
     class Meta(TenantOwnedModel.Meta):
         ordering = ["plan", "number"]
-        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="plan_version_unique")]
+        constraints = [models.UniqueConstraint(fields=["municipality", "plan", "number"], name="plan_version_unique")]
 
     def __str__(self) -> str:
         return f"v{self.number} {self.decision_reference}"
 
 
 class Stage(TenantOwnedModel):
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="stages")
+    plan = TenantForeignKey(Plan, on_delete=models.CASCADE, related_name="stages")
     name = models.CharField(_("name"), max_length=100)
     start_year = models.PositiveSmallIntegerField(_("first year"))
     end_year = models.PositiveSmallIntegerField(_("last year"))
@@ -96,22 +94,22 @@ class Stage(TenantOwnedModel):
 class Area(TenantOwnedModel):
     """A section of the plan (Bălți: "I. PREVENIREA EXCLUDERII SOCIALE")."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="areas")
+    plan = TenantForeignKey(Plan, on_delete=models.CASCADE, related_name="areas")
     code = models.CharField(_("code"), max_length=20)
     title = models.CharField(_("title"), max_length=500)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta(TenantOwnedModel.Meta):
         ordering = ["plan", "order"]
-        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="plan_area_code_unique")]
+        constraints = [models.UniqueConstraint(fields=["municipality", "plan", "code"], name="plan_area_code_unique")]
 
     def __str__(self) -> str:
         return self.title
 
 
 class GeneralObjective(TenantOwnedModel):
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="general_objectives")
-    area = models.ForeignKey(Area, null=True, blank=True, on_delete=models.CASCADE, related_name="general_objectives")
+    plan = TenantForeignKey(Plan, on_delete=models.CASCADE, related_name="general_objectives")
+    area = TenantForeignKey(Area, null=True, blank=True, on_delete=models.CASCADE, related_name="general_objectives")
     code = models.CharField(_("code"), max_length=20)
     title = models.TextField(_("title"))
     horizon = models.CharField(_("horizon"), max_length=100, blank=True)
@@ -119,7 +117,9 @@ class GeneralObjective(TenantOwnedModel):
 
     class Meta(TenantOwnedModel.Meta):
         ordering = ["plan", "order"]
-        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="general_objective_code_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "plan", "code"], name="general_objective_code_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.code}. {self.title}"
@@ -132,10 +132,8 @@ class TargetOperator(models.TextChoices):
 
 
 class SpecificObjective(TenantOwnedModel):
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="specific_objectives")
-    general_objective = models.ForeignKey(
-        GeneralObjective, on_delete=models.CASCADE, related_name="specific_objectives"
-    )
+    plan = TenantForeignKey(Plan, on_delete=models.CASCADE, related_name="specific_objectives")
+    general_objective = TenantForeignKey(GeneralObjective, on_delete=models.CASCADE, related_name="specific_objectives")
     code = models.CharField(_("code"), max_length=20)
     target_text = models.TextField(_("target as written"))
     target_value = models.DecimalField(_("numeric target"), max_digits=14, decimal_places=2, null=True, blank=True)
@@ -146,7 +144,7 @@ class SpecificObjective(TenantOwnedModel):
     class Meta(TenantOwnedModel.Meta):
         ordering = ["plan", "order"]
         constraints = [
-            models.UniqueConstraint(fields=["plan", "code"], name="specific_objective_code_unique"),
+            models.UniqueConstraint(fields=["municipality", "plan", "code"], name="specific_objective_code_unique"),
             models.CheckConstraint(
                 condition=models.Q(target_value__isnull=True) | ~models.Q(target_operator=""),
                 name="specific_objective_numeric_target_has_operator",
@@ -166,18 +164,22 @@ class ActionStatus(models.TextChoices):
 
 
 class Action(TenantOwnedModel):
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="actions")
-    general_objective = models.ForeignKey(GeneralObjective, on_delete=models.CASCADE, related_name="actions")
-    specific_objective = models.ForeignKey(
+    plan = TenantForeignKey(Plan, on_delete=models.CASCADE, related_name="actions")
+    general_objective = TenantForeignKey(GeneralObjective, on_delete=models.CASCADE, related_name="actions")
+    specific_objective = TenantForeignKey(
         SpecificObjective, null=True, blank=True, on_delete=models.CASCADE, related_name="actions"
     )
-    stage = models.ForeignKey(Stage, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions")
+    stage = TenantForeignKey(Stage, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions")
     code = models.CharField(_("code"), max_length=20)
     title = models.TextField(_("title"))
     responsible_text = models.TextField(_("responsible, as written"), blank=True)
     partners_text = models.TextField(_("partners, as written"), blank=True)
-    responsible = models.ManyToManyField("core.Organisation", related_name="plan_actions_responsible", blank=True)
-    partners = models.ManyToManyField("core.Organisation", related_name="plan_actions_partner", blank=True)
+    responsible = TenantManyToManyField(  # type: ignore[var-annotated]
+        "core.Organisation", through="ActionResponsible", related_name="plan_actions_responsible", blank=True
+    )
+    partners = TenantManyToManyField(  # type: ignore[var-annotated]
+        "core.Organisation", through="ActionPartner", related_name="plan_actions_partner", blank=True
+    )
     term = models.CharField(_("term"), max_length=60, blank=True)
     funding_text = models.TextField(_("funding, as written"), blank=True)
     status = models.CharField(
@@ -189,10 +191,36 @@ class Action(TenantOwnedModel):
 
     class Meta(TenantOwnedModel.Meta):
         ordering = ["plan", "order"]
-        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="action_code_unique")]
+        constraints = [models.UniqueConstraint(fields=["municipality", "plan", "code"], name="action_code_unique")]
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
+
+
+class ActionResponsible(TenantOwnedModel):
+    """A body responsible for an action (the through table of ``Action.responsible``)."""
+
+    action = TenantForeignKey(Action, on_delete=models.CASCADE, related_name="+")
+    organisation = TenantForeignKey("core.Organisation", on_delete=models.CASCADE, related_name="+")
+
+    class Meta(TenantOwnedModel.Meta):
+        db_table = "plans_action_responsible"
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "action", "organisation"], name="action_responsible_once")
+        ]
+
+
+class ActionPartner(TenantOwnedModel):
+    """A partner of an action (the through table of ``Action.partners``)."""
+
+    action = TenantForeignKey(Action, on_delete=models.CASCADE, related_name="+")
+    organisation = TenantForeignKey("core.Organisation", on_delete=models.CASCADE, related_name="+")
+
+    class Meta(TenantOwnedModel.Meta):
+        db_table = "plans_action_partners"
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "action", "organisation"], name="action_partner_once")
+        ]
 
 
 class FundingKind(models.TextChoices):
@@ -206,7 +234,7 @@ class FundingKind(models.TextChoices):
 
 
 class FundingSource(TenantOwnedModel):
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="funding_sources")
+    plan = TenantForeignKey(Plan, on_delete=models.CASCADE, related_name="funding_sources")
     code = models.SlugField(_("code"), max_length=60)
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=FundingKind.choices)
@@ -214,7 +242,9 @@ class FundingSource(TenantOwnedModel):
 
     class Meta(TenantOwnedModel.Meta):
         ordering = ["plan", "order", "name"]
-        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="funding_source_code_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "plan", "code"], name="funding_source_code_unique")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -231,8 +261,8 @@ class CostKind(models.TextChoices):
 class CostLine(TenantOwnedModel):
     """One cell of the plan's cost table: an action × a funding source, planned as written."""
 
-    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="cost_lines")
-    funding_source = models.ForeignKey(FundingSource, on_delete=models.CASCADE, related_name="cost_lines")
+    action = TenantForeignKey(Action, on_delete=models.CASCADE, related_name="cost_lines")
+    funding_source = TenantForeignKey(FundingSource, on_delete=models.CASCADE, related_name="cost_lines")
     as_written = models.TextField(_("as written"), blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=CostKind.choices)
     planned_amount = models.DecimalField(_("planned amount"), max_digits=14, decimal_places=2, null=True, blank=True)
@@ -240,7 +270,7 @@ class CostLine(TenantOwnedModel):
     class Meta(TenantOwnedModel.Meta):
         ordering = ["action", "funding_source__order"]
         constraints = [
-            models.UniqueConstraint(fields=["action", "funding_source"], name="cost_line_unique"),
+            models.UniqueConstraint(fields=["municipality", "action", "funding_source"], name="cost_line_unique"),
             models.CheckConstraint(
                 condition=models.Q(planned_amount__isnull=True) | models.Q(planned_amount__gte=0),
                 name="cost_line_planned_not_negative",
@@ -346,9 +376,9 @@ class IndicatorSource(models.TextChoices):
 
 
 class Indicator(TenantOwnedModel):
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="indicators")
-    action = models.ForeignKey(Action, null=True, blank=True, on_delete=models.CASCADE, related_name="indicators")
-    general_objective = models.ForeignKey(
+    plan = TenantForeignKey(Plan, on_delete=models.CASCADE, related_name="indicators")
+    action = TenantForeignKey(Action, null=True, blank=True, on_delete=models.CASCADE, related_name="indicators")
+    general_objective = TenantForeignKey(
         GeneralObjective, null=True, blank=True, on_delete=models.CASCADE, related_name="indicators"
     )
     code = models.CharField(_("code"), max_length=30)
@@ -358,24 +388,31 @@ class Indicator(TenantOwnedModel):
     unit = models.CharField(_("unit"), max_length=60, blank=True)
     baseline_value = models.DecimalField(_("baseline"), max_digits=16, decimal_places=4, null=True, blank=True)
     baseline_year = models.PositiveSmallIntegerField(_("baseline year"), null=True, blank=True)
-    disaggregation = models.ForeignKey(
+    disaggregation = TenantForeignKey(
         DisaggregationSet, null=True, blank=True, on_delete=models.PROTECT, related_name="indicators"
     )
     source = models.CharField(
         _("source"), max_length=10, choices=IndicatorSource.choices, default=IndicatorSource.ENTERED
     )
     computation = models.CharField(_("computed by"), max_length=80, blank=True)
+    # What a definition over a register counts for this indicator (activities of a kind, of the indicator's
+    # own action, participants of an age …); see carenet/plans/computations_registers.py.
+    computation_filters = models.JSONField(_("computation filters"), default=dict, blank=True)
     # A computed count limited to some directory services (e.g. "beneficiaries of the day centres");
     # empty: every service of the municipality.
-    services = models.ManyToManyField(
-        "directory.Service", blank=True, related_name="+", verbose_name=_("counted services")
+    services = TenantManyToManyField(  # type: ignore[var-annotated]
+        "directory.Service",
+        through="IndicatorService",
+        blank=True,
+        related_name="+",
+        verbose_name=_("counted services"),
     )
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta(TenantOwnedModel.Meta):
         ordering = ["plan", "order"]
         constraints = [
-            models.UniqueConstraint(fields=["plan", "code"], name="indicator_code_unique"),
+            models.UniqueConstraint(fields=["municipality", "plan", "code"], name="indicator_code_unique"),
             models.CheckConstraint(
                 condition=models.Q(source="entered", computation="")
                 | (models.Q(source="computed") & ~models.Q(computation="")),
@@ -397,8 +434,21 @@ class Indicator(TenantOwnedModel):
         )
 
 
+class IndicatorService(TenantOwnedModel):
+    """A directory service a computed indicator counts (the through table of ``Indicator.services``)."""
+
+    indicator = TenantForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    service = TenantForeignKey("directory.Service", on_delete=models.CASCADE, related_name="+")
+
+    class Meta(TenantOwnedModel.Meta):
+        db_table = "plans_indicator_services"
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "indicator", "service"], name="indicator_service_once")
+        ]
+
+
 class IndicatorTarget(TenantOwnedModel):
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    indicator = TenantForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
     year = models.PositiveSmallIntegerField(_("year"))
     operator = models.CharField(
         _("operator"), max_length=2, choices=TargetOperator.choices, default=TargetOperator.AT_LEAST
@@ -408,7 +458,9 @@ class IndicatorTarget(TenantOwnedModel):
 
     class Meta(TenantOwnedModel.Meta):
         ordering = ["indicator", "year"]
-        constraints = [models.UniqueConstraint(fields=["indicator", "year"], name="indicator_target_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "indicator", "year"], name="indicator_target_unique")
+        ]
 
 
 class PeriodStatus(models.TextChoices):
@@ -419,7 +471,7 @@ class PeriodStatus(models.TextChoices):
 class ReportingPeriod(TenantOwnedModel):
     """A reporting period of a plan (DHIS2 period id, e.g. "2025")."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="periods")
+    plan = TenantForeignKey(Plan, on_delete=models.CASCADE, related_name="periods")
     code = models.CharField(_("period"), max_length=20)
     start_date = models.DateField(_("start"))
     end_date = models.DateField(_("end"))
@@ -430,7 +482,7 @@ class ReportingPeriod(TenantOwnedModel):
     class Meta(TenantOwnedModel.Meta):
         ordering = ["plan", "start_date"]
         constraints = [
-            models.UniqueConstraint(fields=["plan", "code"], name="reporting_period_unique"),
+            models.UniqueConstraint(fields=["municipality", "plan", "code"], name="reporting_period_unique"),
             models.CheckConstraint(condition=models.Q(end_date__gte=models.F("start_date")), name="period_dates_order"),
         ]
 
@@ -453,9 +505,8 @@ class SubmissionStatus(models.TextChoices):
 class Submission(TenantOwnedModel):
     """One responsible body's report for one period: its actions and their indicators."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="submissions")
-    organisation = models.ForeignKey("core.Organisation", on_delete=models.PROTECT, related_name="plan_submissions")
+    period = TenantForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="submissions")
+    organisation = TenantForeignKey("core.Organisation", on_delete=models.PROTECT, related_name="plan_submissions")
     status = models.CharField(
         _("status"), max_length=10, choices=SubmissionStatus.choices, default=SubmissionStatus.DRAFT
     )
@@ -472,7 +523,11 @@ class Submission(TenantOwnedModel):
 
     class Meta(TenantOwnedModel.Meta):
         ordering = ["period", "organisation__name"]
-        constraints = [models.UniqueConstraint(fields=["period", "organisation"], name="submission_unique_per_body")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "period", "organisation"], name="submission_unique_per_body"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.period} · {self.organisation}"
@@ -485,23 +540,25 @@ class Submission(TenantOwnedModel):
 class ActionProgress(TenantOwnedModel):
     """A body's status and narrative for one action in one period."""
 
-    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="action_progress")
-    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="progress")
+    submission = TenantForeignKey(Submission, on_delete=models.CASCADE, related_name="action_progress")
+    action = TenantForeignKey(Action, on_delete=models.CASCADE, related_name="progress")
     status = models.CharField(
         _("status"), max_length=12, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED
     )
     note = models.TextField(_("progress note"), blank=True)
 
     class Meta(TenantOwnedModel.Meta):
-        constraints = [models.UniqueConstraint(fields=["submission", "action"], name="action_progress_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "submission", "action"], name="action_progress_unique")
+        ]
 
 
 class CostExecution(TenantOwnedModel):
     """Money actually spent on a cost line in a period, as reported by a body."""
 
-    submission = models.ForeignKey(Submission, null=True, blank=True, on_delete=models.CASCADE, related_name="costs")
-    cost_line = models.ForeignKey(CostLine, on_delete=models.CASCADE, related_name="executions")
-    period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="cost_executions")
+    submission = TenantForeignKey(Submission, null=True, blank=True, on_delete=models.CASCADE, related_name="costs")
+    cost_line = TenantForeignKey(CostLine, on_delete=models.CASCADE, related_name="executions")
+    period = TenantForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="cost_executions")
     planned_amount = models.DecimalField(
         _("planned for the period"), max_digits=14, decimal_places=2, null=True, blank=True
     )
@@ -509,7 +566,9 @@ class CostExecution(TenantOwnedModel):
 
     class Meta(TenantOwnedModel.Meta):
         constraints = [
-            models.UniqueConstraint(fields=["cost_line", "period", "submission"], name="cost_execution_unique"),
+            models.UniqueConstraint(
+                fields=["municipality", "cost_line", "period", "submission"], name="cost_execution_unique"
+            ),
             models.CheckConstraint(
                 condition=models.Q(executed_amount__isnull=True) | models.Q(executed_amount__gte=0),
                 name="cost_execution_not_negative",
@@ -523,13 +582,13 @@ TOTAL = ""  # the category option combo of an undisaggregated value
 class IndicatorValue(TenantOwnedModel):
     """One data value: indicator × period × area × disaggregation × funding source × reporting body."""
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
-    period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="values")
+    indicator = TenantForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
+    period = TenantForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="values")
     area_code = models.CharField(_("area"), max_length=60, blank=True, default="")
     combo = models.CharField(_("disaggregation"), max_length=200, blank=True, default=TOTAL)
     funding_code = models.CharField(_("funding source"), max_length=60, blank=True, default="")
     body_code = models.CharField(_("reporting body"), max_length=80, blank=True, default="")
-    submission = models.ForeignKey(Submission, null=True, blank=True, on_delete=models.CASCADE, related_name="values")
+    submission = TenantForeignKey(Submission, null=True, blank=True, on_delete=models.CASCADE, related_name="values")
     value = models.DecimalField(_("value"), max_digits=16, decimal_places=4, null=True, blank=True)
     numerator = models.DecimalField(_("numerator"), max_digits=16, decimal_places=4, null=True, blank=True)
     denominator = models.DecimalField(_("denominator"), max_digits=16, decimal_places=4, null=True, blank=True)
@@ -541,7 +600,7 @@ class IndicatorValue(TenantOwnedModel):
     class Meta(TenantOwnedModel.Meta):
         constraints = [
             models.UniqueConstraint(
-                fields=["indicator", "period", "area_code", "combo", "funding_code", "body_code"],
+                fields=["municipality", "indicator", "period", "area_code", "combo", "funding_code", "body_code"],
                 name="indicator_value_unique_key",
             ),
             models.CheckConstraint(
@@ -569,20 +628,20 @@ class Severity(models.TextChoices):
 class ContextTable(TenantOwnedModel):
     """Context statistics stated in the plan (population by age and sex, other figures), as written."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="context_tables")
+    plan = TenantForeignKey(Plan, on_delete=models.CASCADE, related_name="context_tables")
     key = models.SlugField(max_length=80)
     title = models.CharField(_("title"), max_length=300)
     year = models.PositiveSmallIntegerField(null=True, blank=True)
     data = models.JSONField(default=dict)
 
     class Meta(TenantOwnedModel.Meta):
-        constraints = [models.UniqueConstraint(fields=["plan", "key"], name="context_table_unique")]
+        constraints = [models.UniqueConstraint(fields=["municipality", "plan", "key"], name="context_table_unique")]
 
 
 class Finding(TenantOwnedModel):
     """A data-quality finding about the plan or its data (imported from the source analysis or computed)."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="findings")
+    plan = TenantForeignKey(Plan, on_delete=models.CASCADE, related_name="findings")
     code = models.CharField(_("code"), max_length=40)
     severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
     message = models.TextField(_("finding"))
@@ -590,7 +649,7 @@ class Finding(TenantOwnedModel):
 
     class Meta(TenantOwnedModel.Meta):
         ordering = ["plan", "code"]
-        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="finding_code_unique")]
+        constraints = [models.UniqueConstraint(fields=["municipality", "plan", "code"], name="finding_code_unique")]
 
 
 def default_sex_age_disability(age_bands: list[str]) -> list[dict[str, Any]]:

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from carenet.core.access import fetch
 from carenet.core.policy import Actor, policy
 from carenet.core.roles import Role
 
@@ -45,6 +46,7 @@ for model in (Plan, Indicator, ReportingPeriod, IndicatorValue):
     policy.register_rule(model, "view", _staff_rule)
 policy.register_rule(Plan, "report", _coordinator_rule)
 policy.register_rule(Plan, "amend", _coordinator_rule)
+policy.register_rule(ReportingPeriod, "open_forms", _coordinator_rule)
 policy.register_rule(ReportingPeriod, "lock", _coordinator_rule)
 policy.register_rule(ReportingPeriod, "reopen", _coordinator_rule)
 policy.register_visibility(Submission, _submission_visible)
@@ -84,3 +86,55 @@ def can_review_submission(user: Any, submission: Submission) -> bool:
 
 def can_lock_period(user: Any, period: ReportingPeriod) -> bool:
     return policy.can(user, "lock", period)
+
+
+def can_amend_plan(user: Any, plan: Plan) -> bool:
+    return policy.can(user, "amend", plan)
+
+
+def can_open_forms(user: Any, period: ReportingPeriod) -> bool:
+    return policy.can(user, "open_forms", period)
+
+
+def can_reopen_period(user: Any, period: ReportingPeriod) -> bool:
+    return policy.can(user, "reopen", period)
+
+
+def periods_visible_to(user: Any) -> QuerySet[ReportingPeriod]:
+    return policy.visible(user, ReportingPeriod)
+
+
+def indicators_visible_to(user: Any) -> QuerySet[Indicator]:
+    return policy.visible(user, Indicator)
+
+
+# --- fetch-and-check (docs/architecture.md §3): 404 for what the user may not see, 403 for an action on it
+
+
+def plan_for(user: Any, plan_id: Any, *, action: str = "view") -> Plan:
+    """A plan of the user's municipality (404 otherwise), checked for ``action`` ("amend": 403)."""
+    return fetch(user, plans_visible_to(user), plan_id, action=action)
+
+
+def period_for(user: Any, plan: Plan, code: str, *, action: str = "view") -> ReportingPeriod:
+    """The reporting period ``code`` of ``plan`` (404 otherwise), checked for ``action`` ("open_forms", "lock",
+    "reopen": 403)."""
+    return fetch(
+        user, periods_visible_to(user).filter(plan=plan).select_related("plan"), code, action=action, lookup="code"
+    )
+
+
+def indicator_for(user: Any, plan: Plan, indicator_id: Any, *, action: str = "view") -> Indicator:
+    return fetch(user, indicators_visible_to(user).filter(plan=plan), indicator_id, action=action)
+
+
+def submission_for(user: Any, submission_id: Any, *, action: str = "view") -> Submission:
+    """A reporting form the user may see — their own bodies' forms; every form for the coordinator and the
+    auditor — (404 otherwise: another body's form is never confirmed), checked for ``action`` ("edit",
+    "submit", "review": 403)."""
+    return fetch(
+        user,
+        submissions_visible_to(user).select_related("period__plan", "organisation"),
+        submission_id,
+        action=action,
+    )

@@ -3,25 +3,24 @@
 from __future__ import annotations
 
 import datetime
+import json
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carenet.audit.services import audit_record
-from carenet.core.models import Organisation
-from carenet.core.policy import policy
 
 from . import dq
-from .computations import REGISTRY, compute_all
+from .computations import REGISTRY, compute_all, compute_texts
 from .models import (
     TOTAL,
-    Action,
     ActionProgress,
     ActionStatus,
     CostExecution,
@@ -41,12 +40,21 @@ from .models import (
     TargetOperator,
     VersionKind,
 )
-from .permissions import can_edit_submission, can_lock_period, can_review_submission, can_submit_submission
+from .permissions import (
+    can_amend_plan,
+    can_edit_submission,
+    can_lock_period,
+    can_open_forms,
+    can_reopen_period,
+    can_review_submission,
+    can_submit_submission,
+)
+from .selectors import actions_of_body, indicators_of_body, previous_totals, reporting_bodies
 
 
 @dataclass
 class ValueInput:
-    indicator_id: int
+    indicator_id: UUID
     value: Decimal | None = None
     numerator: Decimal | None = None
     denominator: Decimal | None = None
@@ -57,92 +65,31 @@ class ValueInput:
 
 @dataclass
 class ProgressInput:
-    action_id: int
+    action_id: UUID
     status: str
     note: str = ""
 
 
 @dataclass
 class CostInput:
-    cost_line_id: int
+    cost_line_id: UUID
     executed_amount: Decimal | None
 
 
-# --- who reports what ------------------------------------------------------------------------------
-
-
-def actions_of_body(plan: Plan, organisation: Organisation) -> QuerySet[Action]:
-    return (
-        Action.objects.for_tenant(plan.municipality_id)
-        .filter(plan=plan)
-        .filter(Q(responsible=organisation) | Q(partners=organisation))
-        .distinct()
-        .order_by("order")
-    )
-
-
-def indicators_of_body(plan: Plan, organisation: Organisation) -> QuerySet[Indicator]:
-    """The body's actions' entered indicators; plan-level KPIs go to the bodies responsible for the plan."""
-    qs = Indicator.objects.for_tenant(plan.municipality_id).filter(plan=plan, source=IndicatorSource.ENTERED)
-    action_ids = list(actions_of_body(plan, organisation).values_list("pk", flat=True))
-    own = Q(action_id__in=action_ids)
-    if _leads_plan(plan, organisation):
-        own |= Q(action__isnull=True)
-    return qs.filter(own).select_related("disaggregation", "action").order_by("order")
-
-
-def _leads_plan(plan: Plan, organisation: Organisation) -> bool:
-    total = plan.actions.count()
-    return total > 0 and plan.actions.filter(responsible=organisation).count() == total
-
-
-def expected_indicators_by_body(plan: Plan) -> dict[Any, set[int]]:
-    """organisation id → ids of the entered indicators it reports (same rule as ``indicators_of_body``),
-    for every body at once, in four queries."""
-    through_r = Action.responsible.through
-    through_p = Action.partners.through
-    actions_of: dict[Any, set[int]] = {}
-    responsible_count: dict[Any, int] = {}
-    for action_id, org_id in through_r.objects.filter(action__plan=plan).values_list("action_id", "organisation_id"):
-        actions_of.setdefault(org_id, set()).add(action_id)
-        responsible_count[org_id] = responsible_count.get(org_id, 0) + 1
-    for action_id, org_id in through_p.objects.filter(action__plan=plan).values_list("action_id", "organisation_id"):
-        actions_of.setdefault(org_id, set()).add(action_id)
-    total_actions = Action.objects.for_tenant(plan.municipality_id).filter(plan=plan).count()
-    by_action: dict[int | None, set[int]] = {}
-    for ind_id, action_id in (
-        Indicator.objects.for_tenant(plan.municipality_id)
-        .filter(plan=plan, source=IndicatorSource.ENTERED)
-        .values_list("pk", "action_id")
-    ):
-        by_action.setdefault(action_id, set()).add(ind_id)
-    result: dict[Any, set[int]] = {}
-    for org_id, action_ids in actions_of.items():
-        ids = set().union(*(by_action.get(a, set()) for a in action_ids))
-        if total_actions and responsible_count.get(org_id) == total_actions:
-            ids |= by_action.get(None, set())
-        result[org_id] = ids
-    return result
-
-
-def reporting_bodies(plan: Plan) -> QuerySet[Organisation]:
-    return (
-        Organisation.objects.for_tenant(plan.municipality_id)
-        .filter(is_generic=False)
-        .filter(Q(plan_actions_responsible__plan=plan) | Q(plan_actions_partner__plan=plan))
-        .distinct()
-        .order_by("name")
-    )
+# --- the forms of a period ----------------------------------------------------------------------------
 
 
 @transaction.atomic
-def submissions_open(*, period: ReportingPeriod) -> list[Submission]:
-    """One form per reporting body for the period (idempotent)."""
+def submissions_open(*, period: ReportingPeriod, actor: Any = None) -> list[Submission]:
+    """One form per reporting body for the period (idempotent). ``actor=None``: the platform (the reminder
+    task, the demo loader) opens them; a user must be the coordinator."""
+    if actor is not None and not can_open_forms(actor, period):
+        raise PermissionDenied
     existing = {
         s.organisation_id: s for s in Submission.objects.for_tenant(period.municipality_id).filter(period=period)
     }
     created = []
-    for org in reporting_bodies(period.plan):
+    for org in reporting_bodies(plan=period.plan):
         if org.pk not in existing:
             created.append(Submission(municipality_id=period.municipality_id, period=period, organisation=org))
     Submission.objects.bulk_create(created)
@@ -209,23 +156,6 @@ def _numeric(indicator: Indicator, entry: ValueInput) -> Decimal | None:
     return entry.value
 
 
-def previous_totals(submission: Submission, indicator_ids: list[int]) -> dict[int, Decimal]:
-    previous = (
-        ReportingPeriod.objects.for_tenant(submission.municipality_id)
-        .filter(plan_id=submission.period.plan_id, end_date__lt=submission.period.start_date)
-        .order_by("-end_date")
-        .first()
-    )
-    if previous is None:
-        return {}
-    rows = (
-        IndicatorValue.objects.for_tenant(submission.municipality_id)
-        .filter(period=previous, indicator_id__in=indicator_ids, combo=TOTAL, body_code=submission.organisation.code)
-        .values_list("indicator_id", "value")
-    )
-    return {i: v for i, v in rows if v is not None}
-
-
 @transaction.atomic
 def submission_save(
     *,
@@ -244,8 +174,8 @@ def submission_save(
     if not submission.is_editable:
         raise ValidationError(_("This form has been submitted; it can be changed only if it is sent back."))
     plan = submission.period.plan
-    allowed = {i.pk: i for i in indicators_of_body(plan, submission.organisation)}
-    previous = previous_totals(submission, list(allowed))
+    allowed = {i.pk: i for i in indicators_of_body(plan=plan, organisation=submission.organisation)}
+    previous = previous_totals(submission=submission, indicator_ids=list(allowed))
     errors: list[str] = []
     warnings: list[tuple[Indicator, dq.Issue]] = []
     for entry in values:
@@ -257,7 +187,7 @@ def submission_save(
                 errors.append(_("Indicator %(code)s: %(message)s") % {"code": indicator.code, "message": issue.message})
             else:
                 warnings.append((indicator, issue))
-    action_ids = set(actions_of_body(plan, submission.organisation).values_list("pk", flat=True))
+    action_ids = set(actions_of_body(plan=plan, organisation=submission.organisation).values_list("pk", flat=True))
     for p in progress or []:
         if p.action_id not in action_ids:
             raise PermissionDenied
@@ -421,7 +351,7 @@ def period_lock(*, actor: Any, period: ReportingPeriod) -> ReportingPeriod:
 
 @transaction.atomic
 def period_reopen(*, actor: Any, period: ReportingPeriod, reason: str) -> ReportingPeriod:
-    if not policy_can_reopen(actor, period):
+    if not can_reopen_period(actor, period):
         raise PermissionDenied
     if period.status != PeriodStatus.LOCKED:
         raise ValidationError(_("Only a locked period can be reopened."))
@@ -440,10 +370,6 @@ def period_reopen(*, actor: Any, period: ReportingPeriod, reason: str) -> Report
     return period
 
 
-def policy_can_reopen(user: Any, period: ReportingPeriod) -> bool:
-    return policy.can(user, "reopen", period)
-
-
 @transaction.atomic
 def computed_values_refresh(*, period: ReportingPeriod) -> int:
     """Recompute every computed indicator of the period's plan (values marked ``is_computed``)."""
@@ -451,7 +377,9 @@ def computed_values_refresh(*, period: ReportingPeriod) -> int:
     indicators = Indicator.objects.for_tenant(m).filter(plan_id=period.plan_id, source=IndicatorSource.COMPUTED)
     IndicatorValue.objects.for_tenant(m).filter(period=period, is_computed=True).delete()
     rows = []
-    for indicator_id, values in compute_all(list(indicators.select_related("disaggregation")), period).items():
+    listed = list(indicators.select_related("disaggregation"))
+    texts = compute_texts(listed, period)
+    for indicator_id, values in compute_all(listed, period).items():
         for combo, value in values.items():
             rows.append(
                 IndicatorValue(
@@ -460,6 +388,7 @@ def computed_values_refresh(*, period: ReportingPeriod) -> int:
                     period=period,
                     combo=combo,
                     value=value,
+                    text=texts.get(indicator_id, "") if combo == TOTAL else "",
                     is_computed=True,
                 )
             )
@@ -468,16 +397,6 @@ def computed_values_refresh(*, period: ReportingPeriod) -> int:
 
 
 # --- reminders -------------------------------------------------------------------------------------
-
-REMINDER_DAYS = 14
-
-
-def periods_needing_reminder(*, today: datetime.date) -> QuerySet[ReportingPeriod]:
-    return (
-        ReportingPeriod.objects.all_tenants()  # platform task: runs over every tenant, one row at a time
-        .filter(status=PeriodStatus.OPEN, reminder_sent_at__isnull=True, end_date__lt=today)
-        .filter(deadline__gte=today, deadline__lte=today + datetime.timedelta(days=REMINDER_DAYS))
-    )
 
 
 @transaction.atomic
@@ -511,7 +430,7 @@ def plan_version_add(
     summary: str = "",
 ) -> PlanVersion:
     """Record the council decision that approves or amends the plan (the plan changes only this way)."""
-    if not policy.can(actor, "amend", plan):
+    if not can_amend_plan(actor, plan):
         raise PermissionDenied
     if kind not in VersionKind.values:
         raise ValidationError({"kind": _("Choose approval or amendment.")})
@@ -548,7 +467,7 @@ def indicator_target_set(
     operator: str = TargetOperator.AT_LEAST,
     text: str = "",
 ) -> IndicatorTarget:
-    if not policy.can(actor, "amend", indicator.plan):
+    if not can_amend_plan(actor, indicator.plan):
         raise PermissionDenied
     plan = indicator.plan
     if not plan.start_year <= year <= plan.end_year:
@@ -574,16 +493,63 @@ def indicator_target_set(
     return target
 
 
+# What an indicator's filters may say (computations_registers.py): key → the values it accepts.
+FILTER_KEYS: dict[str, Any] = {
+    "action": ("own",),
+    "actions": list,
+    "kinds": list,
+    "categories": list,
+    "sex": ("F", "M"),
+    "age_min": int,
+    "age_max": int,
+    "disability": ("yes", "no"),
+    "professions": list,
+    "agreement_kinds": list,
+    "media_kinds": list,
+    "targets": list,
+    "subplan_kinds": list,
+    "by_organisation": bool,
+}
+
+
+def _filter_errors(filters: Any) -> list[str]:
+    if not isinstance(filters, dict):
+        return [_("The filters must be an object of names and values.")]
+    errors = []
+    for key, value in filters.items():
+        rule = FILTER_KEYS.get(key)
+        if rule is None:
+            errors.append(_("Unknown filter: %(key)s.") % {"key": key})
+        elif rule is list:
+            if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+                errors.append(_("Filter %(key)s takes a list of codes.") % {"key": key})
+        elif rule is int:
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 130:
+                errors.append(_("Filter %(key)s takes an age between 0 and 130.") % {"key": key})
+        elif rule is bool:
+            if not isinstance(value, bool):
+                errors.append(_("Filter %(key)s takes true or false.") % {"key": key})
+        elif value not in rule:
+            errors.append(_("Filter %(key)s takes one of: %(values)s.") % {"key": key, "values": ", ".join(rule)})
+    return errors
+
+
 @transaction.atomic
 def indicator_source_set(
-    *, actor: Any, indicator: Indicator, source: str, computation: str = "", services: Any = ()
+    *,
+    actor: Any,
+    indicator: Indicator,
+    source: str,
+    computation: str = "",
+    services: Any = (),
+    filters: dict[str, Any] | None = None,
 ) -> Indicator:
     """Say where an indicator's values come from: entered by the responsible body, or computed by a named
     definition (optionally counting only some of the municipality's directory services). Locked periods
     keep the values stored when they were locked; open periods follow the new source."""
     from carenet.directory.models import Service
 
-    if not policy.can(actor, "amend", indicator.plan):
+    if not can_amend_plan(actor, indicator.plan):
         raise PermissionDenied
     if source not in IndicatorSource.values:
         raise ValidationError({"source": _("Choose entered or computed.")})
@@ -593,13 +559,16 @@ def indicator_source_set(
     else:
         if computation not in REGISTRY:
             raise ValidationError({"computation": _("Choose what CareNet counts for this indicator.")})
-        if indicator.kind != IndicatorKind.COUNT:
+        if indicator.kind not in REGISTRY[computation].kinds:
             raise ValidationError(
                 {
-                    "computation": _("Only a count can be computed from CareNet's data; this indicator is: %(kind)s.")
+                    "computation": _("This definition cannot compute an indicator of this type: %(kind)s.")
                     % {"kind": indicator.get_kind_display()}
                 }
             )
+        filter_errors = _filter_errors(filters if filters is not None else indicator.computation_filters)
+        if filter_errors:
+            raise ValidationError({"filters": filter_errors})
         if chosen and not REGISTRY[computation].scoped:
             raise ValidationError({"services": _("This definition cannot be limited to some services.")})
     ids = {getattr(service, "pk", service) for service in chosen}
@@ -607,13 +576,70 @@ def indicator_source_set(
     if len(found) != len(ids):
         raise ValidationError({"services": _("Choose services of this municipality's directory.")})
     indicator.source, indicator.computation = source, computation
+    if filters is not None:
+        indicator.computation_filters = dict(filters) if source == IndicatorSource.COMPUTED else {}
     indicator.full_clean(exclude=["plan", "action", "general_objective", "disaggregation"])
-    indicator.save(update_fields=["source", "computation"])
+    indicator.save(update_fields=["source", "computation", "computation_filters"])
     indicator.services.set(found)
     audit_record(
         action="plan.indicator.source",
         actor=actor,
         obj=indicator,
-        changes={"source": source, "computation": computation, "services": sorted(str(s.pk) for s in found)},
+        changes={
+            "source": source,
+            "computation": computation,
+            "filters": indicator.computation_filters,
+            "services": sorted(str(s.pk) for s in found),
+        },
     )
     return indicator
+
+
+SOURCES_FILE = Path(__file__).resolve().parent / "data" / "indicator_sources.json"
+# Kinds a definition over a register may compute: counts, and frequencies ("times a year" = activities held).
+COMPUTABLE_FROM_REGISTERS = (IndicatorKind.COUNT, IndicatorKind.FREQUENCY)
+
+
+def shipped_sources(plan_code: str) -> dict[str, tuple[str, dict[str, Any]]]:
+    """The shipped mapping of a plan's indicators to definitions over the registers (code → (name, filters))."""
+    data = json.loads(SOURCES_FILE.read_text(encoding="utf-8"))
+    return {code: (entry[0], entry[1]) for code, entry in data.get(plan_code, {}).items()}
+
+
+@transaction.atomic
+def indicator_sources_apply(
+    *, plan: Plan, mapping: dict[str, tuple[str, dict[str, Any]]] | None = None, actor: Any = None
+) -> int:
+    """Point the plan's indicators at their definitions over the registers (the shipped mapping by default).
+
+    Validated whole: an unknown indicator or definition, or an indicator that is not a count or frequency,
+    refuses the mapping and changes nothing. Returns how many indicators are now computed from it.
+    """
+    mapping = shipped_sources(plan.code) if mapping is None else mapping
+    indicators = {i.code: i for i in plan.indicators.all()}
+    errors = []
+    for code, (name, _filters) in mapping.items():
+        indicator = indicators.get(code)
+        if indicator is None:
+            errors.append(_("Indicator %(code)s is not in the plan.") % {"code": code})
+        elif name not in REGISTRY:
+            errors.append(_("Indicator %(code)s: no definition named %(name)s.") % {"code": code, "name": name})
+        elif _filter_errors(_filters):
+            errors.extend(f"{code}: {e}" for e in _filter_errors(_filters))
+        elif indicator.kind not in REGISTRY[name].kinds:
+            errors.append(
+                _("Indicator %(code)s (%(kind)s) cannot be computed by %(name)s.")
+                % {"code": code, "kind": indicator.get_kind_display(), "name": name}
+            )
+    if errors:
+        raise ValidationError(errors)
+    for code, (name, filters) in mapping.items():
+        indicator = indicators[code]
+        indicator.source, indicator.computation, indicator.computation_filters = (
+            IndicatorSource.COMPUTED,
+            name,
+            dict(filters),
+        )
+        indicator.save(update_fields=["source", "computation", "computation_filters"])
+    audit_record(action="plan.indicator.sources", actor=actor, obj=plan, changes={"indicators": sorted(mapping)})
+    return len(mapping)

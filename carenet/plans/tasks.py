@@ -9,10 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from carenet.accounts.models import Membership
-
-from .permissions import REPORTING_ROLES
-from .services import period_remind, periods_needing_reminder
+from .selectors import periods_needing_reminder, reminder_emails
+from .services import period_remind
 
 
 @task()
@@ -23,14 +21,7 @@ def send_period_reminders(today: str = "") -> int:
     for period in periods_needing_reminder(today=day):
         pending = period_remind(period=period)
         org_ids = [s.organisation_id for s in pending]
-        emails = sorted(
-            set(
-                Membership.objects.for_tenant(period.municipality_id)
-                .filter(organisation_id__in=org_ids, role__in=REPORTING_ROLES, is_active=True)
-                .exclude(user__email="")
-                .values_list("user__email", flat=True)
-            )
-        )
+        emails = reminder_emails(period=period, organisation_ids=org_ids)
         if emails:
             subject = _("Reminder: the report for %(period)s is due on %(deadline)s") % {
                 "period": period.code,

@@ -8,7 +8,12 @@ urlpatterns = [
     path("<uuid:plan_id>/", views.plan_detail, name="detail"),
     path("<uuid:plan_id>/versions/new/", views.plan_version_add_view, name="version_add"),
     path("<uuid:plan_id>/indicators/", views.indicator_list, name="indicators"),
-    path("<uuid:plan_id>/indicators/<int:indicator_id>/source/", views.indicator_source_view, name="indicator_source"),
+    path("<uuid:plan_id>/indicators/<uuid:indicator_id>/source/", views.indicator_source_view, name="indicator_source"),
+    path(
+        "<uuid:plan_id>/indicators/<uuid:indicator_id>/records/<str:code>/",
+        views.indicator_records,
+        name="indicator_records",
+    ),
     path("<uuid:plan_id>/periods/<str:code>/", views.period_detail, name="period"),
     path("<uuid:plan_id>/periods/<str:code>/open-forms/", views.period_open_forms_view, name="period_open_forms"),
     path("<uuid:plan_id>/periods/<str:code>/lock/", views.period_lock_view, name="period_lock"),

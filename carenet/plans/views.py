@@ -7,38 +7,46 @@ from types import SimpleNamespace
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from carenet.core.policy import policy
-
 from . import selectors, services
 from .forms import IndicatorSourceForm, PlanVersionForm, ReopenForm, ReturnForm, parse_submission
-from .models import ActionStatus, CostLine, Indicator, PeriodStatus, parse_combo
-from .permissions import can_edit_submission, can_lock_period, can_review_submission, submissions_visible_to
+from .models import ActionStatus, Indicator, PeriodStatus, parse_combo
+from .permissions import (
+    can_amend_plan,
+    can_edit_submission,
+    can_lock_period,
+    can_review_submission,
+    indicator_for,
+    period_for,
+    plan_for,
+    submission_for,
+)
 
 
 @login_required
 def plan_list(request: HttpRequest) -> HttpResponse:
-    plans = selectors.plan_list(request.user)
-    forms_ = selectors.submissions_of_user(request.user)[:50]
+    plans = selectors.plan_list(user=request.user)
+    forms_ = selectors.submissions_of_user(user=request.user, limit=50)
     return render(request, "plans/plan_list.html", {"plans": plans, "my_forms": forms_})
 
 
 @login_required
 def plan_detail(request: HttpRequest, plan_id: str) -> HttpResponse:
-    plan = selectors.plan_get(request.user, plan_id)
+    plan = plan_for(request.user, plan_id)
     context = {
         "plan": plan,
-        "objectives": selectors.plan_structure(plan),
-        "periods": plan.periods.order_by("start_date"),
-        "findings": selectors.findings_of(plan),
-        "kpis": plan.indicators.filter(action__isnull=True).order_by("order"),
-        "versions": plan.versions.order_by("number"),
-        "can_amend": policy.can(request.user, "amend", plan),
+        "objectives": selectors.plan_structure(plan=plan),
+        "periods": selectors.plan_periods(plan=plan),
+        "findings": selectors.findings_of(plan=plan),
+        "kpis": selectors.plan_kpis(plan=plan),
+        "versions": selectors.plan_versions(plan=plan),
+        "can_amend": can_amend_plan(request.user, plan),
         "version_form": PlanVersionForm(),
     }
     return render(request, "plans/plan_detail.html", context)
@@ -46,9 +54,7 @@ def plan_detail(request: HttpRequest, plan_id: str) -> HttpResponse:
 
 @login_required
 def plan_version_add_view(request: HttpRequest, plan_id: str) -> HttpResponse:
-    plan = selectors.plan_get(request.user, plan_id)
-    if not policy.can(request.user, "amend", plan):
-        raise PermissionDenied
+    plan = plan_for(request.user, plan_id, action="amend")
     form = PlanVersionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -64,19 +70,26 @@ def plan_version_add_view(request: HttpRequest, plan_id: str) -> HttpResponse:
 
 @login_required
 def indicator_list(request: HttpRequest, plan_id: str) -> HttpResponse:
-    plan = selectors.plan_get(request.user, plan_id)
-    indicators = selectors.plan_indicators(plan)
-    context = {"plan": plan, "indicators": indicators, "can_amend": policy.can(request.user, "amend", plan)}
+    plan = plan_for(request.user, plan_id)
+    indicators = selectors.plan_indicators(plan=plan)
+    started = [p for p in selectors.plan_periods(plan=plan) if p.start_date <= timezone.localdate()]
+    context = {
+        "plan": plan,
+        "indicators": indicators,
+        "can_amend": can_amend_plan(request.user, plan),
+        "drill_period": started[-1] if started else None,  # the records behind the latest period's values
+        "drillable": selectors.DRILLABLE,
+    }
     return render(request, "plans/indicator_list.html", context)
 
 
 @login_required
 def indicator_source_view(request: HttpRequest, plan_id: str, indicator_id: int) -> HttpResponse:
-    plan = selectors.plan_get(request.user, plan_id)
-    if not policy.can(request.user, "amend", plan):
-        raise PermissionDenied
-    indicator = selectors.indicator_get(plan, indicator_id)
-    form = IndicatorSourceForm(request.POST or None, indicator=indicator, services=selectors.countable_services(plan))
+    plan = plan_for(request.user, plan_id, action="amend")
+    indicator = indicator_for(request.user, plan, indicator_id)
+    form = IndicatorSourceForm(
+        request.POST or None, indicator=indicator, services=selectors.countable_services(plan=plan)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.indicator_source_set(actor=request.user, indicator=indicator, **form.cleaned_data)
@@ -92,16 +105,14 @@ def indicator_source_view(request: HttpRequest, plan_id: str, indicator_id: int)
 
 @login_required
 def period_detail(request: HttpRequest, plan_id: str, code: str) -> HttpResponse:
-    plan = selectors.plan_get(request.user, plan_id)
-    period = selectors.period_get(request.user, plan, code)
-    visible = set(submissions_visible_to(request.user).filter(period=period).values_list("pk", flat=True))
-    bodies = [row for row in selectors.completeness_by_body(period) if row.submission.pk in visible]
+    plan = plan_for(request.user, plan_id)
+    period = period_for(request.user, plan, code)
     context = {
         "plan": plan,
         "period": period,
-        "bodies": bodies,
-        "objectives": selectors.completeness_by_objective(period),
-        "flags": selectors.period_quality_flags(period),
+        "bodies": selectors.completeness_by_body(user=request.user, period=period),
+        "objectives": selectors.completeness_by_objective(period=period),
+        "flags": selectors.period_quality_flags(period=period),
         "can_lock": can_lock_period(request.user, period),
         "reopen_form": ReopenForm(),
     }
@@ -111,11 +122,9 @@ def period_detail(request: HttpRequest, plan_id: str, code: str) -> HttpResponse
 @login_required
 @require_POST
 def period_open_forms_view(request: HttpRequest, plan_id: str, code: str) -> HttpResponse:
-    plan = selectors.plan_get(request.user, plan_id)
-    period = selectors.period_get(request.user, plan, code)
-    if not can_lock_period(request.user, period):
-        raise PermissionDenied
-    forms_ = services.submissions_open(period=period)
+    plan = plan_for(request.user, plan_id)
+    period = period_for(request.user, plan, code, action="open_forms")
+    forms_ = services.submissions_open(period=period, actor=request.user)
     messages.success(request, _("%(n)s reporting forms are open.") % {"n": len(forms_)})
     return redirect("plans:period", plan_id=plan.pk, code=period.code)
 
@@ -123,8 +132,8 @@ def period_open_forms_view(request: HttpRequest, plan_id: str, code: str) -> Htt
 @login_required
 @require_POST
 def period_lock_view(request: HttpRequest, plan_id: str, code: str) -> HttpResponse:
-    plan = selectors.plan_get(request.user, plan_id)
-    period = selectors.period_get(request.user, plan, code)
+    plan = plan_for(request.user, plan_id)
+    period = period_for(request.user, plan, code, action="lock")
     try:
         services.period_lock(actor=request.user, period=period)
         messages.success(request, _("The period is locked."))
@@ -136,15 +145,13 @@ def period_lock_view(request: HttpRequest, plan_id: str, code: str) -> HttpRespo
 @login_required
 @require_POST
 def period_reopen_view(request: HttpRequest, plan_id: str, code: str) -> HttpResponse:
-    plan = selectors.plan_get(request.user, plan_id)
-    period = selectors.period_get(request.user, plan, code)
-    form = ReopenForm(request.POST)
+    plan = plan_for(request.user, plan_id)
+    period = period_for(request.user, plan, code, action="reopen")
     try:
         services.period_reopen(actor=request.user, period=period, reason=request.POST.get("reason", ""))
         messages.success(request, _("The period is reopened; this was recorded in the audit log."))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    del form
     return redirect("plans:period", plan_id=plan.pk, code=period.code)
 
 
@@ -156,7 +163,7 @@ def _shown(value: object) -> str:
     return str(value)
 
 
-def _indicator_row(ind: Indicator, saved: dict, posted) -> dict:  # type: ignore[no-untyped-def,type-arg]
+def _indicator_row(ind: Indicator, saved: dict, posted) -> dict:
     """Field values of one indicator: what was posted (after an error) or what is saved."""
     total = saved.get((ind.pk, ""))
 
@@ -201,21 +208,12 @@ def _indicator_row(ind: Indicator, saved: dict, posted) -> dict:  # type: ignore
     return row
 
 
-def _form_context(request: HttpRequest, submission, parsed=None, warnings=None):  # type: ignore[no-untyped-def]
+def _form_context(request: HttpRequest, submission, parsed=None, warnings=None):
     plan = submission.period.plan
-    indicators = list(services.indicators_of_body(plan, submission.organisation))
-    actions = list(services.actions_of_body(plan, submission.organisation))
-    cost_lines = list(
-        CostLine.objects.for_tenant(submission.municipality_id)
-        .filter(action__in=actions)
-        .select_related("funding_source", "action")
-        .order_by("action__order", "funding_source__order")
-    )
-    saved = {}
-    for v in submission.values.all():
-        saved[(v.indicator_id, v.combo)] = v
-    progress = {p.action_id: p for p in submission.action_progress.all()}
-    executed = {c.cost_line_id: c.executed_amount for c in submission.costs.all()}
+    data = selectors.submission_form_data(submission=submission)
+    indicators, actions, cost_lines, saved = data.indicators, data.actions, data.cost_lines, data.saved
+    progress: dict = data.progress
+    executed: dict = data.executed
     if parsed is not None:
         executed = {c.pk: request.POST.get(f"cost-{c.pk}", "") for c in cost_lines}
         progress = {
@@ -223,6 +221,7 @@ def _form_context(request: HttpRequest, submission, parsed=None, warnings=None):
             for a in actions
         }
     by_action: dict = {a.pk: [] for a in actions}
+    computed = selectors.computed_beside_form(submission=submission, actions=actions)
     kpis: list[dict] = []
     posted = request.POST if parsed is not None else None
     for ind in indicators:
@@ -232,6 +231,7 @@ def _form_context(request: HttpRequest, submission, parsed=None, warnings=None):
         {
             "action": a,
             "rows": by_action[a.pk],
+            "computed": computed.get(a.pk, []),
             "progress": progress.get(a.pk),
             "costs": [(c, executed.get(c.pk)) for c in cost_lines if c.action_id == a.pk],
         }
@@ -256,14 +256,10 @@ def _form_context(request: HttpRequest, submission, parsed=None, warnings=None):
 
 @login_required
 def submission_form(request: HttpRequest, submission_id: str) -> HttpResponse:
-    submission = selectors.submission_get(request.user, submission_id)
-    may_touch = can_edit_submission(request.user, submission) or can_review_submission(request.user, submission)
-    if not may_touch and not submissions_visible_to(request.user).filter(pk=submission.pk).exists():
-        raise PermissionDenied
+    # Saving the form needs "edit"; any user who sees the form may read it.
+    submission = submission_for(request.user, submission_id, action="edit" if request.method == "POST" else "view")
     context = _form_context(request, submission)
     if request.method == "POST":
-        if not can_edit_submission(request.user, submission):
-            raise PermissionDenied
         indicators, actions, cost_lines = context["_lists"]
         parsed = parse_submission(request.POST, indicators, actions, cost_lines)
         if not parsed.errors:
@@ -289,7 +285,7 @@ def submission_form(request: HttpRequest, submission_id: str) -> HttpResponse:
 @login_required
 @require_POST
 def submission_submit_view(request: HttpRequest, submission_id: str) -> HttpResponse:
-    submission = selectors.submission_get(request.user, submission_id)
+    submission = submission_for(request.user, submission_id, action="submit")
     try:
         services.submission_submit(actor=request.user, submission=submission)
         messages.success(request, _("Your report is submitted for review."))
@@ -301,7 +297,7 @@ def submission_submit_view(request: HttpRequest, submission_id: str) -> HttpResp
 @login_required
 @require_POST
 def submission_review_view(request: HttpRequest, submission_id: str) -> HttpResponse:
-    submission = selectors.submission_get(request.user, submission_id)
+    submission = submission_for(request.user, submission_id, action="review")
     try:
         if request.POST.get("decision") == "approve":
             services.submission_approve(actor=request.user, submission=submission)
@@ -314,3 +310,21 @@ def submission_review_view(request: HttpRequest, submission_id: str) -> HttpResp
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("plans:form", submission_id=submission.pk)
+
+
+@login_required
+def indicator_records(request: HttpRequest, plan_id: str, indicator_id: str, code: str) -> HttpResponse:
+    """The records behind a computed value (drill-down): the activities an indicator counts in a period."""
+    plan = plan_for(request.user, plan_id, action="report")
+    indicator = indicator_for(request.user, plan, indicator_id)
+    period = period_for(request.user, plan, code)
+    records = selectors.indicator_records(indicator=indicator, period=period)
+    context = {
+        "plan": plan,
+        "indicator": indicator,
+        "period": period,
+        "records": list(records[:500]) if records is not None else None,
+        "total": records.count() if records is not None else 0,
+        "others": selectors.indicator_register_records(indicator=indicator, period=period),
+    }
+    return render(request, "plans/indicator_records.html", context)

@@ -10,6 +10,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from carenet.core.models import Organisation
+from carenet.directory.models import TaxonomyTerm
+from carenet.directory.selectors import service_area_names, terms_of
+from carenet.people.fields import DateInput
+from carenet.people.models import IdentifierKind, Sex
+
 from .antispam import DescribedErrorsMixin, HumanCheckedForm
 from .models import (
     AGE_BANDS,
@@ -366,3 +372,83 @@ class SessionForm(forms.Form):
         return {
             sex: {band: self.cleaned_data.get(f"n_{sex}_{i}") or 0 for i, band in enumerate(AGE_BANDS)} for sex in SEXES
         }
+
+
+# ---------------------------------------------------------------------------------------------------
+# The public service finder
+
+
+class FinderForm(forms.Form):
+    q = forms.CharField(label=_("What are you looking for?"), required=False, max_length=200)
+    need = forms.ModelChoiceField(label=_("Need"), required=False, queryset=TaxonomyTerm.objects.none())
+    group = forms.ModelChoiceField(label=_("For whom"), required=False, queryset=TaxonomyTerm.objects.none())
+    age = forms.IntegerField(label=_("Age"), required=False, min_value=0, max_value=120)
+    area = forms.ChoiceField(label=_("Area"), required=False)
+    lat = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90)
+    lon = forms.FloatField(label=_("Longitude"), required=False, min_value=-180, max_value=180)
+    radius = forms.FloatField(label=_("Within (km)"), required=False, min_value=0.1, max_value=200)
+    open_now = forms.BooleanField(label=_("Open now"), required=False)
+
+    def __init__(self, *args: Any, municipality: Any, language: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, code in (("need", "carenet-needs"), ("group", "carenet-target-groups")):
+            field = self.fields[name]
+            field.queryset = terms_of(code=code)  # type: ignore[attr-defined]
+            field.label_from_instance = lambda term: term.name_in(language)  # type: ignore[attr-defined]
+            field.empty_label = _("Any")  # type: ignore[attr-defined]
+        areas = [("", _("Any")), *[(a, a) for a in service_area_names(municipality=municipality)]]
+        self.fields["area"].choices = areas  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (data.get("lat") is None) != (data.get("lon") is None):
+            self.add_error("lon" if data.get("lat") is not None else "lat", _("Give both latitude and longitude."))
+        return data
+
+
+class TakeUpForm(forms.Form):
+    """A request for help taken up: which provider opens the case, and who the person is (found or new)."""
+
+    organisation = forms.ModelChoiceField(label=_("Provider that opens the case"), queryset=Organisation.plain.none())
+    person = forms.ChoiceField(label=_("The person"), widget=forms.RadioSelect, required=True)
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    birth_date = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput())
+    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, initial=Sex.UNKNOWN)
+    identifier_kind = forms.ChoiceField(
+        label=_("Type of national identifier"), choices=[("", "—"), *IdentifierKind.choices], required=False
+    )
+    national_id = forms.CharField(label=_("National identifier (CNP / IDNP)"), max_length=13, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    reason = forms.CharField(
+        label=_("Why this is not the person already registered"),
+        max_length=200,
+        required=False,
+        help_text=_("Needed only to register a new person despite a probable match."),
+    )
+
+    NEW = "new"
+
+    def __init__(self, *args: Any, organisations: Any = None, matches: list[Any] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisation"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = organisations if organisations is not None else Organisation.plain.none()
+        choices = [
+            (
+                str(m.person.pk),
+                _("%(name)s, born %(born)s — %(score)s%% match")
+                % {
+                    "name": m.person.full_name,
+                    "born": m.person.birth_date.isoformat() if m.person.birth_date else "—",
+                    "score": round(m.score * 100),
+                },
+            )
+            for m in matches or []
+        ]
+        person = self.fields["person"]
+        assert isinstance(person, forms.ChoiceField)
+        person.choices = [*choices, (self.NEW, _("A new person: register them with the details below"))]
+        person.initial = self.NEW

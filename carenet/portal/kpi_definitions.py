@@ -6,37 +6,32 @@ imports the portal.
 
 from __future__ import annotations
 
-import statistics
 from decimal import Decimal
 
-from carenet.analytics.kpis import Kpi, KpiFilters, KpiResult, Source, Unit, register
-from carenet.analytics.kpis.computed import q2, share
-from carenet.analytics.kpis.texts import NO_HELP_ANSWERED, NO_POPULATION, PORTAL
+from django.utils.translation import gettext_lazy as _
 
-from .models import (
-    ConsultationComment,
-    ConsultationSession,
-    HelpRequest,
-    Idea,
-    IdeaSupport,
-    ServiceFeedback,
-    SurveyResponse,
-)
+from carenet.dashboards.kpis import BAIA_MARE_STRATEGY, Kpi, KpiFilters, KpiResult, Source, Unit, register
+from carenet.dashboards.kpis.computed import q2
+from carenet.dashboards.kpis.texts import NO_HELP_ANSWERED, NO_POPULATION, PORTAL
 
-SATISFIED_FROM = 4  # ratings 4 and 5 of 5 count as satisfied
+from .models import ConsultationComment, ConsultationSession, Idea, IdeaSupport, SurveyResponse
+from .selectors import help_response_hours, satisfaction
+
+NO_FEEDBACK = _("No feedback on services was given in the period.")
 
 
 def satisfaction_rate(f: KpiFilters) -> KpiResult:
-    qs = ServiceFeedback.objects.for_tenant(f.municipality).filter(created_at__date__range=(f.start, f.end))
-    if f.organisation_ids is not None:
-        qs = qs.filter(organisation_id__in=f.organisation_ids)
-    ratings = list(qs.values_list("rating", flat=True))
-    return share(sum(1 for r in ratings if r >= SATISFIED_FROM), len(ratings))
+    """The figure of ``portal.selectors.satisfaction`` (the staff feedback page shows the same)."""
+    (total,) = satisfaction(municipality=f.municipality, start=f.start, end=f.end, organisation_ids=f.organisation_ids)
+    if total.satisfied_percent is None:
+        return KpiResult(None, 0, 0, note=str(NO_FEEDBACK))
+    return KpiResult(total.satisfied_percent, total.satisfied, total.responses)
 
 
 register(
     Kpi(
         code="bm02",
+        plan=BAIA_MARE_STRATEGY,
         number=2,
         name=PORTAL["bm02"][0],
         description=PORTAL["bm02"][1],
@@ -50,25 +45,19 @@ register(
 
 
 def help_response_time(f: KpiFilters) -> KpiResult:
-    qs = HelpRequest.objects.for_tenant(f.municipality).filter(
-        created_at__date__range=(f.start, f.end), first_contact_at__isnull=False
+    """The figure of ``portal.selectors.help_response_hours`` (the triage queue shows the same)."""
+    hours = help_response_hours(
+        municipality=f.municipality, start=f.start, end=f.end, organisation_ids=f.organisation_ids, area_id=f.area_id
     )
-    if f.organisation_ids is not None:
-        qs = qs.filter(routed_organisation_id__in=f.organisation_ids)
-    if f.area_id:
-        qs = qs.filter(area_id=f.area_id)
-    hours = [
-        (contact - created).total_seconds() / 3600
-        for created, contact in qs.values_list("created_at", "first_contact_at")
-    ]
-    if not hours:
+    if hours.median_hours is None:
         return KpiResult(None, 0, note=str(NO_HELP_ANSWERED))
-    return KpiResult(q2(statistics.median(hours)), len(hours))
+    return KpiResult(hours.median_hours, hours.contacted)
 
 
 register(
     Kpi(
         code="bm03",
+        plan=BAIA_MARE_STRATEGY,
         number=3,
         name=PORTAL["bm03"][0],
         description=PORTAL["bm03"][1],
@@ -86,10 +75,10 @@ def community_involvement(f: KpiFilters) -> KpiResult:
     m = f.municipality
     between = {"created_at__date__range": (f.start, f.end)}
     contributions = (
-        Idea.objects.filter(consultation__municipality=m, is_hidden=False, **between).count()
-        + ConsultationComment.objects.filter(consultation__municipality=m, is_hidden=False, **between).count()
-        + IdeaSupport.objects.filter(idea__consultation__municipality=m, **between).count()
-        + SurveyResponse.objects.filter(survey__municipality=m, **between).count()
+        Idea.objects.for_tenant(m).filter(is_hidden=False, **between).count()
+        + ConsultationComment.objects.for_tenant(m).filter(is_hidden=False, **between).count()
+        + IdeaSupport.objects.for_tenant(m).filter(**between).count()
+        + SurveyResponse.objects.for_tenant(m).filter(**between).count()
         + sum(
             s.total_participants
             for s in ConsultationSession.objects.for_tenant(m)
@@ -105,6 +94,7 @@ def community_involvement(f: KpiFilters) -> KpiResult:
 register(
     Kpi(
         code="bm16",
+        plan=BAIA_MARE_STRATEGY,
         number=16,
         name=PORTAL["bm16"][0],
         description=PORTAL["bm16"][1],
@@ -124,6 +114,7 @@ def consultation_sessions(f: KpiFilters) -> KpiResult:
 register(
     Kpi(
         code="bm17",
+        plan=BAIA_MARE_STRATEGY,
         number=17,
         name=PORTAL["bm17"][0],
         description=PORTAL["bm17"][1],

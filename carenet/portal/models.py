@@ -6,13 +6,11 @@ their own here; everything below belongs to the "engage" part (help_*, engage_*,
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from carenet.core.tenancy import TenantOwnedModel
+from carenet.core.tenancy import TenantForeignKey, TenantOneToOneField, TenantOwnedModel
 
 # ---------------------------------------------------------------------------------------------------
 # News and announcements
@@ -21,8 +19,7 @@ from carenet.core.tenancy import TenantOwnedModel
 class NewsItem(TenantOwnedModel):
     """An announcement of the municipality (no organisation) or of one provider."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organisation = models.ForeignKey(
+    organisation = TenantForeignKey(
         "core.Organisation",
         verbose_name=_("organisation"),
         null=True,
@@ -90,11 +87,10 @@ class HelpRequest(TenantOwnedModel):
     else is for the staff of the organisation it is routed to (and the coordinator).
     """
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    tracking_code = models.CharField(_("tracking code"), max_length=12, unique=True)
+    tracking_code = models.CharField(_("tracking code"), max_length=12)
     help_for = models.CharField(_("who needs help"), max_length=12, choices=HelpFor.choices)
     need = models.CharField(_("kind of help"), max_length=12, choices=HelpNeed.choices)
-    area = models.ForeignKey(
+    area = TenantForeignKey(
         "geo.Area", verbose_name=_("area"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     area_text = models.CharField(_("place"), max_length=200, blank=True)
@@ -109,7 +105,7 @@ class HelpRequest(TenantOwnedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     status = models.CharField(_("status"), max_length=10, choices=HelpStatus.choices, default=HelpStatus.RECEIVED)
-    routed_organisation = models.ForeignKey(
+    routed_organisation = TenantForeignKey(
         "core.Organisation",
         verbose_name=_("routed to"),
         null=True,
@@ -117,7 +113,7 @@ class HelpRequest(TenantOwnedModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    directed_service = models.ForeignKey(
+    directed_service = TenantForeignKey(
         "directory.Service",
         verbose_name=_("service"),
         null=True,
@@ -131,6 +127,19 @@ class HelpRequest(TenantOwnedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     status_changed_at = models.DateTimeField(_("status changed on"), null=True, blank=True)
+    # Taken up: the person and the case opened from the request in one step (portal.services.help_request_take_up);
+    # the citizen's tracking page names the provider that took it up.
+    case = TenantForeignKey(
+        "cases.Case", verbose_name=_("case"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    taken_up_by = TenantForeignKey(
+        "core.Organisation",
+        verbose_name=_("taken up by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     # Contact details and free text are erased once the retention period after closing has passed;
     # what remains (need, area, dates, statuses) still feeds the KPIs.
     anonymised_at = models.DateTimeField(null=True, blank=True)
@@ -141,11 +150,12 @@ class HelpRequest(TenantOwnedModel):
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["municipality", "routed_organisation", "status"])]
         constraints = [
+            models.UniqueConstraint(fields=["municipality", "tracking_code"], name="help_request_tracking_code_unique"),
             models.CheckConstraint(
                 condition=models.Q(first_contact_at__isnull=True)
                 | models.Q(first_contact_at__gte=models.F("created_at")),
                 name="help_first_contact_after_request",
-            )
+            ),
         ]
 
     def __str__(self) -> str:
@@ -157,14 +167,14 @@ class HelpRequest(TenantOwnedModel):
         return "-".join(code[i : i + 3] for i in range(0, len(code), 3))
 
 
-class HelpRequestStatusChange(models.Model):
+class HelpRequestStatusChange(TenantOwnedModel):
     """The public timeline of a request: status and date only (nothing internal)."""
 
-    request = models.ForeignKey(HelpRequest, on_delete=models.CASCADE, related_name="status_changes")
+    request = TenantForeignKey(HelpRequest, on_delete=models.CASCADE, related_name="status_changes")
     status = models.CharField(max_length=10, choices=HelpStatus.choices)
     at = models.DateTimeField()
 
-    class Meta:
+    class Meta(TenantOwnedModel.Meta):
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
@@ -179,8 +189,8 @@ class RoutingRule(TenantOwnedModel):
     """
 
     need = models.CharField(_("kind of help"), max_length=12, choices=HelpNeed.choices, blank=True)
-    area = models.ForeignKey("geo.Area", verbose_name=_("area"), null=True, blank=True, on_delete=models.CASCADE)
-    organisation = models.ForeignKey(
+    area = TenantForeignKey("geo.Area", verbose_name=_("area"), null=True, blank=True, on_delete=models.CASCADE)
+    organisation = TenantForeignKey(
         "core.Organisation", verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="+"
     )
     priority = models.PositiveSmallIntegerField(_("priority"), default=100)
@@ -201,16 +211,16 @@ class RoutingRule(TenantOwnedModel):
 class FeedbackInvite(TenantOwnedModel):
     """A one-time code (or link) a provider gives to a person who received a service."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    code = models.CharField(max_length=12, unique=True)
-    service = models.ForeignKey("directory.Service", on_delete=models.CASCADE, related_name="+")
-    help_request = models.ForeignKey(HelpRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    code = models.CharField(max_length=12)
+    service = TenantForeignKey("directory.Service", on_delete=models.CASCADE, related_name="+")
+    help_request = TenantForeignKey(HelpRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta(TenantOwnedModel.Meta):
         ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["municipality", "code"], name="feedback_invite_code_unique")]
 
     def __str__(self) -> str:
         return self.code
@@ -225,12 +235,11 @@ class FeedbackAspect(models.TextChoices):
 
 
 class ServiceFeedback(TenantOwnedModel):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    service = models.ForeignKey(
+    service = TenantForeignKey(
         "directory.Service", verbose_name=_("service"), on_delete=models.CASCADE, related_name="+"
     )
-    organisation = models.ForeignKey("core.Organisation", on_delete=models.CASCADE, related_name="+")
-    invite = models.OneToOneField(
+    organisation = TenantForeignKey("core.Organisation", on_delete=models.CASCADE, related_name="+")
+    invite = TenantOneToOneField(
         FeedbackInvite, null=True, blank=True, on_delete=models.SET_NULL, related_name="feedback"
     )
     rating = models.PositiveSmallIntegerField(_("how satisfied are you"))
@@ -275,7 +284,6 @@ class SurveyStatus(models.TextChoices):
 
 
 class Survey(TenantOwnedModel):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     title = models.CharField(_("title"), max_length=200)
     intro = models.TextField(_("introduction"), max_length=2000, blank=True)
     audience = models.CharField(
@@ -303,15 +311,15 @@ class QuestionKind(models.TextChoices):
     TEXT = "text", _("Text")
 
 
-class SurveyQuestion(models.Model):
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
+class SurveyQuestion(TenantOwnedModel):
+    survey = TenantForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
     position = models.PositiveSmallIntegerField(default=1)
     kind = models.CharField(_("kind"), max_length=10, choices=QuestionKind.choices)
     text = models.CharField(_("question"), max_length=300)
     choices = models.JSONField(_("choices"), default=list, blank=True)
     required = models.BooleanField(_("required"), default=False)
     # Conditional question: asked only when an earlier question got this answer.
-    show_if_question = models.ForeignKey(
+    show_if_question = TenantForeignKey(
         "self",
         verbose_name=_("only if the question"),
         null=True,
@@ -321,34 +329,41 @@ class SurveyQuestion(models.Model):
     )
     show_if_value = models.CharField(_("has the answer"), max_length=200, blank=True)
 
-    class Meta:
+    class Meta(TenantOwnedModel.Meta):
         ordering = ["position", "id"]
 
     def __str__(self) -> str:
         return self.text
 
 
-class SurveyResponse(models.Model):
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
+class SurveyResponse(TenantOwnedModel):
+    survey = TenantForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
     respondent_key = models.CharField(max_length=64)
     answers = models.JSONField(default=dict)  # {question id: value or list of values}
     created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(TenantOwnedModel.Meta):
         constraints = [
-            models.UniqueConstraint(fields=["survey", "respondent_key"], name="survey_one_response_per_person")
+            models.UniqueConstraint(
+                fields=["municipality", "survey", "respondent_key"], name="survey_one_response_per_person"
+            )
         ]
 
     def __str__(self) -> str:
         return f"{self.survey_id} · {self.created_at:%Y-%m-%d}"
 
 
-class SurveyInvite(models.Model):
+class SurveyInvite(TenantOwnedModel):
     """A personal link of a target-group survey; only the hash of its token is stored."""
 
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="invites")
-    token_hash = models.CharField(max_length=64, unique=True)
+    survey = TenantForeignKey(Survey, on_delete=models.CASCADE, related_name="invites")
+    token_hash = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(TenantOwnedModel.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "token_hash"], name="survey_invite_token_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.survey_id} · {self.token_hash[:8]}"
@@ -365,7 +380,6 @@ class ConsultationStatus(models.TextChoices):
 
 
 class Consultation(TenantOwnedModel):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     title = models.CharField(_("title"), max_length=200)
     summary = models.TextField(_("summary"), max_length=2000)
     draft_text = models.TextField(_("draft text"), max_length=50000, blank=True)
@@ -387,13 +401,13 @@ class Consultation(TenantOwnedModel):
         return self.title
 
 
-class ConsultationDocument(models.Model):
-    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="documents")
+class ConsultationDocument(TenantOwnedModel):
+    consultation = TenantForeignKey(Consultation, on_delete=models.CASCADE, related_name="documents")
     title = models.CharField(_("title"), max_length=200)
     file = models.FileField(_("file"), upload_to="consultations/")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(TenantOwnedModel.Meta):
         ordering = ["created_at"]
 
     def __str__(self) -> str:
@@ -414,45 +428,47 @@ class Moderated(models.Model):
         abstract = True
 
 
-class ConsultationComment(Moderated):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="comments")
+class ConsultationComment(TenantOwnedModel, Moderated):
+    consultation = TenantForeignKey(Consultation, on_delete=models.CASCADE, related_name="comments")
     author_name = models.CharField(_("name"), max_length=120, blank=True)
     text = models.TextField(_("comment"), max_length=3000)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(TenantOwnedModel.Meta):
         ordering = ["created_at"]
 
     def __str__(self) -> str:
         return self.text[:60]
 
 
-class Idea(Moderated):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="ideas")
+class Idea(TenantOwnedModel, Moderated):
+    consultation = TenantForeignKey(Consultation, on_delete=models.CASCADE, related_name="ideas")
     title = models.CharField(_("title"), max_length=200)
     text = models.TextField(_("your idea"), max_length=3000)
     author_name = models.CharField(_("name"), max_length=120, blank=True)
     support_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(TenantOwnedModel.Meta):
         ordering = ["-support_count", "created_at"]
 
     def __str__(self) -> str:
         return self.title
 
 
-class IdeaSupport(models.Model):
+class IdeaSupport(TenantOwnedModel):
     """One support per person and idea, keyed like survey answers (a salted hash of a cookie token)."""
 
-    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="supports")
+    idea = TenantForeignKey(Idea, on_delete=models.CASCADE, related_name="supports")
     supporter_key = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["idea", "supporter_key"], name="idea_one_support_per_person")]
+    class Meta(TenantOwnedModel.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "idea", "supporter_key"], name="idea_one_support_per_person"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.idea_id} · {self.supporter_key[:8]}"
@@ -465,8 +481,7 @@ AGE_BANDS = ("0-17", "18-34", "35-64", "65+")
 class ConsultationSession(TenantOwnedModel):
     """A public meeting; feeds Bălți's "număr de beneficiari participanți" and "tematica ședințelor"."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    consultation = models.ForeignKey(
+    consultation = TenantForeignKey(
         Consultation,
         verbose_name=_("consultation"),
         null=True,

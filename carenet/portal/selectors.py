@@ -3,15 +3,19 @@ from what the policy lets the user see."""
 
 from __future__ import annotations
 
+import datetime
 import statistics
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from carenet.core.models import Municipality, Organisation
+from carenet.core.policy import actor_of
 from carenet.directory.models import Service, ServiceStatus
 from carenet.geo.models import Area
 
@@ -36,11 +40,32 @@ from .models import (
 from .permissions import (
     consultations_visible_to,
     feedback_visible_to,
+    handled_organisation_ids,
     help_requests_visible_to,
+    news_organisation_ids,
     news_visible_to,
+    routing_rules_visible_to,
     sessions_visible_to,
     surveys_visible_to,
 )
+
+# Ratings of 4 and 5 (of 5) count as satisfied: the one definition (the staff page and KPI bm02).
+SATISFIED_FROM = 4
+
+
+def _hundredths(value: float | Decimal) -> Decimal:
+    """A figure as the KPI engine shows it: two decimals, halves rounded up."""
+    return Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _in_period(qs: QuerySet, field: str, start: datetime.date | None, end: datetime.date | None) -> QuerySet:
+    """Rows whose ``field`` (a moment) falls on a day in [start, end]; None leaves that side open."""
+    if start is not None:
+        qs = qs.filter(**{f"{field}__date__gte": start})
+    if end is not None:
+        qs = qs.filter(**{f"{field}__date__lte": end})
+    return qs
+
 
 # ---------------------------------------------------------------------------------------------------
 # Public reads
@@ -68,7 +93,7 @@ def help_request_by_code(municipality: Municipality, raw_code: str) -> HelpReque
         return None
     return (
         HelpRequest.objects.for_tenant(municipality)
-        .select_related("directed_service")
+        .select_related("directed_service", "taken_up_by")
         .prefetch_related("status_changes")
         .filter(tracking_code=code)
         .first()
@@ -133,7 +158,7 @@ def public_feedback_for_service(service: Service) -> QuerySet[ServiceFeedback]:
     )
 
 
-def active_services(municipality: Municipality) -> QuerySet[Service]:
+def active_services(municipality: Municipality | Any) -> QuerySet[Service]:
     return (
         Service.objects.for_tenant(municipality)
         .filter(status=ServiceStatus.ACTIVE)
@@ -183,38 +208,21 @@ def public_consultation(municipality: Municipality, consultation_id: Any) -> Con
 
 def public_idea(municipality: Municipality, idea_id: Any) -> Idea:
     try:
-        return Idea.objects.select_related("consultation").get(
-            pk=idea_id, consultation__municipality=municipality, is_hidden=False
-        )
+        return Idea.objects.for_tenant(municipality).select_related("consultation").get(pk=idea_id, is_hidden=False)
     except (Idea.DoesNotExist, ValueError) as exc:
         raise Http404 from exc
 
 
 def public_document(municipality: Municipality, document_id: Any) -> ConsultationDocument:
     try:
-        return ConsultationDocument.objects.get(pk=document_id, consultation__municipality=municipality)
+        return ConsultationDocument.objects.for_tenant(municipality).get(pk=document_id)
     except (ConsultationDocument.DoesNotExist, ValueError) as exc:
         raise Http404 from exc
 
 
-def consultation_contribution(consultation: Consultation, *, kind: str, contribution_id: Any) -> Any:
-    model = ConsultationComment if kind == "comment" else Idea
-    try:
-        return model.objects.get(pk=contribution_id, consultation=consultation)
-    except (model.DoesNotExist, ValueError, ValidationError) as exc:
-        raise Http404 from exc
-
-
 def routing_table(*, user: Any) -> QuerySet[RoutingRule]:
-    from carenet.core.policy import actor_of
-
-    actor = actor_of(user)
-    if not actor.is_coordinator:
-        return RoutingRule.objects.none()
     return (
-        RoutingRule.objects.for_tenant(actor.municipality_id)
-        .select_related("organisation", "area")
-        .order_by("need", "area__name", "priority")
+        routing_rules_visible_to(user).select_related("organisation", "area").order_by("need", "area__name", "priority")
     )
 
 
@@ -238,49 +246,57 @@ def help_queue(*, user: Any, status: str = "", organisation_id: Any = None) -> Q
     return qs.order_by(F("first_contact_at").asc(nulls_first=True), "created_at")
 
 
-def help_request_for_staff(*, user: Any, request_id: Any) -> HelpRequest:
-    """404 for a request of another municipality or one routed to a provider the user is not in."""
-    try:
-        return (
-            help_requests_visible_to(user)
-            .select_related("routed_organisation", "area", "directed_service", "first_contact_by")
-            .prefetch_related("status_changes")
-            .get(pk=request_id)
-        )
-    except (HelpRequest.DoesNotExist, ValueError) as exc:
-        raise Http404 from exc
-
-
 @dataclass(frozen=True)
-class ResponseTimeKpi:
-    requests: int
-    contacted: int
-    median_hours: float | None
-    mean_hours: float | None
-    within_48h_percent: float | None
+class ResponseHours:
+    """Hours from a request for help to the first contact with the person."""
+
+    requests: int  # requests sent in the period
+    contacted: int  # of which contacted (the figures below are over these)
+    median_hours: Decimal | None  # the figure of KPI bm03
+    mean_hours: Decimal | None
+    within_48h_percent: Decimal | None
 
 
-def help_response_time_kpi(
-    *, municipality: Municipality, organisation_id: Any = None, since: Any = None
-) -> ResponseTimeKpi:
-    """Response time from request to first contact (hours), for the municipality or one provider."""
-    qs = HelpRequest.objects.for_tenant(municipality)
-    if organisation_id:
-        qs = qs.filter(routed_organisation_id=organisation_id)
-    if since:
-        qs = qs.filter(created_at__gte=since)
+def help_response_hours(
+    *,
+    municipality: Municipality | Any,
+    start: datetime.date | None,
+    end: datetime.date | None,
+    organisation_ids: Any = None,
+    area_id: Any = None,
+) -> ResponseHours:
+    """Response time of the requests for help sent in [start, end] (None: no bound), for the whole
+    municipality or only those routed to ``organisation_ids``; the one computation of this figure
+    (the triage queue and KPI bm03 both read it)."""
+    qs = _in_period(HelpRequest.objects.for_tenant(municipality), "created_at", start, end)
+    if organisation_ids is not None:
+        qs = qs.filter(routed_organisation_id__in=organisation_ids)
+    if area_id:
+        qs = qs.filter(area_id=area_id)
     rows = list(qs.values_list("created_at", "first_contact_at"))
     hours = [(contact - created).total_seconds() / 3600 for created, contact in rows if contact is not None]
-    return ResponseTimeKpi(
+    if not hours:
+        return ResponseHours(len(rows), 0, None, None, None)
+    return ResponseHours(
         requests=len(rows),
         contacted=len(hours),
-        median_hours=round(statistics.median(hours), 1) if hours else None,
-        mean_hours=round(statistics.fmean(hours), 1) if hours else None,
-        within_48h_percent=round(100 * sum(1 for h in hours if h <= 48) / len(hours), 1) if hours else None,
+        median_hours=_hundredths(statistics.median(hours)),
+        mean_hours=_hundredths(statistics.fmean(hours)),
+        within_48h_percent=_hundredths(100 * sum(1 for h in hours if h <= 48) / len(hours)),
     )
 
 
-def organisations_for_routing(municipality: Municipality) -> QuerySet[Organisation]:
+def help_response_hours_for(*, user: Any) -> ResponseHours:
+    """The response time over the requests the user sees (the whole municipality for the coordinator)."""
+    return help_response_hours(
+        municipality=actor_of(user).municipality_id,
+        start=None,
+        end=None,
+        organisation_ids=handled_organisation_ids(user),
+    )
+
+
+def organisations_for_routing(municipality: Municipality | Any) -> QuerySet[Organisation]:
     return Organisation.objects.for_tenant(municipality).filter(is_active=True, is_provider=True, is_generic=False)
 
 
@@ -288,66 +304,93 @@ def staff_feedback(*, user: Any) -> QuerySet[ServiceFeedback]:
     return feedback_visible_to(user).select_related("service", "organisation").order_by("-created_at")
 
 
-def staff_feedback_item(*, user: Any, feedback_id: Any) -> ServiceFeedback:
-    try:
-        return staff_feedback(user=user).get(pk=feedback_id)
-    except (ServiceFeedback.DoesNotExist, ValueError) as exc:
-        raise Http404 from exc
-
-
-def services_for_feedback_invites(*, user: Any, municipality: Municipality) -> QuerySet[Service]:
-    from carenet.core.policy import actor_of
-
+def services_for_feedback_invites(*, user: Any) -> QuerySet[Service]:
     actor = actor_of(user)
-    qs = active_services(municipality)
+    qs = active_services(actor.municipality_id)
     if actor.is_coordinator:
         return qs
     return qs.filter(organisation_id__in=actor.organisation_ids())
 
 
+def feedback_invite_service(*, user: Any, service_id: Any) -> Service | None:
+    """The service the user asked a feedback code for, if it is one they may give codes for."""
+    try:
+        return services_for_feedback_invites(user=user).get(pk=service_id)
+    except (Service.DoesNotExist, ValueError, ValidationError):
+        return None
+
+
 @dataclass(frozen=True)
 class SatisfactionRow:
-    key: Any
+    key: Any  # the service or the provider; None for the total
     label: str
     responses: int
+    satisfied: int  # ratings at or above SATISFIED_FROM
     mean_rating: float | None
-    satisfied_percent: float | None  # share of ratings 4 or 5
+    satisfied_percent: Decimal | None  # the figure of KPI bm02
 
 
-def satisfaction_kpi(*, user: Any, by: str = "service") -> list[SatisfactionRow]:
-    """Satisfaction per service or per provider, over the feedback the user may see."""
-    field, label = ("service_id", "service__name") if by == "service" else ("organisation_id", "organisation__name")
-    rows = (
-        feedback_visible_to(user)
-        .values(field, label)
-        .annotate(n=Count("id"), mean=Avg("rating"), satisfied=Count("id", filter=Q(rating__gte=4)))
-        .order_by(label)
-    )
+def satisfaction(
+    *,
+    municipality: Municipality | Any,
+    start: datetime.date | None,
+    end: datetime.date | None,
+    organisation_ids: Any = None,
+    by: str | None = None,
+) -> list[SatisfactionRow]:
+    """Satisfaction with the services: the share of feedback rated at or above "satisfied", given in
+    [start, end] (None: no bound), for the municipality or only ``organisation_ids``. ``by`` "service" or
+    "provider" gives one row each; None gives one row, the total. The one computation of this figure
+    (the staff feedback page and KPI bm02 both read it)."""
+    qs = _in_period(ServiceFeedback.objects.for_tenant(municipality), "created_at", start, end)
+    if organisation_ids is not None:
+        qs = qs.filter(organisation_id__in=organisation_ids)
+    figures = {"n": Count("id"), "mean": Avg("rating"), "satisfied": Count("id", filter=Q(rating__gte=SATISFIED_FROM))}
+    if by is None:
+        rows = [{"key": None, "label": "", **qs.aggregate(**figures)}]
+    else:
+        field, label = ("service_id", "service__name") if by == "service" else ("organisation_id", "organisation__name")
+        rows = [
+            {"key": row[field], "label": row[label], **row}
+            for row in qs.values(field, label).annotate(**figures).order_by(label)
+        ]
     return [
         SatisfactionRow(
-            key=row[field],
-            label=row[label],
+            key=row["key"],
+            label=row["label"],
             responses=row["n"],
+            satisfied=row["satisfied"],
             mean_rating=round(float(row["mean"]), 2) if row["mean"] is not None else None,
-            satisfied_percent=round(100 * row["satisfied"] / row["n"], 1) if row["n"] else None,
+            satisfied_percent=_hundredths(100 * row["satisfied"] / row["n"]) if row["n"] else None,
         )
         for row in rows
     ]
+
+
+def satisfaction_for(*, user: Any, by: str) -> list[SatisfactionRow]:
+    """Satisfaction per service or per provider over the feedback the user sees."""
+    return satisfaction(
+        municipality=actor_of(user).municipality_id,
+        start=None,
+        end=None,
+        organisation_ids=handled_organisation_ids(user),
+        by=by,
+    )
 
 
 def staff_news(*, user: Any) -> QuerySet[NewsItem]:
     return news_visible_to(user).select_related("organisation")
 
 
+def news_organisations(*, user: Any) -> QuerySet[Organisation]:
+    """The providers the user may publish announcements for."""
+    organisations = organisations_for_routing(actor_of(user).municipality_id)
+    allowed = news_organisation_ids(user)
+    return organisations if allowed is None else organisations.filter(pk__in=allowed)
+
+
 def staff_surveys(*, user: Any) -> QuerySet[Survey]:
     return surveys_visible_to(user).annotate(n_responses=Count("responses"))
-
-
-def staff_survey(*, user: Any, survey_id: Any) -> Survey:
-    try:
-        return surveys_visible_to(user).prefetch_related("questions").get(pk=survey_id)
-    except (Survey.DoesNotExist, ValueError) as exc:
-        raise Http404 from exc
 
 
 @dataclass
@@ -377,19 +420,22 @@ def survey_results(survey: Survey) -> list[QuestionResult]:
     return results
 
 
+def survey_table(*, survey: Survey) -> tuple[list[str], list[list[Any]]]:
+    """The answers of a survey as a table (one row per answer, one column per question), for the export."""
+    questions = list(survey.questions.all())
+    header = [_("Answered on"), *(q.text for q in questions)]
+    rows = []
+    for response in survey.responses.order_by("created_at"):
+        row: list[Any] = [response.created_at.date().isoformat()]
+        for q in questions:
+            value = response.answers.get(str(q.pk), "")
+            row.append("; ".join(value) if isinstance(value, list) else value)
+        rows.append(row)
+    return header, rows
+
+
 def staff_consultations(*, user: Any) -> QuerySet[Consultation]:
     return consultations_visible_to(user)
-
-
-def staff_consultation(*, user: Any, consultation_id: Any) -> Consultation:
-    try:
-        return (
-            consultations_visible_to(user)
-            .prefetch_related("documents", "comments", "ideas", "sessions")
-            .get(pk=consultation_id)
-        )
-    except (Consultation.DoesNotExist, ValueError) as exc:
-        raise Http404 from exc
 
 
 def staff_sessions(*, user: Any) -> QuerySet[ConsultationSession]:

@@ -134,7 +134,8 @@ def help_request_submit(
         request = HelpRequest.objects.create(
             municipality=municipality,
             tracking_code=_unique_code(
-                codes.TRACKING_LENGTH, lambda c: HelpRequest.plain.filter(tracking_code=c).exists()
+                codes.TRACKING_LENGTH,
+                lambda c: HelpRequest.objects.for_tenant(municipality).filter(tracking_code=c).exists(),
             ),
             help_for=help_for,
             need=need,
@@ -173,7 +174,9 @@ def help_request_mark_first_contact(*, actor: Any, help_request: HelpRequest) ->
     if not can_handle_help_request(actor, help_request):
         raise PermissionDenied
     with transaction.atomic():
-        locked = HelpRequest.plain.select_for_update().get(pk=help_request.pk)
+        locked = (
+            HelpRequest.objects.for_tenant(help_request.municipality_id).select_for_update().get(pk=help_request.pk)
+        )
         if locked.first_contact_at is None:
             locked.first_contact_at = timezone.now()
             locked.first_contact_by = actor
@@ -216,7 +219,12 @@ def help_request_set_status(*, actor: Any, help_request: HelpRequest, status: st
                 help_request=help_request,
                 service=service,
                 defaults={
-                    "code": _unique_code(codes.FEEDBACK_LENGTH, lambda c: FeedbackInvite.plain.filter(code=c).exists()),
+                    "code": _unique_code(
+                        codes.FEEDBACK_LENGTH,
+                        lambda c: (
+                            FeedbackInvite.objects.for_tenant(help_request.municipality_id).filter(code=c).exists()
+                        ),
+                    ),
                     "created_by": actor,
                 },
             )
@@ -224,6 +232,87 @@ def help_request_set_status(*, actor: Any, help_request: HelpRequest, status: st
             action="help_request.status", actor=actor, obj=help_request, changes={"fields": fields, "status": status}
         )
     return help_request
+
+
+def help_request_take_up(
+    *,
+    actor: Any,
+    help_request: HelpRequest,
+    organisation: Any,
+    person: Any = None,
+    person_fields: dict[str, Any] | None = None,
+    duplicate_override: dict[str, Any] | None = None,
+) -> Any:
+    """Turn a request for help into a person and a case in one step: the person found by the duplicate check
+    (``person``) or registered now (``person_fields``, through people's own registration, the override of a
+    probable duplicate audited with its reason), a case opened by ``organisation`` on the portal channel whose
+    request keeps the citizen's text and tracking code, and the request linked to both. One transaction:
+    a refusal anywhere leaves none of it. Returns the case."""
+    from carenet.cases.models import Channel
+    from carenet.cases.services import case_open
+    from carenet.people.services import person_register
+
+    if not can_handle_help_request(actor, help_request):
+        raise PermissionDenied
+    if help_request.case_id is not None:
+        raise ValidationError(_("This request was already taken up (case %(case)s).") % {"case": help_request.case})
+    if help_request.anonymised_at is not None:
+        raise ValidationError(_("This request was anonymised: it can no longer be taken up."))
+    if person is None and not person_fields:
+        raise ValidationError({"person": _("Choose the person found or register a new one.")})
+    summary = "\n".join(
+        x
+        for x in [
+            help_request.description.strip(),
+            _("Request for help %(code)s (%(need)s), sent on %(date)s.")
+            % {
+                "code": help_request.tracking_code,
+                "need": help_request.get_need_display(),
+                "date": timezone.localtime(help_request.created_at).date().isoformat(),
+            },
+        ]
+        if x
+    )
+    now = timezone.now()
+    with transaction.atomic():
+        if person is None:
+            person = person_register(
+                actor=actor,
+                organisation=organisation,
+                duplicate_override=duplicate_override,
+                purpose="portal.help_request",
+                **(person_fields or {}),
+            )
+        case = case_open(
+            actor=actor,
+            person=person,
+            organisation=organisation,
+            channel=Channel.PORTAL,
+            request_summary=summary,
+        )
+        locked = (
+            HelpRequest.objects.for_tenant(help_request.municipality_id).select_for_update().get(pk=help_request.pk)
+        )
+        if locked.case_id is not None:
+            raise ValidationError(_("This request was already taken up (case %(case)s).") % {"case": locked.case})
+        locked.case = case
+        locked.taken_up_by_id = case.organisation_id
+        fields = ["case", "taken_up_by"]
+        if locked.first_contact_at is None:
+            locked.first_contact_at, locked.first_contact_by = now, actor
+            fields += ["first_contact_at", "first_contact_by"]
+        if locked.status in (HelpStatus.RECEIVED, HelpStatus.ASSESSING):
+            locked.status, locked.status_changed_at = HelpStatus.ASSESSING, now
+            fields += ["status", "status_changed_at"]
+            HelpRequestStatusChange.objects.create(request=locked, status=HelpStatus.ASSESSING, at=now)
+        locked.save(update_fields=fields)
+        audit_record(
+            action="help_request.take_up",
+            actor=actor,
+            obj=locked,
+            changes={"case": str(case.pk), "person": str(person.pk), "organisation": str(case.organisation_id)},
+        )
+    return case
 
 
 def help_request_reroute(*, actor: Any, help_request: HelpRequest, organisation: Organisation) -> HelpRequest:
@@ -340,7 +429,10 @@ def feedback_invite_create(*, actor: Any, service: Any) -> FeedbackInvite:
         invite = FeedbackInvite.objects.create(
             municipality_id=service.municipality_id,
             service=service,
-            code=_unique_code(codes.FEEDBACK_LENGTH, lambda c: FeedbackInvite.plain.filter(code=c).exists()),
+            code=_unique_code(
+                codes.FEEDBACK_LENGTH,
+                lambda c: FeedbackInvite.objects.for_tenant(service.municipality_id).filter(code=c).exists(),
+            ),
             created_by=actor,
         )
         audit_record(action="feedback.invite", actor=actor, obj=invite, object_label=str(service))
@@ -360,7 +452,7 @@ def feedback_submit(
     if not 1 <= int(rating) <= 5:
         raise ValidationError({"rating": _("Choose a value from 1 to 5.")})
     with transaction.atomic():
-        locked = FeedbackInvite.plain.select_for_update().get(pk=invite.pk)
+        locked = FeedbackInvite.objects.for_tenant(invite.municipality_id).select_for_update().get(pk=invite.pk)
         if locked.used_at is not None:
             raise ValidationError({"code": _("This code has already been used.")})
         locked.used_at = timezone.now()
@@ -479,7 +571,14 @@ def survey_invites_create(*, actor: Any, survey: Survey, count: int) -> list[str
     tokens = [codes.new_token() for _i in range(count)]
     with transaction.atomic():
         SurveyInvite.objects.bulk_create(
-            [SurveyInvite(survey=survey, token_hash=codes.respondent_key(salt=survey.salt, token=t)) for t in tokens]
+            [
+                SurveyInvite(
+                    municipality_id=survey.municipality_id,
+                    survey=survey,
+                    token_hash=codes.respondent_key(salt=survey.salt, token=t),
+                )
+                for t in tokens
+            ]
         )
         audit_record(action="survey.invites", actor=actor, obj=survey, changes={"count": count})
     return tokens
@@ -497,7 +596,8 @@ def survey_answer(*, survey: Survey, token: str, answers: dict[str, Any]) -> Sur
     if survey.status != SurveyStatus.OPEN:
         raise ValidationError(_("This survey is not open."))
     key = codes.respondent_key(salt=survey.salt, token=token)
-    if survey.audience == "invited" and not SurveyInvite.objects.filter(survey=survey, token_hash=key).exists():
+    invites = SurveyInvite.objects.for_tenant(survey.municipality_id)
+    if survey.audience == "invited" and not invites.filter(survey=survey, token_hash=key).exists():
         raise ValidationError(_("This personal link is not valid."))
     try:
         with transaction.atomic():
@@ -512,7 +612,7 @@ def survey_already_answered(*, survey: Survey, token: str) -> bool:
     if not token:
         return False
     key = codes.respondent_key(salt=survey.salt, token=token)
-    return SurveyResponse.objects.filter(survey=survey, respondent_key=key).exists()
+    return SurveyResponse.objects.for_tenant(survey.municipality_id).filter(survey=survey, respondent_key=key).exists()
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -582,7 +682,9 @@ def idea_support(*, idea: Idea, token: str) -> bool:
     try:
         with transaction.atomic():
             IdeaSupport.objects.create(idea=idea, supporter_key=key)
-            Idea.objects.filter(pk=idea.pk).update(support_count=F("support_count") + 1)
+            Idea.objects.for_tenant(idea.municipality_id).filter(pk=idea.pk).update(
+                support_count=F("support_count") + 1
+            )
     except IntegrityError:
         return False
     return True

@@ -18,6 +18,8 @@ class ReferralsConfig(AppConfig):
             "url": "referrals:notifications",
             "label": _("Notifications"),
             "staff": True,
+            # A platform administrator outside any municipality has none (the page answers 404).
+            "visible_if": "carenet.core.access.in_municipality",
             "order": 90,
             "count": "carenet.referrals.selectors.unread_notifications_count",
             "count_label": _("unread"),
@@ -26,15 +28,16 @@ class ReferralsConfig(AppConfig):
 
     def ready(self) -> None:
         from carenet.accounts.backends import register_user_annotation
+        from carenet.cases.panels import register_case_panel
         from carenet.people.hooks import (
+            PERSON_PANELS,
             register_consent_use,
             register_consent_withdrawal_handler,
             register_merge_handler,
         )
-        from carenet.people.views import PERSON_PANELS
 
-        from . import permissions  # noqa: F401  (registers rules and the person-visibility extension)
-        from .panels import person_referrals_panel
+        from . import documents, permissions  # noqa: F401  (registers rules and the person-visibility extension)
+        from .panels import case_referrals_panel, person_referrals_panel
         from .selectors import UNREAD_ATTRIBUTE, unread_notifications_subquery
         from .services import describe_consent_use, person_merge_move, stop_sharing_on_consent_withdrawal
 
@@ -48,5 +51,16 @@ class ReferralsConfig(AppConfig):
         register_consent_use(describe_consent_use)
         register_merge_handler(person_merge_move)
 
+        documents.register()  # the referral letter (core.documents)
+        register_case_panel(case_referrals_panel)
+        # The case timeline shows the referral steps and transfers in the reader's language (cases.models).
+        from carenet.cases.models import register_event_labels
+
+        from .services.timeline import EVENT_LABELS as REFERRAL_EVENT_LABELS
+
+        register_event_labels(REFERRAL_EVENT_LABELS, prefix="referral_")
+        register_event_labels(
+            {"transfer": _("Case transferred to another provider")}
+        )  # the case page's referrals and its "Refer" button
         if person_referrals_panel not in PERSON_PANELS:
             PERSON_PANELS.append(person_referrals_panel)

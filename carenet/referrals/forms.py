@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from carenet.cases.models import CaseDocument
 from carenet.core.models import Organisation
 from carenet.directory.models import Service
+from carenet.people.fields import DateInput, ScanField
 
 from .models import ReferralOutcome, Urgency
 
@@ -54,6 +55,16 @@ class ReferralForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    consent_given_on = forms.DateField(
+        label=_("Consent given today or on (date)"),
+        required=False,
+        widget=DateInput(),
+        help_text=_(
+            "When no consent of the person covers the chosen provider: the date the person agreed to this referral. "
+            "The consent is recorded with the referral, naming that provider."
+        ),
+    )
+    consent_scan = ScanField(label=_("Signed consent form (scan)"), required=False)
     override_reason = forms.CharField(
         label=_("Emergency override: reason (supervisors only)"),
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -63,9 +74,18 @@ class ReferralForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, services: Any = None, documents: Any = None, supervisor: bool = False, **kwargs: Any
+        self,
+        *args: Any,
+        services: Any = None,
+        documents: Any = None,
+        supervisor: bool = False,
+        ask_consent: bool = True,
+        **kwargs: Any,
     ):
         super().__init__(*args, **kwargs)
+        if not ask_consent:  # the case records a legal basis: no consent is needed to share
+            del self.fields["consent_given_on"]
+            del self.fields["consent_scan"]
         _set_queryset(self, "service", services if services is not None else Service.plain.none())
         _set_queryset(self, "documents", documents if documents is not None else CaseDocument.plain.none())
         if documents is None or not documents.exists():
@@ -81,6 +101,16 @@ class ReferralForm(forms.Form):
 
 
 class OverrideForm(forms.Form):
+    consent_given_on = forms.DateField(
+        label=_("Consent given today or on (date)"),
+        required=False,
+        widget=DateInput(),
+        help_text=_(
+            "When no consent of the person covers the chosen provider: the date the person agreed to this referral. "
+            "The consent is recorded with the referral, naming that provider."
+        ),
+    )
+    consent_scan = ScanField(label=_("Signed consent form (scan)"), required=False)
     override_reason = forms.CharField(
         label=_("Emergency override: reason (supervisors only)"),
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -139,3 +169,9 @@ class TransferForm(forms.Form):
         )
         if not supervisor:
             del self.fields["override_reason"]
+
+
+class ResponseTimeForm(forms.Form):
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices)
+    days = forms.IntegerField(label=_("Answer within (days)"), min_value=1, max_value=90)
+    valid_from = forms.DateField(label=_("Valid from"), widget=DateInput())

@@ -10,13 +10,11 @@ same events.
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from carenet.core.tenancy import TenantOwnedModel
+from carenet.core.tenancy import TenantForeignKey, TenantManyToManyField, TenantOwnedModel
 
 
 class ReferralStatus(models.TextChoices):
@@ -75,20 +73,19 @@ SHARE_FIELDS = (
 
 
 class Referral(TenantOwnedModel):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     reference = models.CharField(_("reference number"), max_length=40)
-    case = models.ForeignKey(
+    case = TenantForeignKey(
         "cases.Case", verbose_name=_("case"), on_delete=models.PROTECT, related_name="referrals_sent"
     )
     # Denormalised from the case and the service: the visibility queries filter on them.
-    person = models.ForeignKey("people.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="+")
-    from_organisation = models.ForeignKey(
+    person = TenantForeignKey("people.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="+")
+    from_organisation = TenantForeignKey(
         "core.Organisation", verbose_name=_("sending provider"), on_delete=models.PROTECT, related_name="+"
     )
-    to_service = models.ForeignKey(
+    to_service = TenantForeignKey(
         "directory.Service", verbose_name=_("service"), on_delete=models.PROTECT, related_name="+"
     )
-    to_organisation = models.ForeignKey(
+    to_organisation = TenantForeignKey(
         "core.Organisation", verbose_name=_("receiving provider"), on_delete=models.PROTECT, related_name="+"
     )
     reason = models.TextField(_("reason for the referral"))
@@ -99,12 +96,16 @@ class Referral(TenantOwnedModel):
     share_inquiry = models.BooleanField(_("share the social inquiry summary"), default=False)
     share_plan = models.BooleanField(_("share the intervention plan"), default=False)
     share_special = models.BooleanField(_("share special-category data"), default=False)
-    shared_documents = models.ManyToManyField(
-        "cases.CaseDocument", verbose_name=_("shared documents"), blank=True, related_name="+"
+    shared_documents = TenantManyToManyField(  # type: ignore[var-annotated]
+        "cases.CaseDocument",
+        through="ReferralSharedDocument",
+        verbose_name=_("shared documents"),
+        blank=True,
+        related_name="+",
     )
     # Why sharing is allowed
     basis = models.CharField(_("basis for sharing"), max_length=10, choices=SharingBasis.choices, blank=True)
-    consent = models.ForeignKey(
+    consent = TenantForeignKey(
         "people.Consent", verbose_name=_("consent"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     legal_basis = models.CharField(_("legal basis"), max_length=300, blank=True)
@@ -124,7 +125,7 @@ class Referral(TenantOwnedModel):
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     decline_reason = models.TextField(_("reason for declining"), blank=True)
-    suggested_service = models.ForeignKey(
+    suggested_service = TenantForeignKey(
         "directory.Service",
         verbose_name=_("suggested alternative service"),
         null=True,
@@ -137,7 +138,7 @@ class Referral(TenantOwnedModel):
     outcome = models.CharField(_("outcome"), max_length=12, choices=ReferralOutcome.choices, blank=True)
     feedback = models.TextField(_("feedback to the sender"), blank=True)
     # The receiver's own case, if it opened one: it stays after the referral closes.
-    receiver_case = models.ForeignKey(
+    receiver_case = TenantForeignKey(
         "cases.Case",
         verbose_name=_("case opened by the receiver"),
         null=True,
@@ -195,14 +196,31 @@ class Referral(TenantOwnedModel):
         return [str(label) for name, label in SHARE_FIELDS if getattr(self, name)]
 
 
+class ReferralSharedDocument(TenantOwnedModel):
+    """One document of the case a referral shares (the through table of ``Referral.shared_documents``)."""
+
+    referral = TenantForeignKey(Referral, on_delete=models.CASCADE, related_name="+")
+    casedocument = TenantForeignKey("cases.CaseDocument", on_delete=models.CASCADE, related_name="+")
+
+    class Meta(TenantOwnedModel.Meta):
+        db_table = "referrals_referral_shared_documents"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "referral", "casedocument"], name="referral_shared_document_once"
+            )
+        ]
+
+
 class ReferralEvent(TenantOwnedModel):
     """One line of the referral's own timeline (seen by both providers)."""
 
-    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
+    referral = TenantForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("event"), max_length=40)
     summary = models.CharField(_("summary"), max_length=300, blank=True)
+    # A coded summary ("outcome:goals_met", "basis:consent"), rendered in the reader's language (``text``).
+    summary_code = models.CharField(max_length=120, blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    organisation = models.ForeignKey("core.Organisation", null=True, on_delete=models.SET_NULL, related_name="+")
+    organisation = TenantForeignKey("core.Organisation", null=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta(TenantOwnedModel.Meta):
@@ -210,21 +228,28 @@ class ReferralEvent(TenantOwnedModel):
         verbose_name_plural = _("referral events")
         ordering = ["-at", "-id"]
 
+    @property
+    def text(self) -> str:
+        name, _sep, value = self.summary_code.partition(":")
+        choices = {"outcome": ReferralOutcome, "basis": SharingBasis, "urgency": Urgency}.get(name)
+        if choices is None:
+            return self.summary
+        return str(dict(choices.choices).get(value, self.summary))
+
 
 class CaseTransfer(TenantOwnedModel):
     """A case handed over to another provider (ownership change), with the ground that allowed it."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="transfers")
-    from_organisation = models.ForeignKey(
+    case = TenantForeignKey("cases.Case", on_delete=models.PROTECT, related_name="transfers")
+    from_organisation = TenantForeignKey(
         "core.Organisation", verbose_name=_("from provider"), on_delete=models.PROTECT, related_name="+"
     )
-    to_organisation = models.ForeignKey(
+    to_organisation = TenantForeignKey(
         "core.Organisation", verbose_name=_("to provider"), on_delete=models.PROTECT, related_name="+"
     )
     reason = models.TextField(_("reason for the transfer"))
     basis = models.CharField(_("basis for sharing"), max_length=10, choices=SharingBasis.choices)
-    consent = models.ForeignKey("people.Consent", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    consent = TenantForeignKey("people.Consent", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     legal_basis = models.CharField(_("legal basis"), max_length=300, blank=True)
     override_reason = models.TextField(_("reason for the emergency override"), blank=True)
     transferred_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -244,12 +269,13 @@ class CaseTransfer(TenantOwnedModel):
 class Notification(TenantOwnedModel):
     """An in-app message to one user (the same one is also e-mailed)."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    referral = models.ForeignKey(Referral, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    referral = TenantForeignKey(Referral, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=40)
-    # Stored in the language of the sender's request; the list page re-renders known kinds in the reader's.
+    # The message as written (its recipient's language then); ``params`` lets the page render a known kind
+    # again in the reader's language of the day (``text``).
     message = models.CharField(max_length=300)
+    params = models.JSONField(default=dict, blank=True)
     url = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -262,3 +288,42 @@ class Notification(TenantOwnedModel):
 
     def __str__(self) -> str:
         return self.message
+
+    @property
+    def text(self) -> str:
+        """The message in the reader's language (known kinds with their parameters), else as stored."""
+        from .services.notifications import NOTIFICATION_MESSAGES
+
+        template = NOTIFICATION_MESSAGES.get(self.kind)
+        if template is None or not self.params:
+            return self.message
+        params = dict(self.params)
+        params["urgency"] = str(dict(Urgency.choices).get(params.get("urgency", ""), params.get("urgency", "")))
+        try:
+            return str(template) % params
+        except (KeyError, TypeError, ValueError):
+            return self.message
+
+
+class ResponseTime(TenantOwnedModel):
+    """The municipality's response deadline for a referral of one urgency, with the dates it applies between:
+    an urgent referral gets a shorter deadline than a routine one (a tenant value, never a constant)."""
+
+    urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices)
+    days = models.PositiveSmallIntegerField(_("answer within (days)"))
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid until"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(TenantOwnedModel.Meta):
+        verbose_name = _("referral response time")
+        verbose_name_plural = _("referral response times")
+        ordering = ["urgency", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "urgency", "valid_from"], name="response_time_unique"),
+            models.CheckConstraint(condition=models.Q(days__gte=1), name="response_time_days_positive"),
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=models.F("valid_from")),
+                name="response_time_dates_order",
+            ),
+        ]

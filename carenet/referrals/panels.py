@@ -6,30 +6,26 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from carenet.cases.models import OPEN_STATUSES as CASE_OPEN_STATUSES
-from carenet.cases.permissions import cases_visible_to
-
-from .permissions import provider_organisations, referrals_visible_to
+from .permissions import can_refer_from_case
+from .selectors import case_referrals, person_cases_to_refer, person_referrals
 
 
 def person_referrals_panel(request: Any, person: Any) -> dict[str, Any] | None:
-    referrals = (
-        referrals_visible_to(request.user)
-        .filter(person_id=person.pk)
-        .select_related("from_organisation", "to_organisation", "to_service")
-        .order_by("-created_at")[:50]
-    )
-    orgs = provider_organisations(request.user)
-    own_open_cases = (
-        cases_visible_to(request.user)
-        .filter(person_id=person.pk, organisation_id__in=orgs, status__in=CASE_OPEN_STATUSES)
-        .order_by("-opened_on")[:10]
-        if orgs
-        else []
-    )
     return {
         "title": _("Referrals"),
         "template": "referrals/_person_referrals.html",
-        "referrals": referrals,
-        "own_open_cases": own_open_cases,
+        "referrals": person_referrals(user=request.user, person_id=person.pk),
+        "own_open_cases": person_cases_to_refer(user=request.user, person_id=person.pk),
+    }
+
+
+def case_referrals_panel(request: Any, case: Any) -> dict[str, Any] | None:
+    """The referrals section of the case page, with the "Refer" button (cases shows it without importing
+    referrals: cases.panels.CASE_PANELS)."""
+    return {
+        "title": _("Referrals"),
+        "template": "referrals/_case_referrals.html",
+        "case": case,
+        "referrals": case_referrals(user=request.user, case=case),
+        "can_refer": case.is_open and can_refer_from_case(request.user, case),
     }

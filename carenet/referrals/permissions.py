@@ -7,10 +7,14 @@
   outline (reference, dates, status) for its own statistics, and its own case if it opened one.
 * Coordinators see the network's referrals of their municipality (outline only, for the lists and
   indicators), never the shared dossier.
-* People's registry learns about referrals only through its extension point: the persons
-  referred to an organisation are visible to it while the referral is open *and* identity and
-  contact were shared (the person's page shows exactly those). Special-category data is shown
-  to a provider that reaches the person only through a referral when the referral shares it.
+* People's registry learns about referrals only through its extension points (decision 0013): an open
+  referral, and the receiver's case opened from an accepted one while the referral holds, are grounds
+  that share what the referral's flags say (the person's page needs identity and contact); a
+  transferred case is the new owner's own ground. None of them lets the receiver change the record.
+
+Views reach a referral only through ``referral_for(user, referral_id, action=...)`` (404 for a referral
+the user does not see, 403 for a step they may not take, docs/architecture.md §3); the services ask
+the same ``can_*`` predicates again before they write.
 """
 
 from __future__ import annotations
@@ -19,89 +23,89 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from carenet.cases.models import Case, ServiceDelivery
+from carenet.cases.models import Case
+from carenet.cases.permissions import cases_visible_to
+from carenet.core.access import fetch
 from carenet.core.policy import Actor, actor_of, policy
-from carenet.people import permissions as people_permissions
-from carenet.people.models import Consent, Person, SensitiveProfile
+from carenet.people.grounds import ALL_SECTIONS, Ground, referral_sections, register_ground_source
+from carenet.people.models import Person
 from carenet.people.permissions import PROVIDER_ROLES, register_person_visibility
 
-from .models import OPEN_STATUSES, Notification, Referral, ReferralStatus
+from .models import OPEN_STATUSES, CaseTransfer, Notification, Referral, ReferralStatus, SharingBasis
 
 
 def _provider_orgs(actor: Actor) -> frozenset[Any]:
     return actor.organisation_ids(*PROVIDER_ROLES)
 
 
+# --- the grounds a referral gives (decision 0013, carenet.people.grounds) --------------------------------
+# An open referral shares what its flags say; the receiver's case opened from an accepted referral keeps
+# sharing that while the referral holds (accepted, in progress or completed — not cancelled, declined or
+# expired — and, when it rests on a consent, while that consent is active: a withdrawal stops it). A case
+# transferred to the provider is an ownership change (decision 0009): the provider's own ground.
+# Neither a referral nor the case opened from it lets the receiver change the record.
+
+# Statuses after acceptance in which the receiver's case keeps the referral's sharing.
+CASE_SHARING_STATUSES = (ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS, ReferralStatus.COMPLETED)
+
+
+def _open_referrals_to(municipality_id: Any, organisation_ids: frozenset[Any]) -> QuerySet:
+    return Referral.objects.for_tenant(municipality_id).filter(
+        to_organisation_id__in=organisation_ids, status__in=OPEN_STATUSES
+    )
+
+
+def _referrals_behind_receiver_cases(municipality_id: Any, organisation_ids: frozenset[Any]) -> QuerySet:
+    return (
+        Referral.objects.for_tenant(municipality_id)
+        .filter(
+            to_organisation_id__in=organisation_ids,
+            receiver_case__isnull=False,
+            receiver_case__organisation_id__in=organisation_ids,
+            status__in=CASE_SHARING_STATUSES,
+        )
+        .filter(~Q(basis=SharingBasis.CONSENT) | Q(consent__withdrawn_on__isnull=True))
+    )
+
+
+def _transfers_to(municipality_id: Any, organisation_ids: frozenset[Any]) -> QuerySet:
+    return CaseTransfer.objects.for_tenant(municipality_id).filter(
+        to_organisation_id__in=organisation_ids, case__organisation_id__in=organisation_ids
+    )
+
+
 @register_person_visibility
 def persons_referred_to_organisation(actor: Actor, organisation_ids: frozenset[Any]) -> Q:
-    """Persons of open referrals to the organisation whose identity and contact were shared.
+    """Persons of referrals to the organisation whose identity and contact were shared, while the referral
+    (or the receiver's case opened from it) holds; persons of cases transferred to it.
 
-    A correlated EXISTS (people's extension contract): one index probe per person at any scale.
+    Correlated EXISTS (people's extension contract): one index probe per person at any scale.
     """
-    return Q(
-        Exists(
-            Referral.objects.for_tenant(actor.municipality_id).filter(
-                person_id=OuterRef("pk"),
-                to_organisation_id__in=organisation_ids,
-                status__in=OPEN_STATUSES,
-                share_identity=True,
-                share_contact=True,
-            )
-        )
-    )
-
-
-# --- what a referral opens, and what it does not ----------------------------------------------------
-# people's rules treat every provider that reaches a person alike, and a referral widens that reach.
-# A provider reached *only* through referrals may read (what was shared) but not change the record,
-# and sees special-category data only when an open referral shares it. The rules are wrapped (not
-# replaced): people's own logic still decides first.
-_people_view_sensitive = people_permissions._can_view_sensitive
-_people_change_person = people_permissions._can_change_person
-
-
-def _reached_only_through_referrals(actor: Actor, person: Person) -> bool:
-    """A provider role whose organisations neither registered, nor have a case of, nor served the person."""
-    if actor.is_platform_admin or actor.is_coordinator:
-        return False
-    orgs = _provider_orgs(actor)
-    if person.registered_by_organisation_id in orgs:
-        return False
-    tenant = person.municipality_id
-    if Case.objects.for_tenant(tenant).filter(person=person, organisation_id__in=orgs).exists():
-        return False
-    return not (
-        ServiceDelivery.objects.for_tenant(tenant)
-        .filter(person=person, organisation_id__in=orgs, case__isnull=True)
-        .exists()
-    )
-
-
-def _can_view_sensitive(actor: Actor, person: Person) -> bool:
-    if not _people_view_sensitive(actor, person):
-        return False
-    if not _reached_only_through_referrals(actor, person):
-        return True
+    tenant = actor.municipality_id
+    shared = {"share_identity": True, "share_contact": True, "person_id": OuterRef("pk")}
     return (
-        Referral.objects.for_tenant(person.municipality_id)
-        .filter(
-            person=person,
-            to_organisation_id__in=_provider_orgs(actor),
-            status__in=OPEN_STATUSES,
-            share_special=True,
-        )
-        .exists()
+        Q(Exists(_open_referrals_to(tenant, organisation_ids).filter(**shared)))
+        | Q(Exists(_referrals_behind_receiver_cases(tenant, organisation_ids).filter(**shared)))
+        | Q(Exists(_transfers_to(tenant, organisation_ids).filter(case__person_id=OuterRef("pk"))))
     )
 
 
-def _can_change_person(actor: Actor, person: Person) -> bool:
-    return _people_change_person(actor, person) and not _reached_only_through_referrals(actor, person)
-
-
-policy.register_rule(Person, "view_sensitive", _can_view_sensitive)
-policy.register_rule(Person, "change", _can_change_person)
-policy.register_rule(SensitiveProfile, "view", lambda actor, sp: _can_view_sensitive(actor, sp.person))
-policy.register_rule(Consent, "change", lambda actor, c: _can_change_person(actor, c.person))
+@register_ground_source
+def referral_grounds(person: Person, organisation_ids: frozenset[Any]) -> list[Ground]:
+    tenant = person.municipality_id
+    grounds = [
+        Ground("referral", referral_sections(r), False, r.to_organisation_id, str(r.pk))
+        for r in _open_referrals_to(tenant, organisation_ids).filter(person=person)
+    ]
+    grounds += [
+        Ground("referral_case", referral_sections(r), False, r.to_organisation_id, str(r.receiver_case_id))
+        for r in _referrals_behind_receiver_cases(tenant, organisation_ids).filter(person=person)
+    ]
+    grounds += [
+        Ground("transfer", ALL_SECTIONS, True, t.to_organisation_id, str(t.case_id))
+        for t in _transfers_to(tenant, organisation_ids).filter(case__person=person)
+    ]
+    return grounds
 
 
 # --- referrals ------------------------------------------------------------------------------------
@@ -199,8 +203,37 @@ def notifications_visible_to(user: Any) -> QuerySet[Notification]:
     return policy.visible(user, Notification)
 
 
-def can_view_referral(user: Any, referral: Referral) -> bool:
-    return policy.can(user, "view", referral)
+# The related rows a referral's page and the API's detail show.
+_REFERRAL_RELATED = (
+    "from_organisation",
+    "to_organisation",
+    "to_service",
+    "person",
+    "case",
+    "case__caseworker",
+    "created_by",
+    "suggested_service",
+    "consent",
+)
+
+
+# A step of the workflow, as the pages' URLs and the API name it → the rule (above) it needs.
+STEP_RULES = {
+    "send": "send",
+    "accept": "answer",
+    "decline": "answer",
+    "start": "start",
+    "complete": "complete",
+    "cancel": "cancel",
+    "open-case": "open_case",
+}
+
+
+def referral_for(user: Any, referral_id: Any, *, action: str = "view") -> Referral:
+    """The referral if the user sees it (else 404: "does not exist" and "not yours" answer alike), checked
+    for ``action`` — ``"view_shared"``, ``"send"``, ``"answer"``, ``"start"``, ``"complete"``, ``"cancel"``,
+    ``"open_case"`` — (403)."""
+    return fetch(user, referrals_visible_to(user).select_related(*_REFERRAL_RELATED), referral_id, action=action)
 
 
 def can_view_shared_data(user: Any, referral: Referral) -> bool:
@@ -231,13 +264,16 @@ def can_open_case_from_referral(user: Any, referral: Referral) -> bool:
     return policy.can(user, "open_case", referral)
 
 
-def can_override_consent(user: Any, referral: Referral) -> bool:
-    return policy.can(user, "override", referral)
-
-
 def can_refer_from_case(user: Any, case: Case) -> bool:
     """Referring (or transferring) a case: a provider role in the case's own organisation, case open."""
     return policy.can(user, "change", case)
+
+
+def can_view_receiver_case(user: Any, referral: Referral) -> bool:
+    """The case the receiver opened from the referral, if there is one and the user sees it."""
+    return (
+        referral.receiver_case_id is not None and cases_visible_to(user).filter(pk=referral.receiver_case_id).exists()
+    )
 
 
 def is_supervisor_of(user: Any, organisation_id: Any) -> bool:
@@ -248,6 +284,16 @@ def provider_organisations(user: Any) -> frozenset[Any]:
     return _provider_orgs(actor_of(user))
 
 
-def can_see_referral_lists(user: Any) -> bool:
+def sees_network_referrals(user: Any) -> bool:
+    """Coordinators (and the platform administrator) see the referrals of every provider, in outline."""
     actor = actor_of(user)
-    return actor.is_platform_admin or actor.is_coordinator or bool(_provider_orgs(actor))
+    return actor.is_coordinator or actor.is_platform_admin
+
+
+def can_see_referral_lists(user: Any) -> bool:
+    return sees_network_referrals(user) or bool(provider_organisations(user))
+
+
+def refers_cases(user: Any) -> bool:
+    """A caseworker or manager of a provider: who refers and transfers the provider's cases."""
+    return bool(provider_organisations(user))

@@ -7,18 +7,27 @@ import statistics
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Expression, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case as CaseWhen
+from django.db.models import Count, Expression, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
+from carenet.cases.models import OPEN_STATUSES as CASE_OPEN_STATUSES
 from carenet.cases.models import Case, CaseDocument, InterventionPlan, PlanStatus, SocialInquiry
-from carenet.core.policy import actor_of
+from carenet.cases.permissions import cases_visible_to
+from carenet.core.models import Organisation
 from carenet.directory.models import Service, ServiceStatus
+from carenet.directory.permissions import services_visible_to
 from carenet.people.models import SensitiveProfile
 
-from .models import AWAITING_ANSWER, Notification, Referral, ReferralEvent, ReferralStatus
-from .permissions import notifications_visible_to, provider_organisations, referrals_visible_to
+from .models import AWAITING_ANSWER, Notification, Referral, ReferralEvent, ReferralStatus, ResponseTime, Urgency
+from .permissions import (
+    notifications_visible_to,
+    provider_organisations,
+    referrals_visible_to,
+    sees_network_referrals,
+)
 
 LIST_LIMIT = 200
 _LIST_RELATED = ("from_organisation", "to_organisation", "to_service")
@@ -32,20 +41,6 @@ _LIST_FIELDS = (
     "to_organisation__short_name",
     "to_service__name",
 )
-
-
-def referral_get(*, user: Any, referral_id: Any) -> Referral:
-    """A referral the user may see, or 404 (same answer for "does not exist" and "not yours")."""
-    try:
-        return (
-            referrals_visible_to(user)
-            .select_related(
-                *_LIST_RELATED, "person", "case", "case__caseworker", "created_by", "suggested_service", "consent"
-            )
-            .get(pk=referral_id)
-        )
-    except (Referral.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
 
 
 def _listed(user: Any) -> QuerySet[Referral]:
@@ -63,10 +58,18 @@ def _own_orgs(user: Any, organisation_id: Any = None) -> Any:
     """The providers a list is "per": the one asked for, else the user's own (coordinators: all)."""
     if organisation_id:
         return [organisation_id]
-    actor = actor_of(user)
-    if actor.is_coordinator or actor.is_platform_admin:
+    if sees_network_referrals(user):
         return None
     return list(provider_organisations(user))
+
+
+def referral_list_providers(*, user: Any) -> QuerySet[Organisation]:
+    """The providers the referral lists may be narrowed to: every provider of the municipality for a
+    coordinator, else the user's own providers."""
+    organisations = Organisation.objects.for_tenant(user.municipality_id)
+    if sees_network_referrals(user):
+        return organisations.filter(is_provider=True).order_by("name")
+    return organisations.filter(pk__in=provider_organisations(user))
 
 
 def referrals_sent(*, user: Any, organisation_id: Any = None, status: str = "") -> QuerySet[Referral]:
@@ -79,14 +82,31 @@ def referrals_sent(*, user: Any, organisation_id: Any = None, status: str = "") 
     return qs.order_by("-created_at")[:LIST_LIMIT]
 
 
+# Emergency, then urgent, then routine: what the receiver answers first.
+URGENCY_RANK = CaseWhen(
+    When(urgency=Urgency.EMERGENCY, then=Value(0)),
+    When(urgency=Urgency.URGENT, then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
+
+
 def referrals_received(*, user: Any, organisation_id: Any = None, status: str = "") -> QuerySet[Referral]:
+    """Referrals sent to the user's providers: those still waiting for an answer first, urgent before
+    routine, then the newest."""
     qs = _listed(user).exclude(status=ReferralStatus.DRAFT)
     orgs = _own_orgs(user, organisation_id)
     if orgs is not None:
         qs = qs.filter(to_organisation_id__in=orgs)
     if status in ReferralStatus.values:
         qs = qs.filter(status=status)
-    return qs.order_by("-sent_at")[:LIST_LIMIT]
+    waiting = CaseWhen(When(status__in=AWAITING_ANSWER, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return qs.order_by(waiting, URGENCY_RANK, "-sent_at")[:LIST_LIMIT]
+
+
+def response_times(*, user: Any) -> QuerySet[ResponseTime]:
+    """The municipality's response deadlines per urgency (every version, the newest first)."""
+    return ResponseTime.objects.for_tenant(user.municipality_id).order_by("urgency", "-valid_from")
 
 
 def referrals_overdue(
@@ -113,6 +133,47 @@ def referral_events(*, referral: Referral) -> QuerySet[ReferralEvent]:
 
 def case_referrals(*, user: Any, case: Case) -> QuerySet[Referral]:
     return _scoped(user).filter(case=case).order_by("-created_at")
+
+
+def person_referrals(*, user: Any, person_id: Any, limit: int = 50) -> QuerySet[Referral]:
+    """The referrals of a person the user sees (the person's page)."""
+    return (
+        referrals_visible_to(user)
+        .filter(person_id=person_id)
+        .select_related(*_LIST_RELATED)
+        .order_by("-created_at")[:limit]
+    )
+
+
+def _own_open_cases(user: Any) -> QuerySet[Case]:
+    return cases_visible_to(user).filter(
+        organisation_id__in=provider_organisations(user), status__in=CASE_OPEN_STATUSES
+    )
+
+
+def cases_to_refer(*, user: Any, limit: int = 200) -> QuerySet[Case]:
+    """The open cases of the user's own providers: where a referral starts."""
+    return _own_open_cases(user).select_related("person", "organisation").order_by("-opened_on")[:limit]
+
+
+def person_cases_to_refer(*, user: Any, person_id: Any, limit: int = 10) -> QuerySet[Case]:
+    """The open cases of the user's own providers for one person (none for a user of no provider)."""
+    return _own_open_cases(user).filter(person_id=person_id).order_by("-opened_on")[:limit]
+
+
+def case_documents(*, case: Case) -> QuerySet[CaseDocument]:
+    """The documents of a case (already checked) that a referral from it may share."""
+    return CaseDocument.objects.for_tenant(case.municipality_id).filter(case=case)
+
+
+def transfer_destinations(*, case: Case) -> QuerySet[Organisation]:
+    """The active providers of the network a case (already checked) may be transferred to."""
+    return (
+        Organisation.objects.for_tenant(case.municipality_id)
+        .filter(is_provider=True, is_active=True, is_generic=False)
+        .exclude(pk=case.organisation_id)
+        .order_by("name")
+    )
 
 
 @dataclass
@@ -161,8 +222,6 @@ def shared_document_get(*, referral: Referral, document_id: Any) -> CaseDocument
 
 def services_for_referral(*, user: Any, exclude_organisation_id: Any = None) -> QuerySet[Service]:
     """Services one may refer to, with their places available (shown when choosing)."""
-    from carenet.directory.permissions import services_visible_to
-
     qs = (
         services_visible_to(user)
         .exclude(status__in=(ServiceStatus.DEFUNCT, ServiceStatus.INACTIVE))

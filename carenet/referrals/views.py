@@ -15,40 +15,48 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from carenet.audit.services import audit_read, audit_record
-from carenet.cases.models import OPEN_STATUSES as CASE_OPEN_STATUSES
-from carenet.cases.models import CaseDocument
-from carenet.cases.permissions import cases_visible_to
-from carenet.cases.selectors import case_get
-from carenet.core.models import Organisation
+from carenet.cases.documents import document_language
+from carenet.cases.permissions import case_for
+from carenet.core.access import requires
+from carenet.core.documents import fill_document
+from carenet.core.exports import export_document
 from carenet.core.policy import actor_of
+from carenet.core.roles import Role
 from carenet.people.uploads import CONTENT_TYPES, extension_of
 
-from . import forms, services
+from . import documents, forms, services
 from .models import SHARE_FIELDS, ReferralStatus
 from .permissions import (
+    STEP_RULES,
     can_answer_referral,
     can_cancel_referral,
     can_complete_referral,
     can_open_case_from_referral,
-    can_refer_from_case,
     can_see_referral_lists,
     can_send_referral,
     can_start_referral,
+    can_view_receiver_case,
     can_view_shared_data,
     is_supervisor_of,
     provider_organisations,
+    referral_for,
+    refers_cases,
 )
 from .selectors import (
+    case_documents,
+    cases_to_refer,
     notifications_for,
     referral_events,
     referral_figures_for,
-    referral_get,
+    referral_list_providers,
     referrals_overdue,
     referrals_received,
     referrals_sent,
+    response_times,
     services_for_referral,
     shared_document_get,
     shared_dossier,
+    transfer_destinations,
 )
 from .services import event_label
 
@@ -67,22 +75,13 @@ def _apply_errors(form: Any, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
-def _list_organisations(user: Any) -> Any:
-    actor = actor_of(user)
-    if actor.is_coordinator or actor.is_platform_admin:
-        return Organisation.objects.for_tenant(user.municipality_id).filter(is_provider=True).order_by("name")
-    return Organisation.objects.for_tenant(user.municipality_id).filter(pk__in=provider_organisations(user))
-
-
-@login_required
+@requires(can_see_referral_lists)
 def referral_list(request: HttpRequest) -> HttpResponse:
     """Received / sent / overdue referrals of the user's providers (coordinators: of any provider)."""
-    if not can_see_referral_lists(request.user):
-        raise PermissionDenied
     box = request.GET.get("list", "received")
     if box not in LISTS:
         box = "received"
-    organisations = list(_list_organisations(request.user))
+    organisations = list(referral_list_providers(user=request.user))
     org_id = request.GET.get("provider", "")[:40]
     if org_id and not any(str(o.pk) == org_id for o in organisations):
         org_id = ""
@@ -103,15 +102,14 @@ def referral_list(request: HttpRequest) -> HttpResponse:
             "statuses": ReferralStatus.choices,
             "now": timezone.now(),
             "can_refer": bool(provider_organisations(request.user)),
+            "is_coordinator": actor_of(request.user).is_coordinator,
         },
     )
 
 
-@login_required
+@requires(can_see_referral_lists)
 def referral_stats(request: HttpRequest) -> HttpResponse:
     """Response time and completion rate per provider and per service."""
-    if not can_see_referral_lists(request.user):
-        raise PermissionDenied
     return render(
         request,
         "referrals/referral_stats.html",
@@ -122,36 +120,32 @@ def referral_stats(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@requires(refers_cases, platform_admin=False)
 def referral_pick_case(request: HttpRequest) -> HttpResponse:
     """Start a referral: choose one of the provider's open cases."""
-    orgs = provider_organisations(request.user)
-    if not orgs:
-        raise PermissionDenied
-    cases = (
-        cases_visible_to(request.user)
-        .filter(organisation_id__in=orgs, status__in=CASE_OPEN_STATUSES)
-        .select_related("person", "organisation")
-        .order_by("-opened_on")[:200]
-    )
-    return render(request, "referrals/pick_case.html", {"cases": cases})
+    return render(request, "referrals/pick_case.html", {"cases": cases_to_refer(user=request.user)})
 
 
 @login_required
 def referral_new(request: HttpRequest, case_id: str) -> HttpResponse:
-    case = case_get(user=request.user, case_id=case_id)
-    if not can_refer_from_case(request.user, case):
-        raise PermissionDenied
+    case = case_for(request.user, case_id, action="change")
     supervisor = is_supervisor_of(request.user, case.organisation_id)
     service_qs = services_for_referral(user=request.user, exclude_organisation_id=case.organisation_id)
-    documents = CaseDocument.objects.for_tenant(case.municipality_id).filter(case=case)
-    form = forms.ReferralForm(request.POST or None, services=service_qs, documents=documents, supervisor=supervisor)
+    documents = case_documents(case=case)
+    form = forms.ReferralForm(
+        request.POST or None,
+        request.FILES or None,
+        services=service_qs,
+        documents=documents,
+        supervisor=supervisor,
+        ask_consent=not case.legal_basis.strip(),
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data["documents"] = list(data.get("documents") or [])
         send = "send" in request.POST
         try:
-            referral = services.referral_create(user=request.user, case=case, send=send, **data)
+            referral = services.referral_create(actor=request.user, case=case, send=send, **data)
         except ValidationError as exc:
             _apply_errors(form, exc)
         except PermissionDenied as exc:
@@ -168,10 +162,10 @@ def referral_new(request: HttpRequest, case_id: str) -> HttpResponse:
 
 @login_required
 def referral_detail(request: HttpRequest, referral_id: str) -> HttpResponse:
-    referral = referral_get(user=request.user, referral_id=referral_id)
+    referral = referral_for(request.user, referral_id)
     user = request.user
     if referral.status == ReferralStatus.SENT and can_answer_referral(user, referral):
-        services.referral_mark_received(user=user, referral=referral)
+        services.referral_mark_received(actor=user, referral=referral)
     shows_shared = can_view_shared_data(user, referral)
     dossier = None
     if shows_shared:
@@ -202,8 +196,8 @@ def referral_detail(request: HttpRequest, referral_id: str) -> HttpResponse:
         else None,
         "complete_form": forms.CompleteForm(prefix="complete"),
         "cancel_form": forms.CancelForm(prefix="cancel"),
-        "receiver_case_visible": referral.receiver_case_id is not None
-        and cases_visible_to(user).filter(pk=referral.receiver_case_id).exists(),
+        "receiver_case_visible": can_view_receiver_case(user, referral),
+        "can_print_letter": referral.from_organisation_id in provider_organisations(user),
     }
     return render(request, "referrals/referral_detail.html", context)
 
@@ -226,42 +220,44 @@ def _transition_form(action: str, request: HttpRequest, referral: Any) -> Any:
     return None
 
 
+def _run_step(action: str, user: Any, referral: Any, data: dict[str, Any]) -> str:
+    """Run one step (the referral is already checked for it); the message that says it is done."""
+    if action == "send":
+        services.referral_send(actor=user, referral=referral, override_reason=data.get("override_reason", ""))
+        return _("The referral is sent.")
+    if action == "accept":
+        services.referral_accept(actor=user, referral=referral, note=data.get("note", ""))
+        return _("The referral is accepted.")
+    if action == "decline":
+        services.referral_decline(actor=user, referral=referral, **data)
+        return _("The referral is declined; the sender is told.")
+    if action == "start":
+        services.referral_start(actor=user, referral=referral)
+        return _("Work on the referral has started.")
+    if action == "complete":
+        services.referral_complete(actor=user, referral=referral, **data)
+        return _("The referral is completed; the outcome goes back to the sender.")
+    services.referral_cancel(actor=user, referral=referral, reason=data["reason"])
+    return _("The referral is cancelled.")
+
+
 @login_required
 @require_POST
 def referral_transition(request: HttpRequest, referral_id: str, action: str) -> HttpResponse:
     """One step of the workflow; on bad input the detail page is shown again with the errors."""
-    referral = referral_get(user=request.user, referral_id=referral_id)
-    user = request.user
+    if action not in STEP_RULES:
+        raise Http404
+    referral = referral_for(request.user, referral_id, action=STEP_RULES[action])
     form = _transition_form(action, request, referral)
     if form is not None and not form.is_valid():
         messages.error(request, " ".join(str(m) for errs in form.errors.values() for m in errs))
         return redirect("referrals:detail", referral_id=referral.pk)
-    data = form.cleaned_data if form is not None else {}
     try:
-        if action == "send":
-            services.referral_send(user=user, referral=referral, override_reason=data.get("override_reason", ""))
-            done = _("The referral is sent.")
-        elif action == "accept":
-            services.referral_accept(user=user, referral=referral, note=data.get("note", ""))
-            done = _("The referral is accepted.")
-        elif action == "decline":
-            services.referral_decline(user=user, referral=referral, **data)
-            done = _("The referral is declined; the sender is told.")
-        elif action == "start":
-            services.referral_start(user=user, referral=referral)
-            done = _("Work on the referral has started.")
-        elif action == "complete":
-            services.referral_complete(user=user, referral=referral, **data)
-            done = _("The referral is completed; the outcome goes back to the sender.")
-        elif action == "cancel":
-            services.referral_cancel(user=user, referral=referral, reason=data["reason"])
-            done = _("The referral is cancelled.")
-        elif action == "open-case":
-            case = services.referral_open_case(user=user, referral=referral)
+        if action == "open-case":
+            case = services.referral_open_case(actor=request.user, referral=referral)
             messages.success(request, _("Your case is opened."))
             return redirect("cases:detail", case_id=case.pk)
-        else:
-            raise Http404
+        done = _run_step(action, request.user, referral, form.cleaned_data if form is not None else {})
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     except PermissionDenied as exc:
@@ -276,9 +272,7 @@ def referral_transition(request: HttpRequest, referral_id: str, action: str) -> 
 @login_required
 def shared_document(request: HttpRequest, referral_id: str, document_id: str) -> FileResponse:
     """A document named in the referral, only while the user may see the shared dossier; audited."""
-    referral = referral_get(user=request.user, referral_id=referral_id)
-    if not can_view_shared_data(request.user, referral):
-        raise PermissionDenied
+    referral = referral_for(request.user, referral_id, action="view_shared")
     doc = shared_document_get(referral=referral, document_id=document_id)
     audit_record(action="referral.document_view", actor=request.user, obj=referral, changes={"document": str(doc.pk)})
     ext = extension_of(doc.file.name)
@@ -292,20 +286,13 @@ def shared_document(request: HttpRequest, referral_id: str, document_id: str) ->
 
 @login_required
 def case_transfer(request: HttpRequest, case_id: str) -> HttpResponse:
-    case = case_get(user=request.user, case_id=case_id)
-    if not can_refer_from_case(request.user, case):
-        raise PermissionDenied
+    case = case_for(request.user, case_id, action="change")
     supervisor = is_supervisor_of(request.user, case.organisation_id)
-    organisations = (
-        Organisation.objects.for_tenant(case.municipality_id)
-        .filter(is_provider=True, is_active=True, is_generic=False)
-        .exclude(pk=case.organisation_id)
-        .order_by("name")
-    )
+    organisations = transfer_destinations(case=case)
     form = forms.TransferForm(request.POST or None, organisations=organisations, supervisor=supervisor)
     if request.method == "POST" and form.is_valid():
         try:
-            services.case_transfer(user=request.user, case=case, **form.cleaned_data)
+            services.case_transfer(actor=request.user, case=case, **form.cleaned_data)
         except ValidationError as exc:
             _apply_errors(form, exc)
         except PermissionDenied as exc:
@@ -333,6 +320,53 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if user.municipality_id is None:
         raise Http404
-    count = services.notifications_mark_read(user=request.user)
+    count = services.notifications_mark_read(actor=request.user)
     messages.success(request, _("%(count)s notifications marked as read.") % {"count": count})
     return redirect("referrals:notifications")
+
+
+@login_required
+def referral_letter(request: HttpRequest, referral_id: str, fmt: str) -> HttpResponse:
+    """The referral letter as PDF or DOCX, for the sending provider (the receiver sees the referral, not the
+    letter: 403); in the language asked for where the municipality offers it; audited."""
+    referral = referral_for(request.user, referral_id)
+    if referral.from_organisation_id not in provider_organisations(request.user):
+        raise PermissionDenied
+    if fmt not in ("pdf", "docx"):
+        raise Http404
+    language = document_language(referral.municipality, request.GET.get("lang", "")[:8])
+    html = fill_document(
+        municipality_id=referral.municipality_id,
+        kind=documents.LETTER,
+        language=language,
+        values=documents.letter_values(referral),
+    )
+    return export_document(
+        actor=request.user,
+        municipality=referral.municipality_id,
+        what=documents.LETTER,
+        html=html,
+        fmt=fmt,
+        filename=f"referral-{referral.reference}-{language}",
+        title=f"{documents.LABEL} {referral.reference}",
+        subject_ids=[referral.person_id],
+    )
+
+
+@requires(Role.COORDINATOR, platform_admin=False)
+def response_time_list(request: HttpRequest) -> HttpResponse:
+    """The municipality's response deadlines per urgency, and the form to set a new one from a date."""
+    form = forms.ResponseTimeForm(request.POST or None, initial={"valid_from": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.response_time_set(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The response time is saved."))
+            return redirect("referrals:response_times")
+    return render(
+        request,
+        "referrals/response_times.html",
+        {"form": form, "rows": response_times(user=request.user), "today": timezone.localdate()},
+    )

@@ -1,7 +1,9 @@
 """Settings shared by every environment. Values that differ per machine come from the environment."""
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -41,11 +43,20 @@ INSTALLED_APPS = [
     "carenet.directory",
     "carenet.people",
     "carenet.cases",
+    "carenet.activities",
     "carenet.referrals",
+    "carenet.campaigns",
+    "carenet.canteen",
+    "carenet.volunteering",
+    "carenet.care",
+    "carenet.training",
+    "carenet.housing",
     "carenet.plans",
-    "carenet.analytics",
+    "carenet.reports",
+    "carenet.dashboards",
     "carenet.portal",
     "carenet.api",
+    "carenet.privacy",
 ]
 
 MIDDLEWARE = [
@@ -59,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "carenet.accounts.sessions.SessionIdleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -104,11 +116,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Django's backend with the tenant schema rules (carenet/core/db/backends, decision 0011). Tests run in
+    # memory, as on Django's own backend (said explicitly: pytest-django only recognises that one by name).
+    DATABASES["default"]["ENGINE"] = "carenet.core.db.backends.sqlite3"
+    DATABASES["default"].setdefault("TEST", {}).setdefault("NAME", ":memory:")
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # JIT compilation costs more than it saves on CareNet's short, indexed queries (measured: a surname
     # search at 200,000 persons took 344 ms with JIT, 185 ms without; see docs/performance.md).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # Django's backend with the tenant schema rules, whose test databases also work on a Citus cluster
+    # (carenet/core/db/backends, decision 0011).
+    DATABASES["default"]["ENGINE"] = "carenet.core.db.backends.postgresql"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -122,25 +141,38 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# Passphrases welcome (no composition rules; 10 to 128 characters, spaces count); a password found in the
+# shipped list of breached passwords is refused, offline (carenet/accounts/data/README.md says what it is).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "carenet.accounts.validators.MaximumLengthValidator", "OPTIONS": {"max_length": 128}},
+    {
+        "NAME": "django.contrib.auth.password_validation.CommonPasswordValidator",
+        "OPTIONS": {"password_list_path": BASE_DIR / "carenet" / "accounts" / "data" / "breached-passwords.txt.gz"},
+    },
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:dashboard"
 LOGOUT_REDIRECT_URL = "core:home"
 
-# django-axes: lock an account+address after repeated failures.
+# django-axes: lock an account after repeated failures, whatever the address (a new address gets no fresh
+# tries), for a delay that grows with each lockout; the user unlocks by e-mail (carenet/accounts/lockout.py).
 AXES_FAILURE_LIMIT = 5
-AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = "carenet.accounts.lockout.cool_off"
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_CLIENT_IP_CALLABLE = "carenet.core.middleware.client_ip"
+# axes.W006 wants the address among the lockout parameters. Deliberately not (decision 0012): the lockout is
+# per user whatever the address, and an address lock would lock a whole municipal office behind one NAT.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 
 # Second factor: staff roles that see personal data must use TOTP where this is on (production).
 CARENET_REQUIRE_2FA = False
+# Personal API tokens live at most this many days (decision 0012).
+CARENET_API_TOKEN_MAX_DAYS = int(os.environ.get("CARENET_API_TOKEN_MAX_DAYS", "90"))
 OTP_TOTP_ISSUER = "CareNet"
 
 LANGUAGE_CODE = "ro"
@@ -173,19 +205,49 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "") == "1"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "CareNet <noreply@carenet.local>")
 
+
+def cache_settings(environ: Mapping[str, str]) -> dict[str, dict[str, Any]]:
+    """The shared cache (decision 0012): Redis when ``REDIS_URL`` is set, otherwise Django's database cache,
+    whose table ``carenet_cache`` a migration creates (carenet/accounts/migrations). Rate limits, lockouts
+    and single-use form tokens count in it, so they hold across worker processes."""
+    if environ.get("REDIS_URL"):
+        return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": environ["REDIS_URL"]}}
+    return {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "carenet_cache"}}
+
+
+CACHES = cache_settings(os.environ)
+# Password reset requests per hour, per address and per e-mail asked for.
+CARENET_PASSWORD_RESET_LIMITS = {"address": 5, "email": 3}
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 REST_FRAMEWORK = {
+    # A personal token or a session that passed the second factor; never a password (decision 0012).
+    # The token class is first: an unauthenticated call is a 401 with its Bearer challenge.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
+        "carenet.api.authentication.ApiTokenAuthentication",
+        "carenet.api.authentication.VerifiedSessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON nested deeper than 64 levels is a 400, never a RecursionError (issue 26, Low 13).
+    "DEFAULT_PARSER_CLASSES": [
+        "carenet.api.parsers.DepthLimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "carenet.api.authentication.TokenScope",
+    ],
     "DEFAULT_SCHEMA_CLASS": "carenet.core.api_schema.CareNetAutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "carenet.core.api_errors.exception_handler",
+    # Counted by the real client address (X-Real-IP only from CARENET_TRUSTED_PROXIES) in the shared cache.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "carenet.api.throttles.ClientAnonThrottle",
+        "carenet.api.throttles.ClientUserThrottle",
+    ],
     "DEFAULT_THROTTLE_RATES": {"anon": "600/min", "user": "2000/min", "public_form": "10/min"},
 }
 SPECTACULAR_SETTINGS = {
@@ -203,6 +265,7 @@ SPECTACULAR_SETTINGS = {
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
+        "base-uri": ["'self'"],
         "img-src": ["'self'", "data:", os.environ.get("MAP_TILE_ORIGIN", "'self'")],
         "style-src": ["'self'"],
         "script-src": ["'self'"],
@@ -213,6 +276,11 @@ CONTENT_SECURITY_POLICY = {
 # Map tiles are optional: GeoJSON layers work without them. Empty = no tile layer.
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
 
+# Sessions end when the browser closes and after CARENET_SESSION_IDLE_MINUTES without a request
+# (carenet/accounts/sessions.py); the store keeps an abandoned session at most SESSION_COOKIE_AGE.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+CARENET_SESSION_IDLE_MINUTES = int(os.environ.get("CARENET_SESSION_IDLE_MINUTES", "30"))
+SESSION_COOKIE_AGE = 12 * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -229,10 +297,20 @@ CARENET_DEMO_LOADERS = [
     "carenet.directory.demo.load",
     "carenet.cases.demo.load",
     "carenet.plans.demo.load",
+    "carenet.activities.demo.load",
+    "carenet.training.demo.load",
+    "carenet.housing.demo.load",
+    "carenet.plans.demo.load_sources",
+    "carenet.plans.demo.load_reports",
     "carenet.portal.demo.load",
     "carenet.referrals.demo.load",
+    "carenet.canteen.demo.load",
     "carenet.geo.demo.load_population",
-    "carenet.analytics.dashboard_demo.load",
+    "carenet.dashboards.demo.load",
+    "carenet.privacy.demo.load",
+    "carenet.campaigns.demo.load",
+    "carenet.volunteering.demo.load",
+    "carenet.care.demo.load",
 ]
 
 LOGGING = {
@@ -248,27 +326,39 @@ CARENET_URLS: list[tuple[str, str]] = [
     ("directory/", "carenet.directory.urls"),
     ("people/", "carenet.people.urls"),
     ("cases/", "carenet.cases.urls"),
+    ("activities/", "carenet.activities.urls"),
     ("referrals/", "carenet.referrals.urls"),
+    ("campaigns/", "carenet.campaigns.urls"),
+    ("canteen/", "carenet.canteen.urls"),
+    ("training/", "carenet.training.urls"),
+    ("housing/", "carenet.housing.urls"),
     ("plans/", "carenet.plans.urls"),
-    ("reports/", "carenet.analytics.urls"),
-    ("portal/help/", "carenet.portal.help_urls"),
-    ("portal/engage/", "carenet.portal.engage_urls"),
-    ("dashboards/", "carenet.analytics.dashboard_urls"),
-    # Public pages start with "<municipality_slug>/": keep them LAST so they never shadow staff prefixes.
-    ("", "carenet.portal.finder_urls"),
-    ("", "carenet.portal.transparency_urls"),
-    ("", "carenet.portal.public_urls"),
-    ("", "carenet.portal.dashboard_urls"),
+    ("reports/", "carenet.reports.urls"),
+    ("dashboards/", "carenet.dashboards.urls"),
+    ("privacy/", "carenet.privacy.urls"),
+    # Volunteering and care: staff pages under their prefix, public pages under "<slug>/volunteer/", "<slug>/care/".
+    ("", "carenet.volunteering.urls"),
+    ("", "carenet.care.urls"),
+    # Training's public pages (catalogue, enrolment, certificate check, company pages): "<slug>/training/…".
+    ("", "carenet.training.public_urls"),
+    ("", "carenet.housing.public_urls"),  # "<municipality_slug>/housing/…" before the portal's own
+    # The portal: its staff list ("portal/…") then its public list ("<municipality_slug>/…"). Keep it LAST
+    # so the public pages never shadow another app's fixed prefix.
+    ("", "carenet.portal.urls"),
 ]
 
 # Periodic tasks (django-tasks) enqueued by `manage.py run_scheduled` (cron / systemd timer / make run).
 CARENET_SCHEDULED_TASKS: list[str] = [
     "carenet.referrals.tasks.expire_unanswered_referrals",
+    "carenet.campaigns.tasks.escalate_unreached_persons",
     "carenet.cases.tasks.flag_overdue_duties",
     "carenet.directory.tasks.send_freshness_reminders",
     "carenet.plans.tasks.send_period_reminders",
     "carenet.portal.tasks.anonymise_expired_help_requests",
-    "carenet.analytics.dashboard_tasks.warm_dashboards",
+    "carenet.dashboards.tasks.warm_dashboards",
+    "carenet.privacy.tasks.apply_retention_schedules",
+    "carenet.audit.tasks.make_audit_checkpoints",
+    "carenet.housing.tasks.send_contract_renewal_reminders",
 ]
 
 # Days a provider has to answer a referral when its directory service states no response time.
@@ -277,3 +367,16 @@ CARENET_REFERRAL_RESPONSE_DAYS = int(os.environ.get("CARENET_REFERRAL_RESPONSE_D
 # Public HSDS API answers are cached (default cache) under the directory's data version, which every write
 # changes: never stale, whatever the lifetime. 0 turns the cache off (bench/api_throughput.py measures both).
 CARENET_HSDS_CACHE_SECONDS = int(os.environ.get("CARENET_HSDS_CACHE_SECONDS", "600"))
+
+# The audit log's daily checkpoints are signed (HMAC-SHA256) with a key the database never holds
+# (decision 0015, docs/admin-guide.md): set it in the environment; keep earlier keys, after a rotation,
+# in CARENET_AUDIT_OLD_KEYS (comma-separated) so older checkpoints still verify. A chain whose last
+# checkpoint is older than the maximum age is reported by `audit_verify` (a deleted checkpoint shows).
+CARENET_AUDIT_KEY = os.environ.get("CARENET_AUDIT_KEY", "")
+CARENET_AUDIT_OLD_KEYS = [k for k in os.environ.get("CARENET_AUDIT_OLD_KEYS", "").split(",") if k]
+CARENET_AUDIT_CHECKPOINT_MAX_AGE_HOURS = int(os.environ.get("CARENET_AUDIT_CHECKPOINT_MAX_AGE_HOURS", "26"))
+
+# The reverse proxies whose X-Real-IP header names the client (addresses or networks, comma-separated;
+# nginx on the same host: 127.0.0.1,::1). From any other address the header is ignored and the
+# connection's own address is the client's (the audit log, rate limits and sign-in lockouts use it).
+CARENET_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("CARENET_TRUSTED_PROXIES", "").split(",") if p.strip()]

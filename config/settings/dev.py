@@ -1,5 +1,8 @@
+import os
+
 from .base import *
 
 DEBUG = True
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+CARENET_AUDIT_KEY = os.environ.get("CARENET_AUDIT_KEY", "dev-only-audit-checkpoint-key")

@@ -13,3 +13,6 @@ AXES_ENABLED = True
 ALLOWED_HOSTS = ["*"]
 CARENET_ALLOW_AUDIT_PURGE = True  # the test runner flushes between transactional tests
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # live-server threads must not keep test databases open
+# Tests count in memory (each test starts empty); the database cache of base.py is tested on its own.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CARENET_AUDIT_KEY = "test-audit-checkpoint-key"

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def test_the_generated_persons_file_passes_the_validated_importer(caseworker_a, baia_mare):
     text = persons_csv(300)
     assert persons_csv(300) == text  # deterministic
-    result = persons_import_csv(user=caseworker_a, source=text)
+    result = persons_import_csv(actor=caseworker_a, source=text)
     assert result.created == 300 == Person.objects.for_tenant(baia_mare).count()
 
 
@@ -37,7 +37,9 @@ def test_a_directory_preset_loads_searchable_services_once():
     assert ServiceAtLocation.objects.for_tenant(municipality).exists()
     assert rows > 30
     assert load_directory(small) == (0, 0.0)  # reused, not loaded twice
-    found = list(filter_services(Service.objects.for_tenant(municipality), municipality=municipality, search="cantina"))
+    found = list(
+        filter_services(services=Service.objects.for_tenant(municipality), municipality=municipality, search="cantina")
+    )
     assert found and all("cantin" in s.search_text for s in found)
 
 

@@ -1,31 +1,22 @@
 """Playwright driving Debian's Chromium (/usr/bin/chromium) against pytest-django's live server.
 
-Fixtures: ``browser`` (session), ``page`` (fresh context, fails the test on any JavaScript error),
+Fixtures: ``browser`` (module), ``page`` (fresh context, fails the test on any JavaScript error),
 ``live_url`` (base URL), ``axe_check(page)`` (axe-core; returns serious/critical violations).
+Where Chromium is, and what happens without it, is the shared plugin's (carenet.testing.browser,
+carenet.testing.plugin): skipped with the reason, or a failure under ``CARENET_REQUIRE_BROWSER=1``.
 """
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
+from carenet.testing.browser import CHROMIUM, LAUNCH_ARGS
+
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 AXE_JS = Path(__file__).resolve().parents[1] / "vendor" / "axe.min.js"
 SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", Path(__file__).resolve().parents[2] / "var" / "screenshots"))
-
-
-def pytest_collection_modifyitems(config, items):
-    if shutil.which(CHROMIUM) or Path(CHROMIUM).exists():
-        return
-    if os.environ.get("CARENET_REQUIRE_BROWSER"):
-        raise pytest.UsageError(f"Chromium not found at {CHROMIUM}; CI needs it (apt-get install chromium)")
-    skip = pytest.mark.skip(reason=f"Chromium not found at {CHROMIUM}")
-    for item in items:
-        if "browser" in item.keywords:
-            item.add_marker(skip)
 
 
 @pytest.fixture(scope="module")
@@ -35,20 +26,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
         yield browser
         browser.close()
 

@@ -6,6 +6,7 @@ Self-contained fixtures (prefixed ``cw_``) so the module runs with or without th
 import datetime
 import importlib.util
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -79,7 +80,7 @@ def test_a_caseworker_finds_the_existing_record_under_a_cyrillic_spelling(cw_pag
         sex="M",
     )
     person.save()
-    case = case_open(user=caseworker_a, person=person, organisation=org_a, channel="phone")
+    case = case_open(actor=caseworker_a, person=person, organisation=org_a, channel="phone")
     page = cw_page
     _sign_in(page, live_server.url, "cw_a")
     page.goto(f"{live_server.url}/people/new/")
@@ -101,4 +102,45 @@ def test_a_caseworker_finds_the_existing_record_under_a_cyrillic_spelling(cw_pag
     page.set_viewport_size({"width": 360, "height": 800})
     page.goto(f"{live_server.url}/cases/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page.js_errors == []
+
+
+def test_cheban_ion_in_cyrillic_finds_ceban_ion_with_reasons_and_his_twin_brother_sees_no_warning(
+    cw_page, live_server, caseworker_a, org_a
+):
+    """Issue 14: the reasons of a probable duplicate are shown; a twin brother (another given name) is not one."""
+    from carenet.people.models import Person
+
+    person = Person(
+        municipality=org_a.municipality,
+        first_name="Ion",
+        last_name="Ceban",
+        birth_date=datetime.date(1988, 6, 14),
+        registered_by_organisation=org_a,
+        sex="M",
+        address="Str. Decebal 12",
+    )
+    person.save()
+    page = cw_page
+    _sign_in(page, live_server.url, "cw_a")
+    page.goto(f"{live_server.url}/people/new/")
+    page.fill("#id_first_name", "Ион")
+    page.fill("#id_last_name", "Чебан")
+    page.fill("#id_birth_date", "1988-06-14")
+    page.click("main form button[type=submit]")
+    assert page.locator(f"a[href='/people/{person.pk}/']").count() == 1
+    assert page.locator("[role=alert]").count() == 1  # the strong warning of a probable duplicate
+    assert page.locator("#id_reason").count() == 1  # a reason is needed to register anyway
+    reasons = page.locator("td[data-label]").nth(3).inner_text()
+    assert reasons.strip() not in ("", "—")
+    assert _serious_axe_violations(page) == []
+    page.goto(f"{live_server.url}/people/new/")
+    page.fill("#id_first_name", "Vasile")
+    page.fill("#id_last_name", "Ceban")
+    page.fill("#id_birth_date", "1988-06-14")
+    page.fill("#id_address", "Str. Decebal 12")
+    page.click("main form button[type=submit]")
+    # No warning: registered at once, on to the new record's page (…/people/<id>/?purpose=registration).
+    page.wait_for_url(re.compile(r"/people/[0-9a-f-]{36}/"))
+    assert Person.objects.for_tenant(org_a.municipality).count() == 2
     assert page.js_errors == []

@@ -18,14 +18,14 @@ def referral_setup(baia_mare, org_a, org_b, caseworker_a, caseworker_b):
 
     person = make_person(baia_mare, org_a, sex="F", first="Maria", last="Pop", phone="0722000222")
     case = case_services.case_open(
-        user=caseworker_a,
+        actor=caseworker_a,
         person=person,
         organisation=org_a,
         channel="in_person",
         opened_on=datetime.date.today() - datetime.timedelta(days=5),
     )
     people_services.consent_record(
-        user=caseworker_a, person=person, purpose="referral", given_on=datetime.date.today(), scope=[org_b]
+        actor=caseworker_a, person=person, purpose="referral", given_on=datetime.date.today(), scope=[org_b]
     )
     service = Service.objects.create(
         municipality=baia_mare, organisation=org_b, name="Centru de zi «Speranța»", places_total=10, places_available=3
@@ -83,7 +83,7 @@ def test_the_referral_pages_in_hungarian_are_accessible(
     from carenet.referrals import services
 
     referral = services.referral_create(
-        user=caseworker_a,
+        actor=caseworker_a,
         case=referral_setup["case"],
         service=referral_setup["service"],
         reason="Sürgős segítség",

@@ -55,3 +55,12 @@ def test_a_caseworker_cannot_change_another_providers_organisation(caseworker_a,
     assert policy.can(manager_a, "change", org_a)
     assert not policy.can(manager_a, "change", org_b)
     assert not policy.can(caseworker_a, "change", org_a)
+
+
+def test_the_audit_log_sends_an_anonymous_visitor_to_sign_in_and_refuses_the_other_municipality(
+    client, other_tenant_user
+):
+    response = client.get("/audit/")
+    assert response.status_code == 302 and "/account/login/" in response["Location"]
+    client.force_login(other_tenant_user)  # a coordinator of Bălți: not an auditor (a role page: 403)
+    assert client.get("/audit/").status_code == 403

@@ -1,13 +1,14 @@
+"""The API tests use the shared fixtures (carenet.testing) and read English messages."""
+
 import pytest
 
-from carenet.cases.tests.conftest import case_a, person_a, service_a  # noqa: F401
+from carenet.testing.factories import make_service
+from carenet.testing.language import english
+
+__all__ = ["english"]  # autouse
 
 
-@pytest.fixture(autouse=True)
-def english(settings):
-    """Assertions below read the English source messages; the Romanian ones are tested on their own."""
-    from django.utils import translation
-
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+@pytest.fixture
+def balti_service(balti, balti_org):
+    """Bălți's day centre, named like Baia Mare's shared service_a so a search for "copii" finds both."""
+    return make_service(balti, balti_org, "Centru de zi pentru copii din Bălți")

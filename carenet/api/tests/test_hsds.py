@@ -2,8 +2,8 @@
 
 import json
 from datetime import time
-from pathlib import Path
 
+import jsonschema
 import pytest
 
 from carenet.directory.models import (
@@ -20,11 +20,9 @@ from carenet.directory.models import (
 )
 from carenet.directory.services import service_reindex
 from carenet.directory.taxonomy_data import term_uuid
+from carenet.testing import HSDS_SCHEMAS
 
-SCHEMAS = Path(__file__).resolve().parents[3].parent / "shared" / "standards" / "hsds-3.0" / "schema"
-jsonschema = pytest.importorskip("jsonschema")
-if not SCHEMAS.exists():
-    pytest.skip("../shared/standards/hsds-3.0 is not available", allow_module_level=True)
+SCHEMAS = HSDS_SCHEMAS  # vendored: carenet/directory/standards/hsds-3.0/
 
 
 def _load(name):

@@ -19,11 +19,6 @@ def service_a(baia_mare, org_a):
     return make_service(baia_mare, org_a, "Centru de zi pentru copii", translations={"hu": {"name": "Nappali központ"}})
 
 
-@pytest.fixture
-def balti_service(balti, balti_org):
-    return make_service(balti, balti_org, "Centru de zi pentru copii din Bălți")
-
-
 def _names(response):
     assert response.status_code == 200, response.content
     return [s["name"] for s in response.json()["contents"]]

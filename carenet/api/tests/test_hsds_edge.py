@@ -9,21 +9,10 @@ from django.db.models import F
 from django.test import Client
 
 from carenet.directory.models import DataVersion, Service
-from carenet.directory.tests.conftest import make_service
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/hsds/baia-mare/services"
-
-
-@pytest.fixture
-def service_a(baia_mare, org_a):
-    return make_service(baia_mare, org_a, "Centru de zi pentru copii")
-
-
-@pytest.fixture
-def balti_service(balti, balti_org):
-    return make_service(balti, balti_org, "Centru de zi pentru copii din Bălți")
 
 
 def _no_view():

@@ -7,7 +7,6 @@ the rows, their order and the count must stay those of the visibility rules.
 import datetime
 
 import pytest
-from rest_framework.test import APIClient
 
 from carenet.api.pagination import ListPagination, count_without_ordering
 from carenet.cases.permissions import deliveries_visible_to
@@ -18,11 +17,6 @@ from carenet.people.tests.conftest import make_person
 from conftest import make_user
 
 TODAY = datetime.date.today()
-
-
-@pytest.fixture
-def api():
-    return APIClient()
 
 
 @pytest.fixture
@@ -39,7 +33,7 @@ def deliveries(baia_mare, org_a, org_b, caseworker_a, caseworker_b, case_a, serv
     for days in range(5):
         made["a"].append(
             delivery_record(
-                user=caseworker_a,
+                actor=caseworker_a,
                 person=case_a.person,
                 service=service_a,
                 delivered_on=TODAY - datetime.timedelta(days=days),
@@ -48,7 +42,7 @@ def deliveries(baia_mare, org_a, org_b, caseworker_a, caseworker_b, case_a, serv
     for days in range(2):
         made["b"].append(
             delivery_record(
-                user=caseworker_b,
+                actor=caseworker_b,
                 person=person_b,
                 service=service_b,
                 delivered_on=TODAY - datetime.timedelta(days=days),

@@ -1,47 +1,15 @@
-import datetime
+"""The cases tests use the shared person_a, case_a and supervisor_a (carenet.testing), read English
+messages, and record deliveries of provider A's social canteen."""
 
 import pytest
 
-from carenet.cases import services
-from carenet.directory.models import Service
-from carenet.people.tests.conftest import make_person
+from carenet.testing.factories import ServiceFactory
+from carenet.testing.language import english
+
+__all__ = ["english"]  # autouse
 
 
 @pytest.fixture
-def person_a(baia_mare, org_a):
-    return make_person(baia_mare, org_a, sex="M")
-
-
-@pytest.fixture
-def service_a(baia_mare, org_a):
-    return Service.objects.create(municipality=baia_mare, organisation=org_a, name="Cantina socială")
-
-
-@pytest.fixture
-def case_a(caseworker_a, person_a, org_a):
-    return services.case_open(
-        user=caseworker_a,
-        person=person_a,
-        organisation=org_a,
-        channel="in_person",
-        opened_on=datetime.date.today() - datetime.timedelta(days=30),
-        request_summary="Ajutor la domiciliu",
-    )
-
-
-@pytest.fixture
-def supervisor_a(org_a, baia_mare):
-    from carenet.core.roles import Role
-    from conftest import make_user
-
-    return make_user("sup_a", baia_mare, org_a, Role.CASEWORKER, supervisor=True)
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    """Assertions below read the English source messages; the Romanian ones are tested on their own."""
-    from django.utils import translation
-
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+def service_a(org_a):
+    """Provider A's social canteen (not the shared day centre: the cases tests name it)."""
+    return ServiceFactory(organisation=org_a, name="Cantina socială", indexed=False)

@@ -11,16 +11,15 @@ def test_a_caseworker_sees_their_case_in_their_workspace(client, caseworker_a, c
     assert case_a.reference in html
 
 
-def test_a_case_opened_by_provider_a_makes_the_person_visible_to_a(client, caseworker_a, baia_mare, org_b, org_a):
-    from carenet.cases.services import case_open
+def test_a_case_of_provider_a_opens_the_person_only_on_a_ground(client, caseworker_a, baia_mare, org_b, org_a):
+    """Decision 0013: a case row alone is not a ground; the legal basis it records is."""
+    from carenet.cases.models import Case
     from carenet.people.tests.conftest import make_person
 
     stranger = make_person(baia_mare, org_b, first="Ilona", last="Kovács")
     client.force_login(caseworker_a)
     assert client.get(f"/people/{stranger.pk}/").status_code == 404
-    from carenet.cases.models import Case
-
-    Case.objects.create(
+    case = Case.objects.create(
         municipality=baia_mare,
         reference="X-1",
         organisation=org_a,
@@ -28,8 +27,9 @@ def test_a_case_opened_by_provider_a_makes_the_person_visible_to_a(client, casew
         channel="phone",
         opened_on="2025-01-01",
     )
+    assert client.get(f"/people/{stranger.pk}/").status_code == 404
+    Case.objects.for_tenant(baia_mare).filter(pk=case.pk).update(legal_basis="Legea 292/2011, art. 41")
     assert client.get(f"/people/{stranger.pk}/").status_code == 200
-    assert case_open  # imported for symmetry with the service used elsewhere
 
 
 @pytest.mark.parametrize(
@@ -46,14 +46,16 @@ def test_a_caseworker_of_provider_b_cannot_list_or_search_a_case_of_provider_a(c
     for url in ("/cases/", "/cases/all/", "/cases/all/?q=Munteanu&status=all", f"/cases/all/?q={case_a.reference}"):
         assert f"/cases/{case_a.pk}/" not in client.get(url).content.decode()
     assert client.get(f"/people/{case_a.person_id}/").status_code == 404
-    export = client.get("/cases/all/export.csv?status=all").content.decode()
+    export = client.get("/cases/all/export.csv?status=all").getvalue().decode()
     assert case_a.reference not in export and "Munteanu" not in export
 
 
 def test_the_case_export_lists_the_own_cases_and_is_audited(client, caseworker_a, case_a):
     client.force_login(caseworker_a)
-    assert case_a.reference in client.get("/cases/all/export.csv?status=all").content.decode()
-    assert AuditEvent.objects.filter(action="export", object_type="cases.case").exists()
+    assert case_a.reference in client.get("/cases/all/export.csv?status=all").getvalue().decode()
+    # The export path names the table and the format, and lists the persons whose data left.
+    event = AuditEvent.objects.get(action="export", object_type="cases.case.csv")
+    assert event.changes["subject_ids"] == [str(case_a.person_id)]
 
 
 def test_a_balti_user_reaches_no_case_of_baia_mare(client, other_tenant_user, case_a):
@@ -66,7 +68,7 @@ def test_a_balti_user_reaches_no_case_of_baia_mare(client, other_tenant_user, ca
 def test_a_coordinator_sees_the_case_but_not_the_case_file(client, coordinator, caseworker_a, case_a):
     from carenet.cases import services
 
-    services.note_add(user=caseworker_a, case=case_a, text="NOTE-SECRET")
+    services.note_add(actor=caseworker_a, case=case_a, text="NOTE-SECRET")
     client.force_login(coordinator)
     response = client.get(f"/cases/{case_a.pk}/")
     assert response.status_code == 200
@@ -86,12 +88,18 @@ def test_the_workspace_runs_a_bounded_number_of_queries(
     from carenet.cases import services
 
     for i in range(25):
-        case = services.case_open(user=caseworker_a, person=person_a, organisation=org_a, channel="phone")
-        services.task_add(user=caseworker_a, case=case, title=f"t{i}", due_on=case.opened_on)
+        case = services.case_open(actor=caseworker_a, person=person_a, organisation=org_a, channel="phone")
+        services.task_add(actor=caseworker_a, case=case, title=f"t{i}", due_on=case.opened_on)
+    from django.db import connection
+
+    from carenet.core.db import citus
+
     client.force_login(caseworker_a)
-    with django_assert_max_num_queries(15):
+    # On Citus the navigation badge is a count of its own (carenet/accounts/backends.py): one more.
+    limit = 16 if citus.is_citus(connection) else 15
+    with django_assert_max_num_queries(limit):
         assert client.get("/cases/").status_code == 200
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(limit):
         assert client.get("/cases/all/").status_code == 200
 
 
@@ -101,8 +109,8 @@ def test_the_workspace_shows_the_newest_cases_and_links_to_all_of_mine(
     from carenet.cases import services
 
     for _ in range(51):
-        services.case_open(user=caseworker_a, person=person_a, organisation=org_a, channel="phone")
-    services.case_open(user=manager_a, person=person_a, organisation=org_a, channel="phone")
+        services.case_open(actor=caseworker_a, person=person_a, organisation=org_a, channel="phone")
+    services.case_open(actor=manager_a, person=person_a, organisation=org_a, channel="phone")
     client.force_login(caseworker_a)
     html = client.get("/cases/").content.decode()
     assert html.count("/cases/") and "?mine=1" in html

@@ -42,7 +42,7 @@ def test_a_case_goes_from_intake_to_closure_through_the_pages(client, caseworker
     assert client.post(f"/cases/{case_a.pk}/plans/{plan.pk}/submit/").status_code == 302
     # the caseworker cannot approve their own plan
     with pytest.raises(PermissionDenied):
-        services.plan_approve(user=caseworker_a, plan=plan)
+        services.plan_approve(actor=caseworker_a, plan=plan)
     client.force_login(manager_a)
     assert "Weekly visit" in client.get(f"/cases/{case_a.pk}/").content.decode()
     assert case_a.reference in client.get("/cases/").content.decode()  # waiting for approval
@@ -67,10 +67,10 @@ def test_a_case_goes_from_intake_to_closure_through_the_pages(client, caseworker
 
 def test_a_refusal_needs_a_reason_and_records_where_the_person_was_directed(caseworker_a, case_a):
     with pytest.raises(ValidationError) as exc:
-        services.case_decide(user=caseworker_a, case=case_a, expected_version=1, admitted=False, decided_on=TODAY)
+        services.case_decide(actor=caseworker_a, case=case_a, expected_version=1, admitted=False, decided_on=TODAY)
     assert "refusal_reason" in exc.value.message_dict
     services.case_decide(
-        user=caseworker_a,
+        actor=caseworker_a,
         case=case_a,
         expected_version=1,
         admitted=False,
@@ -85,7 +85,7 @@ def test_a_refusal_needs_a_reason_and_records_where_the_person_was_directed(case
 def test_a_stale_save_is_refused_with_a_clear_message_and_nothing_is_overwritten(client, caseworker_a, case_a):
     client.force_login(caseworker_a)
     # a colleague saves first
-    services.case_update(user=caseworker_a, case=case_a, expected_version=1, request_summary="Colleague's text")
+    services.case_update(actor=caseworker_a, case=case_a, expected_version=1, request_summary="Colleague's text")
     r = client.post(f"/cases/{case_a.pk}/step/edit/", {"version": 1, "request_summary": "My older text"})
     assert r.status_code == 200
     assert "Someone else changed this case" in r.content.decode()
@@ -113,7 +113,7 @@ def test_a_wrong_or_too_large_case_document_is_refused_and_nothing_is_saved(clie
 
 def test_a_case_document_is_not_served_to_another_provider(client, caseworker_a, caseworker_b, case_a):
     doc = services.document_upload(
-        user=caseworker_a,
+        actor=caseworker_a,
         case=case_a,
         kind="other",
         title="t",
@@ -126,7 +126,7 @@ def test_a_case_document_is_not_served_to_another_provider(client, caseworker_a,
 def test_reintegration_monitoring_lasts_at_least_six_months(caseworker_a, case_a):
     with pytest.raises(ValidationError) as exc:
         services.duty_add(
-            user=caseworker_a,
+            actor=caseworker_a,
             case=case_a,
             kind="reintegration",
             starts_on=TODAY,
@@ -134,16 +134,26 @@ def test_reintegration_monitoring_lasts_at_least_six_months(caseworker_a, case_a
             ends_on=TODAY + datetime.timedelta(days=90),
         )
     assert "ends_on" in exc.value.message_dict
-    duty = services.duty_add(user=caseworker_a, case=case_a, kind="reintegration", starts_on=TODAY, interval_weeks=4)
+    duty = services.duty_add(actor=caseworker_a, case=case_a, kind="reintegration", starts_on=TODAY, interval_weeks=4)
     assert (duty.ends_on - duty.starts_on).days >= 183
 
 
+def _make_a_child(case):
+    from carenet.people.models import Person
+
+    Person.objects.for_tenant(case.municipality_id).filter(pk=case.person_id).update(
+        birth_date=datetime.date(TODAY.year - 10, 1, 1)
+    )
+    case.person.refresh_from_db()
+
+
 def test_a_child_with_parents_abroad_needs_the_declared_carer(caseworker_a, case_a):
+    _make_a_child(case_a)
     with pytest.raises(ValidationError) as exc:
-        services.duty_add(user=caseworker_a, case=case_a, kind="parents_abroad", starts_on=TODAY, interval_weeks=8)
+        services.duty_add(actor=caseworker_a, case=case_a, kind="parents_abroad", starts_on=TODAY, interval_weeks=8)
     assert "carer_name" in exc.value.message_dict
     duty = services.duty_add(
-        user=caseworker_a,
+        actor=caseworker_a,
         case=case_a,
         kind="parents_abroad",
         starts_on=TODAY,
@@ -159,7 +169,7 @@ def test_overdue_duties_appear_on_the_caseworkers_and_the_supervisors_lists(clie
     from carenet.cases.tasks import flag_overdue_duties
 
     duty = services.duty_add(
-        user=caseworker_a,
+        actor=caseworker_a,
         case=case_a,
         kind="reintegration",
         starts_on=TODAY - datetime.timedelta(days=60),
@@ -186,7 +196,7 @@ def test_unique_persons_and_acts_are_counted_separately(caseworker_a, case_a, se
     SensitiveProfile.objects.create(municipality_id=person_a.municipality_id, person=person_a, disability_degree="mild")
     for day in range(5):
         services.delivery_record(
-            user=caseworker_a,
+            actor=caseworker_a,
             person=person_a,
             service=service_a,
             delivered_on=TODAY - datetime.timedelta(days=day),
@@ -199,14 +209,15 @@ def test_unique_persons_and_acts_are_counted_separately(caseworker_a, case_a, se
 
 def test_a_provider_cannot_record_a_delivery_of_another_providers_service(caseworker_b, person_a, service_a):
     with pytest.raises(PermissionDenied):
-        services.delivery_record(user=caseworker_b, person=person_a, service=service_a, delivered_on=TODAY)
+        services.delivery_record(actor=caseworker_b, person=person_a, service=service_a, delivered_on=TODAY)
 
 
 def test_the_parents_abroad_register_lists_the_child_and_carer_within_what_the_user_may_see(
     client, caseworker_a, caseworker_b, coordinator, other_tenant_user, case_a
 ):
+    _make_a_child(case_a)
     services.duty_add(
-        user=caseworker_a,
+        actor=caseworker_a,
         case=case_a,
         kind="parents_abroad",
         starts_on=TODAY,

@@ -25,3 +25,9 @@ def test_platform_tools_can_say_all_tenants_explicitly(org_a, balti_org):
 
 def test_related_managers_still_work(org_a, caseworker_a):
     assert org_a.memberships.count() == 1
+
+
+def test_an_empty_queryset_needs_no_tenant(org_a):
+    # Nothing of any tenant can leak from no rows: fetch-and-check helpers return .none() for anonymous users.
+    assert list(Organisation.objects.none()) == []
+    assert Organisation.objects.none().count() == 0

@@ -1,33 +1,5 @@
-import pytest
+"""The directory tests use the shared services (carenet.testing: service_a, service_b, balti_service)."""
 
-from carenet.directory.models import Location, Service, ServiceAtLocation
+from carenet.testing.factories import make_service
 
-
-def make_service(municipality, organisation, name, **extra):
-    service = Service.plain.create(municipality=municipality, organisation=organisation, name=name, **extra)
-    from carenet.directory.services import service_reindex
-
-    service_reindex(service=service)
-    return service
-
-
-@pytest.fixture
-def service_a(baia_mare, org_a):
-    service = make_service(
-        baia_mare, org_a, "Centru de zi pentru copii", description="Activități pentru copii și părinți."
-    )
-    location = Location.plain.create(
-        municipality=baia_mare, organisation=org_a, name="Sediul A", latitude=47.65, longitude=23.57
-    )
-    ServiceAtLocation.plain.create(municipality=baia_mare, service=service, location=location)
-    return service
-
-
-@pytest.fixture
-def service_b(baia_mare, org_b):
-    return make_service(baia_mare, org_b, "Îngrijiri la domiciliu", description="Îngrijire pentru bătrâni acasă.")
-
-
-@pytest.fixture
-def balti_service(balti, balti_org):
-    return make_service(balti, balti_org, "Centrul comunitar de sănătate mintală")
+__all__ = ["make_service"]  # tests import it from here

@@ -56,9 +56,6 @@ def _id_map(tables, target):
             for column in UUID_COLUMNS & set(row):
                 if row[column]:
                     mapping[row[column]] = str(uuid.uuid5(target.pk, row[column]))
-    for row in tables["language"]:
-        new_service = mapping[row["service_id"]]
-        mapping[row["id"]] = hsds.language_id(new_service, row["code"])
     for row in tables["organization_identifier"]:
         mapping[row["id"]] = hsds.identifier_id(mapping[row["organization_id"]])
     for row in tables["address"] + tables["accessibility"]:
@@ -159,7 +156,7 @@ def test_a_json_feed_of_the_wrong_shape_is_refused_not_crashed(demo_tenants):
     feed = [{"id": str(uuid.uuid4()), "name": "X", "status": "active", "attributes": "oops"}]
     with translation.override("en"):
         report = import_file(actor=None, municipality=empty, content=json.dumps(feed).encode(), filename="f.json")
-    assert report.errors == ["“attributes” must be a list of objects."]
+    assert report.errors == ["“$[0].attributes” must be a list of objects."]
 
 
 def test_csv_cells_survive_commas_quotes_and_newlines(demo_tenants):

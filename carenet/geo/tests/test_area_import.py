@@ -1,6 +1,8 @@
 import io
 import json
 
+import pytest
+
 from carenet.audit.models import AuditEvent
 from carenet.geo.models import Area
 
@@ -63,3 +65,30 @@ def test_areas_of_the_other_municipality_are_not_listed_or_downloaded(client, co
     client.force_login(coordinator)
     assert "Dacia" not in client.get("/geo/areas/").content.decode()
     assert client.get("/geo/areas.geojson").json()["features"] == []
+
+
+def test_the_areas_pages_send_an_anonymous_visitor_to_sign_in(client, baia_mare):
+    for response in (client.get("/geo/areas/"), client.get("/geo/areas.geojson"), _upload(client, [_feature("X")])):
+        assert response.status_code == 302 and "/account/login/" in response["Location"]
+
+
+def test_the_other_municipalitys_coordinator_cannot_import_into_this_one(client, other_tenant_user, coordinator):
+    from django.core.exceptions import PermissionDenied
+
+    from carenet.geo.services import area_import_geojson
+
+    collection = {"type": "FeatureCollection", "features": [_feature("Craica")]}
+    with pytest.raises(PermissionDenied):
+        area_import_geojson(
+            municipality=coordinator.municipality, data=collection, kind="marginalised", actor=other_tenant_user
+        )
+    assert not Area.objects.for_tenant(coordinator.municipality).exists()
+
+
+def test_a_platform_administrator_without_a_municipality_works_in_the_platform_administration(client, db):
+    from carenet.accounts.models import User
+
+    root = User.objects.create_superuser(username="root", password="correct-horse-battery", email="r@test.local")
+    client.force_login(root)
+    assert client.get("/geo/areas/").status_code == 403
+    assert client.get("/geo/areas.geojson").status_code == 403

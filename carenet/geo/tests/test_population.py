@@ -61,3 +61,34 @@ def test_rates_per_1000():
 def test_another_municipality_has_no_denominators(balti, baia_mare):
     population_load_balti_seed(municipality=balti)
     assert denominators(baia_mare, 2025) == (None, {})
+
+
+def test_age_bands_never_overlap_after_loading_balti_table(balti):
+    from carenet.geo.population import age_band_overlaps
+
+    population_load_balti_seed(municipality=balti)
+    table = PopulationBand.objects.for_tenant(balti).filter(kind=PopulationRowKind.TABLE).order_by("age_from")
+    assert age_band_overlaps([(r.label, r.age_from, r.age_to) for r in table]) == []
+    young = table.get(label="19-25 ani")
+    assert (young.age_from, young.age_to) == (19, 24)  # 25 is counted once, in "25-35 ani"
+    assert "documentul scrie „19-25 ani”" in young.source_note
+    assert young.total == 8742  # the figures stay as written
+
+
+def test_overlapping_bands_are_named():
+    from carenet.geo.population import age_band_overlaps, without_overlaps
+
+    assert age_band_overlaps([("19-25", 19, 25), ("25-35", 25, 35), ("64+", 64, None)]) == [("19-25", "25-35")]
+    assert without_overlaps([(19, 25), (25, 35), (36, 63), (64, None)]) == [(19, 24), (25, 35), (36, 63), (64, None)]
+
+
+def test_the_migration_makes_stored_rows_disjoint(balti):
+    import importlib
+
+    from django.apps import apps
+
+    population_load_balti_seed(municipality=balti)
+    table = PopulationBand.objects.for_tenant(balti).filter(kind=PopulationRowKind.TABLE)
+    table.filter(label="19-25 ani").update(age_to=25)  # as stored before the fix
+    importlib.import_module("carenet.geo.migrations.0005_population_bands_disjoint").forwards(apps, None)
+    assert table.get(label="19-25 ani").age_to == 24

@@ -1,44 +1,7 @@
-import datetime
+"""The people tests use the shared fixtures (carenet.testing: person_a, person_b, balti_person …) and read
+English messages."""
 
-import pytest
+from carenet.testing.factories import make_person
+from carenet.testing.language import english
 
-from carenet.people.models import Person
-
-
-def make_person(municipality, org, first="Ștefan", last="Munteanu", born=datetime.date(1957, 3, 2), **extra):
-    person = Person(
-        municipality=municipality,
-        first_name=first,
-        last_name=last,
-        birth_date=born,
-        registered_by_organisation=org,
-        **extra,
-    )
-    person.save()
-    return person
-
-
-@pytest.fixture
-def person_a(baia_mare, org_a):
-    """A person of provider A (Baia Mare)."""
-    return make_person(baia_mare, org_a, sex="M", address="Str. Victoriei 10")
-
-
-@pytest.fixture
-def person_b(baia_mare, org_b):
-    return make_person(baia_mare, org_b, first="Ana", last="Pop", born=datetime.date(1990, 5, 1), sex="F")
-
-
-@pytest.fixture
-def balti_person(balti, balti_org):
-    return make_person(balti, balti_org, first="Ion", last="Ciobanu", born=datetime.date(1960, 1, 1))
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    """Assertions below read the English source messages; the Romanian ones are tested on their own."""
-    from django.utils import translation
-
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+__all__ = ["english", "make_person"]  # english is autouse; tests import make_person from here

@@ -1,4 +1,4 @@
-"""Who reaches a person's record: own provider yes, another provider 403/404, another municipality 404."""
+"""Who reaches a person's record: own provider yes, another provider 404, another municipality 404."""
 
 from carenet.audit.models import AuditEvent
 from carenet.people.models import SensitiveProfile
@@ -18,7 +18,7 @@ def test_a_caseworker_of_provider_b_cannot_list_open_search_or_export_a_person_o
     link = f"/people/{person_a.pk}/"
     for query in ("", "Munteanu", "1957-03-02", "Stefan"):
         assert link not in client.get(f"/people/?q={query}").content.decode()
-        assert str(person_a.pk) not in client.get(f"/people/export.csv?q={query}").content.decode()
+        assert str(person_a.pk) not in client.get(f"/people/export.csv?q={query}").getvalue().decode()
     assert client.get(f"/people/{person_a.pk}/").status_code == 404
     assert client.get(f"/people/{person_a.pk}/edit/").status_code == 404
 
@@ -38,8 +38,8 @@ def test_a_coordinator_sees_the_network_of_their_municipality(client, coordinato
 
 def test_every_view_of_a_persons_record_writes_an_audit_event(client, caseworker_a, person_a):
     client.force_login(caseworker_a)
-    client.get(f"/people/{person_a.pk}/")
-    client.get(f"/people/{person_a.pk}/")
+    client.get(f"/people/{person_a.pk}/?purpose=cover")  # not in caseworker_a's caseload: a reason is given
+    client.get(f"/people/{person_a.pk}/?purpose=cover")
     events = AuditEvent.objects.filter(action="person.view", object_id=str(person_a.pk))
     assert events.count() == 2
     assert events.first().actor == caseworker_a
@@ -57,7 +57,7 @@ def test_special_category_data_is_absent_for_roles_without_need(
         violence_history="VIOLENCE-SECRET",
     )
     client.force_login(caseworker_a)
-    html = client.get(f"/people/{person_a.pk}/").content.decode()
+    html = client.get(f"/people/{person_a.pk}/?purpose=cover").content.decode()
     assert "DIABETES-SECRET" in html and "VIOLENCE-SECRET" in html
     client.force_login(coordinator)
     html = client.get(f"/people/{person_a.pk}/").content.decode()
@@ -75,7 +75,8 @@ def test_the_person_list_runs_a_bounded_number_of_queries(
     for i in range(30):
         make_person(baia_mare, org_a, first=f"Ion{i}", last="Pop")
     client.force_login(caseworker_a)
-    with django_assert_max_num_queries(12):
+    # 12, plus the response's audit event (issue 26: one event listing the 30 persons) and the read-volume check.
+    with django_assert_max_num_queries(18):
         assert client.get("/people/").status_code == 200
 
 

@@ -44,7 +44,7 @@ def persons_of(municipality):
 
 def test_a_good_file_is_imported_whole_with_one_audit_event(caseworker_a, org_a, baia_mare):
     before = AuditEvent.objects.filter(action="person.import").count()
-    result = persons_import_csv(user=caseworker_a, source=good_file(), file_name="list.csv", purpose="intake")
+    result = persons_import_csv(actor=caseworker_a, source=good_file(), file_name="list.csv", purpose="intake")
     assert result.created == 3
     stefan = persons_of(baia_mare).get(national_id=GOOD_CNP)
     assert stefan.birth_date == datetime.date(1957, 3, 2)
@@ -69,7 +69,7 @@ def test_a_bad_row_refuses_the_whole_file_and_names_row_and_field(caseworker_a, 
         + ",Lungu,X,2999-01-01,,,,,,not-an-email\n"
     )
     with translation.override("en"), pytest.raises(ImportRefused) as refused:
-        persons_import_csv(user=caseworker_a, source=text)
+        persons_import_csv(actor=caseworker_a, source=text)
     found = {(e.row, e.field) for e in refused.value.errors}
     assert (3, "national_id") in found
     assert {(4, "first_name"), (4, "sex"), (4, "birth_date"), (4, "email")} <= found
@@ -85,7 +85,7 @@ def test_an_identifier_repeated_in_the_file_or_already_registered_is_refused(cas
     other = cnp(datetime.date(1960, 1, 1), serial=7)
     text = HEADER + f"A,B,M,,cnp,{GOOD_CNP},,,,\nC,D,M,,cnp,{other},,,,\nE,F,M,,cnp,{other},,,,\n"
     with translation.override("en"), pytest.raises(ImportRefused) as refused:
-        persons_import_csv(user=caseworker_a, source=text)
+        persons_import_csv(actor=caseworker_a, source=text)
     errors = {(e.row, e.field): e.message for e in refused.value.errors}
     assert "already registered" in errors[(2, "national_id")]
     assert "row 3" in errors[(4, "national_id")]
@@ -94,24 +94,24 @@ def test_an_identifier_repeated_in_the_file_or_already_registered_is_refused(cas
 
 def test_the_cnp_must_match_the_date_of_birth(caseworker_a):
     with pytest.raises(ImportRefused) as refused:
-        persons_import_csv(user=caseworker_a, source=HEADER + f"A,B,M,1958-03-02,cnp,{GOOD_CNP},,,,\n")
+        persons_import_csv(actor=caseworker_a, source=HEADER + f"A,B,M,1958-03-02,cnp,{GOOD_CNP},,,,\n")
     assert [(e.row, e.field) for e in refused.value.errors] == [(2, "national_id")]
 
 
 def test_an_unknown_or_missing_column_refuses_the_file(caseworker_a):
     with pytest.raises(ImportRefused) as refused:
-        persons_import_csv(user=caseworker_a, source="first_name,surname\nA,B\n")
+        persons_import_csv(actor=caseworker_a, source="first_name,surname\nA,B\n")
     assert {(e.row, e.field) for e in refused.value.errors} == {(1, "last_name"), (1, "surname")}
 
 
 def test_a_row_with_too_many_cells_and_an_empty_file_are_refused(caseworker_a):
     with pytest.raises(ImportRefused) as refused:
-        persons_import_csv(user=caseworker_a, source="first_name,last_name\nA,B,C\n")
+        persons_import_csv(actor=caseworker_a, source="first_name,last_name\nA,B,C\n")
     assert refused.value.errors[0].row == 2
     with pytest.raises(ImportRefused):
-        persons_import_csv(user=caseworker_a, source="first_name,last_name\n\n")
+        persons_import_csv(actor=caseworker_a, source="first_name,last_name\n\n")
     with pytest.raises(ImportRefused):
-        persons_import_csv(user=caseworker_a, source=b"first_name,last_name\n\xff\xfe,B\n")
+        persons_import_csv(actor=caseworker_a, source=b"first_name,last_name\n\xff\xfe,B\n")
 
 
 def test_semicolons_and_a_bom_are_accepted_and_idnp_is_the_default_in_moldova(balti, balti_org):
@@ -123,7 +123,7 @@ def test_semicolons_and_a_bom_are_accepted_and_idnp_is_the_default_in_moldova(ba
     body = "200012345678"
     idnp = body + str(md_check_digit(body))
     text = "\ufefffirst_name;last_name;national_id\nIon;Ciobanu;" + idnp + "\n"
-    persons_import_csv(user=user, source=text.encode())
+    persons_import_csv(actor=user, source=text.encode())
     person = Person.objects.for_tenant(balti).get()
     assert person.identifier_kind == "idnp" and person.national_id == idnp
 
@@ -131,16 +131,16 @@ def test_semicolons_and_a_bom_are_accepted_and_idnp_is_the_default_in_moldova(ba
 def test_a_user_who_may_not_register_persons_cannot_import(citizen, auditor):
     for user in (citizen, auditor):
         with pytest.raises(PermissionDenied):
-            persons_import_csv(user=user, source=good_file())
+            persons_import_csv(actor=user, source=good_file())
     assert not Person.objects.all_tenants().exists()
 
 
 def test_an_import_lands_in_the_importers_municipality_only(caseworker_a, other_tenant_user, baia_mare, balti, org_a):
     with pytest.raises(PermissionDenied):
         persons_import_csv(
-            user=caseworker_a, source=good_file(), organisation=other_tenant_user.memberships.first().organisation
+            actor=caseworker_a, source=good_file(), organisation=other_tenant_user.memberships.first().organisation
         )
-    persons_import_csv(user=caseworker_a, source=good_file())
+    persons_import_csv(actor=caseworker_a, source=good_file())
     assert persons_of(baia_mare).count() == 3
     assert not persons_of(balti).exists()
 
@@ -160,11 +160,11 @@ def test_the_management_command_imports_or_lists_the_errors(caseworker_a, baia_m
 
 def test_a_caseworker_cannot_import_on_behalf_of_another_provider(caseworker_a, org_b, baia_mare):
     with pytest.raises(PermissionDenied):
-        persons_import_csv(user=caseworker_a, source=good_file(), organisation=org_b)
+        persons_import_csv(actor=caseworker_a, source=good_file(), organisation=org_b)
     assert not persons_of(baia_mare).exists()
 
 
 def test_a_coordinator_imports_for_a_provider_of_the_network(coordinator, org_b, baia_mare):
-    result = persons_import_csv(user=coordinator, source=good_file(), organisation=org_b)
+    result = persons_import_csv(actor=coordinator, source=good_file(), organisation=org_b)
     assert result.created == 3
     assert set(persons_of(baia_mare).values_list("registered_by_organisation_id", flat=True)) == {org_b.pk}

@@ -130,7 +130,7 @@ def test_a_person_joins_an_existing_household_of_the_same_family(client, casewor
     response = client.post(f"/people/{child.pk}/household/", {"role": "child", "household": str(household.pk)})
     assert response.status_code == 302
     assert HouseholdMember.objects.for_tenant(baia_mare).filter(household=household).count() == 2
-    html = client.get(f"/people/{child.pk}/").content.decode()
+    html = client.get(f"/people/{child.pk}/?purpose=cover").content.decode()
     assert "Ștefan Munteanu" in html
 
 
@@ -140,3 +140,38 @@ def test_opening_the_edit_page_of_a_person_is_audited(client, caseworker_a, pers
     client.force_login(caseworker_a)
     client.get(f"/people/{person_a.pk}/edit/")
     assert AuditEvent.objects.filter(action="person.view", object_id=str(person_a.pk)).count() == 1
+
+
+def _cnp(first12: str) -> str:
+    from carenet.core.identifiers import cnp_check_digit
+
+    return first12 + str(cnp_check_digit(first12))
+
+
+def test_a_cnp_whose_birth_date_contradicts_the_one_entered_is_refused_naming_both(client, caseworker_a):
+    client.force_login(caseworker_a)
+    cnp = _cnp("180010122114")  # a man born on 1 January 1980
+    data = _person_data(identifier_kind="cnp", national_id=cnp, birth_date="1981-03-02")
+    html = client.post("/people/new/", data).content.decode()
+    assert "The CNP gives the date of birth" in html
+    assert "1980" in html and "1981" in html
+    assert 'href="#id_national_id"' in html
+    assert Person.objects.all_tenants().count() == 0
+
+
+def test_a_cnp_whose_sex_contradicts_the_one_entered_is_refused_naming_both(client, caseworker_a):
+    client.force_login(caseworker_a)
+    cnp = _cnp("180010122114")
+    data = _person_data(identifier_kind="cnp", national_id=cnp, birth_date="1980-01-01", sex="F")
+    html = client.post("/people/new/", data).content.decode()
+    assert "The CNP gives the sex “Male”, but the sex entered is “Female”." in html
+    assert Person.objects.all_tenants().count() == 0
+
+
+def test_a_cnp_agreeing_with_the_birth_date_and_sex_is_accepted(client, caseworker_a):
+    client.force_login(caseworker_a)
+    cnp = _cnp("280010122114")  # a woman born on 1 January 1980
+    data = _person_data(identifier_kind="cnp", national_id=cnp, birth_date="1980-01-01", sex="F", first_name="Ioana")
+    response = client.post("/people/new/", data)
+    assert response.status_code == 302
+    assert Person.objects.all_tenants().count() == 1

@@ -101,3 +101,41 @@ def test_the_coordinator_makes_an_indicator_computed_for_one_service_on_a_phone(
     assert serious_axe_violations(page) == []  # the list of indicators
     assert list(indicator.services.all()) == [day_centre]
     assert page.js_errors == []
+
+
+def test_the_coordinator_drills_from_an_indicator_to_the_records_behind_it(
+    live_server, plans_page, balti_coordinator, balti_plan, balti
+):
+    """From the list of indicators to the information-panel updates counted by 1.4.2.3, on a phone."""
+    import datetime
+
+    from carenet.activities import services as registers
+    from carenet.plans.services import indicator_sources_apply
+    from conftest import org
+
+    indicator_sources_apply(plan=balti_plan)
+    action = balti_plan.actions.get(code="1.4.2")
+    for n in range(3):
+        registers.media_item_create(
+            actor=balti_coordinator,
+            organisation=org(balti, "ccsm"),
+            kind="panel",
+            title=f"Panou actualizat {n + 1}",
+            published_on=datetime.date(2026, 2 + 3 * n, 10),
+            topic="Servicii sociale disponibile",
+            plan_action=action,
+        )
+    page = plans_page
+    page.goto(f"{live_server.url}/account/login/")
+    page.fill("input[name=username]", "b_coord")
+    page.fill("input[name=password]", "correct-horse-battery")
+    page.click("main button[type=submit]")
+    page.goto(f"{live_server.url}/plans/{balti_plan.pk}/indicators/")
+    indicator = balti_plan.indicators.get(code="1.4.2.3")
+    link = page.locator(f"a[href*='/indicators/{indicator.pk}/records/']")
+    link.click()
+    page.wait_for_load_state()
+    assert page.locator("main table tbody tr").count() == 3
+    assert "Panou actualizat 2" in page.inner_text("main")
+    assert serious_axe_violations(page) == []
+    assert page.js_errors == []

@@ -119,3 +119,46 @@ def test_loading_the_demo_twice_keeps_one_plan_each(plans_loaded, balti):
     demo.load()
     assert Plan.objects.for_tenant(balti).count() == 1
     assert Action.objects.for_tenant(balti).count() == 57
+
+
+def test_balti_age_bands_do_not_overlap_and_an_overlapping_set_is_refused():
+    from carenet.geo.population import age_band_overlaps
+    from carenet.plans.computations import parse_age_band
+    from carenet.plans.importers import BALTI_AGE_BANDS, ImportRefused, _disaggregation_specs
+
+    assert age_band_overlaps([(b, *parse_age_band(b)) for b in BALTI_AGE_BANDS]) == []
+    with pytest.raises(ImportRefused, match="19-25 / 25-35"):
+        _disaggregation_specs(["0-18", "19-25", "25-35"])
+
+
+@pytest.mark.django_db
+def test_the_migration_renames_overlapping_bands_in_sets_and_stored_values(balti_plan):
+    import importlib
+
+    from django.apps import apps
+
+    from carenet.plans.models import DisaggregationSet, IndicatorValue
+
+    dset = DisaggregationSet.objects.for_tenant(balti_plan.municipality).get(code=f"{balti_plan.code}-sex-age")
+    old = [dict(d) for d in dset.dimensions]
+    for d in old:
+        if d["code"] == "age":
+            d["options"] = [
+                {
+                    "code": "19-25" if o["code"] == "19-24" else o["code"],
+                    "label": "19-25" if o["label"] == "19-24" else o["label"],
+                }
+                for o in d["options"]
+            ]
+    DisaggregationSet.objects.for_tenant(balti_plan.municipality).filter(pk=dset.pk).update(dimensions=old)
+    indicator = balti_plan.indicators.filter(disaggregation=dset).first()
+    period = balti_plan.periods.order_by("start_date").first()
+    value = IndicatorValue.objects.create(
+        municipality=balti_plan.municipality, indicator=indicator, period=period, combo="sex=f|age=19-25", value=3
+    )
+    importlib.import_module("carenet.plans.migrations.0007_age_bands_disjoint").forwards(apps, None)
+    dset.refresh_from_db()
+    ages = next(d for d in dset.dimensions if d["code"] == "age")["options"]
+    assert [o["code"] for o in ages][3:5] == ["19-24", "25-35"] and ages[3]["label"] == "19-24"
+    value.refresh_from_db()
+    assert value.combo == "sex=f|age=19-24"

@@ -174,3 +174,39 @@ def test_the_source_page_is_refused_to_a_data_officer_and_to_the_other_municipal
     client.force_login(bm_coordinator)
     assert client.get(url).status_code == 404
     assert client.get(reverse("plans:indicators", args=[balti_plan.pk])).status_code == 404
+
+
+def test_the_coordinator_edits_the_filters_of_a_share_on_the_page(client, balti_plan, balti_coordinator):
+    """A share is computed by a definition that declares it; the filters are checked by name and value, a bad
+    one is refused naming the field and nothing is saved."""
+    share = balti_plan.indicators.get(code="1.1.1.2")  # % of the sub-plans' indicators achieved
+    url = reverse("plans:indicator_source", args=[balti_plan.pk, share.pk])
+    client.force_login(balti_coordinator)
+    bad = client.post(url, {"source": "computed", "computation": "subplans.achievement", "filters": '{"colour": 1}'})
+    assert bad.status_code == 400 and "filters" in bad.context["form"].errors
+    not_json = client.post(url, {"source": "computed", "computation": "subplans.achievement", "filters": "{action"})
+    assert not_json.status_code == 400
+    share.refresh_from_db()
+    assert share.source == IndicatorSource.ENTERED
+    ok = client.post(
+        url,
+        {
+            "source": "computed",
+            "computation": "subplans.achievement",
+            "filters": '{"action": "own", "subplan_kinds": ["library"]}',
+        },
+    )
+    assert ok.status_code == 302
+    share.refresh_from_db()
+    assert (share.computation, share.computation_filters) == (
+        "subplans.achievement",
+        {"action": "own", "subplan_kinds": ["library"]},
+    )
+    assert (
+        AuditEvent.objects.filter(action="plan.indicator.source").last().changes["filters"] == share.computation_filters
+    )
+    with pytest.raises(ValidationError) as wrong_kind:  # a count definition cannot compute a share
+        services.indicator_source_set(
+            actor=balti_coordinator, indicator=share, source="computed", computation="activities.count"
+        )
+    assert "computation" in wrong_kind.value.message_dict

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from carenet.audit.models import AuditEvent
-from carenet.plans import services
+from carenet.plans import selectors, services
 from carenet.plans.models import IndicatorValue, PeriodStatus, ReportingPeriod, Submission, SubmissionStatus
 from carenet.plans.services import ValueInput
 from conftest import org
@@ -22,17 +22,15 @@ def period(balti_plan, balti):
     return ReportingPeriod.objects.for_tenant(balti).get(plan=balti_plan, code="2025")
 
 
-@pytest.fixture
-def cultura_form(period, balti):
-    services.submissions_open(period=period)
-    return Submission.objects.for_tenant(balti).get(period=period, organisation__code="dir-cultura")
-
-
 def test_each_body_gets_a_form_of_exactly_its_actions_and_indicators(cultura_form, balti_plan, balti):
-    actions = set(services.actions_of_body(balti_plan, org(balti, "dir-cultura")).values_list("code", flat=True))
+    actions = set(
+        selectors.actions_of_body(plan=balti_plan, organisation=org(balti, "dir-cultura")).values_list(
+            "code", flat=True
+        )
+    )
     assert {"1.1.2", "1.1.3"} <= actions
     assert "1.1.1" not in actions
-    indicators = services.indicators_of_body(balti_plan, org(balti, "dir-cultura"))
+    indicators = selectors.indicators_of_body(plan=balti_plan, organisation=org(balti, "dir-cultura"))
     assert all(i.action.code in actions for i in indicators)
 
 
@@ -171,11 +169,13 @@ def test_a_balti_user_gets_404_on_baia_mare_plan_objects(client, balti_coordinat
     assert client.post(reverse("plans:form_submit", args=[bm_form.pk])).status_code == 404
 
 
-def test_a_data_officer_cannot_open_or_submit_another_bodys_form_403(client, sanatate_officer, cultura_form):
+def test_a_data_officer_cannot_open_or_submit_another_bodys_form_404(client, sanatate_officer, cultura_form):
+    # Another body's form is a record they may not see: its existence is not confirmed (docs/architecture.md §3).
     client.force_login(sanatate_officer)
-    assert client.get(reverse("plans:form", args=[cultura_form.pk])).status_code == 403
-    assert client.post(reverse("plans:form", args=[cultura_form.pk]), {}).status_code == 403
-    assert client.post(reverse("plans:form_submit", args=[cultura_form.pk])).status_code == 403
+    assert client.get(reverse("plans:form", args=[cultura_form.pk])).status_code == 404
+    assert client.post(reverse("plans:form", args=[cultura_form.pk]), {}).status_code == 404
+    assert client.post(reverse("plans:form_submit", args=[cultura_form.pk])).status_code == 404
+    assert client.post(reverse("plans:form_review", args=[cultura_form.pk]), {"decision": "approve"}).status_code == 404
 
 
 def test_the_body_fills_in_and_submits_its_form_through_the_page(client, cultura_officer, cultura_form, balti_plan):
@@ -212,9 +212,9 @@ def test_plan_pages_render_with_a_bounded_number_of_queries(
 
 
 def test_expected_indicators_in_bulk_match_each_bodys_form(period, balti_plan, balti):
-    expected = services.expected_indicators_by_body(balti_plan)
-    for body in services.reporting_bodies(balti_plan):
-        one_by_one = set(services.indicators_of_body(balti_plan, body).values_list("pk", flat=True))
+    expected = selectors.expected_indicators_by_body(plan=balti_plan)
+    for body in selectors.reporting_bodies(plan=balti_plan):
+        one_by_one = set(selectors.indicators_of_body(plan=balti_plan, organisation=body).values_list("pk", flat=True))
         assert expected.get(body.pk, set()) == one_by_one, body.code
     assert len(expected[org(balti, "primaria").pk]) == 160
 
@@ -244,7 +244,7 @@ def test_coordinator_opens_the_forms_of_a_period_through_the_page(client, balti_
     client.force_login(balti_coordinator)
     client.post(reverse("plans:period_open_forms", args=[balti_plan.pk, "2025"]))
     assert Submission.objects.for_tenant(balti).filter(period=period).count() == len(
-        services.reporting_bodies(balti_plan)
+        selectors.reporting_bodies(plan=balti_plan)
     )
 
 
@@ -277,3 +277,32 @@ def test_period_page_flags_values_far_from_the_previous_period(client, balti_coo
     client.force_login(balti_coordinator)
     page = client.get(reverse("plans:period", args=[balti_plan.pk, "2026"])).content.decode()
     assert "1.1.2.1" in page and "95" in page
+
+
+def test_the_year_of_an_indicator_adds_counts_and_averages_percentages_of_approved_forms(balti_plan, balti):
+    """plans.selectors.plan_indicator_year: several bodies report one indicator; only approved forms count."""
+    period = ReportingPeriod.objects.for_tenant(balti).get(plan=balti_plan, code="2025")
+    services.submissions_open(period=period)
+    forms = list(Submission.objects.for_tenant(balti).filter(period=period).select_related("organisation")[:3])
+    count = balti_plan.indicators.get(code="1.1.1.1")  # Număr de planuri elaborate
+    percent = balti_plan.indicators.get(code="1.1.1.2")  # % de realizare a indicatorilor
+    for form, status, n, pct in zip(
+        forms,
+        [SubmissionStatus.APPROVED, SubmissionStatus.APPROVED, SubmissionStatus.SUBMITTED],
+        [2, 3, 50],
+        [60, 80, 10],
+        strict=True,
+    ):
+        Submission.objects.for_tenant(balti).filter(pk=form.pk).update(status=status)
+        for indicator, value in ((count, n), (percent, pct)):
+            IndicatorValue.objects.create(
+                municipality=balti,
+                indicator=indicator,
+                period=period,
+                body_code=form.organisation.code,
+                submission=form,
+                value=D(value),
+            )
+    rows = {r.indicator.code: r for r in selectors.plan_indicator_year(plan=balti_plan, year=2025)}
+    assert rows["1.1.1.1"].value == 5 and rows["1.1.1.1"].pending == 1
+    assert rows["1.1.1.2"].value == 70 and rows["1.1.1.2"].pending == 1

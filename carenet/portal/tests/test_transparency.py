@@ -1,33 +1,7 @@
-from decimal import Decimal as D
-
 import pytest
 from django.urls import reverse
 
-from carenet.plans import services
-from carenet.plans.models import ReportingPeriod, Submission
-from carenet.plans.services import ValueInput
-
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def reported(balti_plan, balti, cultura_officer):
-    period = ReportingPeriod.objects.for_tenant(balti).get(plan=balti_plan, code="2025")
-    services.submissions_open(period=period)
-    form = Submission.objects.for_tenant(balti).get(period=period, organisation__code="dir-cultura")
-    library = balti_plan.indicators.get(code="1.1.2.3")
-    services.submission_save(
-        actor=cultura_officer,
-        submission=form,
-        values=[
-            ValueInput(
-                library.pk,
-                value=D(12),
-                cells={"sex=f|age=7-15|disability=no": D(9), "sex=m|age=7-15|disability=yes": D(3)},
-            )
-        ],
-    )
-    return balti_plan
 
 
 def test_public_page_shows_progress_per_objective_without_sign_in(client, reported):
@@ -43,7 +17,8 @@ def test_open_data_suppresses_cells_under_five_persons(client, reported):
     assert values[("1.1.2.3", "sex=f|age=7-15|disability=no")] == 9
     assert values[("1.1.2.3", "sex=m|age=7-15|disability=yes")] == "<5"
     assert len(data["objectives"]) == 6
-    csv_text = client.get(reverse("transparency:csv", args=["balti", reported.code])).content.decode()
+    response = client.get(reverse("transparency:csv", args=["balti", reported.code]))
+    csv_text = b"".join(response.streaming_content).decode("utf-8-sig")
     assert "<5" in csv_text and "b_cultura" not in csv_text
 
 
@@ -56,3 +31,23 @@ def test_a_plan_of_another_municipality_is_not_found_under_this_slug(client, rep
 def test_public_plan_page_has_a_bounded_number_of_queries(client, reported, django_assert_max_num_queries):
     with django_assert_max_num_queries(12):
         assert client.get(reverse("transparency:plan", args=["balti", reported.code])).status_code == 200
+
+
+def test_the_open_data_csv_writes_a_cmd_indicator_code_escaped(client, reported, balti):
+    from carenet.plans.models import Indicator
+
+    Indicator.objects.for_tenant(balti).filter(plan=reported, code="1.1.2.3").update(code="=cmd|' /C calc'!A0")
+    response = client.get(reverse("transparency:csv", args=["balti", reported.code]))
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert "\n'=cmd|' /C calc'!A0," in text
+    assert "\n=cmd" not in text
+
+
+def test_the_open_data_csv_is_public_and_unaudited(client, reported):
+    from carenet.audit.models import AuditEvent
+
+    before = AuditEvent.objects.filter(action="export").count()
+    response = client.get(reverse("transparency:csv", args=["balti", reported.code]))
+    assert response.status_code == 200 and response["Cache-Control"] == "public, max-age=300"
+    b"".join(response.streaming_content)
+    assert AuditEvent.objects.filter(action="export").count() == before

@@ -1,6 +1,7 @@
 """Who reaches a referral: the two providers (the receiver only while open), not a third one, not Bălți."""
 
 import pytest
+from django.urls import reverse
 
 from carenet.referrals import services
 from carenet.referrals.models import Referral
@@ -37,9 +38,9 @@ def test_the_receiver_sees_only_what_was_shared(
 ):
     from carenet.people import services as people_services
 
-    people_services.sensitive_update(user=caseworker_a, person=person_a, health_notes="Diabet de tip 2")
+    people_services.sensitive_update(actor=caseworker_a, person=person_a, health_notes="Diabet de tip 2")
     referral = services.referral_create(
-        user=caseworker_a,
+        actor=caseworker_a,
         case=case_a,
         service=service_b,
         reason="x",
@@ -61,19 +62,25 @@ def test_special_category_data_reaches_the_receiver_only_if_shared(
 ):
     from carenet.people import services as people_services
 
-    people_services.sensitive_update(user=caseworker_a, person=person_a, health_notes="Diabet de tip 2")
+    people_services.sensitive_update(actor=caseworker_a, person=person_a, health_notes="Diabet de tip 2")
     referral = services.referral_create(
-        user=caseworker_a, case=case_a, service=service_b, reason="x", share_contact=True, send=True
+        actor=caseworker_a, case=case_a, service=service_b, reason="x", share_contact=True, send=True
     )
     client.force_login(caseworker_b)
-    assert client.get(f"/people/{person_a.pk}/").status_code == 200
-    assert "Diabet" not in client.get(f"/people/{person_a.pk}/").content.decode()
-    services.referral_cancel(user=caseworker_a, referral=referral, reason="Greșit.")
+    page = client.get(f"/people/{person_a.pk}/?purpose=referral").content.decode()
+    assert person_a.full_name in page and "Diabet" not in page
+    services.referral_cancel(actor=caseworker_a, referral=referral, reason="Greșit.")
     shared = services.referral_create(
-        user=caseworker_a, case=case_a, service=service_b, reason="x", share_contact=True, share_special=True, send=True
+        actor=caseworker_a,
+        case=case_a,
+        service=service_b,
+        reason="x",
+        share_contact=True,
+        share_special=True,
+        send=True,
     )
     assert "Diabet" in client.get(f"/referrals/{shared.pk}/").content.decode()
-    assert "Diabet" in client.get(f"/people/{person_a.pk}/").content.decode()
+    assert "Diabet" in client.get(f"/people/{person_a.pk}/?purpose=referral").content.decode()
 
 
 def test_a_coordinator_sees_the_outline_but_not_the_shared_dossier(client, coordinator, sent_referral, person_a):
@@ -105,7 +112,7 @@ def test_list_pages_do_not_grow_queries_with_referrals(
     client, caseworker_a, case_a, service_b, consent_for_b, django_assert_max_num_queries
 ):
     for i in range(15):
-        services.referral_create(user=caseworker_a, case=case_a, service=service_b, reason=f"r{i}", send=True)
+        services.referral_create(actor=caseworker_a, case=case_a, service=service_b, reason=f"r{i}", send=True)
     client.force_login(caseworker_a)
     for box in ("sent", "received", "overdue"):
         with django_assert_max_num_queries(20):
@@ -132,19 +139,21 @@ def test_a_shared_document_is_served_only_while_open(
         file=SimpleUploadedFile("a.pdf", b"%PDF-1.4 test"),
     )
     referral = services.referral_create(
-        user=caseworker_a, case=case_a, service=service_b, reason="x", documents=[doc], send=True
+        actor=caseworker_a, case=case_a, service=service_b, reason="x", documents=[doc], send=True
     )
     client.force_login(caseworker_b)
     assert client.get(f"/referrals/{referral.pk}/documents/{doc.pk}/").status_code == 200
     assert client.get(f"/cases/{case_a.pk}/documents/{doc.pk}/").status_code == 404
-    services.referral_cancel(user=caseworker_a, referral=referral, reason="x")
+    services.referral_cancel(actor=caseworker_a, referral=referral, reason="x")
     assert client.get(f"/referrals/{referral.pk}/documents/{doc.pk}/").status_code == 403
 
 
-@pytest.mark.parametrize("path", ["", "accept/", "documents/00000000-0000-0000-0000-000000000000/"])
-def test_an_unknown_referral_id_is_404(client, caseworker_b, path, db):
+@pytest.mark.parametrize(
+    ("method", "path"), [("get", ""), ("post", "accept/"), ("get", "documents/00000000-0000-0000-0000-000000000000/")]
+)
+def test_an_unknown_referral_id_is_404(client, caseworker_b, method, path, db):
     client.force_login(caseworker_b)
-    assert client.get(f"/referrals/00000000-0000-0000-0000-000000000000/{path}").status_code in (404, 405)
+    assert getattr(client, method)(f"/referrals/00000000-0000-0000-0000-000000000000/{path}").status_code == 404
     assert not Referral.objects.all_tenants().exists()
 
 
@@ -156,8 +165,63 @@ def test_the_receiver_reads_but_cannot_change_the_persons_record(client, casewor
     client.force_login(caseworker_b)
     assert client.get(f"/people/{person_a.pk}/").status_code == 200
     with pytest.raises(PermissionDenied):
-        people_services.person_update(user=caseworker_b, person=person_a, phone="0700")
-    # Once it opens its own case from the referral, the person is also its own to keep up to date.
-    services.referral_accept(user=caseworker_b, referral=sent_referral)
-    services.referral_open_case(user=caseworker_b, referral=sent_referral)
-    people_services.person_update(user=caseworker_b, person=person_a, phone="0700")
+        people_services.person_update(actor=caseworker_b, person=person_a, phone="0700")
+    # Its own case opened from the referral follows the referral (decision 0013): it still shares, never owns.
+    services.referral_accept(actor=caseworker_b, referral=sent_referral)
+    services.referral_open_case(actor=caseworker_b, referral=sent_referral)
+    person_a.refresh_from_db()
+    with pytest.raises(PermissionDenied):
+        people_services.person_update(actor=caseworker_b, person=person_a, phone="0700")
+    assert client.get(f"/people/{person_a.pk}/edit/").status_code == 403
+
+
+# --- each refusal, with its one status code (docs/architecture.md §3) ---------------------------------
+
+
+@pytest.mark.parametrize("step", ["accept/", "decline/", "start/", "complete/", "cancel/", "open-case/", "send/"])
+def test_a_step_is_404_for_another_provider_and_the_other_municipality(
+    client, caseworker_c, other_tenant_user, sent_referral, step
+):
+    for user in (caseworker_c, other_tenant_user):
+        client.force_login(user)
+        assert client.post(f"/referrals/{sent_referral.pk}/{step}").status_code == 404
+    sent_referral.refresh_from_db()
+    assert sent_referral.status == "sent"
+
+
+def test_a_coordinator_sees_the_referral_but_gets_403_for_its_steps_and_its_dossier(client, coordinator, sent_referral):
+    """The lower role for a referral: the coordinator sees its outline, but neither answers nor reads what was shared."""
+    client.force_login(coordinator)
+    assert client.get(f"/referrals/{sent_referral.pk}/").status_code == 200
+    assert client.post(f"/referrals/{sent_referral.pk}/accept/").status_code == 403
+    assert client.post(f"/referrals/{sent_referral.pk}/cancel/", {"cancel-reason": "x"}).status_code == 403
+    sent_referral.refresh_from_db()
+    assert sent_referral.status == "sent"
+
+
+def test_the_case_of_another_provider_cannot_be_referred_nor_transferred(
+    client, caseworker_b, caseworker_c, other_tenant_user, case_a, sent_referral
+):
+    """Provider B sees the case's person through the referral, never the case: 404, as for a third provider."""
+    for user in (caseworker_b, caseworker_c, other_tenant_user):
+        client.force_login(user)
+        assert client.get(f"/referrals/new/{case_a.pk}/").status_code == 404
+        assert client.get(f"/referrals/transfer/{case_a.pk}/").status_code == 404
+
+
+def test_an_anonymous_visitor_is_sent_to_the_login_page(client, sent_referral, case_a):
+    for url in (
+        "/referrals/",
+        "/referrals/figures/",
+        "/referrals/new/",
+        f"/referrals/new/{case_a.pk}/",
+        f"/referrals/transfer/{case_a.pk}/",
+        f"/referrals/{sent_referral.pk}/",
+        "/referrals/notifications/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(reverse("accounts:login")), url
+    assert client.post(f"/referrals/{sent_referral.pk}/accept/").status_code == 302
+    sent_referral.refresh_from_db()
+    assert sent_referral.status == "sent"

@@ -21,6 +21,7 @@ from carenet.people import services as people_services
 from carenet.people.models import Consent
 from carenet.referrals import services
 from carenet.referrals.models import Notification, ReferralEvent, ReferralStatus
+from carenet.referrals.services import people_hooks, sharing
 
 TODAY = datetime.date.today()
 
@@ -44,7 +45,7 @@ def test_after_the_person_withdraws_consent_the_receiving_caseworker_can_no_long
         file=SimpleUploadedFile("a.pdf", b"%PDF-1.4 test"),
     )
     referral = services.referral_create(
-        user=caseworker_a,
+        actor=caseworker_a,
         case=case_a,
         service=service_b,
         reason="Loc în centrul de zi",
@@ -81,7 +82,7 @@ def test_both_providers_see_why_on_their_timelines_are_notified_and_the_step_is_
 ):
     consent = sent_referral.consent
     with django_capture_on_commit_callbacks(execute=True):
-        people_services.consent_withdraw(user=coordinator, consent=consent, withdrawn_on=TODAY)
+        people_services.consent_withdraw(actor=coordinator, consent=consent, withdrawn_on=TODAY)
     tenant = sent_referral.municipality_id
 
     assert ReferralEvent.objects.for_tenant(tenant).filter(referral=sent_referral, kind="consent_withdrawn").exists()
@@ -103,7 +104,7 @@ def test_both_providers_see_why_on_their_timelines_are_notified_and_the_step_is_
 def test_the_caseworker_who_records_the_withdrawal_is_not_notified_but_the_receiver_is(
     caseworker_a, caseworker_b, sent_referral
 ):
-    people_services.consent_withdraw(user=caseworker_a, consent=sent_referral.consent, withdrawn_on=TODAY)
+    people_services.consent_withdraw(actor=caseworker_a, consent=sent_referral.consent, withdrawn_on=TODAY)
     notes = Notification.objects.for_tenant(sent_referral.municipality_id).filter(kind="consent_withdrawn")
     assert list(notes.values_list("recipient_id", flat=True)) == [caseworker_b.pk]
 
@@ -111,11 +112,11 @@ def test_the_caseworker_who_records_the_withdrawal_is_not_notified_but_the_recei
 def test_an_accepted_referral_gives_its_place_back_when_the_consent_is_withdrawn(
     caseworker_a, caseworker_b, sent_referral, service_b
 ):
-    services.referral_accept(user=caseworker_b, referral=sent_referral)
-    services.referral_start(user=caseworker_b, referral=sent_referral)
+    services.referral_accept(actor=caseworker_b, referral=sent_referral)
+    services.referral_start(actor=caseworker_b, referral=sent_referral)
     service_b.refresh_from_db()
     assert service_b.places_available == 1
-    people_services.consent_withdraw(user=caseworker_a, consent=sent_referral.consent, withdrawn_on=TODAY)
+    people_services.consent_withdraw(actor=caseworker_a, consent=sent_referral.consent, withdrawn_on=TODAY)
     service_b.refresh_from_db()
     sent_referral.refresh_from_db()
     assert sent_referral.status == ReferralStatus.CANCELLED and not sent_referral.place_taken
@@ -126,15 +127,15 @@ def test_a_referral_based_on_legal_obligation_keeps_sharing_after_a_consent_with
     client, caseworker_a, caseworker_b, case_a, service_b, person_a, org_a, org_b
 ):
     case_services.case_update(
-        user=caseworker_a, case=case_a, expected_version=case_a.version, legal_basis="Legea 272/2004, art. 96"
+        actor=caseworker_a, case=case_a, expected_version=case_a.version, legal_basis="Legea 272/2004, art. 96"
     )
     referral = services.referral_create(
-        user=caseworker_a, case=case_a, service=service_b, reason="x", share_contact=True, send=True
+        actor=caseworker_a, case=case_a, service=service_b, reason="x", share_contact=True, send=True
     )
     consent = people_services.consent_record(
-        user=caseworker_a, person=person_a, purpose="referral", given_on=TODAY, scope=[org_b], organisation=org_a
+        actor=caseworker_a, person=person_a, purpose="referral", given_on=TODAY, scope=[org_b], organisation=org_a
     )
-    people_services.consent_withdraw(user=caseworker_a, consent=consent, withdrawn_on=TODAY)
+    people_services.consent_withdraw(actor=caseworker_a, consent=consent, withdrawn_on=TODAY)
 
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.SENT
@@ -148,7 +149,7 @@ def test_an_emergency_referral_keeps_sharing_and_its_flag_after_a_consent_withdr
     client, supervisor_a, caseworker_a, caseworker_b, case_a, service_b, person_a, org_a, org_b
 ):
     referral = services.referral_create(
-        user=supervisor_a,
+        actor=supervisor_a,
         case=case_a,
         service=service_b,
         reason="x",
@@ -157,9 +158,9 @@ def test_an_emergency_referral_keeps_sharing_and_its_flag_after_a_consent_withdr
         override_reason="Pericol iminent",
     )
     consent = people_services.consent_record(
-        user=caseworker_a, person=person_a, purpose="sharing", given_on=TODAY, scope=[org_b], organisation=org_a
+        actor=caseworker_a, person=person_a, purpose="sharing", given_on=TODAY, scope=[org_b], organisation=org_a
     )
-    people_services.consent_withdraw(user=caseworker_a, consent=consent, withdrawn_on=TODAY)
+    people_services.consent_withdraw(actor=caseworker_a, consent=consent, withdrawn_on=TODAY)
 
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.SENT
@@ -173,12 +174,12 @@ def test_only_the_referrals_that_relied_on_the_withdrawn_consent_stop(
 ):
     service_c = Service.objects.create(municipality=baia_mare, organisation=org_c, name="Cantina socială")
     people_services.consent_record(
-        user=caseworker_a, person=person_a, purpose="referral", given_on=TODAY, scope=[org_c], organisation=org_a
+        actor=caseworker_a, person=person_a, purpose="referral", given_on=TODAY, scope=[org_c], organisation=org_a
     )
-    to_c = services.referral_create(user=caseworker_a, case=case_a, service=service_c, reason="x", send=True)
+    to_c = services.referral_create(actor=caseworker_a, case=case_a, service=service_c, reason="x", send=True)
     assert to_c.basis == "consent" and to_c.consent_id != sent_referral.consent_id
 
-    people_services.consent_withdraw(user=caseworker_a, consent=sent_referral.consent, withdrawn_on=TODAY)
+    people_services.consent_withdraw(actor=caseworker_a, consent=sent_referral.consent, withdrawn_on=TODAY)
 
     sent_referral.refresh_from_db()
     to_c.refresh_from_db()
@@ -187,8 +188,8 @@ def test_only_the_referrals_that_relied_on_the_withdrawn_consent_stop(
 
 
 def test_a_closed_referral_is_left_as_it_was(caseworker_a, caseworker_b, sent_referral):
-    services.referral_decline(user=caseworker_b, referral=sent_referral, reason="Nu avem loc")
-    people_services.consent_withdraw(user=caseworker_a, consent=sent_referral.consent, withdrawn_on=TODAY)
+    services.referral_decline(actor=caseworker_b, referral=sent_referral, reason="Nu avem loc")
+    people_services.consent_withdraw(actor=caseworker_a, consent=sent_referral.consent, withdrawn_on=TODAY)
     sent_referral.refresh_from_db()
     assert sent_referral.status == ReferralStatus.DECLINED
     assert not ReferralEvent.objects.for_tenant(sent_referral.municipality_id).filter(kind="consent_withdrawn")
@@ -198,11 +199,11 @@ def test_a_referral_cannot_be_sent_on_a_consent_withdrawn_meanwhile(
     caseworker_a, case_a, service_b, consent_for_b, monkeypatch
 ):
     """The sending read the consent as active just before the withdrawal was saved."""
-    draft = services.referral_create(user=caseworker_a, case=case_a, service=service_b, reason="x")
-    people_services.consent_withdraw(user=caseworker_a, consent=consent_for_b, withdrawn_on=TODAY)
-    monkeypatch.setattr(services, "consent_covering", lambda **kwargs: consent_for_b)
+    draft = services.referral_create(actor=caseworker_a, case=case_a, service=service_b, reason="x")
+    people_services.consent_withdraw(actor=caseworker_a, consent=consent_for_b, withdrawn_on=TODAY)
+    monkeypatch.setattr(sharing, "consent_covering", lambda **kwargs: consent_for_b)
     with pytest.raises(ValidationError):
-        services.referral_send(user=caseworker_a, referral=draft)
+        services.referral_send(actor=caseworker_a, referral=draft)
     draft.refresh_from_db()
     assert draft.status == ReferralStatus.DRAFT and draft.consent_id is None
 
@@ -217,7 +218,7 @@ def test_the_receiving_provider_another_provider_and_the_other_municipality_cann
     assert _withdraw_through_the_page(client, other_tenant_user, consent).status_code == 404
     for user in (caseworker_b, caseworker_c, other_tenant_user):
         with pytest.raises(PermissionDenied):
-            people_services.consent_withdraw(user=user, consent=consent, withdrawn_on=TODAY)
+            people_services.consent_withdraw(actor=user, consent=consent, withdrawn_on=TODAY)
     consent.refresh_from_db()
     sent_referral.refresh_from_db()
     assert consent.withdrawn_on is None
@@ -230,9 +231,9 @@ def test_a_failure_while_stopping_the_referrals_keeps_the_consent_active(casewor
     def broken(*args, **kwargs):
         raise RuntimeError("mail queue down")
 
-    monkeypatch.setattr(services, "_notify", broken)
+    monkeypatch.setattr(people_hooks, "notify", broken)
     with pytest.raises(RuntimeError):
-        people_services.consent_withdraw(user=caseworker_a, consent=sent_referral.consent, withdrawn_on=TODAY)
+        people_services.consent_withdraw(actor=caseworker_a, consent=sent_referral.consent, withdrawn_on=TODAY)
     sent_referral.refresh_from_db()
     assert sent_referral.status == ReferralStatus.SENT
     assert Consent.objects.for_tenant(sent_referral.municipality_id).get(pk=sent_referral.consent_id).is_active
@@ -241,7 +242,7 @@ def test_a_failure_while_stopping_the_referrals_keeps_the_consent_active(casewor
 def test_the_notification_is_written_in_the_receivers_language(caseworker_a, caseworker_b, sent_referral):
     caseworker_b.preferred_language = "ro"
     caseworker_b.save()
-    people_services.consent_withdraw(user=caseworker_a, consent=sent_referral.consent, withdrawn_on=TODAY)
+    people_services.consent_withdraw(actor=caseworker_a, consent=sent_referral.consent, withdrawn_on=TODAY)
     note = Notification.objects.for_tenant(sent_referral.municipality_id).get(
         recipient=caseworker_b, kind="consent_withdrawn"
     )
@@ -255,7 +256,7 @@ def test_the_withdrawal_form_names_the_open_referrals_that_will_stop_before_savi
     page = client.get(f"/people/{person_a.pk}/consents/{sent_referral.consent_id}/withdraw/").content.decode()
     assert 'id="form-consequences"' in page and sent_referral.reference in page
     other = people_services.consent_record(
-        user=caseworker_a, person=person_a, purpose="contact", given_on=TODAY, organisation=org_a
+        actor=caseworker_a, person=person_a, purpose="contact", given_on=TODAY, organisation=org_a
     )
     page = client.get(f"/people/{person_a.pk}/consents/{other.pk}/withdraw/").content.decode()
     assert 'id="form-consequences"' not in page

@@ -44,7 +44,7 @@ def test_an_unanswered_referral_expires_and_shows_on_the_overdue_list(
 
 def test_an_answered_or_not_yet_due_referral_does_not_expire(caseworker_b, sent_referral):
     assert services.referrals_expire_overdue() == 0
-    services.referral_accept(user=caseworker_b, referral=sent_referral)
+    services.referral_accept(actor=caseworker_b, referral=sent_referral)
     later = timezone.now() + datetime.timedelta(days=30)
     assert services.referrals_expire_overdue(now=later) == 0
     sent_referral.refresh_from_db()

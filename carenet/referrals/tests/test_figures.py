@@ -19,12 +19,12 @@ def test_response_time_and_completion_rate_per_provider_and_service(
 ):
     tenant = case_a.municipality_id
     made = [
-        services.referral_create(user=caseworker_a, case=case_a, service=service_b, reason=f"r{i}", send=True)
+        services.referral_create(actor=caseworker_a, case=case_a, service=service_b, reason=f"r{i}", send=True)
         for i in range(3)
     ]
-    services.referral_accept(user=caseworker_b, referral=made[0])
-    services.referral_complete(user=caseworker_b, referral=made[0], outcome="goals_met", feedback="ok")
-    services.referral_accept(user=caseworker_b, referral=made[1])
+    services.referral_accept(actor=caseworker_b, referral=made[0])
+    services.referral_complete(actor=caseworker_b, referral=made[0], outcome="goals_met", feedback="ok")
+    services.referral_accept(actor=caseworker_b, referral=made[1])
     # Answers after 2 h and 6 h (set directly: no timing in tests).
     for referral, hours in ((made[0], 2), (made[1], 6)):
         Referral.objects.for_tenant(tenant).filter(pk=referral.pk).update(

@@ -30,7 +30,7 @@ def test_notifications_are_written_in_the_recipients_language(
     caseworker_b.preferred_language = "hu"
     caseworker_b.save()
     with django_capture_on_commit_callbacks(execute=True):
-        referral = services.referral_create(user=caseworker_a, case=case_a, service=service_b, reason="x", send=True)
+        referral = services.referral_create(actor=caseworker_a, case=case_a, service=service_b, reason="x", send=True)
     note = Notification.objects.for_tenant(referral.municipality_id).get(recipient=caseworker_b)
     assert note.message.startswith("Új beutalás")
     assert mail.outbox[0].subject.startswith("Új beutalás")
@@ -44,7 +44,7 @@ def test_no_mail_leaves_if_the_transaction_is_rolled_back(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         try:
             with transaction.atomic():
-                services.referral_create(user=caseworker_a, case=case_a, service=service_b, reason="x", send=True)
+                services.referral_create(actor=caseworker_a, case=case_a, service=service_b, reason="x", send=True)
                 raise RuntimeError
         except RuntimeError:
             pass
@@ -65,13 +65,17 @@ def test_the_badge_comes_with_the_signed_in_user_and_follows_new_and_read_notifi
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from carenet.core.db import citus
+
     client.force_login(caseworker_b)
     with CaptureQueriesContext(connection) as page_queries:
         page = client.get("/cases/").content.decode()
     assert _badge(page) == "1"
-    # No query of its own: the count is part of the query that loads the user.
+    # No query of its own: the count is part of the query that loads the user. On Citus (which cannot
+    # correlate the notifications with the user row, a reference table) one count of the user's own.
     counting = [q["sql"] for q in page_queries if "referrals_notification" in q["sql"]]
-    assert len(counting) == 1 and "accounts_user" in counting[0]
+    assert len(counting) == 1
+    assert ("accounts_user" in counting[0]) != citus.is_citus(connection)
 
     Notification.objects.create(
         municipality_id=sent_referral.municipality_id, recipient=caseworker_b, kind="send", message="another"

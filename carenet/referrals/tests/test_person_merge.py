@@ -33,20 +33,20 @@ def duplicate(baia_mare, org_a):
 def duplicates_referral(caseworker_a, duplicate, service_b, org_a, org_b):
     """An open referral (and its case, and a delivery) recorded on the duplicate record."""
     case = case_services.case_open(
-        user=caseworker_a, person=duplicate, organisation=org_a, channel="in_person", request_summary="Hrană"
+        actor=caseworker_a, person=duplicate, organisation=org_a, channel="in_person", request_summary="Hrană"
     )
     people_services.consent_record(
-        user=caseworker_a, person=duplicate, purpose="referral", given_on=TODAY, scope=[org_b], organisation=org_a
+        actor=caseworker_a, person=duplicate, purpose="referral", given_on=TODAY, scope=[org_b], organisation=org_a
     )
     case_services.delivery_record(
-        user=caseworker_a,
+        actor=caseworker_a,
         person=duplicate,
         service=Service.objects.create(municipality=duplicate.municipality, organisation=org_a, name="Consiliere"),
         delivered_on=TODAY,
         case=case,
     )
     return services.referral_create(
-        user=caseworker_a, case=case, service=service_b, reason="x", share_contact=True, send=True
+        actor=caseworker_a, case=case, service=service_b, reason="x", share_contact=True, send=True
     )
 
 
@@ -90,9 +90,9 @@ def test_merging_two_records_moves_the_referrals_of_the_merged_record_to_the_sur
 def test_a_withdrawal_after_the_merge_still_stops_the_moved_referral(
     coordinator, caseworker_a, person_a, duplicate, duplicates_referral
 ):
-    people_services.person_merge(user=coordinator, survivor=person_a, duplicate=duplicate, reason="același CNP")
+    people_services.person_merge(actor=coordinator, survivor=person_a, duplicate=duplicate, reason="același CNP")
     consent = Consent.objects.for_tenant(person_a.municipality_id).get(pk=duplicates_referral.consent_id)
-    people_services.consent_withdraw(user=caseworker_a, consent=consent, withdrawn_on=TODAY)
+    people_services.consent_withdraw(actor=caseworker_a, consent=consent, withdrawn_on=TODAY)
     duplicates_referral.refresh_from_db()
     assert duplicates_referral.status == "cancelled"
 
@@ -100,11 +100,12 @@ def test_a_withdrawal_after_the_merge_still_stops_the_moved_referral(
 def test_a_caseworker_of_another_provider_and_the_other_municipality_cannot_merge(
     client, caseworker_b, other_tenant_user, person_a, duplicate, duplicates_referral
 ):
-    assert _merge_page(client, caseworker_b, person_a, duplicate).status_code in (403, 404)
+    # Neither sees the kept record (provider B reaches only the duplicate, through its referral): 404.
+    assert _merge_page(client, caseworker_b, person_a, duplicate).status_code == 404
     assert _merge_page(client, other_tenant_user, person_a, duplicate).status_code == 404
     for user in (caseworker_b, other_tenant_user):
         with pytest.raises(PermissionDenied):
-            people_services.person_merge(user=user, survivor=person_a, duplicate=duplicate, reason="x")
+            people_services.person_merge(actor=user, survivor=person_a, duplicate=duplicate, reason="x")
     duplicate.refresh_from_db()
     duplicates_referral.refresh_from_db()
     assert duplicate.merged_into is None and duplicates_referral.person == duplicate
@@ -130,7 +131,7 @@ def test_nothing_is_half_merged_if_a_handler_fails(coordinator, person_a, duplic
 
     monkeypatch.setattr(hooks, "_merge_handlers", [*hooks._merge_handlers, broken])
     with pytest.raises(RuntimeError):
-        people_services.person_merge(user=coordinator, survivor=person_a, duplicate=duplicate, reason="x")
+        people_services.person_merge(actor=coordinator, survivor=person_a, duplicate=duplicate, reason="x")
     _nothing_moved(person_a, duplicate, duplicates_referral)
 
 
@@ -141,18 +142,18 @@ def test_a_record_no_handler_moves_fails_the_merge_instead_of_leaving_it_behind(
         hooks, "_merge_handlers", [h for h in hooks._merge_handlers if h is not services.person_merge_move]
     )
     with pytest.raises(ImproperlyConfigured, match=r"referrals\.referral\.person"):
-        people_services.person_merge(user=coordinator, survivor=person_a, duplicate=duplicate, reason="x")
+        people_services.person_merge(actor=coordinator, survivor=person_a, duplicate=duplicate, reason="x")
     _nothing_moved(person_a, duplicate, duplicates_referral)
 
 
 def test_special_category_data_of_the_duplicate_fills_the_survivors_gaps(
     coordinator, caseworker_a, person_a, duplicate
 ):
-    people_services.sensitive_update(user=caseworker_a, person=person_a, ethnicity="română")
+    people_services.sensitive_update(actor=caseworker_a, person=person_a, ethnicity="română")
     people_services.sensitive_update(
-        user=caseworker_a, person=duplicate, ethnicity="moldovenească", health_notes="Diabet de tip 2"
+        actor=caseworker_a, person=duplicate, ethnicity="moldovenească", health_notes="Diabet de tip 2"
     )
-    people_services.person_merge(user=coordinator, survivor=person_a, duplicate=duplicate, reason="x")
+    people_services.person_merge(actor=coordinator, survivor=person_a, duplicate=duplicate, reason="x")
     profile = Person.objects.for_tenant(person_a.municipality_id).get(pk=person_a.pk).sensitive
     assert profile.ethnicity == "română" and profile.health_notes == "Diabet de tip 2"
 
@@ -161,7 +162,7 @@ def test_a_record_merged_earlier_into_the_duplicate_now_points_at_the_survivor(
     coordinator, person_a, duplicate, baia_mare, org_a
 ):
     older = make_person(baia_mare, org_a, first="Stefan", last="Munteanu")
-    people_services.person_merge(user=coordinator, survivor=duplicate, duplicate=older, reason="x")
-    people_services.person_merge(user=coordinator, survivor=person_a, duplicate=duplicate, reason="x")
+    people_services.person_merge(actor=coordinator, survivor=duplicate, duplicate=older, reason="x")
+    people_services.person_merge(actor=coordinator, survivor=person_a, duplicate=duplicate, reason="x")
     older.refresh_from_db()
     assert older.merged_into == person_a

@@ -28,7 +28,7 @@ def test_the_whole_loop_between_a_das_centre_and_an_ngo(
     # The DAS centre sends, sharing identity, contact and the inquiry, under the person's consent.
     with django_capture_on_commit_callbacks(execute=True):
         referral = services.referral_create(
-            user=caseworker_a,
+            actor=caseworker_a,
             case=case_a,
             service=service_b,
             reason="Are nevoie de un loc în centrul de zi.",
@@ -53,13 +53,13 @@ def test_the_whole_loop_between_a_das_centre_and_an_ngo(
 
     # Accept (one place taken), start, complete with an outcome.
     with django_capture_on_commit_callbacks(execute=True):
-        services.referral_accept(user=caseworker_b, referral=referral)
+        services.referral_accept(actor=caseworker_b, referral=referral)
     service_b.refresh_from_db()
     assert service_b.places_available == 1
-    services.referral_start(user=caseworker_b, referral=referral)
+    services.referral_start(actor=caseworker_b, referral=referral)
     with django_capture_on_commit_callbacks(execute=True):
         services.referral_complete(
-            user=caseworker_b, referral=referral, outcome="goals_met", feedback="A frecventat centrul 3 luni."
+            actor=caseworker_b, referral=referral, outcome="goals_met", feedback="A frecventat centrul 3 luni."
         )
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.COMPLETED and referral.closed_at is not None
@@ -91,9 +91,9 @@ def test_the_whole_loop_between_a_das_centre_and_an_ngo(
 
 
 def test_the_receivers_own_case_stays_after_the_referral_closes(client, caseworker_b, sent_referral, person_a):
-    services.referral_accept(user=caseworker_b, referral=sent_referral)
-    case = services.referral_open_case(user=caseworker_b, referral=sent_referral)
-    services.referral_complete(user=caseworker_b, referral=sent_referral, outcome="partly_met", feedback="Ok.")
+    services.referral_accept(actor=caseworker_b, referral=sent_referral)
+    case = services.referral_open_case(actor=caseworker_b, referral=sent_referral)
+    services.referral_complete(actor=caseworker_b, referral=sent_referral, outcome="partly_met", feedback="Ok.")
     client.force_login(caseworker_b)
     assert client.get(f"/cases/{case.pk}/").status_code == 200
     assert client.get(f"/people/{person_a.pk}/").status_code == 200
@@ -101,7 +101,7 @@ def test_the_receivers_own_case_stays_after_the_referral_closes(client, casework
 
 def test_a_referral_without_consent_or_legal_basis_is_refused(caseworker_a, case_a, service_b):
     with pytest.raises(ValidationError) as exc:
-        services.referral_create(user=caseworker_a, case=case_a, service=service_b, reason="x", send=True)
+        services.referral_create(actor=caseworker_a, case=case_a, service=service_b, reason="x", send=True)
     assert "override_reason" in exc.value.message_dict
     assert not Referral.objects.for_tenant(case_a.municipality_id).exists()  # nothing half-saved
 
@@ -110,41 +110,41 @@ def test_a_consent_for_another_provider_does_not_allow_sharing(caseworker_a, cas
     from carenet.people import services as people_services
 
     people_services.consent_record(
-        user=caseworker_a, person=person_a, purpose="referral", given_on=datetime.date.today(), scope=[org_a]
+        actor=caseworker_a, person=person_a, purpose="referral", given_on=datetime.date.today(), scope=[org_a]
     )
     with pytest.raises(ValidationError):
-        services.referral_create(user=caseworker_a, case=case_a, service=service_b, reason="x", send=True)
+        services.referral_create(actor=caseworker_a, case=case_a, service=service_b, reason="x", send=True)
 
 
 def test_a_withdrawn_consent_no_longer_allows_sharing(caseworker_a, case_a, service_b, consent_for_b):
     from carenet.people import services as people_services
 
-    people_services.consent_withdraw(user=caseworker_a, consent=consent_for_b, withdrawn_on=datetime.date.today())
+    people_services.consent_withdraw(actor=caseworker_a, consent=consent_for_b, withdrawn_on=datetime.date.today())
     with pytest.raises(ValidationError):
-        services.referral_create(user=caseworker_a, case=case_a, service=service_b, reason="x", send=True)
+        services.referral_create(actor=caseworker_a, case=case_a, service=service_b, reason="x", send=True)
 
 
 def test_the_legal_basis_recorded_on_the_case_allows_sharing(caseworker_a, case_a, service_b):
     from carenet.cases import services as case_services
 
     case_services.case_update(
-        user=caseworker_a, case=case_a, expected_version=case_a.version, legal_basis="Legea 272/2004, art. 96"
+        actor=caseworker_a, case=case_a, expected_version=case_a.version, legal_basis="Legea 272/2004, art. 96"
     )
-    referral = services.referral_create(user=caseworker_a, case=case_a, service=service_b, reason="x", send=True)
+    referral = services.referral_create(actor=caseworker_a, case=case_a, service=service_b, reason="x", send=True)
     assert referral.basis == "legal" and referral.legal_basis == "Legea 272/2004, art. 96"
 
 
 def test_the_emergency_override_is_refused_to_a_caseworker(caseworker_a, case_a, service_b):
     with pytest.raises(PermissionDenied):
         services.referral_create(
-            user=caseworker_a, case=case_a, service=service_b, reason="x", send=True, override_reason="Pericol iminent"
+            actor=caseworker_a, case=case_a, service=service_b, reason="x", send=True, override_reason="Pericol iminent"
         )
     assert not Referral.objects.for_tenant(case_a.municipality_id).exists()
 
 
 def test_a_supervisor_may_override_in_an_emergency_and_it_is_audited_and_flagged(supervisor_a, case_a, service_b):
     referral = services.referral_create(
-        user=supervisor_a, case=case_a, service=service_b, reason="x", send=True, override_reason="Pericol iminent"
+        actor=supervisor_a, case=case_a, service=service_b, reason="x", send=True, override_reason="Pericol iminent"
     )
     assert referral.status == ReferralStatus.SENT
     assert referral.emergency_override and referral.basis == "emergency" and referral.override_by == supervisor_a
@@ -156,11 +156,11 @@ def test_acceptance_decrements_the_places_and_never_below_zero(
     caseworker_a, caseworker_b, case_a, service_b, consent_for_b
 ):
     Service.objects.for_tenant(service_b.municipality_id).filter(pk=service_b.pk).update(places_available=1)
-    first = services.referral_create(user=caseworker_a, case=case_a, service=service_b, reason="a", send=True)
-    second = services.referral_create(user=caseworker_a, case=case_a, service=service_b, reason="b", send=True)
-    services.referral_accept(user=caseworker_b, referral=first)
+    first = services.referral_create(actor=caseworker_a, case=case_a, service=service_b, reason="a", send=True)
+    second = services.referral_create(actor=caseworker_a, case=case_a, service=service_b, reason="b", send=True)
+    services.referral_accept(actor=caseworker_b, referral=first)
     with translation.override("ro"), pytest.raises(ValidationError) as exc:
-        services.referral_accept(user=caseworker_b, referral=second)
+        services.referral_accept(actor=caseworker_b, referral=second)
     assert "nu are niciun loc liber" in " ".join(exc.value.messages)
     service_b.refresh_from_db()
     assert service_b.places_available == 0
@@ -169,18 +169,18 @@ def test_acceptance_decrements_the_places_and_never_below_zero(
 
 
 def test_a_cancelled_accepted_referral_frees_its_place(caseworker_a, caseworker_b, sent_referral, service_b):
-    services.referral_accept(user=caseworker_b, referral=sent_referral)
-    services.referral_cancel(user=caseworker_a, referral=sent_referral, reason="Persoana s-a mutat.")
+    services.referral_accept(actor=caseworker_b, referral=sent_referral)
+    services.referral_cancel(actor=caseworker_a, referral=sent_referral, reason="Persoana s-a mutat.")
     service_b.refresh_from_db()
     assert service_b.places_available == 2
 
 
 def test_declining_needs_a_reason_and_may_suggest_an_alternative(caseworker_b, sent_referral, baia_mare, org_c):
     with pytest.raises(ValidationError):
-        services.referral_decline(user=caseworker_b, referral=sent_referral, reason=" ")
+        services.referral_decline(actor=caseworker_b, referral=sent_referral, reason=" ")
     other = Service.objects.create(municipality=baia_mare, organisation=org_c, name="Adăpost de noapte")
     services.referral_decline(
-        user=caseworker_b, referral=sent_referral, reason="Nu avem locuri.", suggested_service=other
+        actor=caseworker_b, referral=sent_referral, reason="Nu avem locuri.", suggested_service=other
     )
     sent_referral.refresh_from_db()
     assert sent_referral.status == ReferralStatus.DECLINED and sent_referral.suggested_service == other
@@ -188,36 +188,36 @@ def test_declining_needs_a_reason_and_may_suggest_an_alternative(caseworker_b, s
 
 
 def test_completing_needs_an_outcome_and_feedback(caseworker_b, sent_referral):
-    services.referral_accept(user=caseworker_b, referral=sent_referral)
+    services.referral_accept(actor=caseworker_b, referral=sent_referral)
     with pytest.raises(ValidationError):
-        services.referral_complete(user=caseworker_b, referral=sent_referral, outcome="", feedback="x")
+        services.referral_complete(actor=caseworker_b, referral=sent_referral, outcome="", feedback="x")
     with pytest.raises(ValidationError):
-        services.referral_complete(user=caseworker_b, referral=sent_referral, outcome="goals_met", feedback="")
+        services.referral_complete(actor=caseworker_b, referral=sent_referral, outcome="goals_met", feedback="")
 
 
 def test_the_sender_cannot_accept_its_own_referral(caseworker_a, sent_referral):
     with pytest.raises(PermissionDenied):
-        services.referral_accept(user=caseworker_a, referral=sent_referral)
+        services.referral_accept(actor=caseworker_a, referral=sent_referral)
 
 
 def test_a_referral_cannot_be_answered_twice(caseworker_b, manager_b, sent_referral):
     stale = Referral.objects.for_tenant(sent_referral.municipality_id).get(pk=sent_referral.pk)
-    services.referral_accept(user=caseworker_b, referral=sent_referral)
+    services.referral_accept(actor=caseworker_b, referral=sent_referral)
     with pytest.raises(ValidationError):
-        services.referral_decline(user=manager_b, referral=stale, reason="Nu.")
+        services.referral_decline(actor=manager_b, referral=stale, reason="Nu.")
 
 
 def test_a_referral_to_the_senders_own_service_is_refused(caseworker_a, case_a, baia_mare, org_a):
     own = Service.objects.create(municipality=baia_mare, organisation=org_a, name="Cantina socială")
     with pytest.raises(ValidationError) as exc:
-        services.referral_create(user=caseworker_a, case=case_a, service=own, reason="x")
+        services.referral_create(actor=caseworker_a, case=case_a, service=own, reason="x")
     assert "service" in exc.value.message_dict
 
 
 def test_a_draft_is_sent_later_and_invisible_to_the_receiver_until_then(
     client, caseworker_a, caseworker_b, case_a, service_b, consent_for_b
 ):
-    draft = services.referral_create(user=caseworker_a, case=case_a, service=service_b, reason="x")
+    draft = services.referral_create(actor=caseworker_a, case=case_a, service=service_b, reason="x")
     client.force_login(caseworker_b)
     assert client.get(f"/referrals/{draft.pk}/").status_code == 404
     client.force_login(caseworker_a)

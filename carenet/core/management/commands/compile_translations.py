@@ -18,7 +18,7 @@ def po_files() -> list[Path]:
 class Command(BaseCommand):
     help = "Compile the translations (.po → .mo) of every app."
 
-    def handle(self, *args, **options) -> None:  # type: ignore[no-untyped-def]
+    def handle(self, *args, **options) -> None:
         count = 0
         for po_path in po_files():
             mo_path = po_path.with_suffix(".mo")

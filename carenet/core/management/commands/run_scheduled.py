@@ -11,10 +11,10 @@ from django.utils.module_loading import import_string
 class Command(BaseCommand):
     help = "Enqueue every scheduled task once (or every N seconds with --loop N)."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument("--loop", type=int, default=0, help="repeat every N seconds")
 
-    def handle(self, *args, loop: int, **options) -> None:  # type: ignore[no-untyped-def]
+    def handle(self, *args, loop: int, **options) -> None:
         while True:
             for dotted in settings.CARENET_SCHEDULED_TASKS:
                 import_string(dotted).enqueue()

@@ -14,10 +14,10 @@ LANGUAGES = ["ro", "ru", "hu", "uk"]  # English is the source language of the co
 class Command(BaseCommand):
     help = "Run makemessages inside every CareNet app for ro, ru, hu and uk."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument("apps", nargs="*", help="only these apps (default: all)")
 
-    def handle(self, *args, apps, **options) -> None:  # type: ignore[no-untyped-def]
+    def handle(self, *args, apps, **options) -> None:
         base = Path(settings.BASE_DIR) / "carenet"
         targets = [base / a for a in apps] if apps else sorted(p for p in base.iterdir() if (p / "apps.py").exists())
         cwd = os.getcwd()

@@ -15,7 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("path", type=Path)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        municipality = municipality_by_slug(options["municipality"])
+        municipality = municipality_by_slug(slug=options["municipality"])
         path: Path = options["path"]
         report = import_file(actor=None, municipality=municipality, content=path.read_bytes(), filename=path.name)
         if not report.ok:

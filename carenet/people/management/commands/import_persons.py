@@ -45,7 +45,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         try:
             result = persons_import_csv(
-                user=user,
+                actor=user,
                 source=path.read_bytes(),
                 organisation=organisation,
                 file_name=path.name,

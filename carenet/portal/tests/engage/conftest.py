@@ -1,12 +1,13 @@
 """Fixtures of the engage part of the portal (help, feedback, surveys, consultations): a clean rate-limit
-cache, no time trap, English assertions, areas, services, routing. Kept in this sub-package so the
-autouse fixtures never touch the finder or transparency tests."""
+cache, no time trap, English assertions, areas, routing, a consultation; the services are the shared ones
+(carenet.testing). Kept in this sub-package so the autouse fixtures never touch the finder or
+transparency tests."""
 
 import pytest
 from django.core.cache import cache
 
-from carenet.directory.models import Service
 from carenet.geo.models import Area, AreaKind
+from carenet.portal import services
 from carenet.portal.models import RoutingRule
 
 
@@ -30,13 +31,10 @@ def balti_area(balti):
 
 
 @pytest.fixture
-def service_a(org_a, baia_mare):
-    return Service.objects.create(municipality=baia_mare, organisation=org_a, name="Centrul de zi pentru copii")
-
-
-@pytest.fixture
-def service_b(org_b, baia_mare):
-    return Service.objects.create(municipality=baia_mare, organisation=org_b, name="Îngrijire la domiciliu")
+def consultation(baia_mare, coordinator):
+    return services.consultation_create(
+        actor=coordinator, municipality=baia_mare, title="Strategia 2026", summary="Proiectul strategiei."
+    )
 
 
 @pytest.fixture

@@ -10,13 +10,6 @@ from carenet.portal.models import ConsultationComment, Idea
 from carenet.portal.selectors import participation_summary
 
 
-@pytest.fixture
-def consultation(baia_mare, coordinator):
-    return services.consultation_create(
-        actor=coordinator, municipality=baia_mare, title="Strategia 2026", summary="Proiectul strategiei."
-    )
-
-
 def _human(**data):
     return {"form_started": HumanCheckedForm().initial["form_started"], "website": "", **data}
 
@@ -51,7 +44,7 @@ def test_a_citizen_comments_and_proposes_an_idea(client, consultation):
 def test_bad_contributions_give_a_clear_message_and_save_nothing(client, consultation, suffix, data):
     response = client.post(_url(consultation, suffix), _human(**data))
     assert response.status_code == 400 and 'id="error-summary"' in response.content.decode()
-    assert not ConsultationComment.objects.exists() and not Idea.objects.exists()
+    assert not ConsultationComment.plain.exists() and not Idea.plain.exists()
 
 
 def test_one_support_per_person_and_idea(client, consultation):
@@ -71,11 +64,11 @@ def test_one_support_per_person_and_idea(client, consultation):
 def test_the_coordinator_hides_a_comment_with_a_reason_and_it_is_audited(client, consultation, coordinator):
     comment = services.consultation_comment_add(consultation=consultation, text="Reclamă la cazinou")
     client.force_login(coordinator)
-    url = f"/portal/engage/consultations/{consultation.pk}/"
-    client.post(url, {"action": "hide_comment", "target": str(comment.pk), "reason": ""})
+    url = f"/portal/engage/consultations/{consultation.pk}/comments/{comment.pk}/hide/"
+    assert client.post(url, {"reason": ""}).status_code == 400
     comment.refresh_from_db()
     assert not comment.is_hidden
-    client.post(url, {"action": "hide_comment", "target": str(comment.pk), "reason": "Publicitate"})
+    client.post(url, {"reason": "Publicitate"})
     comment.refresh_from_db()
     assert comment.is_hidden and comment.hidden_by == coordinator
     assert AuditEvent.objects.filter(action="consultation.consultationcomment.hide").exists()
@@ -86,21 +79,21 @@ def test_the_coordinator_hides_a_comment_with_a_reason_and_it_is_audited(client,
 
 def test_the_answer_closes_the_consultation_for_new_contributions(client, consultation, coordinator):
     client.force_login(coordinator)
-    client.post(f"/portal/engage/consultations/{consultation.pk}/", {"action": "answer", "answer": "Am inclus 3 idei."})
+    client.post(f"/portal/engage/consultations/{consultation.pk}/answer/", {"answer": "Am inclus 3 idei."})
     client.logout()
     html = client.get(_url(consultation)).content.decode()
     assert "Am inclus 3 idei." in html
     assert client.post(_url(consultation, "comment/"), _human(text="târziu")).status_code == 400
-    assert not ConsultationComment.objects.exists()
+    assert not ConsultationComment.plain.exists()
 
 
 def test_documents_are_checked_and_downloadable(client, consultation, coordinator, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     client.force_login(coordinator)
-    url = f"/portal/engage/consultations/{consultation.pk}/"
-    bad = client.post(url, {"action": "document", "title": "Virus", "file": SimpleUploadedFile("x.exe", b"MZ")})
+    url = f"/portal/engage/consultations/{consultation.pk}/documents/new/"
+    bad = client.post(url, {"title": "Virus", "file": SimpleUploadedFile("x.exe", b"MZ")})
     assert bad.status_code == 400 and not consultation.documents.exists()
-    client.post(url, {"action": "document", "title": "Proiect", "file": SimpleUploadedFile("p.txt", b"draft")})
+    client.post(url, {"title": "Proiect", "file": SimpleUploadedFile("p.txt", b"draft")})
     document = consultation.documents.get()
     client.logout()
     assert client.get(f"/baia-mare/consultations/documents/{document.pk}/").status_code == 200
@@ -109,11 +102,12 @@ def test_documents_are_checked_and_downloadable(client, consultation, coordinato
 
 def test_a_session_is_recorded_with_counts_by_sex_and_age(client, baia_mare, consultation, coordinator):
     client.force_login(coordinator)
-    data = {"action": "session", "held_on": "2026-03-10", "place": "Sala mare", "topics": "Cantina; transport"}
+    url = f"/portal/engage/consultations/{consultation.pk}/sessions/new/"
+    data = {"held_on": "2026-03-10", "place": "Sala mare", "topics": "Cantina; transport"}
     for sex in ("female", "male"):
         for i in range(4):
             data[f"n_{sex}_{i}"] = 2 if sex == "female" else 1
-    client.post(f"/portal/engage/consultations/{consultation.pk}/", data)
+    client.post(url, data)
     summary = participation_summary(municipality=baia_mare, year=2026)
     assert (summary.sessions, summary.participants, summary.by_sex) == (1, 12, {"female": 8, "male": 4})
     client.logout()
@@ -121,7 +115,7 @@ def test_a_session_is_recorded_with_counts_by_sex_and_age(client, baia_mare, con
     assert "Cantina; transport" in html
     bad = dict(data, n_female_0=-1)
     client.force_login(coordinator)
-    assert client.post(f"/portal/engage/consultations/{consultation.pk}/", bad).status_code == 400
+    assert client.post(url, bad).status_code == 400
 
 
 def test_another_municipality_cannot_reach_the_consultation(client, consultation, other_tenant_user, caseworker_a):

@@ -1,11 +1,13 @@
 """Feedback on services: codes, the form, answers, the satisfaction KPI, isolation."""
 
+from decimal import Decimal
+
 import pytest
 
 from carenet.portal import services
 from carenet.portal.antispam import HumanCheckedForm
 from carenet.portal.models import FeedbackInvite, ServiceFeedback
-from carenet.portal.selectors import satisfaction_kpi
+from carenet.portal.selectors import satisfaction_for
 
 
 def _form(**overrides):
@@ -29,7 +31,7 @@ def invite(service_a, caseworker_a):
 
 def test_a_provider_gives_a_code_and_the_citizen_leaves_feedback(client, baia_mare, caseworker_a, service_a):
     client.force_login(caseworker_a)
-    response = client.post("/portal/engage/feedback/", {"service": str(service_a.pk)})
+    response = client.post("/portal/engage/feedback/codes/new/", {"service": str(service_a.pk)})
     invite = FeedbackInvite.objects.for_tenant(baia_mare).get()
     assert "new-feedback-code" in response.content.decode()
     client.logout()
@@ -67,10 +69,10 @@ def test_bad_feedback_gives_a_clear_message_and_saves_nothing(client, baia_mare,
     assert invite.used_at is None
 
 
-@pytest.mark.parametrize("code", ["", "NOPE-NOPE", "<script>", "x" * 30])
-def test_a_wrong_feedback_code_gives_a_clear_message(client, baia_mare, code):
+@pytest.mark.parametrize(("code", "status"), [("", 400), ("NOPE-NOPE", 404), ("<script>", 404), ("x" * 30, 400)])
+def test_a_wrong_feedback_code_gives_a_clear_message(client, baia_mare, code, status):
     response = client.post("/baia-mare/feedback/", {"code": code})
-    assert response.status_code in (400, 404)
+    assert response.status_code == status  # no code or too long: 400; a code that finds nothing: 404
     assert 'id="error-summary"' in response.content.decode()
 
 
@@ -82,8 +84,9 @@ def test_the_provider_answers_publicly_and_the_answer_is_escaped(client, baia_ma
     client.post(f"/baia-mare/feedback/code/{invite.code}/", _form(comment='Tom & "Jerry"'))
     feedback = ServiceFeedback.objects.for_tenant(baia_mare).get()
     client.force_login(manager_a)
-    assert client.post(f"/portal/engage/feedback/{feedback.pk}/", {"reply": "<script>x</script>"}).status_code == 400
-    client.post(f"/portal/engage/feedback/{feedback.pk}/", {"reply": "Mulțumim & revenim", "is_public": "on"})
+    url = f"/portal/engage/feedback/{feedback.pk}/reply/"
+    assert client.post(url, {"reply": "<script>x</script>"}).status_code == 400
+    client.post(url, {"reply": "Mulțumim & revenim", "is_public": "on"})
     client.logout()
     html = client.get(f"/baia-mare/feedback/service/{service_a.pk}/").content.decode()
     assert "Mulțumim &amp; revenim" in html and "Tom &amp; &quot;Jerry&quot;" in html
@@ -93,7 +96,7 @@ def test_a_private_answer_and_an_unpublished_comment_stay_private(client, baia_m
     client.post(f"/baia-mare/feedback/code/{invite.code}/", _form(comment="Secret", may_publish=None))
     feedback = ServiceFeedback.objects.for_tenant(baia_mare).get()
     client.force_login(manager_a)
-    client.post(f"/portal/engage/feedback/{feedback.pk}/", {"reply": "Vă sunăm"})
+    client.post(f"/portal/engage/feedback/{feedback.pk}/reply/", {"reply": "Vă sunăm"})
     client.logout()
     html = client.get(f"/baia-mare/feedback/service/{service_a.pk}/").content.decode()
     assert "Secret" not in html and "Vă sunăm" not in html
@@ -104,9 +107,9 @@ def test_another_provider_cannot_read_or_answer_the_feedback(client, baia_mare, 
     feedback = ServiceFeedback.objects.for_tenant(baia_mare).get()
     client.force_login(caseworker_b)
     assert client.get(f"/portal/engage/feedback/{feedback.pk}/").status_code == 404
-    assert client.post(f"/portal/engage/feedback/{feedback.pk}/", {"reply": "x"}).status_code == 404
+    assert client.post(f"/portal/engage/feedback/{feedback.pk}/reply/", {"reply": "x"}).status_code == 404
     # nor create codes for a service of another provider
-    client.post("/portal/engage/feedback/", {"service": str(invite.service_id)})
+    client.post("/portal/engage/feedback/codes/new/", {"service": str(invite.service_id)})
     assert FeedbackInvite.objects.for_tenant(baia_mare).count() == 1
 
 
@@ -133,11 +136,11 @@ def test_the_satisfaction_kpi_per_service_and_provider(
         went_well=[],
         went_badly=[],
     )
-    by_service = {row.label: row for row in satisfaction_kpi(user=coordinator, by="service")}
+    by_service = {row.label: row for row in satisfaction_for(user=coordinator, by="service")}
     assert by_service[service_a.name].responses == 3
     assert by_service[service_a.name].mean_rating == 3.67
-    assert by_service[service_a.name].satisfied_percent == 66.7
-    by_provider = satisfaction_kpi(user=caseworker_a, by="provider")
+    assert by_service[service_a.name].satisfied_percent == Decimal("66.67")  # the KPI's two decimals
+    by_provider = satisfaction_for(user=caseworker_a, by="provider")
     assert [row.responses for row in by_provider] == [3]  # only their own provider
 
 

@@ -45,9 +45,9 @@ def test_the_emergency_page_lists_the_municipality_contacts(client, baia_mare):
 
 def test_a_coordinator_publishes_an_announcement_and_the_public_reads_it(client, baia_mare, coordinator):
     client.force_login(coordinator)
-    response = client.post("/portal/help/news/", {"title": "Cantina <b>nouă</b>", "body": "Text"})
+    response = client.post("/portal/help/news/new/", {"title": "Cantina <b>nouă</b>", "body": "Text"})
     assert response.status_code == 400  # markup refused
-    client.post("/portal/help/news/", {"title": "Cantina socială", "summary": "", "body": "Masa caldă & ceai"})
+    client.post("/portal/help/news/new/", {"title": "Cantina socială", "summary": "", "body": "Masa caldă & ceai"})
     item = NewsItem.objects.for_tenant(baia_mare).get()
     client.logout()
     assert "Cantina socială" in client.get("/baia-mare/news/").content.decode()
@@ -58,9 +58,10 @@ def test_a_coordinator_publishes_an_announcement_and_the_public_reads_it(client,
 def test_a_provider_manager_publishes_only_for_their_organisation(client, baia_mare, manager_a, org_a, org_b):
     client.force_login(manager_a)
     assert (
-        client.post("/portal/help/news/", {"organisation": str(org_b.pk), "title": "T", "body": "B"}).status_code == 400
+        client.post("/portal/help/news/new/", {"organisation": str(org_b.pk), "title": "T", "body": "B"}).status_code
+        == 400
     )
-    client.post("/portal/help/news/", {"organisation": str(org_a.pk), "title": "T", "body": "B"})
+    client.post("/portal/help/news/new/", {"organisation": str(org_a.pk), "title": "T", "body": "B"})
     assert NewsItem.objects.for_tenant(baia_mare).get().organisation == org_a
 
 

@@ -6,11 +6,6 @@ from carenet.portal import services
 from carenet.portal.models import NewsItem
 
 
-@pytest.fixture
-def consultation(baia_mare, coordinator):
-    return services.consultation_create(actor=coordinator, municipality=baia_mare, title="C", summary="S")
-
-
 @pytest.mark.parametrize(
     ("path", "limit"),
     [

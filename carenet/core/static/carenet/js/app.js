@@ -11,3 +11,12 @@ document.addEventListener("DOMContentLoaded", function () {
   var summary = document.getElementById("error-summary");
   if (summary) summary.focus();
 });
+// The phone layout's menu button (the list is shown without JavaScript).
+document.addEventListener("click", function (event) {
+  var button = event.target.closest && event.target.closest(".nav-toggle");
+  if (!button) return;
+  var list = document.getElementById(button.getAttribute("aria-controls"));
+  var open = button.getAttribute("aria-expanded") !== "true";
+  button.setAttribute("aria-expanded", open ? "true" : "false");
+  if (list) list.classList.toggle("is-open", open);
+});

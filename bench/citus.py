@@ -1,0 +1,247 @@
+"""CareNet on a three-node Citus cluster beside single-node PostgreSQL, in the same run (issue 25).
+
+    make bench-citus            # = python -m bench.citus (the cluster: ../shared/vendor/citus/citus-cluster.sh start)
+
+Both databases (``carenet_bench`` on the coordinator 127.0.0.1:5440 and on PostgreSQL 127.0.0.1:5432;
+BENCH_CITUS_URL / BENCH_PG_URL to change) get the same schema and data: migrated, distributed on the
+cluster (``citus_distribute``, 32 shards per table), the city preset of bench/scale.py (Bălți-sized:
+20,000 beneficiaries; BENCH_CITUS_DELIVERIES deliveries, default 200,000) and the Bălți plan's annual
+report data of bench/plans.py (20,000 persons, 200,000 deliveries; BENCH_CITUS_PLAN_DELIVERIES). Loaded
+once, reused on the next run.
+
+Timed, through the whole Django stack (test client) as in bench/cases.py: the person page and "my cases"
+of the city's busiest caseworker, the annual report of the Bălți plan for 2025 (``build_report``) and an
+HSDS search of the city's directory. Each engine is measured in its own process, alternately, ROUNDS times;
+a figure is the best of the rounds' medians (the machine is shared and noisy: the best round is the one
+the neighbours disturbed least). Ratios are Citus ÷ PostgreSQL from this one run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.results import Result, print_table
+
+ROOT = Path(__file__).resolve().parent.parent
+CITUS_URL = os.environ.get("BENCH_CITUS_URL", "postgres://postgres@127.0.0.1:5440/carenet_bench")
+PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/carenet_bench")
+DELIVERIES = int(os.environ.get("BENCH_CITUS_DELIVERIES", "200000"))
+PLAN_PERSONS = int(os.environ.get("BENCH_CITUS_PLAN_PERSONS", "20000"))
+PLAN_DELIVERIES = int(os.environ.get("BENCH_CITUS_PLAN_DELIVERIES", "200000"))
+ROUNDS = int(os.environ.get("BENCH_CITUS_ROUNDS", "2"))
+REPEAT = int(os.environ.get("BENCH_CITUS_REPEAT", "9"))
+HSDS_QUERIES = ["cantina", "ingrijire domiciliu", "copii", "dizabilitati", "adapost"]
+FIGURES = {
+    "person": "person page (city caseworker)",
+    "my_cases": '"my cases" (busiest city caseworker)',
+    "report": "annual report 2025, Bălți plan (build_report)",
+    "hsds": "HSDS search, city directory (5 queries)",
+}
+
+
+# --- in the parent: databases, then the child processes -------------------------------------------------
+
+
+def _ensure_database(url: str) -> None:
+    """Create the database if missing; on a Citus coordinator also on every worker, with the extension and
+    the nodes registered (what the test databases get: carenet/core/db/backends/postgresql/creation.py)."""
+    import dj_database_url
+    import psycopg
+
+    settings: dict[str, Any] = dict(dj_database_url.parse(url))
+    name = settings["NAME"]
+    with psycopg.connect(
+        dbname="postgres", host=settings["HOST"], port=settings["PORT"], user=settings["USER"], autocommit=True
+    ) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        row = conn.execute("SHOW shared_preload_libraries").fetchone()
+        citus = row is not None and "citus" in row[0]
+    if citus:
+        from carenet.core.db.backends.postgresql.creation import DatabaseCreation, _cluster_lock
+
+        class _Connection:
+            settings_dict = settings
+
+            class ops:
+                @staticmethod
+                def quote_name(n: str) -> str:
+                    return f'"{n}"'
+
+        with _cluster_lock(settings):
+            DatabaseCreation(_Connection())._citus_nodes(name, keepdb=True)  # type: ignore[arg-type]
+
+
+def _child(phase: str, url: str) -> dict[str, Any]:
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.dev"}
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.citus", phase], env=env, cwd=ROOT, check=True, capture_output=True, text=True
+    )
+    lines = [line for line in out.stdout.splitlines() if line.startswith("{")]
+    return json.loads(lines[-1])
+
+
+ENGINES = {"PostgreSQL": PG_URL, "Citus": CITUS_URL}
+
+
+def load() -> None:
+    for name, url in ENGINES.items():
+        _ensure_database(url)
+        print(f"  {name}: migrate, distribute, load …", flush=True)
+        print(f"  {name}: {_child('setup', url)}", flush=True)
+
+
+def run() -> list[Result]:
+    engines = ENGINES
+    load()
+    rounds: dict[str, list[dict[str, float]]] = {name: [] for name in engines}
+    for i in range(ROUNDS):
+        for name, url in engines.items():
+            rounds[name].append(_child("measure", url))
+            print(f"  round {i + 1}, {name}: {rounds[name][-1]}", flush=True)
+    results = []
+    for key, label in FIGURES.items():
+        pg = min(r[key] for r in rounds["PostgreSQL"])
+        ci = min(r[key] for r in rounds["Citus"])
+        results.append(Result(f"{label}: Citus (3 nodes)", ci, "ms", baseline_name="PostgreSQL (1 node)", baseline=pg))
+    queries = rounds["Citus"][0]
+    results.append(
+        Result(
+            "queries of the person page / my cases (Citus)",
+            queries["person_queries"],
+            "",
+            target=f"my cases: {queries['my_cases_queries']:.0f}",
+        )
+    )
+    return results
+
+
+# --- in a child: one database ---------------------------------------------------------------------------
+
+
+def _setup() -> dict[str, Any]:
+    from django.core.management import call_command
+    from django.db import connection
+
+    from bench import plans as plans_bench
+    from bench.scale import CITY, load_directory, load_people
+    from carenet.core.db import citus
+
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0, interactive=False)
+    if citus.is_citus(connection):
+        call_command("citus_distribute", verbosity=0)
+        call_command("citus_distribute", check=True, verbosity=0)
+    schema_s = time.perf_counter() - started
+    started = time.perf_counter()
+    rows = load_directory(CITY)[0] + load_people(CITY, deliveries=DELIVERIES)[0]
+    plan = plans_bench._setup()
+    plans_bench._load(plan.municipality, PLAN_PERSONS, PLAN_DELIVERIES)
+    plans_bench._point_indicators(plan)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    return {"schema_s": round(schema_s, 1), "load_s": round(time.perf_counter() - started, 1), "city_rows": rows}
+
+
+def _median_ms(call: Any) -> float:
+    call()  # warm
+    times = []
+    for _ in range(REPEAT):
+        started = time.perf_counter()
+        call()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def _measure() -> dict[str, float]:
+    from django.conf import settings
+    from django.db import connection
+    from django.db.models import Count
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from bench.scale import CITY, tenant
+    from carenet.accounts.models import User
+    from carenet.cases.models import Case, CaseStatus
+    from carenet.core.models import Municipality
+    from carenet.plans.models import Plan
+    from carenet.reports.annual_report import build_report
+
+    settings.DEBUG = False
+    settings.ALLOWED_HOSTS = ["*"]
+    municipality = tenant(CITY)
+    busiest = (
+        Case.objects.for_tenant(municipality)
+        .filter(status__in=[CaseStatus.ACTIVE, CaseStatus.INTAKE, CaseStatus.INQUIRY, CaseStatus.ADMITTED])
+        .values("caseworker_id")
+        .annotate(n=Count("id"))
+        .order_by("-n", "caseworker_id")
+        .first()
+    )
+    worker = User.objects.get(pk=busiest["caseworker_id"])
+    case = Case.objects.for_tenant(municipality).filter(caseworker=worker).order_by("id").first()
+    client = Client()
+    client.force_login(worker)
+
+    def get(url: str) -> Any:
+        def call() -> None:
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+
+        return call
+
+    def count_queries(url: str) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(url)
+        return len(ctx.captured_queries)
+
+    person_url, my_cases_url = f"/people/{case.person_id}/", "/cases/"
+    balti = Municipality.objects.get(slug="balti")
+    plan = Plan.objects.for_tenant(balti).get(code="balti-2025-2027")
+    anonymous = Client()
+
+    def hsds() -> None:
+        for q in HSDS_QUERIES:
+            response = anonymous.get(f"/api/hsds/{CITY.slug}/services", {"search": q, "per_page": "50"})
+            assert response.status_code == 200
+
+    return {
+        "person": _median_ms(get(person_url)),
+        "my_cases": _median_ms(get(my_cases_url)),
+        "report": _median_ms(lambda: build_report(plan=plan, period_code="2025")),
+        "hsds": _median_ms(hsds),
+        "person_queries": count_queries(person_url),
+        "my_cases_queries": count_queries(my_cases_url),
+    }
+
+
+def main(argv: list[str]) -> int:
+    if argv and argv[0] in ("setup", "measure"):
+        import django
+
+        django.setup()
+        print(json.dumps(_setup() if argv[0] == "setup" else _measure()))
+        return 0
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    django.setup()
+    if argv and argv[0] == "load":  # only load both databases (`make bench-citus` loads, then measures)
+        load()
+        return 0
+    started = time.perf_counter()
+    print_table(run())
+    print(f"\nwall time: {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,500 @@
+"""Every read of the campaigns: the tenant's values in force, the register's rules engine, call lists,
+a campaign's live progress, the KPIs (one figure, one selector), the heat cells and the public alert."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import h3
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.utils import timezone
+from shapely.geometry import Point, shape
+
+from carenet.cases.models import SocialInquiry
+from carenet.cases.selectors import delivery_cells
+from carenet.geo.models import Area
+from carenet.people.models import HouseholdMember, Person, SensitiveProfile
+
+from .models import (
+    NEEDS_HELP,
+    CallList,
+    Campaign,
+    CampaignSettings,
+    CampaignStatus,
+    Centre,
+    CentreVisit,
+    CheckIn,
+    CheckInMode,
+    Contact,
+    ContactStatus,
+    HeatLayer,
+    HeatZone,
+    KitGiven,
+    RegisterEntry,
+    RiskRule,
+)
+from .permissions import call_lists_visible_to, campaigns_visible_to, register_visible_to
+from .rules import CellIndex, dual_index
+
+RESOLUTION = 8  # H3 cells of ~0.7 km², as the dashboards' maps
+
+
+def _tenant(municipality: Any) -> Any:
+    return getattr(municipality, "pk", municipality)
+
+
+def _in_force(qs: QuerySet[Any], on: datetime.date) -> QuerySet[Any]:
+    return qs.filter(Q(valid_from__lte=on)).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+
+
+def settings_in_force(*, municipality: Any, on: datetime.date | None = None) -> CampaignSettings:
+    """The tenant's ladder and targets on ``on`` (the model's defaults, unsaved, when the tenant set none)."""
+    on = on or timezone.localdate()
+    found = _in_force(CampaignSettings.objects.for_tenant(municipality), on).order_by("-valid_from").first()
+    return found or CampaignSettings(municipality_id=_tenant(municipality), valid_from=on)
+
+
+def rules_in_force(*, municipality: Any, on: datetime.date | None = None) -> QuerySet[RiskRule]:
+    return _in_force(RiskRule.objects.for_tenant(municipality), on or timezone.localdate())
+
+
+# --- where persons live: the centre of their area (CareNet keeps no coordinates of persons) --------------
+
+
+def area_centres(*, municipality: Any) -> dict[Any, tuple[float, float]]:
+    centres = {}
+    for area_id, geometry in (
+        Area.objects.for_tenant(municipality).filter(geometry__isnull=False).values_list("id", "geometry")
+    ):
+        try:
+            p = shape(geometry).representative_point()
+        except (ValueError, TypeError, AttributeError):
+            continue
+        centres[area_id] = (p.y, p.x)
+    return centres
+
+
+def heat_zones_in_use(*, municipality: Any) -> list[HeatZone]:
+    return list(HeatZone.objects.for_tenant(municipality).filter(layer__is_active=True).select_related("layer"))
+
+
+def heat_at(lat: float, lon: float, zones: list[tuple[Any, float]]) -> float:
+    """The highest intensity of the zones (shapely shape, intensity) containing the point; 0 outside them."""
+    point = Point(lon, lat)
+    return max((intensity for geom, intensity in zones if geom.contains(point)), default=0.0)
+
+
+def _zone_shapes(municipality: Any) -> list[tuple[Any, float]]:
+    return [(shape(z.geometry), float(z.intensity)) for z in heat_zones_in_use(municipality=municipality)]
+
+
+def hotspot_area_ids(*, municipality: Any, threshold: float) -> set[Any]:
+    zones = _zone_shapes(municipality)
+    return {
+        a for a, (lat, lon) in area_centres(municipality=municipality).items() if heat_at(lat, lon, zones) >= threshold
+    }
+
+
+# --- the register's rules engine -------------------------------------------------------------------------
+
+
+def _years_before(on: datetime.date, years: int) -> datetime.date:
+    try:
+        return on.replace(year=on.year - years)
+    except ValueError:  # 29 February
+        return on.replace(year=on.year - years, day=28)
+
+
+def _rule_filter(rule: RiskRule, *, municipality: Any, on: datetime.date, hotspots: set[Any]) -> Q:
+    q = Q()
+    if rule.min_age is not None:
+        q &= Q(birth_date__isnull=False, birth_date__lte=_years_before(on, rule.min_age))
+    if rule.living_alone:
+        members = HouseholdMember.objects.for_tenant(municipality)
+        alone_households = members.values("household_id").annotate(n=Count("id")).filter(n=1).values("household_id")
+        q &= Q(Exists(members.filter(person_id=OuterRef("pk"), household_id__in=alone_households)))
+    sensitive = SensitiveProfile.objects.for_tenant(municipality)
+    if rule.disability:
+        q &= Q(Exists(sensitive.filter(person_id=OuterRef("pk")).exclude(disability_degree="")))
+    if rule.chronic_illness:
+        q &= Q(Exists(sensitive.filter(person_id=OuterRef("pk")).exclude(health_notes="")))
+    if rule.income_below is not None:
+        latest = (
+            SocialInquiry.objects.for_tenant(municipality)
+            .filter(case__person_id=OuterRef("pk"), monthly_income__isnull=False)
+            .order_by("-visited_on")
+            .values("monthly_income")[:1]
+        )
+        q &= Q(
+            pk__in=Person.objects.for_tenant(municipality)
+            .annotate(income=Subquery(latest))
+            .filter(income__lt=rule.income_below)
+            .values("pk")
+        )
+    if rule.no_phone:
+        q &= Q(phone="")
+    if rule.hotspot:
+        q &= Q(area_id__in=hotspots)
+    return q
+
+
+def register_candidates(*, municipality: Any, on: datetime.date | None = None) -> dict[Any, list[RiskRule]]:
+    """Person id → the rules in force that match them (a rule with no condition matches nobody)."""
+    on = on or timezone.localdate()
+    rules = [r for r in rules_in_force(municipality=municipality, on=on) if _has_condition(r)]
+    if not rules:
+        return {}
+    conf = settings_in_force(municipality=municipality, on=on)
+    hotspots = (
+        hotspot_area_ids(municipality=municipality, threshold=float(conf.hotspot_intensity))
+        if any(r.hotspot for r in rules)
+        else set()
+    )
+    persons = Person.objects.for_tenant(municipality).filter(merged_into__isnull=True)
+    found: dict[Any, list[RiskRule]] = defaultdict(list)
+    for rule in rules:
+        for pk in persons.filter(_rule_filter(rule, municipality=municipality, on=on, hotspots=hotspots)).values_list(
+            "pk", flat=True
+        ):
+            found[pk].append(rule)
+    return dict(found)
+
+
+def _has_condition(rule: RiskRule) -> bool:
+    return any(
+        [
+            rule.min_age is not None,
+            rule.living_alone,
+            rule.disability,
+            rule.chronic_illness,
+            rule.income_below is not None,
+            rule.no_phone,
+            rule.hotspot,
+        ]
+    )
+
+
+def register_list(*, user: Any, include_removed: bool = False) -> QuerySet[RegisterEntry]:
+    qs = register_visible_to(user).select_related("person", "person__area")
+    return qs if include_removed else qs.filter(removed_on__isnull=True)
+
+
+def register_in_force(*, municipality: Any) -> QuerySet[RegisterEntry]:
+    return RegisterEntry.objects.for_tenant(municipality).filter(removed_on__isnull=True)
+
+
+def rule_names(*, municipality: Any) -> dict[str, str]:
+    return dict(RiskRule.objects.for_tenant(municipality).values_list("code", "name"))
+
+
+# --- campaigns and their lists ---------------------------------------------------------------------------
+
+
+def campaign_list(*, user: Any) -> QuerySet[Campaign]:
+    return campaigns_visible_to(user).order_by("-starts_at")
+
+
+def my_lists(*, user: Any) -> QuerySet[CallList]:
+    """The call lists assigned to the user, of active campaigns first."""
+    return (
+        call_lists_visible_to(user)
+        .filter(assignee=user)
+        .select_related("campaign")
+        .annotate(
+            total=Count("contacts"),
+            done=Count("contacts", filter=~Q(contacts__status=ContactStatus.PENDING)),
+        )
+        .order_by("campaign__status", "-campaign__starts_at", "number")
+    )
+
+
+@dataclass
+class ListRow:
+    """What a caller sees of one person: name, address, phone, and where the calls stand. Nothing else."""
+
+    contact_id: Any
+    name: str
+    address: str
+    phone: str
+    status: str
+    status_label: str
+    tries: int
+    last_outcome: str
+
+
+def call_list_rows(*, call_list: CallList) -> list[ListRow]:
+    rows = (
+        Contact.objects.for_tenant(call_list.municipality_id)
+        .filter(call_list=call_list)
+        .order_by("position")
+        .values_list(
+            "pk",
+            "person__first_name",
+            "person__last_name",
+            "person__address",
+            "person__phone",
+            "status",
+            "tries",
+            "last_outcome",
+        )
+    )
+    labels = dict(ContactStatus.choices)
+    return [
+        ListRow(pk, f"{first} {last}".strip(), address, phone, status, str(labels.get(status, status)), tries, outcome)
+        for pk, first, last, address, phone, status, tries, outcome in rows
+    ]
+
+
+def call_list_person_ids(*, call_list: CallList) -> list[Any]:
+    return list(
+        Contact.objects.for_tenant(call_list.municipality_id)
+        .filter(call_list=call_list)
+        .values_list("person_id", flat=True)
+    )
+
+
+def rule_list(*, municipality: Any) -> QuerySet[RiskRule]:
+    return RiskRule.objects.for_tenant(municipality).order_by("code")
+
+
+def list_contact(*, call_list: CallList, contact_id: Any) -> Contact | None:
+    try:
+        return Contact.objects.for_tenant(call_list.municipality_id).get(call_list=call_list, pk=contact_id)
+    except (Contact.DoesNotExist, ValueError, TypeError, ValidationError):
+        return None
+
+
+@dataclass
+class ListProgress:
+    number: int
+    zone: str
+    assignee: str
+    total: int
+    reached: int
+    escalated: int
+
+    @property
+    def done(self) -> int:
+        return self.reached + self.escalated
+
+
+@dataclass
+class Progress:
+    total: int = 0
+    reached: int = 0
+    escalated: int = 0
+    pending: int = 0
+    tries: int = 0
+    outcomes: dict[str, int] = field(default_factory=dict)
+    lists: list[ListProgress] = field(default_factory=list)
+
+    @property
+    def done(self) -> int:
+        return self.reached + self.escalated
+
+
+def campaign_progress(*, campaign: Campaign) -> Progress:
+    """The live page's figures: contacts by status, the last outcome of each person, per list (3 queries)."""
+    contacts = Contact.objects.for_tenant(campaign.municipality_id).filter(campaign=campaign)
+    by_status = dict(contacts.values_list("status").annotate(n=Count("id")).order_by())
+    outcomes = dict(contacts.exclude(last_outcome="").values_list("last_outcome").annotate(n=Count("id")).order_by())
+    per_list = (
+        contacts.values("call_list__number", "call_list__zone", "call_list__assignee__username")
+        .annotate(
+            total=Count("id"),
+            reached=Count("id", filter=Q(status=ContactStatus.REACHED)),
+            escalated=Count("id", filter=Q(status=ContactStatus.ESCALATED)),
+        )
+        .order_by("call_list__number")
+    )
+    progress = Progress(
+        total=sum(by_status.values()),
+        reached=by_status.get(ContactStatus.REACHED, 0),
+        escalated=by_status.get(ContactStatus.ESCALATED, 0),
+        pending=by_status.get(ContactStatus.PENDING, 0),
+        outcomes=outcomes,
+    )
+    progress.lists = [
+        ListProgress(
+            r["call_list__number"],
+            r["call_list__zone"],
+            r["call_list__assignee__username"] or "",
+            r["total"],
+            r["reached"],
+            r["escalated"],
+        )
+        for r in per_list
+    ]
+    return progress
+
+
+def escalated_contacts(*, campaign: Campaign) -> QuerySet[Contact]:
+    return (
+        Contact.objects.for_tenant(campaign.municipality_id)
+        .filter(campaign=campaign, status=ContactStatus.ESCALATED)
+        .select_related("person", "call_list")
+        .order_by("escalated_at")
+    )
+
+
+def contact_tries(*, contact: Contact) -> list[datetime.datetime]:
+    """The times of the unanswered tries of a contact."""
+    return list(
+        CheckIn.objects.for_tenant(contact.municipality_id)
+        .filter(contact=contact, mode=CheckInMode.NOT_REACHED)
+        .values_list("at", flat=True)
+    )
+
+
+# --- KPIs (one figure, one selector) ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Share:
+    numerator: int
+    denominator: int
+
+    @property
+    def value(self) -> float | None:
+        return self.numerator / self.denominator if self.denominator else None
+
+
+def coverage_within_target(*, campaign: Campaign) -> Share:
+    """Persons of the campaign's register reached (by phone or at home) within its target hours of the start."""
+    contacts = Contact.objects.for_tenant(campaign.municipality_id).filter(campaign=campaign)
+    limit = campaign.starts_at + datetime.timedelta(hours=campaign.contact_target_hours)
+    reached = contacts.filter(reached_at__isnull=False, reached_at__lte=limit).count()
+    return Share(reached, contacts.count())
+
+
+def share_needing_help(*, campaign: Campaign) -> Share:
+    """Of the persons reached, those whose last outcome asks for help (water, medicine, transport, 112)."""
+    reached = Contact.objects.for_tenant(campaign.municipality_id).filter(campaign=campaign, reached_at__isnull=False)
+    return Share(reached.filter(last_outcome__in=[str(o) for o in NEEDS_HELP]).count(), reached.count())
+
+
+@dataclass(frozen=True)
+class CentreUse:
+    visits: int
+    register_visits: int
+    register_size: int
+    kits: int
+    persons_with_kit: int
+
+    @property
+    def register_share(self) -> float | None:
+        return self.register_visits / self.register_size if self.register_size else None
+
+
+def centre_use(*, campaign: Campaign) -> CentreUse:
+    """Visits of the centres during the campaign (all, and persons of the register), and kits given."""
+    visits = CentreVisit.objects.for_tenant(campaign.municipality_id).filter(campaign=campaign)
+    sums = visits.aggregate(visitors=Sum("visitors"), beneficiaries=Sum("beneficiaries"))
+    kits = KitGiven.objects.for_tenant(campaign.municipality_id).filter(campaign=campaign)
+    size = Contact.objects.for_tenant(campaign.municipality_id).filter(campaign=campaign).count()
+    return CentreUse(
+        visits=sums["visitors"] or 0,
+        register_visits=sums["beneficiaries"] or 0,
+        register_size=size,
+        kits=sum(kits.values_list("quantity", flat=True)),
+        persons_with_kit=kits.values("person_id").distinct().count(),
+    )
+
+
+# --- heat: cells and the dual index ----------------------------------------------------------------------
+
+
+def _served_by_area(municipality: Any, on: datetime.date) -> dict[Any, int]:
+    cells = delivery_cells(
+        municipality=municipality,
+        date_from=on - datetime.timedelta(days=365),
+        date_to=on,
+        by=("area",),
+        measures=("persons",),
+    ).sum_by("area")
+    return {area_id: s.persons or 0 for area_id, s in cells.items() if area_id is not None}
+
+
+def vulnerability_cells(*, municipality: Any, on: datetime.date | None = None) -> list[CellIndex]:
+    """The dual vulnerability index per H3 cell: social (at-risk persons, persons served in the last year)
+    × thermal (the heat layer in use at the cell's centre). Persons are placed at their area's centre."""
+    on = on or timezone.localdate()
+    centres = area_centres(municipality=municipality)
+    conf = settings_in_force(municipality=municipality, on=on)
+    social: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    at_risk = Counter(
+        register_in_force(municipality=municipality)
+        .filter(person__area__isnull=False)
+        .values_list("person__area_id", flat=True)
+    )
+    for area_id, n in at_risk.items():
+        if area_id in centres:
+            social[h3.latlng_to_cell(*centres[area_id], RESOLUTION)][0] += n
+    for area_id, n in _served_by_area(municipality, on).items():
+        if area_id in centres:
+            social[h3.latlng_to_cell(*centres[area_id], RESOLUTION)][1] += n
+    zones = _zone_shapes(municipality)
+    thermal = {}
+    for cell in social:
+        lat, lon = h3.cell_to_latlng(cell)
+        thermal[cell] = heat_at(lat, lon, zones)
+    for zone_geom, intensity in zones:  # cells of the layer where nobody lives count too (thermal only)
+        p = zone_geom.representative_point()
+        cell = h3.latlng_to_cell(p.y, p.x, RESOLUTION)
+        thermal[cell] = max(thermal.get(cell, 0.0), intensity)
+    return dual_index({c: (v[0], v[1]) for c, v in social.items()}, thermal, critical=float(conf.critical_index))
+
+
+def heat_layer_list(*, municipality: Any) -> QuerySet[HeatLayer]:
+    return HeatLayer.objects.for_tenant(municipality).annotate(zones_count=Count("zones")).order_by("-imported_at")
+
+
+def heat_islands_geojson(*, municipality: Any) -> dict[str, dict[str, Any]]:
+    """Name → geometry of the zones of the heat layers in use (the dashboards' heat overlay reads this)."""
+    return {f"{z.name}": z.geometry for z in heat_zones_in_use(municipality=municipality)}
+
+
+def heat_layer_is_approximate(*, municipality: Any) -> bool:
+    return HeatLayer.objects.for_tenant(municipality).filter(is_active=True, is_approximate=True).exists()
+
+
+# --- centres and the public alert ------------------------------------------------------------------------
+
+
+def centre_list(*, municipality: Any) -> QuerySet[Centre]:
+    return Centre.objects.for_tenant(municipality).select_related("location").order_by("kind", "name")
+
+
+@dataclass
+class PublicAlert:
+    campaign: Campaign
+    centres: list[Centre]
+
+
+def public_alert(*, municipality: Any, now: datetime.datetime | None = None) -> PublicAlert | None:
+    """The alert in force for the public banner (the latest active campaign whose alert runs now), or None."""
+    now = now or timezone.now()
+    campaign = (
+        Campaign.objects.for_tenant(municipality)
+        .filter(status=CampaignStatus.ACTIVE, starts_at__lte=now, ends_at__gte=now, is_synthetic=False)
+        .order_by("-starts_at")
+        .first()
+    )
+    if campaign is None:
+        return None
+    kind = "cooling" if campaign.kind == "heat" else "warming"
+    centres = list(centre_list(municipality=municipality).filter(kind=kind, is_open=True, is_synthetic=False))
+    return PublicAlert(campaign, centres)
+
+
+def kits_of(*, campaign: Campaign) -> QuerySet[KitGiven]:
+    return KitGiven.objects.for_tenant(campaign.municipality_id).filter(campaign=campaign)
+
+
+def decimal_or_none(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(value)

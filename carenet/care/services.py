@@ -1,0 +1,422 @@
+"""Every write of care matching, each with its audit event in the same transaction."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+import uuid
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from carenet.audit.services import audit_record
+from carenet.core.models import Organisation
+from carenet.core.policy import policy
+from carenet.people.models import Consent, Person
+
+from .models import (
+    Booking,
+    BookingStatus,
+    Caregiver,
+    CareKind,
+    CareRequest,
+    Complaint,
+    ComplaintStatus,
+    Rating,
+    RequestStatus,
+    Side,
+    Slot,
+    Visit,
+)
+from .selectors import live_booking, proposals
+
+LANGUAGES = ("ro", "hu", "ru", "uk", "en", "de")
+
+
+def _mid(municipality: Any) -> Any:
+    return getattr(municipality, "pk", municipality)
+
+
+def _weekdays(values: list[int], errors: dict[str, str]) -> list[int]:
+    days = sorted({int(d) for d in values if str(d).isdigit()})
+    if not days or any(d > 6 for d in days):
+        errors["weekdays"] = _("Choose at least one day of the week.")
+    return days
+
+
+# --- care requests ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class RequestInput:
+    cared_for_name: str
+    kind: str
+    weekdays: list[int]
+    start_time: datetime.time
+    hours: Decimal
+    address: str
+    latitude: float | None
+    longitude: float | None
+    needs: str = ""
+    language: str = ""
+    contact_phone: str = ""
+    person: Person | None = None
+    organisation: Organisation | None = None
+    consent: bool = False
+
+
+def _validate_request(data: RequestInput, municipality_id: Any) -> list[int]:
+    errors: dict[str, str] = {}
+    if not data.cared_for_name.strip():
+        errors["cared_for_name"] = _("Write the name of the person cared for.")
+    if data.kind not in CareKind.values:
+        errors["kind"] = _("Choose the kind of care.")
+    days = _weekdays(data.weekdays, errors)
+    if data.hours is None or data.hours <= 0 or data.hours > 12:
+        errors["hours"] = _("Write between 0.5 and 12 hours.")
+    elif data.start_time.hour * 60 + data.start_time.minute + float(data.hours) * 60 > 24 * 60:
+        errors["hours"] = _("The visit must end before midnight.")
+    if not data.address.strip():
+        errors["address"] = _("Write the address.")
+    if data.latitude is None or data.longitude is None:
+        errors["address"] = _("Place the address on the map.")
+    elif not (-90 <= data.latitude <= 90 and -180 <= data.longitude <= 180):
+        errors["address"] = _("The point on the map is not valid.")
+    if data.language and data.language not in LANGUAGES:
+        errors["language"] = _("Choose a language from the list.")
+    if not data.consent:
+        errors["consent"] = _("The person cared for (or their representative) must agree.")
+    if data.person is not None and data.person.municipality_id != municipality_id:
+        errors["person"] = _("Choose a person of this municipality.")
+    if data.organisation is not None and data.organisation.municipality_id != municipality_id:
+        errors["organisation"] = _("Choose an organisation of this municipality.")
+    if errors:
+        raise ValidationError(errors)
+    return days
+
+
+def _create_request(
+    *, municipality_id: Any, data: RequestInput, days: list[int], actor: Any, family_user: Any, is_synthetic: bool
+) -> CareRequest:
+    return CareRequest.objects.for_tenant(municipality_id).create(
+        municipality_id=municipality_id,
+        person=data.person,
+        consent_on=timezone.localdate(),
+        family_user=family_user,
+        organisation=data.organisation,
+        cared_for_name=data.cared_for_name.strip(),
+        contact_phone=data.contact_phone.strip(),
+        kind=data.kind,
+        weekdays=days,
+        start_time=data.start_time,
+        hours=data.hours,
+        language=data.language,
+        address=data.address.strip(),
+        latitude=data.latitude,
+        longitude=data.longitude,
+        needs=data.needs.strip(),
+        is_synthetic=is_synthetic,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+
+
+@transaction.atomic
+def care_request_submit(*, municipality: Any, user: Any, data: RequestInput, is_synthetic: bool = False) -> CareRequest:
+    """A family asks for care on the portal (signed in; the request is theirs to follow)."""
+    mid = _mid(municipality)
+    if not getattr(user, "is_authenticated", False):
+        raise ValidationError({"cared_for_name": _("Sign in to ask for care.")})
+    data.person = None  # a family never links a registry person
+    days = _validate_request(data, mid)
+    request = _create_request(
+        municipality_id=mid, data=data, days=days, actor=user, family_user=user, is_synthetic=is_synthetic
+    )
+    audit_record(action="care_request.submit", actor=user, obj=request, changes={"kind": data.kind})
+    return request
+
+
+@transaction.atomic
+def care_request_create(*, actor: Any, municipality: Any, data: RequestInput) -> CareRequest:
+    """A social worker enters a request for a registry person who consented to care matching."""
+    mid = _mid(municipality)
+    if data.organisation is None or not policy.can(actor, "change", CareRequest(organisation=data.organisation)):
+        raise ValidationError({"organisation": _("You enter requests only for your own organisation.")})
+    if data.person is not None:
+        active = Consent.objects.for_tenant(mid).filter(person=data.person, withdrawn_on__isnull=True).exists()
+        if not active:
+            raise ValidationError({"person": _("This person has no consent on record.")})
+    days = _validate_request(data, mid)
+    request = _create_request(
+        municipality_id=mid, data=data, days=days, actor=actor, family_user=None, is_synthetic=False
+    )
+    audit_record(action="care_request.create", actor=actor, obj=request, changes={"kind": data.kind})
+    return request
+
+
+@transaction.atomic
+def care_request_close(*, actor: Any, request: CareRequest) -> CareRequest:
+    request.status = RequestStatus.CLOSED
+    request.save(update_fields=["status"])
+    Booking.objects.for_tenant(request.municipality_id).filter(request=request, status=BookingStatus.PROPOSED).update(
+        status=BookingStatus.CANCELLED
+    )
+    audit_record(action="care_request.close", actor=actor, obj=request)
+    return request
+
+
+# --- caregivers ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class CaregiverInput:
+    first_name: str
+    last_name: str
+    latitude: float
+    longitude: float
+    kinds: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+    qualifications: str = ""
+    training_completed: bool = False
+    travel_km: Decimal = Decimal("5")
+    organisation: Organisation | None = None
+    user: Any = None
+
+
+@transaction.atomic
+def caregiver_create(*, actor: Any, municipality: Any, data: CaregiverInput, is_synthetic: bool = False) -> Caregiver:
+    mid = _mid(municipality)
+    errors: dict[str, str] = {}
+    if not data.first_name.strip():
+        errors["first_name"] = _("Write the first name.")
+    if not data.last_name.strip():
+        errors["last_name"] = _("Write the last name.")
+    if not data.kinds or any(k not in CareKind.values for k in data.kinds):
+        errors["kinds"] = _("Choose the kinds of care.")
+    if any(lang not in LANGUAGES for lang in data.languages):
+        errors["languages"] = _("Choose languages from the list.")
+    if data.travel_km <= 0 or data.travel_km > 50:
+        errors["travel_km"] = _("Write a distance between 0.5 and 50 km.")
+    if data.organisation is not None and data.organisation.municipality_id != mid:
+        errors["organisation"] = _("Choose an organisation of this municipality.")
+    if errors:
+        raise ValidationError(errors)
+    if actor is not None and not policy.can(actor, "change", Caregiver(organisation=data.organisation)):
+        raise PermissionDenied
+    caregiver = Caregiver.objects.for_tenant(mid).create(
+        municipality_id=mid,
+        user=data.user,
+        organisation=data.organisation,
+        first_name=data.first_name.strip(),
+        last_name=data.last_name.strip(),
+        kinds=sorted(set(data.kinds)),
+        languages=sorted(set(data.languages)),
+        qualifications=data.qualifications.strip(),
+        training_completed=data.training_completed,
+        latitude=data.latitude,
+        longitude=data.longitude,
+        travel_km=data.travel_km,
+        is_synthetic=is_synthetic,
+    )
+    audit_record(action="caregiver.create", actor=actor, obj=caregiver)
+    return caregiver
+
+
+@transaction.atomic
+def caregiver_set_slots(
+    *, caregiver: Caregiver, slots: list[tuple[int, datetime.time, datetime.time]], actor: Any
+) -> list[Slot]:
+    """The caregiver's weekly availability, replaced as a whole (they edit it themselves)."""
+    errors: list[str] = []
+    for n, (weekday, start, end) in enumerate(slots, start=1):
+        if weekday not in range(7):
+            errors.append(_("Row %(n)s: choose a day.") % {"n": n})
+        elif end <= start:
+            errors.append(_("Row %(n)s: the end is before the start.") % {"n": n})
+    by_day: dict[int, list[tuple[datetime.time, datetime.time]]] = {}
+    for weekday, start, end in slots:
+        by_day.setdefault(weekday, []).append((start, end))
+    for day, spans in by_day.items():
+        spans.sort()
+        if any(a[1] > b[0] for a, b in itertools.pairwise(spans)):
+            errors.append(_("Two slots overlap on the same day (%(day)s).") % {"day": day + 1})
+    if errors:
+        raise ValidationError({"slots": errors})
+    mid = caregiver.municipality_id
+    Slot.objects.for_tenant(mid).filter(caregiver=caregiver).delete()
+    made = Slot.objects.bulk_create(
+        [Slot(municipality_id=mid, caregiver=caregiver, weekday=d, start=s, end=e) for d, s, e in slots]
+    )
+    audit_record(action="caregiver.slots", actor=actor, obj=caregiver, changes={"slots": len(made)})
+    return made
+
+
+# --- bookings -----------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def booking_choose(*, actor: Any, request: CareRequest, caregiver: Caregiver, by_family: bool) -> Booking:
+    """The family (on the portal) or the social worker picks a caregiver among those proposed. The family's
+    own choice is its confirmation; the caregiver confirms next."""
+    request = CareRequest.objects.for_tenant(request.municipality_id).select_for_update().get(pk=request.pk)
+    if request.status != RequestStatus.OPEN:
+        raise ValidationError({"caregiver": _("This request is not looking for a caregiver.")})
+    if live_booking(request=request) is not None:
+        raise ValidationError({"caregiver": _("A caregiver was already chosen; cancel that booking first.")})
+    proposed = {p.caregiver.pk: p for p in proposals(request=request)}
+    if caregiver.pk not in proposed:
+        raise ValidationError({"caregiver": _("Choose a caregiver from the proposed list.")})
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            booking = Booking.objects.for_tenant(request.municipality_id).create(
+                municipality_id=request.municipality_id,
+                request=request,
+                caregiver=caregiver,
+                reasons=[[code, params] for code, params in proposed[caregiver.pk].reasons],
+                family_confirmed_at=now if by_family else None,
+                chosen_by=actor,
+            )
+    except IntegrityError as exc:
+        raise ValidationError({"caregiver": _("A caregiver was already chosen; cancel that booking first.")}) from exc
+    audit_record(action="booking.choose", actor=actor, obj=booking, changes={"by_family": by_family})
+    return booking
+
+
+def _settle(booking: Booking) -> None:
+    if booking.family_confirmed_at and booking.caregiver_confirmed_at:
+        booking.status = BookingStatus.CONFIRMED
+        CareRequest.objects.for_tenant(booking.municipality_id).filter(pk=booking.request_id).update(
+            status=RequestStatus.BOOKED
+        )
+
+
+@transaction.atomic
+def booking_confirm(*, actor: Any, booking: Booking, side: str) -> Booking:
+    """One side confirms; confirmed by both, the booking holds and the caregiver learns the address."""
+    booking = Booking.objects.for_tenant(booking.municipality_id).select_for_update().get(pk=booking.pk)
+    if booking.status != BookingStatus.PROPOSED:
+        raise ValidationError({"status": _("This booking is not waiting for a confirmation.")})
+    now = timezone.now()
+    if side == Side.FAMILY:
+        booking.family_confirmed_at = booking.family_confirmed_at or now
+    elif side == Side.CAREGIVER:
+        booking.caregiver_confirmed_at = booking.caregiver_confirmed_at or now
+    else:
+        raise ValidationError({"side": _("Choose who confirms.")})
+    _settle(booking)
+    booking.save(update_fields=["family_confirmed_at", "caregiver_confirmed_at", "status"])
+    audit_record(action="booking.confirm", actor=actor, obj=booking, changes={"side": side, "status": booking.status})
+    return booking
+
+
+@transaction.atomic
+def booking_cancel(*, actor: Any, booking: Booking, side: str) -> Booking:
+    if booking.status == BookingStatus.CANCELLED:
+        return booking
+    booking.status = BookingStatus.CANCELLED
+    booking.save(update_fields=["status"])
+    CareRequest.objects.for_tenant(booking.municipality_id).filter(pk=booking.request_id).exclude(
+        status=RequestStatus.CLOSED
+    ).update(status=RequestStatus.OPEN)
+    audit_record(action="booking.cancel", actor=actor, obj=booking, changes={"side": side})
+    return booking
+
+
+# --- visits, ratings, complaints ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def visit_start(
+    *, actor: Any, booking: Booking, client_key: uuid.UUID | None = None, at: datetime.datetime | None = None
+) -> Visit:
+    if booking.status != BookingStatus.CONFIRMED:
+        raise ValidationError({"booking": _("Visits start only on a confirmed booking.")})
+    mid = booking.municipality_id
+    if client_key is not None:
+        existing = Visit.objects.for_tenant(mid).filter(client_key=client_key).first()
+        if existing is not None:
+            return existing
+    if Visit.objects.for_tenant(mid).filter(booking=booking, ended_at__isnull=True).exists():
+        raise ValidationError({"booking": _("A visit is already under way.")})
+    visit = Visit.objects.for_tenant(mid).create(
+        municipality_id=mid, booking=booking, started_at=at or timezone.now(), client_key=client_key
+    )
+    audit_record(action="visit.start", actor=actor, obj=visit)
+    return visit
+
+
+@transaction.atomic
+def visit_end(*, actor: Any, visit: Visit, at: datetime.datetime | None = None) -> Visit:
+    if visit.ended_at is not None:
+        return visit
+    moment = at or timezone.now()
+    if moment <= visit.started_at:
+        raise ValidationError({"ended_at": _("The end is before the start.")})
+    visit.ended_at = moment
+    visit.save(update_fields=["ended_at"])
+    audit_record(action="visit.end", actor=actor, obj=visit)
+    return visit
+
+
+@transaction.atomic
+def rating_give(*, actor: Any, booking: Booking, side: str, score: int, comment: str = "") -> Rating:
+    if booking.status != BookingStatus.CONFIRMED:
+        raise ValidationError({"score": _("Rate only a confirmed booking.")})
+    if side not in Side.values:
+        raise ValidationError({"side": _("Choose who rates.")})
+    if not 1 <= score <= 5:
+        raise ValidationError({"score": _("Give between 1 and 5 stars.")})
+    if Rating.objects.for_tenant(booking.municipality_id).filter(booking=booking, side=side).exists():
+        raise ValidationError({"score": _("You have already rated this booking.")})
+    rating = Rating.objects.for_tenant(booking.municipality_id).create(
+        municipality_id=booking.municipality_id, booking=booking, side=side, score=score, comment=comment.strip()[:500]
+    )
+    audit_record(action="rating.give", actor=actor, obj=rating, changes={"side": side, "score": score})
+    return rating
+
+
+@transaction.atomic
+def complaint_file(*, actor: Any, booking: Booking, side: str, text: str) -> Complaint:
+    """A complaint by either side reaches the coordinator."""
+    if not text.strip():
+        raise ValidationError({"text": _("Write what happened.")})
+    if side not in Side.values:
+        raise ValidationError({"side": _("Choose who complains.")})
+    complaint = Complaint.objects.for_tenant(booking.municipality_id).create(
+        municipality_id=booking.municipality_id, booking=booking, side=side, text=text.strip()
+    )
+    audit_record(action="complaint.file", actor=actor, obj=complaint, changes={"side": side})
+    return complaint
+
+
+@transaction.atomic
+def complaint_resolve(*, actor: Any, complaint: Complaint, resolution: str) -> Complaint:
+    if not policy.can(actor, "change", complaint):
+        raise PermissionDenied
+    if not resolution.strip():
+        raise ValidationError({"resolution": _("Write the answer.")})
+    complaint.status = ComplaintStatus.RESOLVED
+    complaint.resolution = resolution.strip()
+    complaint.save(update_fields=["status", "resolution"])
+    audit_record(action="complaint.resolve", actor=actor, obj=complaint)
+    return complaint
+
+
+def person_merge_move(*, user: Any, survivor: Any, duplicate: Any) -> dict[str, int]:
+    """People's merge hook: the duplicate's care requests follow the kept record (inside ``person_merge``)."""
+    tenant = survivor.municipality_id
+    requests = list(CareRequest.objects.for_tenant(tenant).filter(person=duplicate))
+    moved = CareRequest.objects.for_tenant(tenant).filter(person=duplicate).update(person=survivor)
+    for request in requests:
+        audit_record(
+            action="care_request.person_merge",
+            actor=user,
+            obj=request,
+            changes={"person": [str(duplicate.pk), str(survivor.pk)]},
+        )
+    return {"care.carerequest": moved}

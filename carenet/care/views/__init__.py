@@ -1,0 +1,1 @@
+"""Pages of care matching: staff (coordinators, social workers), families and caregivers on the portal."""

@@ -1,0 +1,1 @@
+"""Database pieces of the tenant key shape (decision 0011): constraints, migration operations, Citus."""

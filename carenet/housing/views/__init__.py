@@ -1,0 +1,1 @@
+"""Pages of housing: the housing office's (``housing``), the residences' (``places``), the public list (``public``)."""

@@ -1,0 +1,104 @@
+"""The annual report (built, then laid out as DOCX, PDF and XLSX) and the DHIS2 exports of a plan."""
+
+import io
+import json
+from decimal import Decimal as D
+
+import pytest
+from django.utils import translation
+
+from carenet.plans import services
+from carenet.reports import dhis2
+from carenet.reports.annual_report import build_report
+from carenet.reports.report_render import to_docx, to_pdf, to_xlsx
+
+pytestmark = pytest.mark.django_db
+
+
+@translation.override("ro")
+def test_report_follows_the_plan_structure(reported):
+    report = build_report(plan=reported, period_code="2025")
+    assert [s.objective.code for s in report.sections] == ["1", "2", "3", "4", "5", "6"]
+    assert sum(len(s.actions) for s in report.sections) == 57
+    row = next(i for s in report.sections for a in s.actions for i in a.indicators if i.indicator.code == "1.1.2.3")
+    assert row.values["2025"] == "12"
+    assert len(row.breakdown) == 2
+    assert row.table["columns"] == [
+        "femei · cu dizabilități",
+        "femei · fără dizabilități",
+        "bărbați · cu dizabilități",
+        "bărbați · fără dizabilități",
+    ]
+    assert row.table["rows"] == [("7-15", ["—", "9", "3", "—"])]
+    assert report.indicators_reported == 2
+    assert any(name == "Donatori / ONG" and planned == 300000 for name, planned, _ in report.budget_by_source)
+
+
+@translation.override("ro")
+def test_docx_opens_and_has_one_heading_per_general_objective(reported):
+    from docx import Document
+
+    doc = Document(io.BytesIO(to_docx(build_report(plan=reported, period_code="2025"))))
+    headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
+    assert sum(1 for h in headings if h[:2] in {"1.", "2.", "3.", "4.", "5.", "6."}) == 6
+    assert doc.paragraphs[0].text == reported.title
+    assert doc.inline_shapes  # the charts
+    grids = [t for t in doc.tables if t.rows[0].cells[1].text == "femei · cu dizabilități"]
+    assert [c.text for c in grids[0].rows[1].cells] == ["7-15", "—", "9", "3", "—"]
+
+
+def test_pdf_has_the_plan_title_and_one_section_per_general_objective(reported):
+    from pypdf import PdfReader
+
+    pdf = PdfReader(io.BytesIO(to_pdf(build_report(plan=reported, period_code="2025"))))
+    text = "\n".join(page.extract_text() for page in pdf.pages)
+    flat = " ".join(text.split())
+    assert "PLAN de ACȚIUNI" in flat
+    for go in reported.general_objectives.all():
+        assert f"{go.code}. {' '.join(go.title.split()[:5])}" in flat
+
+
+def test_xlsx_has_indicators_actions_and_budget(reported):
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(to_xlsx(build_report(plan=reported, final=True))))
+    assert len(wb.sheetnames) == 4
+    assert wb.worksheets[0].max_row == 161  # header + 160 indicators
+    assert wb.worksheets[1].max_row == 58
+
+
+def test_report_in_another_tenant_language(reported):
+    from django.utils import translation
+
+    with translation.override("ru"):
+        report = build_report(plan=reported, period_code="2025")
+        assert report.title == "Годовой отчёт о выполнении 2025"
+        assert to_docx(report)
+
+
+def test_dhis2_data_value_set_keys_values_like_dhis2(reported):
+    payload = dhis2.data_value_set(reported, "2025")
+    cells = [v for v in payload["dataValues"] if v["dataElement"] == "1.1.2.3"]
+    assert {c["categoryOptionCombo"] for c in cells} == {  # one combination per element: DHIS2 derives the total
+        "sex=f|age=7-15|disability=no",
+        "sex=m|age=7-15|disability=yes",
+    }
+    assert all(c["period"] == "2025" and c["orgUnit"] == "0300" for c in cells)
+    assert json.dumps(payload)
+
+
+def test_adx_is_well_formed_xml_with_disaggregation_attributes(reported):
+    from xml.etree import ElementTree as ET
+
+    root = ET.fromstring(dhis2.adx_xml(reported, "2025"))  # noqa: S314  (our own output)
+    values = root.findall(".//{urn:ihe:qrph:adx:2015}dataValue")
+    assert any(v.get("SEX") == "f" and v.get("AGE") == "7-15" for v in values)
+    assert root.find("{urn:ihe:qrph:adx:2015}group").get("period") == "2025-01-01/P1Y"
+
+
+def test_targets_per_period_show_in_the_report(balti_plan, balti_coordinator):
+    indicator = balti_plan.indicators.get(code="1.1.1.1")
+    services.indicator_target_set(actor=balti_coordinator, indicator=indicator, year=2025, value=D(3))
+    report = build_report(plan=balti_plan, period_code="2025")
+    row = next(i for s in report.sections for a in s.actions for i in a.indicators if i.indicator.code == "1.1.1.1")
+    assert row.target == "2025: >= 3"
