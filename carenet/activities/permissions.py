@@ -253,6 +253,15 @@ def agreement_for(user: Any, agreement_id: Any, *, action: str = "view") -> Agre
     return fetch(user, agreements_visible_to(user).select_related("organisation"), agreement_id, action=action)
 
 
+def can_follow_up(user: Any, record: Any) -> bool:
+    """Whether ``register_record_to_change`` would hand this (visible) record to the user: a list links only
+    to the records the user may follow up."""
+    actor = actor_of(user)
+    if not _reads_network(actor) and record.organisation_id not in actor.organisation_ids():
+        return False
+    return policy.can(user, "change", record)
+
+
 def register_record_to_change(user: Any, model: Any, record_id: Any) -> Any:
     """A network-register record the user follows up (a recommendation's status, a sub-plan's indicators).
 

@@ -36,6 +36,7 @@ from .forms import (
 )
 from .models import AccessibilityEvaluation, MediaItem, Recommendation, SubPlan
 from .permissions import (
+    can_follow_up,
     can_manage_staff,
     can_read_registers,
     can_record_agreements,
@@ -87,6 +88,7 @@ class Register:
     organisations: Callable[[Any, Any], Any]
     create: Callable[..., Any]
     link: Callable[[Any], str] | None = None
+    link_if: Callable[[Any, Any], bool] = lambda user, record: True  # noqa: E731 — the user may open the link
 
 
 def _staff_cells(m: Any) -> list[str]:
@@ -208,6 +210,7 @@ REGISTERS: dict[str, Register] = {
         organisations=_register_orgs,
         create=services.recommendation_create,
         link=lambda x: reverse("activities:recommendation_status", args=[x.pk]),
+        link_if=can_follow_up,
     ),
     "accessibility": Register(
         title=gettext_lazy("Accessibility evaluations"),
@@ -264,6 +267,7 @@ REGISTERS: dict[str, Register] = {
         organisations=_register_orgs,
         create=services.sub_plan_create,
         link=lambda x: reverse("activities:sub_plan_assess", args=[x.pk]),
+        link_if=can_follow_up,
     ),
 }
 
@@ -281,9 +285,15 @@ def register_list(request: CareNetRequest, register: str) -> HttpResponse:
     if request.municipality is None or not spec.can_list(request.user):
         raise PermissionDenied
     page = Paginator(spec.rows(request.user), PER_PAGE).get_page(request.GET.get("page"))
-    rows = [(spec.link(r) if spec.link else "", spec.cells(r), getattr(r, "is_synthetic", False)) for r in page]
+    rows = [
+        (spec.link(r) if spec.link and spec.link_if(request.user, r) else "", spec.cells(r), getattr(r, "is_synthetic", False))
+        for r in page
+    ]
+    # The tabs of the registers this user may open (the staff register is personal data: managers only).
+    tabs = [(key, other.title) for key, other in REGISTERS.items() if other.can_list(request.user)]
     context = {
         "spec": spec,
+        "tabs": tabs,
         "register": register,
         "page": page,
         "rows": rows,

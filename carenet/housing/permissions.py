@@ -18,6 +18,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from carenet.core.access import fetch
+from carenet.core.models import Organisation
 from carenet.core.policy import Actor, actor_of, policy
 from carenet.core.roles import Role
 
@@ -125,7 +126,26 @@ def can_open_housing(user: Any) -> bool:
     actor = actor_of(user)
     if actor.municipality_id is None:
         return False
-    return _reads_housing(actor) or residences_visible_to(user).exists()
+    if actor.is_platform_admin or actor.has_role(*NETWORK_READERS):
+        return True
+    if not actor.grants:
+        return False
+    # Every page's navigation asks this: one query, whether one of the user's organisations is the housing
+    # office in force or runs a residence.
+    today = datetime.date.today()
+    m = actor.municipality_id
+    offices = HousingRule.objects.for_tenant(m).filter(valid_from__lte=today).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=today)
+    )
+    return (
+        Organisation.objects.for_tenant(m)
+        .filter(pk__in=actor.organisation_ids())
+        .filter(
+            (Q(pk__in=actor.organisation_ids(*RECORDING_ROLES)) & Q(pk__in=offices.values("office_id")))
+            | Q(pk__in=Residence.objects.for_tenant(m).values("organisation_id"))
+        )
+        .exists()
+    )
 
 
 def can_read_housing(user: Any) -> bool:

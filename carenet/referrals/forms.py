@@ -101,16 +101,8 @@ class ReferralForm(forms.Form):
 
 
 class OverrideForm(forms.Form):
-    consent_given_on = forms.DateField(
-        label=_("Consent given today or on (date)"),
-        required=False,
-        widget=DateInput(),
-        help_text=_(
-            "When no consent of the person covers the chosen provider: the date the person agreed to this referral. "
-            "The consent is recorded with the referral, naming that provider."
-        ),
-    )
-    consent_scan = ScanField(label=_("Signed consent form (scan)"), required=False)
+    """Sending a drafted referral: the consent was captured when it was drafted; a supervisor may override."""
+
     override_reason = forms.CharField(
         label=_("Emergency override: reason (supervisors only)"),
         widget=forms.Textarea(attrs={"rows": 2}),

@@ -150,7 +150,7 @@ def test_every_other_dashboard_page_is_accessible(new_page, live_url, axe_check,
         ("kpis", "/dashboards/network/kpis/"),
         ("population", "/dashboards/population/"),
         ("trends", "/dashboards/trends/"),
-        ("figure-form", "/dashboards/figures/bm08/"),  # entered by hand (bm11 is counted from the activities)
+        ("figure-form", "/dashboards/figures/bm15/"),  # entered by hand (bm08 and bm11 are counted from the registers)
         ("map-services", "/dashboards/network/maps/services/"),
         ("map-beneficiaries", "/dashboards/network/maps/beneficiaries/"),
     ]:

@@ -131,13 +131,19 @@ def test_the_counter_on_a_phone_serves_30_cards_refuses_a_second_lunch_and_recov
     page.wait_for_selector(".counter__status--warn", timeout=10000)
     assert page.is_visible("#counter-pending")
     assert meals.filter(kind="dinner").count() == 0
+    # Back online, the page would send it at once (the browser's "online" event); the network stays down for
+    # this page's requests until it is reloaded, so what is checked is the phone's storage surviving a reload.
+    serve_url = f"**/canteen/units/{unit.pk}/counter/serve/"
+    page.route(serve_url, lambda route: route.abort())
     context.set_offline(False)
+    page.wait_for_timeout(300)
+    assert meals.filter(kind="dinner").count() == 0
+    page.unroute(serve_url)
     page.reload()  # the queue is kept in the phone's storage and flushed when the page loads
     page.wait_for_selector(f".counter__status--ok:has-text('{thirty_cards[1].number}')", timeout=15000)
     assert meals.filter(kind="dinner").count() == 1
 
     # the server records a meal but its answer is lost: the phone sends it again, and it is counted once
-    serve_url = f"**/canteen/units/{unit.pk}/counter/serve/"
 
     def lose_the_answer(route):
         route.fetch()  # reaches the server, which records the meal

@@ -28,6 +28,8 @@ from ..models import Application, Category, Outcome
 from ..permissions import (
     application_for,
     can_open_canteen,
+    can_read_aid,
+    can_read_reports,
     can_record_applications,
     decision_for,
     recording_organisation_ids,
@@ -46,6 +48,8 @@ def home(request: CareNetRequest) -> HttpResponse:
         "applications": applications,
         "lists": selectors.lists(user=request.user)[:24],
         "can_record": can_record_applications(request.user),
+        "can_read_reports": can_read_reports(request.user),
+        "can_read_aid": can_read_aid(request.user),
     }
     return render(request, "canteen/home.html", context)
 

@@ -288,6 +288,9 @@ TRIGGERS_REPLACED = {
     "audit_auditcheckpoint": ("audit_checkpoint_append_only", "audit_checkpoint_no_truncate"),  # decision 0015
 }
 TRIGGERS_ALLOWED = {table: "append-only guard on one node (dropped on Citus)" for table in TRIGGERS_REPLACED}
+# Triggers that exist on SQLite only, standing in for a PostgreSQL constraint Citus keeps (they never reach a
+# PostgreSQL or Citus database, so they never stop a table from being distributed).
+SQLITE_ONLY_TRIGGERS = {"housing_stay": "a bed's stays never overlap (PostgreSQL: an exclusion constraint)"}
 _AUTO_FIELDS = ("AutoField", "BigAutoField", "SmallAutoField")
 
 
