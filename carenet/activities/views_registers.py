@@ -88,7 +88,7 @@ class Register:
     organisations: Callable[[Any, Any], Any]
     create: Callable[..., Any]
     link: Callable[[Any], str] | None = None
-    link_if: Callable[[Any, Any], bool] = lambda user, record: True  # noqa: E731 — the user may open the link
+    link_if: Callable[[Any, Any], bool] = lambda user, record: True  # may the user open the link?
 
 
 def _staff_cells(m: Any) -> list[str]:
@@ -286,7 +286,11 @@ def register_list(request: CareNetRequest, register: str) -> HttpResponse:
         raise PermissionDenied
     page = Paginator(spec.rows(request.user), PER_PAGE).get_page(request.GET.get("page"))
     rows = [
-        (spec.link(r) if spec.link and spec.link_if(request.user, r) else "", spec.cells(r), getattr(r, "is_synthetic", False))
+        (
+            spec.link(r) if spec.link and spec.link_if(request.user, r) else "",
+            spec.cells(r),
+            getattr(r, "is_synthetic", False),
+        )
         for r in page
     ]
     # The tabs of the registers this user may open (the staff register is personal data: managers only).

@@ -134,8 +134,10 @@ def can_open_housing(user: Any) -> bool:
     # office in force or runs a residence.
     today = datetime.date.today()
     m = actor.municipality_id
-    offices = HousingRule.objects.for_tenant(m).filter(valid_from__lte=today).filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gte=today)
+    offices = (
+        HousingRule.objects.for_tenant(m)
+        .filter(valid_from__lte=today)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
     )
     return (
         Organisation.objects.for_tenant(m)
