@@ -1,0 +1,19 @@
+"""Audit codes as the reader says them (carenet/audit/actions.py): no raw code reaches a page."""
+
+from __future__ import annotations
+
+from django import template
+
+from ..actions import action_label, object_type_label
+
+register = template.Library()
+
+
+@register.filter
+def audit_action(code: str) -> str:
+    return action_label(code)
+
+
+@register.filter
+def audit_object_type(object_type: str) -> str:
+    return object_type_label(object_type)
