@@ -54,9 +54,7 @@ def _codes_in_source() -> set[str]:
                 elif name == "log_step" and kw.arg == "kind":
                     codes |= {f"referral.{c}" for c in _constants(kw.value)}
     codes |= {f"plan.version.{kind}" for kind in VersionKind.values}
-    codes |= {
-        f"consultation.{m._meta.model_name}.hide" for m in apps.get_models() if issubclass(m, Moderated)
-    }
+    codes |= {f"consultation.{m._meta.model_name}.hide" for m in apps.get_models() if issubclass(m, Moderated)}
     codes |= {f"{name}.view" for name in READ_MODELS}
     codes.add("export")  # audit_export
     return codes
@@ -92,6 +90,6 @@ def test_the_audit_log_shows_the_label_in_the_readers_language(client, auditor, 
     with translation.override("ro"):
         label = action_label("case.view")
         record = object_type_label("cases.case")
-    assert label == "Dosar · vizualizare"
+    assert label == "Caz · vizualizare"
     assert label in html and record in html
     assert "case.view" not in html and "cases.case" not in html
