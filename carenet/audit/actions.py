@@ -331,3 +331,43 @@ def object_type_label(object_type: str) -> str:
         # Not a model: a list, a page or an export named by the code that logged it.
         return _("Other record")
     return str(capfirst(model._meta.verbose_name))
+
+
+# Why a record was read, by the code a caller stored in the purpose column. Apps add their own (the people
+# app its access purposes) from ``AppConfig.ready``; anything else is a person's own words, shown as typed.
+PURPOSES: dict[str, object] = {
+    "api": gettext_lazy("Read through the API"),
+    "care.matching": gettext_lazy("Matching care"),
+    "case_management": gettext_lazy("Case management"),
+    "edit": gettext_lazy("Editing the record"),
+    "form": gettext_lazy("Printing a form"),
+    "merge": gettext_lazy("Merging duplicate records"),
+    "open data": gettext_lazy("Open data publication"),
+    "portal.help_request": gettext_lazy("A help request from the portal"),
+    "privacy": gettext_lazy("Data protection request"),
+    "rectification": gettext_lazy("Rectification requested by the person"),
+    "referral": gettext_lazy("A referral"),
+    "sharing": gettext_lazy("Sharing with another provider"),
+    "special-category data": gettext_lazy("Reading special-category data"),
+    "subject_access": gettext_lazy("The person's access request"),
+    "triage": gettext_lazy("Triage of a help request"),
+    "volunteering.coordinate": gettext_lazy("Coordinating volunteers"),
+    "volunteering.organise": gettext_lazy("Organising volunteering"),
+}
+OTHER_PURPOSE = "other"
+
+
+def register_purposes(labels: dict[str, object]) -> None:
+    PURPOSES.update(labels)
+
+
+def purpose_label(purpose: str) -> str:
+    """The purpose of an audit event as the reader says it; words a person typed stay as typed."""
+    if not purpose:
+        return ""
+    if purpose in PURPOSES:
+        return str(PURPOSES[purpose])
+    code, sep, words = purpose.partition(": ")
+    if sep and code == OTHER_PURPOSE:
+        return _("Another reason: %(words)s") % {"words": words}
+    return purpose

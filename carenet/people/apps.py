@@ -25,4 +25,10 @@ class PeopleConfig(AppConfig):
     ]
 
     def ready(self) -> None:
+        from carenet.audit.actions import register_purposes
+
         from . import permissions  # noqa: F401  (registers rules in the policy)
+        from .models import AccessPurpose
+
+        # The audit's purpose column names these codes (``other: …`` is rendered by the audit app).
+        register_purposes({p.value: p.label for p in AccessPurpose if p != AccessPurpose.OTHER})

@@ -14,7 +14,6 @@ from .linkage.model import Model, Prepared, Scored, Scorer, db_keys, default_mod
 from .linkage.names import is_cyrillic
 from .linkage.settings import DEFAULT_POSSIBLE, DEFAULT_PROBABLE
 from .models import (
-    AccessPurpose,
     Consent,
     Household,
     HouseholdMember,
@@ -421,11 +420,9 @@ def person_outside_caseload(*, user: Any, person: Person) -> bool:
 
 def purpose_label(stored: str) -> str:
     """The audit's purpose column in the reader's language (``other: …`` keeps the user's own words)."""
-    code, _sep, note = (stored or "").partition(":")
-    if code in AccessPurpose.values:
-        label = str(AccessPurpose(code).label)
-        return f"{label}: {note.strip()}" if note.strip() else label
-    return stored
+    from carenet.audit.actions import purpose_label as audit_purpose_label
+
+    return audit_purpose_label(stored)
 
 
 @dataclass(frozen=True)

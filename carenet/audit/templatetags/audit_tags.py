@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from ..actions import action_label, object_type_label
+from ..actions import action_label, object_type_label, purpose_label
 
 register = template.Library()
 
@@ -17,3 +17,8 @@ def audit_action(code: str) -> str:
 @register.filter
 def audit_object_type(object_type: str) -> str:
     return object_type_label(object_type)
+
+
+@register.filter
+def audit_purpose(purpose: str) -> str:
+    return purpose_label(purpose)

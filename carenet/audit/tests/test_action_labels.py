@@ -9,8 +9,9 @@ from pathlib import Path
 from django.apps import apps
 from django.utils import translation
 
-from carenet.audit.actions import action_label, is_known_action, object_type_label
+from carenet.audit.actions import action_label, is_known_action, object_type_label, purpose_label
 from carenet.audit.services import audit_record
+from carenet.people.models import AccessPurpose
 from carenet.plans.models import VersionKind
 from carenet.portal.models import Moderated
 
@@ -93,3 +94,12 @@ def test_the_audit_log_shows_the_label_in_the_readers_language(client, auditor, 
     assert label == "Caz · vizualizare"
     assert label in html and record in html
     assert "case.view" not in html and "cases.case" not in html
+
+
+def test_a_purpose_code_reads_in_the_readers_language_and_a_persons_own_words_stay_as_typed():
+    with translation.override("ro"):
+        assert purpose_label("case_management") == "Gestionarea cazului"
+        assert purpose_label("cover") == str(AccessPurpose.COVER.label)  # registered by the people app
+        assert purpose_label("other: called by the police") == "Alt motiv: called by the police"
+        assert purpose_label("checking the address with the family") == "checking the address with the family"
+        assert purpose_label("") == ""
