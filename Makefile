@@ -49,9 +49,10 @@ run: system-packages demo
 
 ## test: Debian packages (Chromium among them), venv, the whole suite on SQLite; set
 ## DATABASE_URL=postgres://… to run it on PostgreSQL. Browser tests fail rather than skip
-## (CARENET_REQUIRE_BROWSER=1): test-packages has just made sure Chromium is there.
+## (CARENET_REQUIRE_BROWSER=1): test-packages has just made sure Chromium is there. PYTEST_ARGS adds
+## pytest options (CI's PostgreSQL leg: PYTEST_ARGS="-m 'not browser'").
 test: test-packages translations
-	CARENET_REQUIRE_BROWSER=1 DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest -n auto --dist loadfile
+	CARENET_REQUIRE_BROWSER=1 DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest -n auto --dist loadfile $(PYTEST_ARGS)
 
 ## lint: every static check CI runs (ruff, import-linter, mypy, djlint, migrations), then `check`
 lint: install

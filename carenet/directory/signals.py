@@ -50,9 +50,18 @@ def _migrated(sender: Any, using: str = "default", **kwargs: Any) -> None:
     # Data migrations (taxonomies) write through historical models, which send no save signals.
     from django.db import connections
 
-    if sender.name == "carenet.directory" and models.DataVersion._meta.db_table in (
-        connections[using].introspection.table_names()
-    ):
+    if sender.name != "carenet.directory":
+        return
+    tables = connections[using].introspection.table_names()
+    if models.TaxonomyTerm._meta.db_table in tables and not models.TaxonomyTerm.objects.using(using).exists():
+        # The reference taxonomies come with the migrations; a database emptied since (``flush``, as the test
+        # runner does after a transactional test) gets them back, as Django's content types do.
+        from django.apps import apps as global_apps
+
+        from .taxonomy_data import load_taxonomies
+
+        load_taxonomies(global_apps)
+    if models.DataVersion._meta.db_table in tables:
         step = secrets.randbelow(2**31) + 1
         shared = models.DataVersion.objects.using(using).filter(scope=models.DataVersion.SHARED)
         if not shared.update(version=F("version") + step):

@@ -95,7 +95,10 @@ class TenantKey(BaseConstraint):
         table = schema_editor.quote_name(model._meta.db_table)
         sql = f"ALTER TABLE {table} DROP CONSTRAINT {schema_editor.quote_name(self.name)}"
         if _is_postgresql(schema_editor):
-            sql += f", ADD PRIMARY KEY ({self._pk_column(model, schema_editor)})"
+            # Unapplying a migration removes this key before the tenant foreign keys of the same migration that
+            # reference it (they are created after it, deferred, whatever their place among the operations):
+            # they go with it, and their own removal then finds them gone (IF EXISTS).
+            sql += f" CASCADE, ADD PRIMARY KEY ({self._pk_column(model, schema_editor)})"
         return sql
 
     def validate(self, model: Any, instance: Any, exclude: Any = None, using: Any = None) -> None:
@@ -149,7 +152,7 @@ class TenantForeignKeyConstraint(BaseConstraint):
 
     def remove_sql(self, model: Any, schema_editor: Any) -> str:
         qn = schema_editor.quote_name
-        return f"ALTER TABLE {qn(model._meta.db_table)} DROP CONSTRAINT {qn(self.name)}"
+        return f"ALTER TABLE {qn(model._meta.db_table)} DROP CONSTRAINT IF EXISTS {qn(self.name)}"
 
     def validate(self, model: Any, instance: Any, exclude: Any = None, using: Any = None) -> None:
         """Checked by the database at commit; forms validate the choice through the field's queryset."""
