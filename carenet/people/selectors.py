@@ -9,6 +9,8 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy
 
+from carenet.audit.actions import purpose_label
+
 from .hooks import caseload_sources
 from .linkage.model import Model, Prepared, Scored, Scorer, db_keys, default_model, prepare, prepare_person
 from .linkage.names import is_cyrillic
@@ -416,13 +418,6 @@ def person_outside_caseload(*, user: Any, person: Person) -> bool:
     if not actor.has_role(Role.CASEWORKER):
         return False
     return not any(person.pk in set(source(user=user)) for source in caseload_sources())
-
-
-def purpose_label(stored: str) -> str:
-    """The audit's purpose column in the reader's language (``other: …`` keeps the user's own words)."""
-    from carenet.audit.actions import purpose_label as audit_purpose_label
-
-    return audit_purpose_label(stored)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ violation. The scripted duration is printed, not asserted (the figure: ``python 
 from __future__ import annotations
 
 import collections
-import importlib.util
 import os
 import time
 from pathlib import Path
@@ -15,20 +14,13 @@ import pytest
 from django.db.models import Sum
 
 from carenet.activities.models import ParticipantCount
-from carenet.testing.browser import CHROMIUM, LAUNCH_ARGS, chromium_present
+from carenet.testing.browser import CHROMIUM, LAUNCH_ARGS
 from carenet.testing.factories import PASSWORD
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 AXE_JS = Path(__file__).resolve().parents[3] / "tests" / "vendor" / "axe.min.js"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not chromium_present(), reason="Chromium not installed"),
-    # A live-server test flushes the database; the append-only audit table needs main's flush (audit.triggers).
-    pytest.mark.skipif(
-        importlib.util.find_spec("carenet.audit.triggers") is None, reason="needs the flush that lifts audit triggers"
-    ),
-]
+pytestmark = pytest.mark.browser  # Chromium present or not: the shared plugin (carenet.testing.plugin)
 
 # The 20 persons arriving at the event, in order: (sex, age band, disability answer).
 ARRIVALS: list[tuple[str, str, str]] = [

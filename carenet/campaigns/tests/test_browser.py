@@ -5,7 +5,6 @@ the outcomes. Accessibility checked with axe-core (WCAG 2.1 AA)."""
 from __future__ import annotations
 
 import datetime
-import importlib.util
 import os
 import re
 from pathlib import Path
@@ -16,7 +15,7 @@ from django.utils import timezone
 
 from carenet.campaigns import services
 from carenet.campaigns.models import CheckIn, Contact
-from carenet.testing.browser import CHROMIUM, LAUNCH_ARGS, chromium_present
+from carenet.testing.browser import CHROMIUM, LAUNCH_ARGS
 from carenet.testing.factories import make_person
 
 from .conftest import alone, rule
@@ -24,13 +23,7 @@ from .conftest import alone, rule
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 AXE_JS = Path(__file__).resolve().parents[3] / "tests" / "vendor" / "axe.min.js"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not chromium_present(), reason="Chromium not installed"),
-    pytest.mark.skipif(
-        importlib.util.find_spec("carenet.audit.triggers") is None, reason="needs the flush that lifts audit triggers"
-    ),
-]
+pytestmark = pytest.mark.browser  # Chromium present or not: the shared plugin (carenet.testing.plugin)
 
 
 def serious_axe_violations(page):

@@ -1,7 +1,6 @@
 """A family in Baia Mare asks for 3 hours of companionship on Tuesdays, picks a caregiver from the proposed
 list, and both confirm — in Romanian and in Hungarian, in a real browser with axe-core on each page."""
 
-import importlib.util
 import os
 from pathlib import Path
 
@@ -14,13 +13,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 AXE_JS = Path(__file__).resolve().parents[3] / "tests" / "vendor" / "axe.min.js"
 CHROMIUM = "/usr/bin/chromium"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium not installed"),
-    pytest.mark.skipif(
-        importlib.util.find_spec("carenet.audit.triggers") is None, reason="needs the flush that lifts audit triggers"
-    ),
-]
+pytestmark = pytest.mark.browser  # Chromium present or not: the shared plugin (carenet.testing.plugin)
 
 
 def serious_axe_violations(page):

@@ -3,7 +3,6 @@ reads the published ranking by file number on the portal in Romanian and in Hung
 
 from __future__ import annotations
 
-import importlib.util
 import os
 from pathlib import Path
 from typing import Any
@@ -13,20 +12,14 @@ import pytest
 from carenet.housing import services
 from carenet.housing.models import Application, ListStatus, RankedList
 from carenet.testing import PASSWORD
-from carenet.testing.browser import CHROMIUM, LAUNCH_ARGS, chromium_present
+from carenet.testing.browser import CHROMIUM, LAUNCH_ARGS
 
 from .conftest import TODAY, answers
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 AXE_JS = Path(__file__).resolve().parents[3] / "tests" / "vendor" / "axe.min.js"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not chromium_present(), reason="Chromium not installed"),
-    pytest.mark.skipif(
-        importlib.util.find_spec("carenet.audit.triggers") is None, reason="needs the flush that lifts audit triggers"
-    ),
-]
+pytestmark = pytest.mark.browser  # Chromium present or not: the shared plugin (carenet.testing.plugin)
 
 
 @pytest.fixture

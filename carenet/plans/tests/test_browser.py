@@ -1,6 +1,5 @@
 """The reporting form in a real browser: fill in, save, submit; accessibility checked with axe-core."""
 
-import importlib.util
 import os
 from pathlib import Path
 
@@ -13,14 +12,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 AXE_JS = Path(__file__).resolve().parents[3] / "tests" / "vendor" / "axe.min.js"
 CHROMIUM = "/usr/bin/chromium"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium not installed"),
-    # A live-server test flushes the database; the append-only audit table needs main's flush (audit.triggers).
-    pytest.mark.skipif(
-        importlib.util.find_spec("carenet.audit.triggers") is None, reason="needs the flush that lifts audit triggers"
-    ),
-]
+pytestmark = pytest.mark.browser  # Chromium present or not: the shared plugin (carenet.testing.plugin)
 
 
 @pytest.fixture
