@@ -16,34 +16,38 @@ its person, case, referral, consent, service, location, the municipality's plan 
 Lists (``/people/``, ``/api/v1/persons/`` …) answer the others with their own data: a leak there is A's
 person's name or id in the answer. Public pages (the portal, finder, transparency, public dashboard, HSDS)
 are left out. The figures (URL patterns, tries, leaks, patterns no record could fill) are printed.
+
+The programme apps (canteen, housing, campaigns, volunteering, care, training, activities) crawl their own
+URLs in their own ``tests/test_isolation_crawl.py``, with records built by their own fixtures; the engine is
+``carenet.testing.isolation``.
 """
 
 from __future__ import annotations
 
 import datetime
-import itertools
 import re
-from collections import Counter
-from typing import Any
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.apps import apps
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import models
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
-from django.urls.resolvers import RegexPattern, RoutePattern
+from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from carenet.accounts import services as accounts_services
 from carenet.accounts.models import UserSession
-from carenet.activities import services as activities_services
-from carenet.activities.models import KindCategory
-from carenet.activities.services import ActivityInput
 from carenet.cases import services as cases_services
+from carenet.core.documents import DOCUMENT_KINDS
 from carenet.core.models import BackgroundJob
 from carenet.plans.models import ReportingPeriod
 from carenet.portal import services as portal_services
+from carenet.privacy import services as privacy_services
 from carenet.testing import factories
+from carenet.testing.isolation import Attacker, crawl
 
 pytestmark = pytest.mark.isolation
 
@@ -51,103 +55,19 @@ PUBLIC = re.compile(
     r"^(api:hsds|finder:|transparency:|portal:|public_dashboard:|core:home|accounts:(login|logout|password_reset)"
     r"|javascript-catalog|set_language|admin:(login|logout|jsi18n|password_change))"
 )
+# Crawled by the programme apps' own tests, with their own records.
+PROGRAMMES = re.compile(
+    r"^(canteen|housing|campaigns|volunteering|volunteering_public|care|care_public|training|training_public"
+    r"|activities):"
+)
 # A's private records: another provider of the same municipality must never read them.
 PRIVATE = re.compile(
     r"^(people:|cases:|referrals:|api:(person|case|referral|delivery)|portal_help:(detail|first_contact|status|reroute)"
-    r"|core:job|reports:report_(job|download)|accounts:(user|role_|session_end|api_token_revoke))"
+    r"|core:job|reports:report_(job|download)|accounts:(user|role_|session_end|api_token_revoke)|privacy:)"
 )
 # Above a caseworker: the platform administration, the management of users and roles, the audit log.
 ADMIN_ONLY = re.compile(r"^(admin:|accounts:(user|role_)|audit:)")
-STATIC = {
-    "step": ["edit", "inquiry", "decision", "assessment", "plan", "closure"],
-    "decision": ["approve", "reject"],
-    "action": ["accept", "decline", "start", "complete", "cancel", "withdraw"],
-    "scope": ["provider", "network"],
-    "fmt": ["csv", "xlsx", "json"],
-    "ext": ["pdf", "docx", "xlsx"],
-    "kind": ["services", "persons", "cases", "deliveries"],
-    "layer": ["areas", "services", "persons"],
-    "key": ["persons_served", "cases_open"],
-    "uidb64": ["MQ"],
-    "token": ["x-y"],
-}
-NAME_HINTS = {"organization": "organisation", "request": "helprequest", "item": "newsitem", "rule": "routingrule"}
-
-
-def _patterns(resolver: URLResolver, prefix: str = "", ns: str = "") -> list[tuple[str, str, Any]]:
-    found = []
-    for p in resolver.url_patterns:
-        if isinstance(p, URLResolver):
-            found += _patterns(p, prefix + _route(p.pattern), ns + (f"{p.namespace}:" if p.namespace else ""))
-        elif isinstance(p, URLPattern):
-            found.append((prefix + _route(p.pattern), ns + (p.name or ""), p.pattern))
-    return found
-
-
-def _route(pattern: Any) -> str:
-    if isinstance(pattern, RoutePattern):
-        return str(pattern._route)
-    if isinstance(pattern, RegexPattern):  # ^(?P<scope>network|provider)/kpis\.(?P<fmt>csv|xlsx)$ → a route
-        regex = str(pattern._regex).lstrip("^").rstrip("$")
-        regex = re.sub(r"\(\?P<(\w+)>[^)]*\)", r"<\1>", regex)
-        return regex.replace("\\.", ".")
-    return str(pattern)
-
-
-def _params(route: str) -> list[str]:
-    return [m.split(":")[-1] for m in re.findall(r"<([^>]+)>", route)]
-
-
-def _fill(route: str, values: dict[str, str]) -> str:
-    return "/" + re.sub(r"<(?:[^>:]+:)?([^>]+)>", lambda m: values[m.group(1)], route)
-
-
-def _candidates(baia_mare: Any, records: dict[str, list[Any]]) -> dict[str, list[str]]:
-    """Candidate values of each URL parameter: the fixture records first, then any row of Baia Mare."""
-    found: dict[str, list[str]] = {k: [str(v) for v in vs] for k, vs in records.items()}
-    tenant_models = [m for m in apps.get_models() if any(f.attname == "municipality_id" for f in m._meta.fields)]
-    for name in (
-        "plan",
-        "document",
-        "task",
-        "duty",
-        "request",
-        "rule",
-        "item",
-        "feedback",
-        "survey",
-        "consultation",
-        "comment",
-        "idea",
-        "submission",
-        "indicator",
-        "membership",
-        "job",
-        "consent",
-        "location",
-    ):
-        hint = NAME_HINTS.get(name, name)
-        for model in tenant_models:
-            if hint in model._meta.model_name:
-                manager: models.Manager = getattr(model, "plain", model._base_manager)
-                ids = manager.filter(municipality_id=baia_mare.pk).values_list("pk", flat=True)[:3]
-                found.setdefault(f"{name}_id", []).extend(str(i) for i in ids)
-    return found
-
-
-def _admin_object(route_name: str, baia_mare: Any) -> list[str]:
-    match = re.match(r"admin:(\w+?)_(\w+)_(change|delete|history)$", route_name)
-    if not match:
-        return []
-    try:
-        model = apps.get_model(match.group(1), match.group(2))
-    except LookupError:
-        return []
-    manager = getattr(model, "plain", model._base_manager)
-    qs = manager.all()
-    if any(f.attname == "municipality_id" for f in model._meta.fields):
-        qs = qs.filter(municipality_id=baia_mare.pk)
-    return [str(pk) for pk in qs.values_list("pk", flat=True)[:1]]
+EVERY = re.compile("")
 
 
 @pytest.fixture
@@ -206,16 +126,28 @@ def provider_a_records(
     signed_in = Client()
     signed_in.force_login(caseworker_a)
     sessions = list(UserSession.objects.filter(user=caseworker_a).values_list("pk", flat=True)[:1])
-    kind = activities_services.activity_kind_save(
-        municipality=municipality, code="event", name="Eveniment", category=KindCategory.EVENT
-    )
-    activity = activities_services.activity_create(
-        actor=caseworker_a,
-        municipality=municipality,
-        data=ActivityInput(kind=kind, title="Ziua vârstnicilor", starts_on=today, organiser=org_a),
+    consultation_comment = portal_services.consultation_comment_add(consultation=consultation, text="Bine")
+    idea = portal_services.idea_add(consultation=consultation, title="Parc", text="Un parc")
+    hold = privacy_services.legal_hold_place(actor=coordinator, person=person_a, reason="Litigiu")
+    # Rows for the platform administration's object pages.
+    Group.objects.create(name="crawl")
+    AccessAttempt.objects.create(username="x", ip_address="10.0.0.1", user_agent="crawl", failures_since_start=1)
+    AccessFailureLog.objects.create(username="x", ip_address="10.0.0.1", user_agent="crawl")
+    AccessLog.objects.create(username="x", ip_address="10.0.0.1", user_agent="crawl")
+    TOTPDevice.objects.create(user=caseworker_a, name="phone")
+    StaticDevice.objects.create(user=caseworker_a, name="backup")
+    now = timezone.now()
+    apps.get_model("django_tasks_database", "DBTaskResult").objects.create(
+        enqueued_at=now, run_after=now, args_kwargs={}, task_path="carenet.x", backend_name="default"
     )
     return {
-        "activity_id": [activity.pk],
+        "comment_id": [consultation_comment.pk],
+        "idea_id": [idea.pk],
+        "hold_id": [hold.pk],
+        "content_type_id": [ContentType.objects.get_for_model(type(person_a)).pk],
+        "object_id": [person_a.pk],  # the admin's "view on site" of A's person
+        "id": [caseworker_a.pk],
+        "kind": ["services", "persons", *DOCUMENT_KINDS],
         "item_id": [news.pk],
         "rule_id": [rule.pk],
         "survey_id": [survey.pk],
@@ -254,11 +186,9 @@ def consent_for_crawl(person_a, caseworker_a):
 
 
 def test_no_url_answers_another_provider_municipality_lower_role_or_anonymous_with_data(
-    client,
     baia_mare,
     person_a,
     case_a,
-    org_a,
     caseworker_a,
     manager_a,
     caseworker_b,
@@ -269,71 +199,23 @@ def test_no_url_answers_another_provider_municipality_lower_role_or_anonymous_wi
     provider_a_records,
 ):
     admin = factories.UserFactory(username="root", is_superuser=True, is_staff=True)
-    candidates = _candidates(baia_mare, provider_a_records)
-    markers = [str(person_a.pk), person_a.last_name, case_a.reference]
-    owners = [caseworker_a, manager_a, coordinator, admin]
-    attackers = {
-        "other municipality": other_tenant_user,
-        "anonymous": None,
-        "lower role (citizen)": citizen,
-        "lower role (A's caseworker)": caseworker_a,
-        "other provider (caseworker)": caseworker_b,
-        "other provider (manager)": manager_b,
-    }
-    clients: dict[str, Client] = {}
-    for label, user in attackers.items():
-        clients[label] = Client()
-        if user is not None:
-            clients[label].force_login(user)
-    owner_clients = []
-    for user in owners:
-        c = Client()
-        c.force_login(user)
-        owner_clients.append(c)
-
-    tally: Counter = Counter()
-    leaks: list[str] = []
-    unfilled: list[str] = []
-    for route, name, _pattern in _patterns(get_resolver()):
-        if PUBLIC.match(name) or "(?" in route:
-            continue
-        params = _params(route)
-        options = []
-        for p in params:
-            values = _admin_object(name, baia_mare) if p == "object_id" else candidates.get(p) or STATIC.get(p, [])
-            options.append(values[:4])
-        if any(not o for o in options):
-            unfilled.append(f"{name} {route}")
-            continue
-        tally["patterns"] += 1
-        # 1. a filling the record's own side can open (else the first one)
-        url = None
-        for combo in itertools.islice(itertools.product(*options), 12):
-            candidate = _fill(route, dict(zip(params, combo, strict=True)))
-            if any(200 <= c.get(candidate).status_code < 300 for c in owner_clients):
-                url = candidate
-                tally["opened by their own side"] += 1
-                break
-        url = url or _fill(route, {p: o[0] for p, o in zip(params, options, strict=True)})
-        # 2. those who must be refused
-        for label, attacker in clients.items():
-            if label.startswith("lower role (A's") and not ADMIN_ONLY.match(name):
-                continue
-            if label.startswith("other provider") and not PRIVATE.match(name):
-                continue
-            tally["tries"] += 1
-            response = attacker.get(url)
-            if not 200 <= response.status_code < 300:
-                continue
-            body = b"".join(response.streaming_content) if response.streaming else response.content
-            # A URL naming one of A's records must not answer at all; any other must not show A's person.
-            if any(p == "pk" or p.endswith("_id") for p in params) or any(m.encode() in body for m in markers):
-                leaks.append(f"{label}: GET {url} ({name}) answered {response.status_code}")
-    tally["leaks"] = len(leaks)
-    print(
-        f"isolation crawl: {tally['patterns']} URL patterns ({tally['opened by their own side']} opened by their own "
-        f"side), {tally['tries']} tries, {tally['leaks']} leaks, {len(unfilled)} patterns with no record to fill"
+    result = crawl(
+        include=EVERY,
+        exclude=re.compile(f"{PUBLIC.pattern}|{PROGRAMMES.pattern}"),
+        municipality=baia_mare,
+        owners=[caseworker_a, manager_a, coordinator, admin],
+        attackers=[
+            Attacker("other municipality", other_tenant_user),
+            Attacker("anonymous", None),
+            Attacker("lower role (citizen)", citizen),
+            Attacker("lower role (A's caseworker)", caseworker_a, ADMIN_ONLY),
+            Attacker("other provider (caseworker)", caseworker_b, PRIVATE),
+            Attacker("other provider (manager)", manager_b, PRIVATE),
+        ],
+        markers=[str(person_a.pk), person_a.last_name, case_a.reference],
+        candidates=provider_a_records,
     )
-    print("\n".join(["not filled:", *unfilled]))
-    assert not leaks, "\n".join(leaks)
-    assert tally["tries"] > 400
+    print(result.report())
+    assert not result.leaks, "\n".join(result.leaks)
+    assert not result.unfilled, result.report()
+    assert result.tally["tries"] > 400
