@@ -19,6 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from carenet.core.tenancy import TenantForeignKey, TenantManyToManyField, TenantOwnedModel
 
@@ -122,7 +123,7 @@ class Activity(TenantOwnedModel):
     funding_source = models.CharField(_("funding source"), max_length=200, blank=True)
     # A programme with enrolment (a vocational course): how many enrolled and how many completed it.
     enrolled = models.PositiveIntegerField(_("enrolled"), null=True, blank=True)
-    completed = models.PositiveIntegerField(_("completed"), null=True, blank=True)
+    completed = models.PositiveIntegerField(pgettext_lazy("participants", "completed"), null=True, blank=True)
     is_synthetic = models.BooleanField(default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

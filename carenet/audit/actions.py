@@ -316,6 +316,29 @@ def action_label(code: str) -> str:
     return _("Other recorded action")
 
 
+def action_filter_choices(extra_codes: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    """The audit log's action filter, in the reader's words: every action on one kind of record (the code's
+    first segment, matched as a prefix: "person." is every action on a person) and a few single actions."""
+    groups = sorted({key.split(".")[0] for key in OBJECTS}, key=lambda head: str(OBJECTS.get(head, head)))
+    choices = [("", _("Any action"))]
+    choices += [(f"{head}.", str(OBJECTS[head])) for head in groups if head in OBJECTS]
+    choices += [(code, action_label(code)) for code in extra_codes]
+    return choices
+
+
+# What the log stores for a request with no signed-in user (carenet/audit/services.py); shown translated.
+ANONYMOUS_ACTOR = "anonymous"
+
+
+def actor_label(label: str, actor_id: object) -> str:
+    """Who acted, as the reader says it: a user's name as stored, an anonymous visitor or the system."""
+    if actor_id is None and label == ANONYMOUS_ACTOR:
+        return _("Anonymous visitor")
+    if actor_id is None and not label:
+        return _("The system")
+    return label
+
+
 def is_known_action(code: str) -> bool:
     """Whether the code has its own label (the test holds every code of the code base to it)."""
     return action_label(code) != _("Other recorded action")

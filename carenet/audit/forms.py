@@ -1,14 +1,23 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .actions import action_filter_choices
+
+# Single actions an auditor is sent to from their home page (the alert of an unusual volume of reads).
+LINKED_ACTIONS = ("person.read_volume_alert",)
+
 
 class AuditFilterForm(forms.Form):
     actor = forms.CharField(label=_("User"), required=False, max_length=150)
-    action = forms.CharField(label=_("Action"), required=False, max_length=80)
+    action = forms.ChoiceField(label=_("Action"), required=False)
     object_type = forms.CharField(label=_("Record type"), required=False, max_length=80)
     object_id = forms.CharField(label=_("Record id"), required=False, max_length=64)
     date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = action_filter_choices(LINKED_ACTIONS)  # in the reader's language
 
     def clean(self):
         data = super().clean() or {}

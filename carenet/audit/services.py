@@ -12,6 +12,7 @@ from django.utils.ipv6 import clean_ipv6_address
 
 from carenet.core.request_context import current_request_meta
 
+from .actions import ANONYMOUS_ACTOR
 from .keys import signing_key
 from .models import GENESIS_HASH, AuditCheckpoint, AuditEvent, chain_of
 
@@ -28,7 +29,7 @@ def _lock_chain(chain: Any) -> None:
 
 def _actor_label(actor: Any) -> str:
     if actor is None or not getattr(actor, "is_authenticated", False):
-        return "anonymous"
+        return ANONYMOUS_ACTOR
     return actor.get_username()
 
 

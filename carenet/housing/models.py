@@ -23,6 +23,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from carenet.core.tenancy import TenantForeignKey, TenantOwnedModel
 
@@ -531,7 +532,7 @@ class Residence(TenantOwnedModel):
 class Bed(TenantOwnedModel):
     residence = TenantForeignKey(Residence, on_delete=models.CASCADE, related_name="beds")
     code = models.CharField(_("bed"), max_length=20)
-    room = models.CharField(_("room"), max_length=40, blank=True)
+    room = models.CharField(pgettext_lazy("dwelling", "room"), max_length=40, blank=True)
     cold_night_only = models.BooleanField(_("extra bed, cold nights only"), default=False)
     active = models.BooleanField(_("in use"), default=True)
 

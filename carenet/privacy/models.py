@@ -18,6 +18,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from carenet.core.tenancy import TenantForeignKey, TenantOwnedModel
 
@@ -89,7 +90,7 @@ class AnswerDeadline(TenantOwnedModel):
 class LegalHold(TenantOwnedModel):
     person = TenantForeignKey("people.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="+")
     reason = models.TextField(_("reason"))
-    placed_on = models.DateField(_("placed on"))
+    placed_on = models.DateField(pgettext_lazy("legal hold", "placed on"))
     placed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     lifted_on = models.DateField(_("lifted on"), null=True, blank=True)
     lifted_by = models.ForeignKey(

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from carenet.core.home import HomeItem, HomePanel, register_home_panel
 from carenet.core.policy import actor_of
@@ -52,7 +53,7 @@ def incoming_panel(request: Any) -> HomePanel | None:
                     ]
                     if x
                 ),
-                action=_("Answer"),
+                action=pgettext("to do", "Answer"),
                 urgent=r.urgency != Urgency.ROUTINE or bool(r.respond_by and r.respond_by < now),
             )
             for r in waiting[:SHOWN]

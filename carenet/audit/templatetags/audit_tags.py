@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from ..actions import action_label, object_type_label, purpose_label
+from ..actions import action_label, actor_label, object_type_label, purpose_label
 
 register = template.Library()
 
@@ -22,3 +22,8 @@ def audit_object_type(object_type: str) -> str:
 @register.filter
 def audit_purpose(purpose: str) -> str:
     return purpose_label(purpose)
+
+
+@register.simple_tag
+def audit_actor(event: object) -> str:
+    return actor_label(getattr(event, "actor_label", ""), getattr(event, "actor_id", None))

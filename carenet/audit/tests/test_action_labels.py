@@ -6,6 +6,7 @@ import ast
 import re
 from pathlib import Path
 
+import pytest
 from django.apps import apps
 from django.utils import translation
 
@@ -103,3 +104,38 @@ def test_a_purpose_code_reads_in_the_readers_language_and_a_persons_own_words_st
         assert purpose_label("other: called by the police") == "Alt motiv: called by the police"
         assert purpose_label("checking the address with the family") == "checking the address with the family"
         assert purpose_label("") == ""
+
+
+@pytest.mark.django_db
+def test_the_action_filter_offers_kinds_of_records_in_the_readers_words(client, auditor, caseworker_a, baia_mare):
+    audit_record(action="person.view", actor=caseworker_a, municipality=baia_mare, object_type="people.person")
+    audit_record(action="case.view", actor=caseworker_a, municipality=baia_mare, object_type="cases.case")
+    client.force_login(auditor)
+    with translation.override("ro"):
+        page = client.get("/audit/", {"action": "person."}, HTTP_ACCEPT_LANGUAGE="ro")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert '<option value="person." selected>Persoană</option>' in html
+    assert "Persoană · vizualizat" in html or "Persoană ·" in html
+    assert "Caz ·" not in html.split("<tbody")[-1]  # the filter kept only the actions on persons
+    assert ">person.<" not in html and 'value="person."' in html  # the code is only the option's value
+
+
+@pytest.mark.django_db
+def test_an_unknown_action_in_the_filter_is_refused_naming_the_field(client, auditor, english):
+    client.force_login(auditor)
+    page = client.get("/audit/", {"action": "<script>"})
+    html = page.content.decode()
+    assert page.status_code == 200
+    error = html.split('id="id_action-error"')[1].split("</p>")[0]  # the message stands at the action field
+    assert "Select a valid choice" in error
+
+
+@pytest.mark.django_db
+def test_an_anonymous_visitors_event_reads_as_such_in_the_readers_language(client, auditor, baia_mare):
+    event = audit_record(action="auth.login_failed", actor=None, municipality=baia_mare)
+    assert event.municipality_id == baia_mare.pk, (event.municipality_id, event.actor_label)
+    client.force_login(auditor)
+    html = client.get("/audit/").content.decode()
+    body = html.split("<tbody")[-1]
+    assert "Vizitator anonim" in body and "anonymous" not in body, body[:3000]
