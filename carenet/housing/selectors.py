@@ -5,7 +5,7 @@
 * ``live_capacity`` / ``capacity_by_service``: beds in use, occupied and free tonight, per residence and per
   directory service — the figure the directory's capacity and the referral form read (decision 0020).
 * ``unmet_requests``: applications still waiting, by criterion and by waiting time (KPI 10 and the plans).
-* ``stock_new_or_modernised``: dwellings new or modernised in a period (KPI 10).
+* ``stock_size`` and ``stock_new_or_modernised``: the stock, and dwellings new or modernised in a period (KPI 10).
 * ``alerts``: households whose consumption or arrears cross the thresholds of the rule in force.
 """
 
@@ -330,6 +330,11 @@ def unmet_requests(*, municipality: Any, on: datetime.date | None = None) -> Unm
             if days >= lo and (hi is None or days < hi):
                 by_wait[label] += 1
     return UnmetRequests(total, dict(by_criterion), dict(by_wait))
+
+
+def stock_size(*, municipality: Any, on: datetime.date) -> int:
+    """The social housing stock on ``on``: registered dwellings, less those handed over new after it."""
+    return Dwelling.objects.for_tenant(_mid(municipality)).filter(Q(new_on__isnull=True) | Q(new_on__lte=on)).count()
 
 
 def stock_new_or_modernised(*, municipality: Any, start: datetime.date, end: datetime.date) -> int:

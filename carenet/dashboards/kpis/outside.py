@@ -37,13 +37,6 @@ OUTSIDE_KPIS = [
         False,
     ),
     (
-        10,
-        gettext_lazy("Social housing modernised or newly built"),
-        gettext_lazy("Social housing units modernised or built as a percentage of the social housing stock."),
-        Unit.PERCENT,
-        True,
-    ),
-    (
         15,
         gettext_lazy("Share of the budget for developing social services"),
         gettext_lazy(

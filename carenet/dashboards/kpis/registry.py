@@ -86,7 +86,7 @@ def _ensure_loaded() -> None:
     global _discovered
     if _discovered:
         return
-    from . import activities, computed, outside, referrals  # noqa: F401  (the dashboards' own definitions)
+    from . import activities, computed, housing, outside, referrals  # noqa: F401  (the dashboards' own definitions)
 
     autodiscover_modules("kpi_definitions")  # definitions of higher apps (portal …)
     _discovered = True

@@ -108,7 +108,7 @@ def test_bm06_without_population_is_missing_not_zero(balti):
     assert result.value is None and result.note
 
 
-@pytest.mark.parametrize("code", ["bm09", "bm10", "bm15", "bm19"])
+@pytest.mark.parametrize("code", ["bm09", "bm15", "bm19"])
 def test_outside_kpis_read_the_entered_value_of_the_year(code, filters, baia_mare, coordinator):
     assert get_kpi(code).source == Source.OUTSIDE
     assert value(code, filters()) is None
