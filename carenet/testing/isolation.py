@@ -9,7 +9,9 @@ fixtures. For each URL pattern chosen:
    page requested of the others is a real one;
 2. each attacker whose ``applies`` pattern matches the URL name requests it; a leak is a 2xx answer to a
    URL naming a record (any ``<..._id>`` or ``<pk>``), or any 2xx answer showing one of the ``markers``
-   (a list answering the attacker with their own rows is fine, one naming the owner's person is not).
+   (a list answering the attacker with their own rows is fine, one naming the owner's person is not);
+3. an action on a record (a URL naming one that every owner answers with 405 to a GET) is posted to,
+   empty: a leak is a success or a redirect anywhere but the sign-in pages — the access check let them by.
 
 Parameters are filled from ``candidates`` (name → values), then ``STATIC`` words, then rows of the tenant
 found in the database: ``<application_id>`` takes the rows of a model named like ``application``, first
@@ -19,14 +21,17 @@ in the apps the crawl is about (``app_labels``), so the canteen's crawl fills it
 from __future__ import annotations
 
 import itertools
+import logging
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
+from django.shortcuts import resolve_url
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RegexPattern, RoutePattern
 
 STATIC: dict[str, list[str]] = {
@@ -74,7 +79,7 @@ class CrawlResult:
         t = self.tally
         return (
             f"isolation crawl: {t['patterns']} URL patterns ({t['opened by their own side']} opened by their own "
-            f"side), {t['tries']} tries, {len(self.leaks)} leaks, {len(self.unfilled)} patterns with no record to "
+            f"side, {t['actions posted to']} actions posted to), {t['tries']} tries, {len(self.leaks)} leaks, {len(self.unfilled)} patterns with no record to "
             "fill" + "".join(f"\n  not filled: {u}" for u in self.unfilled)
         )
 
@@ -92,9 +97,9 @@ def url_patterns(resolver: URLResolver | None = None, prefix: str = "", ns: str 
 
 def _route(pattern: Any) -> str:
     if isinstance(pattern, RoutePattern):
-        return str(pattern._route)
+        return str(getattr(pattern, "_route", pattern))
     if isinstance(pattern, RegexPattern):  # ^(?P<scope>network|provider)/kpis\.(?P<fmt>csv|xlsx)$ → a route
-        regex = str(pattern._regex).lstrip("^").rstrip("$")
+        regex = str(getattr(pattern, "_regex", pattern)).lstrip("^").rstrip("$")
         regex = re.sub(r"\(\?P<(\w+)>[^)]*\)", r"<\1>", regex)
         return regex.replace("\\.", ".")
     return str(pattern)
@@ -105,7 +110,7 @@ def _params(route: str) -> list[str]:
 
 
 def _fill(route: str, values: dict[str, str]) -> str:
-    return "/" + re.sub(r"<(?:[^>:]+:)?([^>]+)>", lambda m: values[m.group(1)], route)
+    return "/" + re.sub(r"<(?:[^>:]+:)?([^>]+)>", lambda m: values[str(m.group(1))], route)
 
 
 def tenant_rows(municipality: Any, param: str, app_labels: tuple[str, ...] = ()) -> list[str]:
@@ -118,6 +123,7 @@ def tenant_rows(municipality: Any, param: str, app_labels: tuple[str, ...] = ())
     for in_app, exact in ((True, True), (True, False), (False, True), (False, False)):
         for model in tenant_models:
             name = model._meta.model_name
+            name = name or ""
             if (model._meta.app_label in app_labels) != in_app or not (name == hint if exact else hint in name):
                 continue
             manager = getattr(model, "plain", model._base_manager)
@@ -170,38 +176,60 @@ def crawl(
     tally: Counter[str] = Counter()
     leaks: list[str] = []
     unfilled: list[str] = []
-    for route, name in url_patterns():
-        if not include.match(name) or (exclude and exclude.match(name)) or "(?" in route:
-            continue
-        params = _params(route)
-        options = []
-        for p in params:
-            if p == "object_id":  # an admin object page, else (``platform-admin/r/…``) the object given
-                values = admin_object(route, municipality) or given.get(p, [])
-            else:
-                values = given.get(p) or STATIC.get(p) or tenant_rows(municipality, p, app_labels)
-            options.append(values[:4])
-        if any(not o for o in options):
-            unfilled.append(f"{name} {route}")
-            continue
-        tally["patterns"] += 1
-        url = None
-        for combo in itertools.islice(itertools.product(*options), 12):
-            candidate = _fill(route, dict(zip(params, combo, strict=True)))
-            if any(200 <= c.get(candidate).status_code < 300 for c in owner_clients):
-                url = candidate
-                tally["opened by their own side"] += 1
-                break
-        url = url or _fill(route, {p: o[0] for p, o in zip(params, options, strict=True)})
-        names_a_record = any(p == "pk" or p.endswith("_id") for p in params)
-        for attacker, client in attacker_clients:
-            if not attacker.applies.match(name):
+    # Where a refused visitor is sent: the sign-in page, or the second factor's page for an unverified session.
+    sign_in = (resolve_url(settings.LOGIN_URL), reverse("accounts:otp_verify"))
+    # Refusals are logged as warnings with tracebacks (403, 404, 405): thousands of them say nothing here.
+    request_log = logging.getLogger("django.request")
+    level = request_log.level
+    request_log.setLevel(logging.ERROR)
+    try:
+        for route, name in url_patterns():
+            if not include.match(name) or (exclude and exclude.match(name)) or "(?" in route:
                 continue
-            tally["tries"] += 1
-            response = client.get(url)
-            if not 200 <= response.status_code < 300:
+            params = _params(route)
+            options = []
+            for p in params:
+                if p == "object_id":  # an admin object page, else (``platform-admin/r/…``) the object given
+                    values = admin_object(route, municipality) or given.get(p, [])
+                else:
+                    values = given.get(p) or STATIC.get(p) or tenant_rows(municipality, p, app_labels)
+                options.append(values[:4])
+            if any(not o for o in options):
+                unfilled.append(f"{name} {route}")
                 continue
-            body = b"".join(response.streaming_content) if response.streaming else response.content
-            if names_a_record or any(m.encode() in body for m in markers):
-                leaks.append(f"{attacker.label}: GET {url} ({name}) answered {response.status_code}")
+            tally["patterns"] += 1
+            url, post_only = None, False
+            for combo in itertools.islice(itertools.product(*options), 12):
+                candidate = _fill(route, dict(zip(params, combo, strict=True)))
+                statuses = [c.get(candidate).status_code for c in owner_clients]
+                post_only = post_only or 405 in statuses
+                if any(200 <= code < 300 for code in statuses):
+                    url = candidate
+                    tally["opened by their own side"] += 1
+                    break
+            names_a_record = any(p == "pk" or p.endswith("_id") for p in params)
+            # An action on a record (POST only): the attackers post to it, empty. Being let past the access
+            # check shows as a success or a redirect elsewhere than the login page (a refused form's way back).
+            probe_post = url is None and post_only and names_a_record
+            url = url or _fill(route, {p: o[0] for p, o in zip(params, options, strict=True)})
+            tally["actions posted to"] += probe_post
+            for attacker, client in attacker_clients:
+                if not attacker.applies.match(name):
+                    continue
+                tally["tries"] += 1
+                response = client.post(url, {}) if probe_post else client.get(url)
+                if probe_post:
+                    location = response.get("Location", "") if 300 <= response.status_code < 400 else ""
+                    if 200 <= response.status_code < 300 or (location and not location.startswith(sign_in)):
+                        leaks.append(
+                            f"{attacker.label}: POST {url} ({name}) answered {response.status_code} {location}"
+                        )
+                    continue
+                if not 200 <= response.status_code < 300:
+                    continue
+                body = b"".join(getattr(response, "streaming_content", [])) if response.streaming else response.content
+                if names_a_record or any(m.encode() in body for m in markers):
+                    leaks.append(f"{attacker.label}: GET {url} ({name}) answered {response.status_code}")
+    finally:
+        request_log.setLevel(level)
     return CrawlResult(tally=tally, leaks=leaks, unfilled=unfilled)

@@ -134,8 +134,9 @@ def provider_a_records(
     AccessAttempt.objects.create(username="x", ip_address="10.0.0.1", user_agent="crawl", failures_since_start=1)
     AccessFailureLog.objects.create(username="x", ip_address="10.0.0.1", user_agent="crawl")
     AccessLog.objects.create(username="x", ip_address="10.0.0.1", user_agent="crawl")
-    TOTPDevice.objects.create(user=caseworker_a, name="phone")
-    StaticDevice.objects.create(user=caseworker_a, name="backup")
+    enrolled = factories.UserFactory(username="enrolled")  # a second factor, on a user the crawl does not sign in
+    TOTPDevice.objects.create(user=enrolled, name="phone")
+    StaticDevice.objects.create(user=enrolled, name="backup")
     now = timezone.now()
     apps.get_model("django_tasks_database", "DBTaskResult").objects.create(
         enqueued_at=now, run_after=now, args_kwargs={}, task_path="carenet.x", backend_name="default"
