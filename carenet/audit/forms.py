@@ -17,7 +17,9 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["action"].choices = action_filter_choices(LINKED_ACTIONS)  # in the reader's language
+        action = self.fields["action"]
+        assert isinstance(action, forms.ChoiceField)
+        action.choices = action_filter_choices(LINKED_ACTIONS)  # in the reader's language
 
     def clean(self):
         data = super().clean() or {}
