@@ -356,6 +356,13 @@ def object_type_label(object_type: str) -> str:
     return str(capfirst(model._meta.verbose_name))
 
 
+def object_type_choices() -> list[tuple[str, str]]:
+    """The audit log's record-type filter: CareNet's kinds of records by their names, in the reader's language."""
+    models = [m for m in apps.get_models() if m.__module__.startswith("carenet.")]
+    choices = sorted(((m._meta.label_lower, str(capfirst(m._meta.verbose_name))) for m in models), key=lambda c: c[1])
+    return [("", _("Any record")), *choices]
+
+
 # Why a record was read, by the code a caller stored in the purpose column. Apps add their own (the people
 # app its access purposes) from ``AppConfig.ready``; anything else is a person's own words, shown as typed.
 PURPOSES: dict[str, object] = {

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .actions import action_filter_choices
+from .actions import action_filter_choices, object_type_choices
 
 # Single actions an auditor is sent to from their home page (the alert of an unusual volume of reads).
 LINKED_ACTIONS = ("person.read_volume_alert",)
@@ -10,7 +10,7 @@ LINKED_ACTIONS = ("person.read_volume_alert",)
 class AuditFilterForm(forms.Form):
     actor = forms.CharField(label=_("User"), required=False, max_length=150)
     action = forms.ChoiceField(label=_("Action"), required=False)
-    object_type = forms.CharField(label=_("Record type"), required=False, max_length=80)
+    object_type = forms.ChoiceField(label=_("Record type"), required=False)
     object_id = forms.CharField(label=_("Record id"), required=False, max_length=64)
     date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
@@ -20,6 +20,9 @@ class AuditFilterForm(forms.Form):
         action = self.fields["action"]
         assert isinstance(action, forms.ChoiceField)
         action.choices = action_filter_choices(LINKED_ACTIONS)  # in the reader's language
+        object_type = self.fields["object_type"]
+        assert isinstance(object_type, forms.ChoiceField)
+        object_type.choices = object_type_choices()
 
     def clean(self):
         data = super().clean() or {}

@@ -20,6 +20,7 @@ from django.utils.translation import gettext, pgettext
         ("dwelling", "room", "cameră"),
         ("participants", "completed", "absolvenți"),
         ("to do", "Answer", "Răspundeți"),
+        ("button", "Filter", "Filtrează"),  # Django admin's catalogue says the noun "Filtru"
     ],
 )
 def test_a_word_with_two_meanings_is_translated_by_its_context(context: str, msgid: str, romanian: str) -> None:
