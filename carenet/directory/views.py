@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from carenet.core.access import requires
+from carenet.core.capacity import with_live_places
 
 from .datapackage import import_file
 from .forms import ImportForm, LocationForm, ServiceForm
@@ -59,6 +60,7 @@ def services(request: HttpRequest) -> HttpResponse:
 @login_required
 def service_detail(request: HttpRequest, service_id: str) -> HttpResponse:
     service = service_with_details(service=service_for(request.user, service_id))
+    with_live_places([service], municipality=service.municipality_id)
     languages = list(service.municipality.official_languages or [])
     return render(
         request,

@@ -17,4 +17,9 @@ class HousingConfig(AppConfig):
     ]
 
     def ready(self) -> None:
+        from carenet.core.capacity import register_live_places
+
         from . import permissions  # noqa: F401  (registers rules in the policy)
+        from .selectors import live_places_by_service
+
+        register_live_places(live_places_by_service)  # the directory, referral form and finder show beds live

@@ -20,6 +20,8 @@ from typing import Any
 
 from django.db.models import Avg, F, Q, QuerySet, Sum
 
+from carenet.core.capacity import Places
+
 from .models import (
     Application,
     ApplicationStatus,
@@ -260,6 +262,14 @@ def capacity_by_service(*, municipality: Any, on: datetime.date | None = None) -
         total, free = out.get(cap.residence.service_id, (0, 0))
         out[cap.residence.service_id] = (total + cap.beds + cap.extra_beds, free + cap.free)
     return out
+
+
+def live_places_by_service(municipality_id: Any, on: datetime.date | None) -> dict[Any, Places]:
+    """The registered source of ``carenet.core.capacity``: a residence's service has its beds tonight."""
+    return {
+        sid: Places(total, free)
+        for sid, (total, free) in capacity_by_service(municipality=municipality_id, on=on).items()
+    }
 
 
 def residence_list(*, user: Any) -> QuerySet[Residence]:

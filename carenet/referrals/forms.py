@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from carenet.cases.models import CaseDocument
+from carenet.core.capacity import Places, live_places
 from carenet.core.models import Organisation
 from carenet.directory.models import Service
 from carenet.people.fields import DateInput, ScanField
@@ -20,9 +21,17 @@ def _set_queryset(form: forms.Form, name: str, queryset: Any) -> None:
 
 
 class ServiceChoiceField(forms.ModelChoiceField):
-    """Each option names the provider and the places available, so capacity is seen when choosing."""
+    """Each option names the provider and the places available, so capacity is seen when choosing: counted live
+    (a shelter's beds tonight) where a source counts them, else as the provider typed them."""
+
+    _live: dict[Any, Places] | None = None
 
     def label_from_instance(self, obj: Service) -> str:
+        if self._live is None:
+            self._live = live_places(municipality=obj.municipality_id)
+        live = self._live.get(obj.pk)
+        if live is not None:
+            obj.places_available = live.free
         places: Any
         if obj.places_available is None:
             places = _("places not tracked")

@@ -18,6 +18,7 @@ from carenet.audit.services import audit_read, audit_record
 from carenet.cases.documents import document_language
 from carenet.cases.permissions import case_for
 from carenet.core.access import requires
+from carenet.core.capacity import with_live_places
 from carenet.core.documents import fill_document
 from carenet.core.exports import export_document
 from carenet.core.policy import actor_of
@@ -156,7 +157,12 @@ def referral_new(request: HttpRequest, case_id: str) -> HttpResponse:
     return render(
         request,
         "referrals/referral_form.html",
-        {"form": form, "case": case, "services": service_qs, "supervisor": supervisor},
+        {
+            "form": form,
+            "case": case,
+            "services": with_live_places(service_qs, municipality=case.municipality_id),
+            "supervisor": supervisor,
+        },
     )
 
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from carenet.core.capacity import with_live_places
 from carenet.directory.models import SOURCE_LANGUAGE
 from carenet.directory.selectors import finder_search, finder_service, finder_suggestions
 
@@ -117,6 +118,7 @@ DAY_LABELS = {
 def service_page(request: HttpRequest, municipality_slug: str, service_id: str) -> HttpResponse:
     municipality = public_municipality(request)
     service = finder_service(municipality=municipality, service_id=service_id)
+    with_live_places([service], municipality=municipality)
     language = _language()
     schedules = [
         {

@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from carenet.core.capacity import live_places
 from carenet.directory.models import Service
 
 from ..models import Referral
@@ -16,6 +17,15 @@ def take_place(referral: Referral) -> bool:
     """One place of the service, in the acceptance's transaction; never below zero."""
     services = Service.objects.for_tenant(referral.municipality_id)
     service = services.select_for_update().get(pk=referral.to_service_id)
+    live = live_places(municipality=referral.municipality_id).get(service.pk)
+    if live is not None:  # counted from its beds (a shelter): a place is taken at check-in, not here
+        if live.free <= 0:
+            raise ValidationError(
+                _("“%(service)s” has no bed free tonight. Decline the referral suggesting an alternative.")
+                % {"service": service.name},
+                code="full",
+            )
+        return False
     if service.places_available is None:
         return False  # capacity not tracked for this service
     taken = services.filter(pk=service.pk, places_available__gt=0).update(
