@@ -150,6 +150,12 @@ def can_open_housing(user: Any) -> bool:
     )
 
 
+def can_see_outreach(user: Any) -> bool:
+    """The cold-night outreach list: any staff member of a municipality (each sees the cases they may see)."""
+    actor = actor_of(user)
+    return actor.municipality_id is not None and bool(actor.grants)
+
+
 def can_read_housing(user: Any) -> bool:
     actor = actor_of(user)
     return actor.municipality_id is not None and _reads_housing(actor)

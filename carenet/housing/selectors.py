@@ -18,9 +18,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Avg, F, Q, QuerySet, Sum
+from django.db.models import Avg, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
 
+from carenet.cases.models import Case, CaseStatus, HousingKind, SocialInquiry
+from carenet.cases.permissions import cases_visible_to
 from carenet.core.capacity import Places
+from carenet.core.policy import actor_of
 
 from .models import (
     Application,
@@ -303,6 +306,32 @@ def residence_waiting(*, residence: Residence) -> QuerySet[WaitingEntry]:
 
 def is_cold_night(*, municipality: Any, on: datetime.date) -> bool:
     return ColdNight.objects.for_tenant(_mid(municipality)).filter(night=on).exists()
+
+
+def cold_night_outreach(*, user: Any, on: datetime.date | None = None) -> QuerySet[Case]:
+    """The outreach list of a night: the user's open cases whose person the last social inquiry found homeless
+    and who holds no bed that night in any residence — whom the street teams look for on a cold night. Only
+    cases the user may see (their provider's, or the network's for those who read it)."""
+    on = on or datetime.date.today()
+    m = actor_of(user).municipality_id
+    last_housing = SocialInquiry.objects.for_tenant(m).filter(case_id=OuterRef("pk")).order_by("-visited_on", "-pk")
+    bedded = (
+        Stay.objects.for_tenant(m)
+        .filter(person_id=OuterRef("person_id"), check_in__lte=on)
+        .filter(Q(check_out__isnull=True) | Q(check_out__gt=on))
+    )
+    return (
+        cases_visible_to(user)
+        .exclude(status__in=(CaseStatus.CLOSED, CaseStatus.REFUSED))
+        .annotate(
+            last_housing=Subquery(last_housing.values("housing")[:1]),
+            last_inquiry_on=Subquery(last_housing.values("visited_on")[:1]),
+        )
+        .filter(last_housing=HousingKind.HOMELESS)
+        .exclude(Exists(bedded))
+        .select_related("person", "organisation")
+        .order_by("person__last_name", "person__first_name")
+    )
 
 
 # --- KPI 10 and the plans ------------------------------------------------------------------------------------

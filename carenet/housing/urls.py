@@ -31,6 +31,7 @@ urlpatterns = [
     path("contracts/<uuid:contract_id>/renew/", housing.contract_renew, name="contract_renew"),
     path("contracts/<uuid:contract_id>/terminate/", housing.contract_terminate, name="contract_terminate"),
     path("places/", places.residence_list, name="residences"),
+    path("places/outreach/", places.cold_night_outreach, name="outreach"),
     path("places/cold-night/", places.cold_night_declare, name="cold_night_declare"),
     path("places/<uuid:residence_id>/", places.residence_detail, name="residence"),
     path("places/<uuid:residence_id>/check-in/", places.residence_check_in, name="residence_check_in"),

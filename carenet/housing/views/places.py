@@ -24,7 +24,7 @@ from carenet.people.services import persons_read_record
 
 from .. import selectors, services
 from ..forms import CheckInForm, CheckOutForm, ColdNightForm, WaitingForm
-from ..permissions import can_declare_cold_night, can_read_residences, residence_for, stay_for
+from ..permissions import can_declare_cold_night, can_read_residences, can_see_outreach, residence_for, stay_for
 from .common import apply_errors, flash_errors, flash_form_errors
 
 NIGHTS_SHOWN = 30
@@ -220,3 +220,20 @@ def cold_night_declare(request: CareNetRequest) -> HttpResponse:
         else:
             messages.success(request, _("Cold night declared: the extra beds are open."))
     return redirect("housing:residences")
+
+
+@requires(can_see_outreach, platform_admin=False)
+def cold_night_outreach(request: CareNetRequest) -> HttpResponse:
+    """Tonight's outreach list: the user's clients found homeless with no bed tonight (read audited)."""
+    today = datetime.date.today()
+    cases = list(selectors.cold_night_outreach(user=request.user, on=today))
+    persons_read_record(actor=request.user, person_ids=[c.person_id for c in cases], what="housing.outreach")
+    return render(
+        request,
+        "housing/outreach.html",
+        {
+            "cases": cases,
+            "night": today,
+            "cold_tonight": selectors.is_cold_night(municipality=request.municipality, on=today),
+        },
+    )
