@@ -20,6 +20,7 @@ from carenet.plans.computations import compute_all, compute_texts
 from carenet.plans.models import (
     TOTAL,
     Action,
+    ActionProgress,
     ActionStatus,
     CostExecution,
     CostLine,
@@ -31,8 +32,11 @@ from carenet.plans.models import (
     PeriodStatus,
     Plan,
     ReportingPeriod,
+    SubmissionStatus,
     parse_combo,
 )
+
+NO_REPORT = "no_report"  # an action no body's approved progress covers in the report's periods
 
 
 @dataclass
@@ -50,6 +54,12 @@ class ActionRow:
     responsible: str
     indicators: list[IndicatorRow]
     budget: list[tuple[str, str, Decimal | None, Decimal | None]]  # (source, as written, planned, executed)
+    reported: bool = True  # a body's progress on it was approved in one of the report's periods
+
+    @property
+    def status_label(self) -> str:
+        """The action's status, or that nobody reported on it: never "not started" for want of a report."""
+        return str(self.action.get_status_display()) if self.reported else _("No report received")
 
 
 @dataclass
@@ -252,6 +262,15 @@ def build_report(*, plan: Plan, period_code: str | None = None, final: bool = Fa
             agg[1] = (agg[1] or Decimal(0)) + executed[line.pk]
 
     actions = list(Action.objects.for_tenant(m).filter(plan=plan).prefetch_related("responsible").order_by("order"))
+    reported_ids = set(
+        ActionProgress.objects.for_tenant(m)
+        .filter(
+            action__plan=plan,
+            submission__period__in=periods,
+            submission__status__in=(SubmissionStatus.APPROVED, SubmissionStatus.LOCKED),
+        )
+        .values_list("action_id", flat=True)
+    )
     actions_by_objective: dict[UUID, list[ActionRow]] = defaultdict(list)
     for action in actions:
         actions_by_objective[action.general_objective_id].append(
@@ -259,6 +278,7 @@ def build_report(*, plan: Plan, period_code: str | None = None, final: bool = Fa
                 action=action,
                 responsible=", ".join(str(o) for o in action.responsible.all()) or action.responsible_text,
                 indicators=by_action.get(action.pk, []),
+                reported=action.pk in reported_ids,
                 budget=[
                     (line.funding_source.name, line.as_written, line.planned_amount, executed.get(line.pk))
                     for line in lines_by_action.get(action.pk, [])
@@ -280,14 +300,17 @@ def build_report(*, plan: Plan, period_code: str | None = None, final: bool = Fa
                 kpis=[r for r in by_action.get(None, []) if r.indicator.general_objective_id == objective.pk],
             )
         )
-    status_counts = Counter(a.status for a in actions)
+    status_counts = Counter(a.status if a.pk in reported_ids else NO_REPORT for a in actions)
     return Report(
         plan=plan,
         periods=periods,
         final=final,
         sections=sections,
         kpis=[r for r in by_action.get(None, []) if r.indicator.general_objective_id is None],
-        status_counts={str(label): status_counts.get(value, 0) for value, label in ActionStatus.choices},
+        status_counts={
+            **{str(label): status_counts.get(value, 0) for value, label in ActionStatus.choices},
+            _("No report received"): status_counts.get(NO_REPORT, 0),
+        },
         indicators_total=len(indicators),
         indicators_reported=reported,
         budget_by_source=[(name, v[0], v[1]) for name, v in by_source.items()],

@@ -40,7 +40,7 @@ def to_docx(report: Report) -> bytes:
         for row in section.actions:
             doc.add_heading(f"{row.action.code} {row.action.title}", level=2)
             doc.add_paragraph(
-                f"{_('Status')}: {row.action.get_status_display()} · {_('Responsible')}: {row.responsible} · "
+                f"{_('Status')}: {row.status_label} · {_('Responsible')}: {row.responsible} · "
                 f"{_('Term')}: {row.action.term}"
             )
             if row.action.progress_note:
@@ -178,7 +178,7 @@ def to_xlsx(report: Report) -> bytes:
                     row.action.title,
                     row.responsible,
                     row.action.term,
-                    row.action.get_status_display(),
+                    row.status_label,
                     row.action.progress_note,
                 ]
             )

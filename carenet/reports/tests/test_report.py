@@ -102,3 +102,31 @@ def test_targets_per_period_show_in_the_report(balti_plan, balti_coordinator):
     report = build_report(plan=balti_plan, period_code="2025")
     row = next(i for s in report.sections for a in s.actions for i in a.indicators if i.indicator.code == "1.1.1.1")
     assert row.target == "2025: >= 3"
+
+
+def test_an_action_nobody_reported_on_reads_no_report_received_not_not_started(
+    balti_plan, cultura_form, cultura_officer, balti_coordinator, english
+):
+    from carenet.plans.models import ActionStatus
+    from carenet.plans.selectors import actions_of_body
+
+    own = list(actions_of_body(plan=balti_plan, organisation=cultura_form.organisation).order_by("code")[:2])
+    services.submission_save(
+        actor=cultura_officer,
+        submission=cultura_form,
+        values=[],
+        progress=[
+            services.ProgressInput(own[0].pk, status=ActionStatus.NOT_STARTED, note="Amânată."),
+            services.ProgressInput(own[1].pk, status=ActionStatus.DONE),
+        ],
+    )
+    services.submission_submit(actor=cultura_officer, submission=cultura_form)
+    services.submission_approve(actor=balti_coordinator, submission=cultura_form)
+    report = build_report(plan=balti_plan, period_code="2025")
+    rows = {a.action.pk: a for s in report.sections for a in s.actions}
+    assert rows[own[0].pk].status_label == "Not started"  # reported as not started
+    assert rows[own[1].pk].status_label == "Done"
+    silent = [a for a in rows.values() if a.action.pk not in {own[0].pk, own[1].pk}]
+    assert silent and all(a.status_label == "No report received" for a in silent)
+    assert report.status_counts["No report received"] == len(silent)
+    assert report.status_counts["Not started"] == 1
