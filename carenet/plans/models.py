@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from carenet.core.tenancy import TenantForeignKey, TenantManyToManyField, TenantOwnedModel
@@ -223,6 +224,9 @@ class ActionPartner(TenantOwnedModel):
         ]
 
 
+PLAN_LANGUAGE = "ro"  # the language both municipalities' plans are written in (the seeds)
+
+
 class FundingKind(models.TextChoices):
     LOCAL_BUDGET = "local_budget", _("Local budget")
     STATE_BUDGET = "state_budget", _("State budget")
@@ -248,6 +252,17 @@ class FundingSource(TenantOwnedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def label(self) -> str:
+        """The source in the reader's language: as the plan writes it for a Romanian reader; for the others the
+        kind of funding translated, with the plan's own name beside it unless the name is just that kind."""
+        kind = str(self.get_kind_display())
+        if translation.get_language() == PLAN_LANGUAGE:
+            return self.name
+        with translation.override(PLAN_LANGUAGE):
+            generic = str(FundingKind(self.kind).label)
+        return kind if self.name.strip().casefold() == generic.casefold() else f"{kind} ({self.name})"
 
 
 class CostKind(models.TextChoices):

@@ -255,7 +255,7 @@ def build_report(*, plan: Plan, period_code: str | None = None, final: bool = Fa
         lines_by_action[line.action_id].append(line)
     by_source: dict[str, list[Decimal | None]] = {}
     for line in cost_lines:
-        agg = by_source.setdefault(line.funding_source.name, [None, None])
+        agg = by_source.setdefault(line.funding_source.label, [None, None])
         if line.planned_amount is not None:
             agg[0] = (agg[0] or Decimal(0)) + line.planned_amount
         if line.pk in executed:
@@ -280,7 +280,7 @@ def build_report(*, plan: Plan, period_code: str | None = None, final: bool = Fa
                 indicators=by_action.get(action.pk, []),
                 reported=action.pk in reported_ids,
                 budget=[
-                    (line.funding_source.name, line.as_written, line.planned_amount, executed.get(line.pk))
+                    (line.funding_source.label, line.as_written, line.planned_amount, executed.get(line.pk))
                     for line in lines_by_action.get(action.pk, [])
                 ],
             )

@@ -130,3 +130,17 @@ def test_an_action_nobody_reported_on_reads_no_report_received_not_not_started(
     assert silent and all(a.status_label == "No report received" for a in silent)
     assert report.status_counts["No report received"] == len(silent)
     assert report.status_counts["Not started"] == 1
+
+
+def test_funding_sources_read_in_the_readers_language_with_the_plans_own_name(reported):
+    with translation.override("ru"):
+        sources = [
+            name for name, _planned, _executed in build_report(plan=reported, period_code="2025").budget_by_source
+        ]
+    assert "Доноры / НПО" in sources  # the plan's "Donatori / ONG" is just the kind: translated alone
+    assert any(s.startswith("Местный бюджет (Bugetul public local") for s in sources)
+    with translation.override("ro"):
+        sources = [
+            name for name, _planned, _executed in build_report(plan=reported, period_code="2025").budget_by_source
+        ]
+    assert "Bugetul public local" in sources  # as the plan writes it
