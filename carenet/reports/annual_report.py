@@ -14,6 +14,7 @@ from typing import Any
 from uuid import UUID
 
 from django.db.models import Count, Max, Sum
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from carenet.plans.computations import compute_all, compute_texts
@@ -94,10 +95,13 @@ class Report:
 
 
 def _fmt(value: Decimal | None) -> str:
+    """A figure as the reader writes numbers: 150.000,5 in Romanian, 150 000,5 in Russian, 150,000.5 in English."""
     if value is None:
         return "—"
     normalized = value.quantize(Decimal("0.01")).normalize()
-    return f"{normalized:,f}".replace(",", " ")
+    if normalized == normalized.to_integral():
+        normalized = normalized.quantize(Decimal(1))  # 1.5E+5 → 150000
+    return number_format(normalized, use_l10n=True, force_grouping=True)
 
 
 def _display(indicator: Indicator, agg: dict[str, Any] | None, texts: list[str]) -> str:

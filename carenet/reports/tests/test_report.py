@@ -144,3 +144,13 @@ def test_funding_sources_read_in_the_readers_language_with_the_plans_own_name(re
             name for name, _planned, _executed in build_report(plan=reported, period_code="2025").budget_by_source
         ]
     assert "Bugetul public local" in sources  # as the plan writes it
+
+
+@pytest.mark.parametrize(("language", "figure"), [("ro", "300.000"), ("en", "300,000"), ("ru", "300\xa0000")])
+def test_budget_figures_are_written_as_the_reader_writes_numbers(reported, language, figure):
+    from docx import Document
+
+    with translation.override(language):
+        doc = Document(io.BytesIO(to_docx(build_report(plan=reported, period_code="2025"))))
+    cells = [c.text for t in doc.tables for r in t.rows for c in r.cells]
+    assert figure in cells
