@@ -41,13 +41,15 @@ def live_places(*, municipality: Any, on: datetime.date | None = None) -> dict[A
     return found
 
 
-def with_live_places(services: Iterable[Any], *, municipality: Any) -> list[Any]:
+def with_live_places(services: Iterable[Any], *, municipality: Any, live: dict[Any, Places] | None = None) -> list[Any]:
     """The services, those counted live carrying their live places in ``places_total``/``places_available``
-    (in memory, never saved) and ``places_live = True``; the others as the provider typed them."""
+    (in memory, never saved) and ``places_live = True``; the others as the provider typed them. ``live``: the
+    municipality's live places when the caller already read them."""
     services = list(services)
     if not services or not _SOURCES:
         return services
-    live = live_places(municipality=municipality)
+    if live is None:
+        live = live_places(municipality=municipality)
     for service in services:
         places = live.get(service.pk)
         service.places_live = places is not None

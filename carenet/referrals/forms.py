@@ -89,6 +89,7 @@ class ReferralForm(forms.Form):
         documents: Any = None,
         supervisor: bool = False,
         ask_consent: bool = True,
+        live: dict[Any, Places] | None = None,
         **kwargs: Any,
     ):
         super().__init__(*args, **kwargs)
@@ -96,6 +97,10 @@ class ReferralForm(forms.Form):
             del self.fields["consent_given_on"]
             del self.fields["consent_scan"]
         _set_queryset(self, "service", services if services is not None else Service.plain.none())
+        if live is not None:  # the live places the view already read for its table
+            service_field = self.fields["service"]
+            assert isinstance(service_field, ServiceChoiceField)
+            service_field._live = live
         _set_queryset(self, "documents", documents if documents is not None else CaseDocument.plain.none())
         if documents is None or not documents.exists():
             del self.fields["documents"]

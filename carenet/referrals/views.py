@@ -18,7 +18,7 @@ from carenet.audit.services import audit_read, audit_record
 from carenet.cases.documents import document_language
 from carenet.cases.permissions import case_for
 from carenet.core.access import requires
-from carenet.core.capacity import with_live_places
+from carenet.core.capacity import live_places, with_live_places
 from carenet.core.documents import fill_document
 from carenet.core.exports import export_document
 from carenet.core.policy import actor_of
@@ -133,6 +133,7 @@ def referral_new(request: HttpRequest, case_id: str) -> HttpResponse:
     supervisor = is_supervisor_of(request.user, case.organisation_id)
     service_qs = services_for_referral(user=request.user, exclude_organisation_id=case.organisation_id)
     documents = case_documents(case=case)
+    live = live_places(municipality=case.municipality_id)  # read once: the form's options and the table
     form = forms.ReferralForm(
         request.POST or None,
         request.FILES or None,
@@ -140,6 +141,7 @@ def referral_new(request: HttpRequest, case_id: str) -> HttpResponse:
         documents=documents,
         supervisor=supervisor,
         ask_consent=not case.legal_basis.strip(),
+        live=live,
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -160,7 +162,7 @@ def referral_new(request: HttpRequest, case_id: str) -> HttpResponse:
         {
             "form": form,
             "case": case,
-            "services": with_live_places(service_qs, municipality=case.municipality_id),
+            "services": with_live_places(service_qs, municipality=case.municipality_id, live=live),
             "supervisor": supervisor,
         },
     )

@@ -69,6 +69,16 @@ class Attacker:
     applies: re.Pattern[str] = field(default_factory=lambda: re.compile(""))
 
 
+def outsiders(*, other_municipality: Any, citizen: Any) -> list[Attacker]:
+    """Those refused on every pattern of every crawl: the other municipality, an anonymous visitor and a signed-in
+    citizen with no staff role."""
+    return [
+        Attacker("other municipality", other_municipality),
+        Attacker("anonymous", None),
+        Attacker("lower role (citizen)", citizen),
+    ]
+
+
 @dataclass
 class CrawlResult:
     tally: Counter[str]

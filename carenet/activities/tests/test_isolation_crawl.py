@@ -23,7 +23,7 @@ from carenet.accounts.models import Role
 from carenet.activities import services
 from carenet.activities.services import ActivityInput
 from carenet.testing.factories import make_org, make_user
-from carenet.testing.isolation import Attacker, crawl
+from carenet.testing.isolation import Attacker, crawl, outsiders
 
 pytestmark = pytest.mark.isolation
 
@@ -85,9 +85,7 @@ def test_no_activities_url_answers_another_provider_municipality_lower_role_or_a
         app_labels=("activities",),
         owners=[caseworker_a, manager_a, coordinator],
         attackers=[
-            Attacker("other municipality", other_tenant_user),
-            Attacker("anonymous", None),
-            Attacker("lower role (citizen)", citizen),
+            *outsiders(other_municipality=other_tenant_user, citizen=citizen),
             Attacker("other provider, not a partner (caseworker)", caseworker_c, ACTIVITY_PAGES),
             Attacker("other provider (manager)", manager_b, MANAGERS_ONLY),
             Attacker("lower role (A's caseworker)", caseworker_a, FOLLOW_UP),

@@ -47,7 +47,7 @@ from carenet.plans.models import ReportingPeriod
 from carenet.portal import services as portal_services
 from carenet.privacy import services as privacy_services
 from carenet.testing import factories
-from carenet.testing.isolation import Attacker, crawl
+from carenet.testing.isolation import Attacker, crawl, outsiders
 
 pytestmark = pytest.mark.isolation
 
@@ -206,9 +206,7 @@ def test_no_url_answers_another_provider_municipality_lower_role_or_anonymous_wi
         municipality=baia_mare,
         owners=[caseworker_a, manager_a, coordinator, admin],
         attackers=[
-            Attacker("other municipality", other_tenant_user),
-            Attacker("anonymous", None),
-            Attacker("lower role (citizen)", citizen),
+            *outsiders(other_municipality=other_tenant_user, citizen=citizen),
             Attacker("lower role (A's caseworker)", caseworker_a, ADMIN_ONLY),
             Attacker("other provider (caseworker)", caseworker_b, PRIVATE),
             Attacker("other provider (manager)", manager_b, PRIVATE),

@@ -29,7 +29,7 @@ from django.urls import reverse
 
 from carenet.campaigns import services
 from carenet.campaigns.models import CallList, Contact, RegisterEntry
-from carenet.testing.isolation import Attacker, crawl
+from carenet.testing.isolation import Attacker, crawl, outsiders
 
 pytestmark = pytest.mark.isolation
 
@@ -84,9 +84,7 @@ def test_no_campaigns_url_answers_another_provider_municipality_lower_role_or_an
         municipality=baia_mare,
         owners=[coordinator, caseworker_a, volunteer],
         attackers=[
-            Attacker("other municipality", other_tenant_user),
-            Attacker("anonymous", None),
-            Attacker("lower role (citizen)", citizen),
+            *outsiders(other_municipality=other_tenant_user, citizen=citizen),
             Attacker("other provider (B's caseworker)", caseworker_b, CAMPAIGNS),
             Attacker("other provider (B's manager)", manager_b, CAMPAIGNS),
             Attacker("lower role (A's caseworker, a caller)", caseworker_a, COORDINATOR_ONLY),

@@ -33,7 +33,7 @@ from django.utils import timezone
 
 from carenet.canteen import services
 from carenet.canteen.models import MealCard
-from carenet.testing.isolation import Attacker, crawl
+from carenet.testing.isolation import Attacker, crawl, outsiders
 
 pytestmark = pytest.mark.isolation
 
@@ -98,9 +98,7 @@ def test_no_canteen_url_answers_another_provider_municipality_lower_role_or_anon
         municipality=baia_mare,
         owners=[caseworker_a, manager_a, cook, coordinator],
         attackers=[
-            Attacker("other municipality", other_tenant_user),
-            Attacker("anonymous", None),
-            Attacker("lower role (citizen)", citizen),
+            *outsiders(other_municipality=other_tenant_user, citizen=citizen),
             Attacker("other provider (caseworker)", caseworker_b, CANTEEN),
             Attacker("other provider (manager)", manager_b, CANTEEN),
             Attacker("the unit (cook)", cook, OFFICE_ONLY),

@@ -34,7 +34,7 @@ import pytest
 from carenet.care import services
 from carenet.care.models import Side
 from carenet.people.services import consent_record
-from carenet.testing.isolation import Attacker, crawl
+from carenet.testing.isolation import Attacker, crawl, outsiders
 
 from .conftest import CENTRE
 
@@ -120,9 +120,7 @@ def test_no_care_url_answers_another_provider_municipality_lower_role_or_anonymo
         municipality=baia_mare,
         owners=[caseworker_a, manager_a, coordinator, family_user, caregiver_user],
         attackers=[
-            Attacker("other municipality", other_tenant_user),
-            Attacker("anonymous", None),
-            Attacker("lower role (citizen)", citizen),
+            *outsiders(other_municipality=other_tenant_user, citizen=citizen),
             Attacker("other provider (caseworker)", caseworker_b, STAFF),
             Attacker("other provider (manager)", manager_b, STAFF),
             Attacker("lower role (A's caseworker)", caseworker_a, COMPLAINTS),

@@ -35,7 +35,7 @@ from django.urls import reverse
 
 from carenet.housing import services
 from carenet.housing.tests.conftest import TODAY, answers, bed
-from carenet.testing.isolation import Attacker, crawl
+from carenet.testing.isolation import Attacker, crawl, outsiders
 
 pytestmark = pytest.mark.isolation
 
@@ -119,9 +119,7 @@ def test_no_housing_url_answers_another_provider_municipality_lower_role_or_anon
         municipality=baia_mare,
         owners=[officer, coordinator, caseworker_a],
         attackers=[
-            Attacker("other municipality", other_tenant_user),
-            Attacker("anonymous", None),
-            Attacker("lower role (citizen)", citizen),
+            *outsiders(other_municipality=other_tenant_user, citizen=citizen),
             Attacker("not the housing office (A's caseworker)", caseworker_a, HOUSING_OFFICE),
             Attacker("not the housing office (A's manager)", manager_a, HOUSING_OFFICE),
             Attacker(

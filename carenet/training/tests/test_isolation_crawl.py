@@ -41,7 +41,7 @@ from typing import Any
 
 import pytest
 
-from carenet.testing.isolation import Attacker, crawl
+from carenet.testing.isolation import Attacker, crawl, outsiders
 from carenet.training import services
 from carenet.training.models import Mark
 from carenet.training.services import CourseInput
@@ -133,9 +133,7 @@ def test_no_training_url_answers_another_provider_company_municipality_lower_rol
         municipality=baia_mare,
         owners=[caseworker_a, manager_a, coordinator, csr],
         attackers=[
-            Attacker("other municipality", other_tenant_user),
-            Attacker("anonymous", None),
-            Attacker("lower role (citizen)", citizen),
+            *outsiders(other_municipality=other_tenant_user, citizen=citizen),
             Attacker("other provider (caseworker)", caseworker_b, OTHER_ORGANISATION),
             Attacker("other provider (manager)", manager_b, OTHER_ORGANISATION),
             Attacker("other company (CSR coordinator)", csr_b, OTHER_ORGANISATION),

@@ -34,7 +34,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from carenet.testing.isolation import Attacker, crawl
+from carenet.testing.isolation import Attacker, crawl, outsiders
 from carenet.volunteering import services
 
 pytestmark = pytest.mark.isolation
@@ -94,9 +94,7 @@ def test_no_volunteering_url_answers_another_provider_municipality_lower_role_or
         municipality=baia_mare,
         owners=[caseworker_a, manager_a, coordinator, volunteer_user, partner_user],
         attackers=[
-            Attacker("other municipality", other_tenant_user),
-            Attacker("anonymous", None),
-            Attacker("lower role (citizen)", citizen),
+            *outsiders(other_municipality=other_tenant_user, citizen=citizen),
             Attacker("other provider (caseworker)", caseworker_b, ORGANISER),
             Attacker("other provider (manager)", manager_b, ORGANISER),
             Attacker("other partner (A's caseworker)", caseworker_a, PARTNER),
