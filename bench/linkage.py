@@ -182,6 +182,23 @@ def train_m(*, persons: int = PERSONS, records: int = RECORDS, seed: int = 99) -
     return m
 
 
+def write_shipped(path: Path, *, seed: int = 99) -> None:
+    """Write people/data/linkage_m.json: m from the labels, u from random pairs, of a registry of ``seed``."""
+    from carenet.people.linkage.model import registry_u
+
+    _people, recs = registry(PERSONS, RECORDS, seed=seed)
+    data = {
+        "source": (
+            f"bench/linkage.py write_shipped(seed={seed}): m = level shares of the true pairs (family_women: of "
+            f"pairs of two women), u = level shares of random pairs (exact levels from value frequencies), of the "
+            f"synthetic registry generated with seed {seed}; the evaluation uses seed 14"
+        ),
+        "m": train_m(seed=seed),
+        "u": registry_u(prepared(recs)),
+    }
+    path.write_text(json.dumps(data, indent=1) + "\n")
+
+
 def engine_scores(records: list[Record]) -> list[Scores]:
     """Train on the records (EM, no labels), then link: at the probable and at the possible threshold."""
     from carenet.people.linkage.model import deduplicate
@@ -267,6 +284,11 @@ if __name__ == "__main__":
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
     django.setup()
+    if sys.argv[1:] == ["--write-shipped"]:  # after a change of the comparison levels
+        import carenet.people.linkage.model as linkage_model
+
+        write_shipped(Path(linkage_model.__file__).resolve().parent.parent / "data" / "linkage_m.json")
+        sys.exit(0)
     from bench.results import print_table
 
     print_table(run())

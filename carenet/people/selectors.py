@@ -12,7 +12,18 @@ from django.utils.translation import gettext_lazy
 from carenet.audit.actions import purpose_label
 
 from .hooks import caseload_sources
-from .linkage.model import Model, Prepared, Scored, Scorer, db_keys, default_model, prepare, prepare_person
+from .linkage.model import (
+    RIVAL_FLOOR,
+    Model,
+    Prepared,
+    Scored,
+    Scorer,
+    db_keys,
+    default_model,
+    prepare,
+    prepare_person,
+    share_rivals,
+)
 from .linkage.names import is_cyrillic
 from .linkage.settings import DEFAULT_POSSIBLE, DEFAULT_PROBABLE
 from .models import (
@@ -119,7 +130,8 @@ def linkage_scorer(*, municipality_id: Any) -> Scorer:
         model = default_model()
     else:
         params = LinkageModel.objects.for_tenant(municipality_id).values_list("parameters", flat=True).get(pk=row)
-        model = Model.from_json(params)
+        # A model trained before the levels changed is set aside until the next batch retrains it.
+        model = Model.from_json(params) if Model.fits(params) else default_model()
     scorer = Scorer(model)
     _SCORERS[municipality_id] = (row, scorer)
     return scorer
@@ -151,6 +163,7 @@ _DISAGREE = {
     "address": gettext_lazy("different address"),
 }
 _FAR = gettext_lazy("born many years apart")
+_RIVALS = gettext_lazy("another registered person, certainly not this one, matches as well")
 
 
 def describe_pair(scored: Scored, a: Prepared, b: Prepared) -> tuple[list[str], list[str]]:
@@ -165,6 +178,8 @@ def describe_pair(scored: Scored, a: Prepared, b: Prepared) -> tuple[list[str], 
         agree.append(_("given and family names swapped"))
     if is_cyrillic(" ".join(a.given + a.family)) != is_cyrillic(" ".join(b.given + b.family)):
         agree.append(_("name written in the other alphabet"))
+    if scored.rivals:
+        differ.append(str(_RIVALS))
     return agree, differ
 
 
@@ -247,13 +262,26 @@ def person_duplicates(
         "identifier_kind",
         "address",
     )
-    matches: list[Match] = []
+    scored_people = []
     for person in persons_visible_to(user).filter(pk__in=candidate_ids).order_by().only(*loaded_fields)[:600]:
         record = prepare_person(person)
         scored = scorer.score(query, record)
+        if scored.probability >= min(possible, RIVAL_FLOOR):
+            scored_people.append((person, record, scored))
+    # The new record cannot be two persons: candidates certainly different from one another share it.
+    records = {person.pk: record for person, record, _scored in scored_people}
+
+    by_pk = {person.pk: person for person, _record, _scored in scored_people}
+    shared = share_rivals(
+        [(None, person.pk, scored) for person, _r, scored in scored_people],
+        lambda y, z: scorer.distinct(records[y], records[z]),
+    )
+    matches: list[Match] = []
+    for _query, pk, scored in shared:
         if scored.probability < possible:
             continue
-        agree, differ = describe_pair(scored, query, record)
+        person = by_pk[pk]
+        agree, differ = describe_pair(scored, query, records[pk])
         band = PROBABLE if scored.probability >= probable else POSSIBLE
         matches.append(
             Match(
@@ -291,7 +319,9 @@ def deduplicate_latest_job(*, user: Any) -> Any:
     return BackgroundJob.objects.for_tenant(user.municipality_id).filter(kind=DEDUPLICATE_JOB_KIND).first()
 
 
-def _describe_levels(levels: list[int], swapped: bool, a: Person, b: Person) -> tuple[list[str], list[str]]:
+def _describe_levels(
+    levels: list[int], swapped: bool, a: Person, b: Person, rivals: int = 0
+) -> tuple[list[str], list[str]]:
     from django.utils.translation import gettext as _
 
     from .linkage.model import COMPARISONS, NAMES
@@ -309,6 +339,8 @@ def _describe_levels(levels: list[int], swapped: bool, a: Person, b: Person) -> 
         agree.append(_("given and family names swapped"))
     if is_cyrillic(a.full_name) != is_cyrillic(b.full_name):
         agree.append(_("name written in the other alphabet"))
+    if rivals:
+        differ.append(str(_RIVALS))
     return agree, differ
 
 
@@ -330,10 +362,11 @@ def deduplicate_review(*, user: Any, job: Any, limit: int = 100) -> list[list[Re
     out = []
     for cluster in clusters:
         pairs = []
-        for a, b, probability, levels, swapped in cluster["pairs"]:
+        for a, b, probability, levels, swapped, *rest in cluster["pairs"]:
             if a not in persons or b not in persons or frozenset((a, b)) in decided:
                 continue
-            agree, differ = _describe_levels(levels, swapped, persons[a], persons[b])
+            rivals = rest[0] if rest else 0  # jobs run before rivals were counted store five fields
+            agree, differ = _describe_levels(levels, swapped, persons[a], persons[b], rivals)
             band = PROBABLE if probability >= probable else POSSIBLE
             pairs.append(ReviewPair(persons[a], persons[b], probability, band, tuple(agree), tuple(differ)))
         if pairs:

@@ -778,7 +778,7 @@ def registry_deduplicate(*, municipality_id: Any, progress: Any = None, trained_
     for group in clusters(linked):
         members = set(group)
         group_pairs = [
-            [str(records[i].key), str(records[j].key), round(s.probability, 4), list(s.levels), s.swapped]
+            [str(records[i].key), str(records[j].key), round(s.probability, 4), list(s.levels), s.swapped, s.rivals]
             for (i, j), s in linked.items()
             if i in members and j in members
         ]

@@ -68,6 +68,10 @@ DEFAULT_M: dict[str, tuple[float, ...]] = {
     "address": (0.25, 0.05, 0.70),
 }
 SIMILAR, CLOSE = 0.80, 0.92  # Jaro-Winkler bands
+RIVAL_FLOOR = 0.5  # a pair this probable competes with the record's other pairs (``share_rivals``)
+# Evidence (the weight without the prior) this low says two records are certainly two persons: as strong
+# as two different valid identifiers (``Scorer.distinct``).
+DISTINCT_WEIGHT = -14.0
 
 
 @dataclass(slots=True)
@@ -224,11 +228,14 @@ def _digits(d: datetime.date) -> str:
     return f"{d.year:04d}{d.month:02d}{d.day:02d}"
 
 
+BIRTH_EXACT = 4
+
+
 def compare_birth(a: datetime.date | None, b: datetime.date | None, da: str = "", db: str = "") -> int:
     if a is None or b is None:
         return -1
     if a == b:
-        return 4
+        return BIRTH_EXACT
     if a.year == b.year and a.month == b.day and a.day == b.month:
         return 3
     if sum(x != y for x, y in zip(da or _digits(a), db or _digits(b), strict=True)) == 1:
@@ -362,6 +369,17 @@ class Model:
             "records": self.records,
         }
 
+    @staticmethod
+    def fits(data: dict[str, Any]) -> bool:
+        """Whether stored parameters have today's levels (a model trained before a level was added does not)."""
+        try:
+            return all(
+                len(data["m"][name]) == len(levels) and len(data["u"][name]) == len(levels)
+                for name, levels in COMPARISONS.items()
+            )
+        except (KeyError, TypeError):
+            return False
+
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Model:
         return cls(
@@ -390,6 +408,7 @@ class Scored:
     levels: tuple[int, ...]
     contributions: tuple[float, ...]
     swapped: bool
+    rivals: int = 0  # persons, certainly not this one, that the record resembles as well (see ``share_rivals``)
 
     def agreeing(self) -> list[tuple[str, str]]:
         """(comparison, level name) of the comparisons that count for the match."""
@@ -442,6 +461,13 @@ class Scorer:
             return True
         # One known name and another that does not even start with its letter: not a typo of it.
         return (known_a or known_b) and bool(a.given_term) and bool(other) and a.given_term[0] != other[0]
+
+    def distinct(self, a: Prepared, b: Prepared) -> bool:
+        """Certainly two persons: born many years apart (a father and his son of the same name), or evidence
+        against as strong as two different valid identifiers. (Two different given names are not enough
+        here: the records of one person can carry a nickname the table does not know.)"""
+        scored = self.score(a, b)
+        return scored.contributions[2] <= DECISIVE_WEIGHT or scored.weight - self.prior_weight <= DISTINCT_WEIGHT
 
     def score(self, a: Prepared, b: Prepared) -> Scored:
         levels, gt, ft, swapped = compare(a, b)
@@ -521,10 +547,23 @@ def _exact_u(records: Sequence[Prepared]) -> dict[str, tuple[int, float]]:
     return {
         "given": (4, collision([p.given_term for p in records if p.given_term])),
         "family": (3, collision([p.family_term for p in records if p.family_term])),
-        "birth": (4, collision([p.birth for p in records if p.birth])),
+        "birth": (BIRTH_EXACT, collision([p.birth for p in records if p.birth])),
         "identifier": (3, collision([p.nid for p in records if p.nid])),
         "address": (2, collision([p.address for p in records if p.address])),
     }
+
+
+def registry_u(records: Sequence[Prepared]) -> dict[str, list[float]]:
+    """u of every level: random pairs of the registry, the exact levels from the values' frequencies."""
+    u = estimate_u(records)
+    for name, (level, value) in _exact_u(records).items():
+        if value > 0:
+            values = u[name]
+            rest = sum(values) - values[level]
+            values[level] = value
+            scale = (1 - value) / rest if rest else 1.0
+            u[name] = [v if i == level else v * scale for i, v in enumerate(values)]
+    return u
 
 
 def train(
@@ -554,14 +593,7 @@ def train(
         model.u = _shipped("u")
         return model
     model.frequencies, model.min_frequency = _frequencies(records)
-    model.u = estimate_u(records)
-    for name, (level, value) in _exact_u(records).items():
-        if value > 0:
-            values = model.u[name]
-            rest = sum(values) - values[level]
-            values[level] = value
-            scale = (1 - value) / rest if rest else 1.0
-            model.u[name] = [v if i == level else v * scale for i, v in enumerate(values)]
+    model.u = registry_u(records)
     candidate = list(pairs if pairs is not None else candidate_pairs(records))
     n = len(records)
     if not candidate or n < 2:
@@ -583,31 +615,80 @@ def train(
     return model
 
 
+def _odds(weight: float) -> float:
+    return 2.0 ** min(weight, 60.0)
+
+
+def share_rivals(linked: Sequence[tuple[Any, Any, Scored]], distinct: Any) -> list[tuple[Any, Any, Scored]]:
+    """One record cannot be two persons: share its probability among rivals that are certainly two persons.
+
+    The model scores each pair on its own, so a record without a birth date named like a father and like his
+    son (same name, same address) scores high against both. When a record ``x`` resembles ``y`` and ``z``
+    and ``distinct(y, z)`` (the two are certainly different persons), "x is y", "x is z" and "x is neither"
+    exclude one another: each keeps its share, odds / (1 + the odds of all of them). ``linked`` are pairs
+    (a, b, scored) at or above ``RIVAL_FLOOR``; the answer is the same pairs, re-weighed where rivals exist.
+    """
+    partners: dict[Any, list[tuple[Any, float]]] = defaultdict(list)
+    for a, b, scored in linked:
+        partners[a].append((b, scored.weight))
+        partners[b].append((a, scored.weight))
+    known: dict[tuple[Any, Any], bool] = {}
+
+    def apart(y: Any, z: Any) -> bool:
+        key = (y, z) if str(y) < str(z) else (z, y)
+        if key not in known:
+            known[key] = distinct(y, z)
+        return known[key]
+
+    out = []
+    for a, b, scored in linked:
+        rival_odds, rivals = 0.0, 0
+        for record, partner in ((a, b), (b, a)):
+            others = [(z, w) for z, w in partners[record] if z != partner]
+            if not others:
+                continue
+            found = [w for z, w in others if apart(partner, z)]
+            if sum(map(_odds, found)) > rival_odds:
+                rival_odds, rivals = sum(map(_odds, found)), len(found)
+        if rivals:
+            odds = _odds(scored.weight)
+            probability = odds / (1.0 + odds + rival_odds)
+            weight = math.log2(probability / (1 - probability)) if 0 < probability < 1 else scored.weight
+            scored = Scored(probability, weight, scored.levels, scored.contributions, scored.swapped, rivals)
+        out.append((a, b, scored))
+    return out
+
+
 def deduplicate(
     records: Sequence[Prepared], *, threshold: float, model: Model | None = None
 ) -> tuple[Model, list[tuple[int, int, Scored]], int]:
-    """Block, compare each candidate pair once, train (unless ``model`` is given), score: the linked pairs
-    (indexes into ``records``) at or above ``threshold``, and the number of candidate pairs."""
+    """Block, compare each candidate pair once, train (unless ``model`` is given), score, share rivals: the
+    linked pairs (indexes into ``records``) at or above ``threshold``, and the number of candidate pairs."""
     pairs = list(candidate_pairs(records))
     compared = [compare(records[i], records[j]) for i, j in pairs]
+    floor = min(threshold, RIVAL_FLOOR)
     linked = []
     if model is None:
         unweighted: list[Scored] = []
         model = train(records, pairs=pairs, compared=compared, keep=unweighted)
-        if len(unweighted) == len(pairs):
-            prior = math.log2(model.prior / (1 - model.prior))
-            for (i, j), x in zip(pairs, unweighted, strict=True):
-                total = x.weight + prior
-                probability = 1.0 / (1.0 + 2.0 ** (-total)) if total > -60 else 0.0
-                if probability >= threshold:
-                    linked.append((i, j, Scored(probability, total, x.levels, x.contributions, x.swapped)))
-            return model, linked, len(pairs)
+    else:
+        unweighted = []
     scorer = Scorer(model)
-    for (i, j), c in zip(pairs, compared, strict=True):
-        scored = scorer.weigh(records[i], records[j], *c)
-        if scored.probability >= threshold:
-            linked.append((i, j, scored))
-    return model, linked, len(pairs)
+    if len(unweighted) == len(pairs):
+        prior = math.log2(model.prior / (1 - model.prior))
+        for (i, j), x in zip(pairs, unweighted, strict=True):
+            total = x.weight + prior
+            probability = 1.0 / (1.0 + 2.0 ** (-total)) if total > -60 else 0.0
+            if probability >= floor:
+                linked.append((i, j, Scored(probability, total, x.levels, x.contributions, x.swapped)))
+    else:
+        for (i, j), c in zip(pairs, compared, strict=True):
+            scored = scorer.weigh(records[i], records[j], *c)
+            if scored.probability >= floor:
+                linked.append((i, j, scored))
+
+    shared = share_rivals(linked, lambda y, z: scorer.distinct(records[y], records[z]))
+    return model, [(i, j, s) for i, j, s in shared if s.probability >= threshold], len(pairs)
 
 
 _M_FILE = Path(__file__).resolve().parent.parent / "data" / "linkage_m.json"

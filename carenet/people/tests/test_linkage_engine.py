@@ -4,7 +4,16 @@ import datetime
 
 import pytest
 
-from carenet.people.linkage.model import Model, Scorer, clusters, compare_birth, default_model, prepare
+from carenet.people.linkage.model import (
+    Model,
+    Scorer,
+    clusters,
+    compare_birth,
+    deduplicate,
+    default_model,
+    prepare,
+    share_rivals,
+)
 from carenet.people.linkage.names import equivalent, jaro_winkler, readings, word_similarity
 
 BORN = datetime.date(1957, 3, 2)
@@ -90,3 +99,43 @@ def test_a_valid_cnp_supplies_the_birth_date_and_sex():
 
 def test_clusters_are_connected_components():
     assert clusters([(1, 2), (2, 3), (7, 8)]) == [[1, 2, 3], [7, 8]]
+
+
+def _family_at_one_address():
+    """A father and his son, both Ion Ceban at Str. Horea 3, and a third record with that name and no birth date."""
+    father = prepare(1, first_name="Ion", last_name="Ceban", birth_date=BORN, sex="M", address="Str. Horea 3")
+    son = prepare(
+        2, first_name="Ion", last_name="Ceban", birth_date=datetime.date(1982, 5, 9), sex="M", address="Str. Horea 3"
+    )
+    undated = prepare(3, first_name="Ion", last_name="Ceban", sex="M", address="Str. Horea 3")
+    return father, son, undated
+
+
+def test_a_record_like_a_father_and_his_son_is_not_claimed_to_be_either():
+    scorer = Scorer(_model())
+    father, son, undated = _family_at_one_address()
+    alone = [scorer.score(undated, other) for other in (father, son)]
+    assert all(s.probability > 0.9 for s in alone)  # each on its own looks like a duplicate
+    shared = share_rivals(
+        [(3, 1, alone[0]), (3, 2, alone[1])],
+        lambda y, z: scorer.distinct({1: father, 2: son}[y], {1: father, 2: son}[z]),
+    )
+    assert all(s.probability < 0.5 and s.rivals == 1 for _a, _b, s in shared)
+
+
+def test_a_rival_much_less_like_the_record_leaves_the_true_duplicate_linked():
+    scorer = Scorer(_model())
+    father, son, _undated = _family_at_one_address()
+    again = prepare(4, first_name="Ion", last_name="Ceban", birth_date=BORN, sex="M", address="Str. Horea 3")
+    pairs = [(4, 1, scorer.score(again, father)), (4, 2, scorer.score(again, son))]
+    shared = share_rivals(pairs, lambda y, z: True)
+    assert shared[0][2].probability > 0.99
+
+
+def test_batch_linking_does_not_join_a_father_and_his_son_through_an_undated_record():
+    father, son, undated = _family_at_one_address()
+    records = [father, son, undated] + [
+        prepare(10 + i, first_name=f"Name{i}", last_name=f"Family{i}", birth_date=BORN, sex="F") for i in range(20)
+    ]
+    _model_used, linked, _candidates = deduplicate(records, threshold=0.8, model=_model())
+    assert not clusters((i, j) for i, j, _s in linked if {i, j} & {0, 1})
