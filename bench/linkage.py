@@ -201,7 +201,7 @@ def write_shipped(path: Path, *, seed: int = 99) -> None:
 
 def engine_scores(records: list[Record]) -> list[Scores]:
     """Train on the records (EM, no labels), then link: at the probable and at the possible threshold."""
-    from carenet.people.linkage.model import deduplicate
+    from carenet.people.linkage.columns import deduplicate
     from carenet.people.linkage.settings import DEFAULT_POSSIBLE, DEFAULT_PROBABLE
 
     started = time.perf_counter()

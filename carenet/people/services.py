@@ -723,7 +723,8 @@ def registry_deduplicate(*, municipality_id: Any, progress: Any = None, trained_
     probability, the pairs a coordinator said are two persons left out. Only this municipality's rows are
     read; the trained model is stored for it alone.
     """
-    from .linkage.model import clusters, deduplicate, prepare
+    from .linkage.columns import deduplicate
+    from .linkage.model import clusters, prepare
     from .selectors import linkage_thresholds
 
     def report(value: int) -> None:

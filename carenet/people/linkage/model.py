@@ -347,6 +347,67 @@ def candidate_pairs(records: Sequence[Prepared], max_block: int = MAX_BLOCK) -> 
     return pairs
 
 
+def candidate_pair_arrays(records: Sequence[Prepared], max_block: int = MAX_BLOCK) -> tuple[Any, Any]:
+    """``candidate_pairs`` as two numpy arrays (i < j), built without a Python tuple per pair (batch size)."""
+    import numpy as np
+
+    blocks: dict[str, list[int]] = defaultdict(list)
+    for i, p in enumerate(records):
+        for key in block_keys(p):
+            blocks[key].append(i)
+    codes = []
+    n = len(records)
+    triangles: dict[int, tuple[Any, Any]] = {}
+    for key, members in blocks.items():
+        size = len(members)
+        if size < 2 or (key[0] in "nygw" and size > (max_block if key[0] in "ny" else SMALL_BLOCK)):
+            continue
+        if size not in triangles:
+            triangles[size] = np.triu_indices(size, 1)
+        left, right = triangles[size]
+        block = np.asarray(members, dtype=np.int64)
+        codes.append(block[left] * n + block[right])  # members are in index order: i < j
+    if not codes:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    every = np.concatenate(codes)
+    every.sort()  # a sort and a comparison of neighbours: faster than a hash of ten million codes
+    unique = every[np.concatenate(([True], every[1:] != every[:-1]))]
+    return unique // n, unique % n
+
+
+def rule_out_far_births(records: Sequence[Prepared], left: Any, right: Any) -> tuple[Any, Any]:
+    """The pairs worth comparing: drop those whose birth dates are decisively far apart (15 years or more, not
+    one digit apart) and whose identifiers neither agree nor differ by one digit. Such a pair's decisive
+    weight (−30) keeps it far under any threshold whatever its names say, so the batch need not compare it;
+    most pairs of a common-name block are of this kind (a name shared across generations)."""
+    import numpy as np
+
+    n = len(records)
+    born = np.full(n, -1, dtype=np.int64)
+    digits = np.zeros((n, 8), dtype=np.uint8)
+    nid_code = np.full(n, -1, dtype=np.int64)
+    nid_len = np.zeros(n, dtype=np.int64)
+    nid_digits = np.zeros((n, 13), dtype=np.uint8)
+    codes: dict[str, int] = {}
+    for i, p in enumerate(records):
+        if p.birth is not None:
+            born[i] = p.birth.toordinal()
+            digits[i] = np.frombuffer((p.birth_digits or _digits(p.birth)).encode(), dtype=np.uint8)
+        if p.nid:
+            nid_code[i] = codes.setdefault(p.nid, len(codes))
+            nid_len[i] = len(p.nid)
+            if len(p.nid) == 13:
+                nid_digits[i] = np.frombuffer(p.nid.encode(), dtype=np.uint8)
+    far = (born[left] >= 0) & (born[right] >= 0) & (np.abs(born[left] - born[right]) >= FAR_YEARS * 365)
+    far &= (digits[left] != digits[right]).sum(axis=1) != 1
+    both_ids = (nid_code[left] >= 0) & (nid_code[right] >= 0) & (nid_len[left] == nid_len[right])
+    # Same-length identifiers other than 13 digits are kept (compared one by one); 13 digits: equal or one off.
+    id_close = both_ids & ((nid_len[left] != 13) | ((nid_digits[left] != nid_digits[right]).sum(axis=1) <= 1))
+    keep = ~(far & ~id_close)
+    return left[keep], right[keep]
+
+
 # ---------------------------------------------------------------- the model
 @dataclass
 class Model:
@@ -574,6 +635,7 @@ def train(
     m: dict[str, list[float]] | None = None,
     iterations: int = 20,
     keep: list[Scored] | None = None,
+    ruled_out: int = 0,
 ) -> Model:
     """Estimate a model from a registry without labels.
 
@@ -582,18 +644,13 @@ def train(
     synthetic registry: how often true duplicates land on each level is a property of how registries are
     written, not of the tenant) and the prior by expectation-maximisation of the share of true pairs among
     the blocked candidate pairs. ``compared`` (the ``compare`` of each pair) saves comparing twice;
-    ``keep`` receives each pair's scoring without the prior (so the caller need not weigh them again).
+    ``keep`` receives each pair's scoring without the prior (so the caller need not weigh them again);
+    ``ruled_out`` counts candidate pairs left out of ``pairs`` as certainly two persons (no share of matches).
     """
-    import numpy as np
-
-    model = Model(m={k: list(v) for k, v in (m or shipped_m()).items()})
-    model.records = len(records)
-    if len(records) < MIN_TRAIN_RECORDS:
-        # Too few records to say how often strangers share a name: the shipped model, this registry's size.
+    model = untrained(records, m=m)
+    if not model.u:
         model.u = _shipped("u")
         return model
-    model.frequencies, model.min_frequency = _frequencies(records)
-    model.u = registry_u(records)
     candidate = list(pairs if pairs is not None else candidate_pairs(records))
     n = len(records)
     if not candidate or n < 2:
@@ -606,13 +663,38 @@ def train(
     scored = [scorer.weigh(records[i], records[j], *c) for (i, j), c in zip(candidate, compared, strict=True)]
     if keep is not None:
         keep.extend(scored)
-    llr = np.array([x.weight for x in scored]) * math.log(2)
+    model.prior = estimate_prior(
+        [x.weight for x in scored], records=n, pairs=len(candidate) + ruled_out, iterations=iterations
+    )
+    return model
+
+
+def untrained(records: Sequence[Prepared], *, m: dict[str, list[float]] | None = None) -> Model:
+    """A model with this registry's u and name frequencies and the shipped m; the prior still to estimate.
+
+    Below ``MIN_TRAIN_RECORDS`` u is left empty: too few records to say how often strangers share a name
+    (the caller keeps the shipped u and the default prior).
+    """
+    model = Model(m={k: list(v) for k, v in (m or shipped_m()).items()})
+    model.records = len(records)
+    if len(records) >= MIN_TRAIN_RECORDS:
+        model.frequencies, model.min_frequency = _frequencies(records)
+        model.u = registry_u(records)
+    return model
+
+
+def estimate_prior(evidence: Sequence[float] | Any, *, records: int, pairs: int, iterations: int = 20) -> float:
+    """The probability that two random records are one person, by EM of the share of matches among the
+    blocked candidate pairs. ``evidence`` is each compared pair's weight without the prior; ``pairs`` counts
+    all candidate pairs, those ruled out without comparing (no share of matches) included."""
+    import numpy as np
+
+    llr = np.asarray(evidence, dtype=np.float64) * math.log(2)
     share = 0.1
     for _ in range(iterations):
         post = 1.0 / (1.0 + np.exp(np.clip(-(math.log(share / (1 - share)) + llr), -500, 500)))
-        share = float(min(max(post.mean(), 1e-6), 1 - 1e-6))
-    model.prior = float(min(max(share * len(candidate) / (n * (n - 1) / 2), 1e-9), 0.5))
-    return model
+        share = float(min(max(post.sum() / max(pairs, 1), 1e-6), 1 - 1e-6))
+    return float(min(max(share * pairs / (records * (records - 1) / 2), 1e-9), 0.5))
 
 
 def _odds(weight: float) -> float:
@@ -635,7 +717,10 @@ def share_rivals(linked: Sequence[tuple[Any, Any, Scored]], distinct: Any) -> li
     known: dict[tuple[Any, Any], bool] = {}
 
     def apart(y: Any, z: Any) -> bool:
-        key = (y, z) if str(y) < str(z) else (z, y)
+        try:
+            key = (y, z) if y < z else (z, y)
+        except TypeError:  # keys of mixed kinds
+            key = (y, z) if str(y) < str(z) else (z, y)
         if key not in known:
             known[key] = distinct(y, z)
         return known[key]
@@ -657,38 +742,6 @@ def share_rivals(linked: Sequence[tuple[Any, Any, Scored]], distinct: Any) -> li
             scored = Scored(probability, weight, scored.levels, scored.contributions, scored.swapped, rivals)
         out.append((a, b, scored))
     return out
-
-
-def deduplicate(
-    records: Sequence[Prepared], *, threshold: float, model: Model | None = None
-) -> tuple[Model, list[tuple[int, int, Scored]], int]:
-    """Block, compare each candidate pair once, train (unless ``model`` is given), score, share rivals: the
-    linked pairs (indexes into ``records``) at or above ``threshold``, and the number of candidate pairs."""
-    pairs = list(candidate_pairs(records))
-    compared = [compare(records[i], records[j]) for i, j in pairs]
-    floor = min(threshold, RIVAL_FLOOR)
-    linked = []
-    if model is None:
-        unweighted: list[Scored] = []
-        model = train(records, pairs=pairs, compared=compared, keep=unweighted)
-    else:
-        unweighted = []
-    scorer = Scorer(model)
-    if len(unweighted) == len(pairs):
-        prior = math.log2(model.prior / (1 - model.prior))
-        for (i, j), x in zip(pairs, unweighted, strict=True):
-            total = x.weight + prior
-            probability = 1.0 / (1.0 + 2.0 ** (-total)) if total > -60 else 0.0
-            if probability >= floor:
-                linked.append((i, j, Scored(probability, total, x.levels, x.contributions, x.swapped)))
-    else:
-        for (i, j), c in zip(pairs, compared, strict=True):
-            scored = scorer.weigh(records[i], records[j], *c)
-            if scored.probability >= floor:
-                linked.append((i, j, scored))
-
-    shared = share_rivals(linked, lambda y, z: scorer.distinct(records[y], records[z]))
-    return model, [(i, j, s) for i, j, s in shared if s.probability >= threshold], len(pairs)
 
 
 _M_FILE = Path(__file__).resolve().parent.parent / "data" / "linkage_m.json"

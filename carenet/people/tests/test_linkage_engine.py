@@ -4,12 +4,12 @@ import datetime
 
 import pytest
 
+from carenet.people.linkage.columns import deduplicate
 from carenet.people.linkage.model import (
     Model,
     Scorer,
     clusters,
     compare_birth,
-    deduplicate,
     default_model,
     prepare,
     share_rivals,

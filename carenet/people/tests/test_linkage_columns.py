@@ -1,0 +1,96 @@
+"""The batch path (comparisons in columns) gives the same levels, weights and links as the pair-by-pair one."""
+
+import numpy as np
+import pytest
+
+from bench.linkage_synth import registry
+from carenet.people.linkage.columns import Columns, deduplicate, probabilities
+from carenet.people.linkage.model import (
+    Scorer,
+    candidate_pair_arrays,
+    candidate_pairs,
+    compare,
+    estimate_prior,
+    prepare,
+    rule_out_far_births,
+    untrained,
+)
+
+
+@pytest.fixture(scope="module")
+def records():
+    _people, recs = registry(1300, 2000, seed=5)
+    return [
+        prepare(
+            r.rid,
+            first_name=r.first_name,
+            last_name=r.last_name,
+            other_spellings=r.other_spellings,
+            sex=r.sex,
+            birth_date=r.birth_date,
+            national_id=r.national_id,
+            identifier_kind=r.identifier_kind,
+            address=r.address,
+        )
+        for r in recs
+    ]
+
+
+def test_the_column_blocking_gives_the_same_candidate_pairs(records):
+    left, right = candidate_pair_arrays(records)
+    assert set(zip(left.tolist(), right.tolist(), strict=True)) == candidate_pairs(records)
+
+
+def test_every_pair_gets_the_same_levels_and_weight_in_columns_as_one_by_one(records):
+    model = untrained(records)
+    left, right = candidate_pair_arrays(records)
+    scorer = Scorer(model)
+    columns = Columns(records)
+    levels, given_terms, family_terms, swapped = columns.compare(left, right)
+    contributions, total = columns.weigh(scorer, left, right, levels, given_terms, family_terms, swapped)
+    model.prior = estimate_prior(total - scorer.prior_weight, records=len(records), pairs=len(left))
+    assert len(left) > 1000
+    for k, (i, j) in enumerate(zip(left.tolist(), right.tolist(), strict=True)):
+        vector, gt, ft, was_swapped = compare(records[i], records[j])
+        assert tuple(levels[k]) == vector, (records[i], records[j])
+        assert bool(swapped[k]) == was_swapped
+        one = scorer.weigh(records[i], records[j], vector, gt, ft, was_swapped)
+        assert total[k] == pytest.approx(one.weight, abs=1e-9)
+        assert np.allclose(contributions[k], one.contributions)
+        assert probabilities(total[k : k + 1])[0] == pytest.approx(one.probability, abs=1e-12)
+
+
+def test_pairs_ruled_out_for_far_births_could_never_be_linked(records):
+    left, right = candidate_pair_arrays(records)
+    kept_left, kept_right = rule_out_far_births(records, left, right)
+    kept = set(zip(kept_left.tolist(), kept_right.tolist(), strict=True))
+    scorer = Scorer(untrained(records))
+    dropped = [(i, j) for i, j in zip(left.tolist(), right.tolist(), strict=True) if (i, j) not in kept]
+    assert dropped
+    assert all(scorer.score(records[i], records[j]).probability < 0.5 for i, j in dropped)
+
+
+def test_the_batch_links_the_same_pairs_as_scoring_each_blocked_pair(records):
+    model, linked, _blocked = deduplicate(records, threshold=0.8)
+    scorer = Scorer(model)
+    one_by_one = {
+        (i, j) for i, j in candidate_pairs(records) if scorer.score(records[i], records[j]).probability >= 0.8
+    }
+    found = {(i, j) for i, j, _s in linked}
+    assert found <= one_by_one  # sharing with rivals only ever lowers a pair
+    assert len(found) >= 0.9 * len(one_by_one)
+
+
+def test_rivals_are_told_apart_in_columns_as_one_by_one(records):
+    from carenet.people.linkage.columns import _certainly_two
+
+    model, linked, _blocked = deduplicate(records, threshold=0.01)
+    scorer = Scorer(model)
+    apart = _certainly_two(Columns(records), scorer, linked)
+    partners: dict[int, set[int]] = {}
+    for i, j, _s in linked:
+        partners.setdefault(i, set()).add(j)
+        partners.setdefault(j, set()).add(i)
+    asked = {(y, z) for found in partners.values() for y in found for z in found if y < z}
+    assert apart and len(asked) > len(apart)
+    assert apart == {(y, z) for y, z in asked if scorer.distinct(records[y], records[z])}
