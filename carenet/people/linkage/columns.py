@@ -16,9 +16,7 @@ registry); only the speed differs.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from collections.abc import Sequence
-from itertools import combinations
 from typing import Any
 
 import numpy as np
@@ -39,7 +37,6 @@ from .model import (
     candidate_pair_arrays,
     estimate_prior,
     rule_out_far_births,
-    share_rivals,
     untrained,
 )
 from .names import _equivalence_groups, is_known_name, readings
@@ -324,36 +321,81 @@ def deduplicate(
     scorer = Scorer(model)
     contributions, total = columns.weigh(scorer, left, right, levels, given_terms, family_terms, swapped)
     probability = probabilities(total)
+    near = np.flatnonzero(probability >= min(threshold, RIVAL_FLOOR))
+    shared_probability, shared_weight, rivals = share_rivals_in_columns(
+        columns, scorer, left[near], right[near], total[near]
+    )
     linked = [
         (
             int(left[k]),
             int(right[k]),
             Scored(
-                float(probability[k]),
-                float(total[k]),
+                float(shared_probability[n]),
+                float(shared_weight[n]),
                 tuple(int(x) for x in levels[k]),
                 tuple(float(x) for x in contributions[k]),
                 bool(swapped[k]),
+                int(rivals[n]),
             ),
         )
-        for k in np.flatnonzero(probability >= min(threshold, RIVAL_FLOOR)).tolist()
+        for n, k in enumerate(near.tolist())
+        if shared_probability[n] >= threshold
     ]
-    apart = _certainly_two(columns, scorer, linked)
-    shared = share_rivals(linked, lambda y, z: (min(y, z), max(y, z)) in apart)
-    return model, [(i, j, s) for i, j, s in shared if s.probability >= threshold], blocked
+    return model, linked, blocked
 
 
-def _certainly_two(columns: Columns, scorer: Scorer, linked: list[tuple[int, int, Scored]]) -> set[tuple[int, int]]:
-    """``Scorer.distinct`` of every two partners of one record (what ``share_rivals`` asks), in columns."""
-    partners: dict[int, list[int]] = defaultdict(list)
-    for i, j, _scored in linked:
-        partners[i].append(j)
-        partners[j].append(i)
-    asked = {pair for found in partners.values() if len(found) > 1 for pair in combinations(sorted(found), 2)}
-    if not asked:
-        return set()
-    left, right = (np.array(side, dtype=np.int64) for side in zip(*sorted(asked), strict=True))
-    levels, given_terms, family_terms, swapped = columns.compare(left, right)
-    contributions, total = columns.weigh(scorer, left, right, levels, given_terms, family_terms, swapped)
-    certain = (contributions[:, BIRTH] <= DECISIVE_WEIGHT) | (total - scorer.prior_weight <= DISTINCT_WEIGHT)
-    return set(zip(left[certain].tolist(), right[certain].tolist(), strict=True))
+def share_rivals_in_columns(
+    columns: Columns, scorer: Scorer, left: np.ndarray, right: np.ndarray, weight: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``model.share_rivals`` for the batch: the pairs' probability, weight and rivals after sharing.
+
+    Each pair is two directed edges (a→b, b→a). For every record and two of its partners y and z that are
+    certainly two persons (``Scorer.distinct``, computed once per pair of partners), the edge x→y gains z's
+    odds as a rival, and x→z gains y's. A pair takes the side with the larger sum of rivals' odds."""
+    count = len(left)
+    odds = np.exp2(np.minimum(weight, 60.0))
+    source = np.concatenate([left, right])
+    target = np.concatenate([right, left])
+    edge_odds = np.concatenate([odds, odds])
+    order = np.argsort(source, kind="stable")
+    starts = np.flatnonzero(np.concatenate(([True], source[order][1:] != source[order][:-1])))
+    ends = np.append(starts[1:], len(order))
+    first_edges, second_edges = [], []
+    for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
+        size = end - start
+        if size < 2:
+            continue
+        i, j = np.triu_indices(size, 1)
+        edges = order[start:end]
+        first_edges.append(edges[i])
+        second_edges.append(edges[j])
+    rival_odds = np.zeros(2 * count)
+    rival_count = np.zeros(2 * count, dtype=np.int64)
+    if first_edges:
+        e1, e2 = np.concatenate(first_edges), np.concatenate(second_edges)
+        y, z = target[e1], target[e2]
+        low, high = np.minimum(y, z), np.maximum(y, z)
+        width = int(max(source.max(), target.max())) + 1
+        distinct_pairs, inverse = np.unique(low * width + high, return_inverse=True)
+        pair_left, pair_right = distinct_pairs // width, distinct_pairs % width
+        levels, given_terms, family_terms, swapped = columns.compare(pair_left, pair_right)
+        contributions, total = columns.weigh(scorer, pair_left, pair_right, levels, given_terms, family_terms, swapped)
+        certain = ((contributions[:, BIRTH] <= DECISIVE_WEIGHT) | (total - scorer.prior_weight <= DISTINCT_WEIGHT))[
+            inverse
+        ]
+        e1, e2 = e1[certain], e2[certain]
+        rival_odds += np.bincount(e1, weights=edge_odds[e2], minlength=2 * count)
+        rival_odds += np.bincount(e2, weights=edge_odds[e1], minlength=2 * count)
+        rival_count += np.bincount(e1, minlength=2 * count) + np.bincount(e2, minlength=2 * count)
+    forward, backward = rival_odds[:count], rival_odds[count:]
+    take_backward = backward > forward  # ``share_rivals`` keeps the first side on a tie
+    comp = np.where(take_backward, backward, forward)
+    rivals = np.where(take_backward, rival_count[count:], rival_count[:count])
+    probability = np.where(rivals > 0, odds / (1.0 + odds + comp), probabilities(weight))
+    inside = (probability > 0) & (probability < 1)
+    shared_weight = np.where(
+        (rivals > 0) & inside,
+        np.log2(np.clip(probability, 1e-300, None) / np.clip(1 - probability, 1e-300, None)),
+        weight,
+    )
+    return probability, shared_weight, rivals

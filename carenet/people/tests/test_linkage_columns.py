@@ -81,16 +81,22 @@ def test_the_batch_links_the_same_pairs_as_scoring_each_blocked_pair(records):
     assert len(found) >= 0.9 * len(one_by_one)
 
 
-def test_rivals_are_told_apart_in_columns_as_one_by_one(records):
-    from carenet.people.linkage.columns import _certainly_two
+def test_rivals_share_a_record_in_columns_as_one_by_one(records):
+    from carenet.people.linkage.columns import share_rivals_in_columns
+    from carenet.people.linkage.model import share_rivals
 
-    model, linked, _blocked = deduplicate(records, threshold=0.01)
+    model = untrained(records)
     scorer = Scorer(model)
-    apart = _certainly_two(Columns(records), scorer, linked)
-    partners: dict[int, set[int]] = {}
-    for i, j, _s in linked:
-        partners.setdefault(i, set()).add(j)
-        partners.setdefault(j, set()).add(i)
-    asked = {(y, z) for found in partners.values() for y in found for z in found if y < z}
-    assert apart and len(asked) > len(apart)
-    assert apart == {(y, z) for y, z in asked if scorer.distinct(records[y], records[z])}
+    left, right = candidate_pair_arrays(records)
+    columns = Columns(records)
+    levels, given_terms, family_terms, swapped = columns.compare(left, right)
+    _contributions, total = columns.weigh(scorer, left, right, levels, given_terms, family_terms, swapped)
+    near = np.flatnonzero(probabilities(total) >= 0.01)  # a low floor: many records with several partners
+    linked = [(int(left[k]), int(right[k]), scorer.score(records[left[k]], records[right[k]])) for k in near]
+    one_by_one = share_rivals(linked, lambda y, z: scorer.distinct(records[y], records[z]))
+    probability, weight, rivals = share_rivals_in_columns(columns, scorer, left[near], right[near], total[near])
+    assert sum(s.rivals > 0 for _a, _b, s in one_by_one) > 10
+    for n, (_a, _b, shared) in enumerate(one_by_one):
+        assert probability[n] == pytest.approx(shared.probability, rel=1e-9, abs=1e-12)
+        assert rivals[n] == shared.rivals
+        assert weight[n] == pytest.approx(shared.weight, rel=1e-9, abs=1e-9)
