@@ -299,19 +299,36 @@ class Progress:
 
 
 def campaign_progress(*, campaign: Campaign) -> Progress:
-    """The live page's figures: contacts by status, the last outcome of each person, per list (3 queries)."""
+    """The live page's figures: contacts by status, the last outcome of each person, per list (4 queries)."""
     contacts = Contact.objects.for_tenant(campaign.municipality_id).filter(campaign=campaign)
     by_status = dict(contacts.values_list("status").annotate(n=Count("id")).order_by())
     outcomes = dict(contacts.exclude(last_outcome="").values_list("last_outcome").annotate(n=Count("id")).order_by())
-    per_list = (
-        contacts.values("call_list__number", "call_list__zone", "call_list__assignee__username")
+    # Counted per list id on the contacts alone, then named from the lists: joined in one query, a planner
+    # without statistics on the contacts just bulk-created (the moment the live page matters) nested-looped
+    # 200 lists over 5,000 contacts (110 ms instead of 3).
+    counts = {
+        r["call_list_id"]: r
+        for r in contacts.values("call_list_id")
         .annotate(
             total=Count("id"),
             reached=Count("id", filter=Q(status=ContactStatus.REACHED)),
             escalated=Count("id", filter=Q(status=ContactStatus.ESCALATED)),
         )
-        .order_by("call_list__number")
-    )
+        .order_by()
+    }
+    per_list = [
+        {
+            **counts[pk],
+            "call_list__number": number,
+            "call_list__zone": zone,
+            "call_list__assignee__username": username,
+        }
+        for pk, number, zone, username in CallList.objects.for_tenant(campaign.municipality_id)
+        .filter(campaign=campaign)
+        .values_list("id", "number", "zone", "assignee__username")
+        .order_by("number")
+        if pk in counts
+    ]
     progress = Progress(
         total=sum(by_status.values()),
         reached=by_status.get(ContactStatus.REACHED, 0),
