@@ -27,6 +27,7 @@ BENCHMARKS: list[str] = [
     "bench.dashboards",
     "bench.import_persons",
     "bench.linkage",
+    "bench.linkage_intake",
     "bench.scale",
     "bench.api_throughput",
     "bench.care_matching",
