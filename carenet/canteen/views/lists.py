@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from carenet.audit.services import audit_export
@@ -103,7 +104,7 @@ def list_export(request: CareNetRequest, list_id: str, fmt: str) -> HttpResponse
     entries = list(selectors.list_entries(nominal_list=nominal_list))
     header = [
         _("No."),
-        _("Name"),
+        pgettext("person", "Name"),
         _("Card"),
         _("Category"),
         _("From"),

@@ -11,6 +11,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from carenet.audit.services import audit_export
 from carenet.core.access import requires
@@ -31,7 +32,7 @@ def statement(request: CareNetRequest, unit_id: str) -> HttpResponseBase:
     ids = [r.person_id for r in result.rows]
     fmt = request.GET.get("format")
     header = [
-        _("Name"),
+        pgettext("person", "Name"),
         _("Card"),
         _("Category"),
         _("Lunches"),
