@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 LAUNCH_ARGS = [
@@ -29,3 +30,21 @@ def chromium_present() -> bool:
 
 def browser_required() -> bool:
     return os.environ.get("CARENET_REQUIRE_BROWSER", "") not in ("", "0")
+
+
+AXE_JS = Path(__file__).resolve().parents[2] / "tests" / "vendor" / "axe.min.js"
+
+
+def serious_axe_violations(page: Any) -> list[dict[str, Any]]:
+    """The page's serious and critical violations of WCAG 2.1 A and AA (axe-core, vendored): id and the
+    first three elements of each, for a readable assertion message."""
+    page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate(
+        """async () => await axe.run(document, {runOnly: {type: 'tag',
+             values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"""
+    )
+    return [
+        {"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:3]}
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]

@@ -8,17 +8,15 @@ from __future__ import annotations
 import collections
 import os
 import time
-from pathlib import Path
 
 import pytest
 from django.db.models import Sum
 
 from carenet.activities.models import ParticipantCount
-from carenet.testing.browser import CHROMIUM, LAUNCH_ARGS
+from carenet.testing.browser import CHROMIUM, LAUNCH_ARGS, serious_axe_violations
 from carenet.testing.factories import PASSWORD
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-AXE_JS = Path(__file__).resolve().parents[3] / "tests" / "vendor" / "axe.min.js"
 
 pytestmark = pytest.mark.browser  # Chromium present or not: the shared plugin (carenet.testing.plugin)
 
@@ -61,19 +59,6 @@ def phone():
         page.on("pageerror", lambda exc: js_errors.append(str(exc)))
         yield page, js_errors
         browser.close()
-
-
-def serious_axe_violations(page):
-    page.add_script_tag(path=str(AXE_JS))
-    result = page.evaluate(
-        """async () => await axe.run(document, {runOnly: {type: 'tag',
-             values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"""
-    )
-    return [
-        {"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:3]}
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def record_arrivals(page, arrivals) -> float:

@@ -5,17 +5,15 @@ and the page has no serious WCAG 2.1 AA violation (axe-core)."""
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from carenet.audit.services import audit_record
 from carenet.testing import PASSWORD
-from carenet.testing.browser import CHROMIUM, LAUNCH_ARGS
+from carenet.testing.browser import CHROMIUM, LAUNCH_ARGS, serious_axe_violations
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-AXE_JS = Path(__file__).resolve().parents[3] / "tests" / "vendor" / "axe.min.js"
 SHOTS = os.environ.get("CARENET_SCREENSHOT_DIR", "")  # set to keep the pages' screenshots for a look
 
 pytestmark = pytest.mark.browser
@@ -29,19 +27,6 @@ def browser() -> Any:
         instance = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
         yield instance
         instance.close()
-
-
-def serious_axe_violations(page: Any) -> list[dict[str, Any]]:
-    page.add_script_tag(path=str(AXE_JS))
-    result = page.evaluate(
-        """async () => await axe.run(document, {runOnly: {type: 'tag',
-             values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"""
-    )
-    return [
-        {"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:3]}
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 @pytest.mark.parametrize(("language", "persons", "width"), [("ro", "Persoană", 1366), ("ru", "Лицо", 390)])

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime
 import os
 import re
-from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -15,28 +14,14 @@ from django.utils import timezone
 
 from carenet.campaigns import services
 from carenet.campaigns.models import CheckIn, Contact
-from carenet.testing.browser import CHROMIUM, LAUNCH_ARGS
+from carenet.testing.browser import CHROMIUM, LAUNCH_ARGS, serious_axe_violations
 from carenet.testing.factories import make_person
 
 from .conftest import alone, rule
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-AXE_JS = Path(__file__).resolve().parents[3] / "tests" / "vendor" / "axe.min.js"
 
 pytestmark = pytest.mark.browser  # Chromium present or not: the shared plugin (carenet.testing.plugin)
-
-
-def serious_axe_violations(page):
-    page.add_script_tag(path=str(AXE_JS))
-    result = page.evaluate(
-        """async () => await axe.run(document, {runOnly: {type: 'tag',
-             values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"""
-    )
-    return [
-        {"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:3]}
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def session_cookie(user, url):

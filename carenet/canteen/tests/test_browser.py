@@ -6,17 +6,15 @@ from __future__ import annotations
 
 import datetime
 import os
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
 
 from carenet.canteen.models import Application, Decision, Meal, MealCard, Outcome
-from carenet.testing.browser import CHROMIUM, LAUNCH_ARGS
+from carenet.testing.browser import CHROMIUM, LAUNCH_ARGS, serious_axe_violations
 from carenet.testing.factories import PASSWORD, make_person
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-AXE_JS = Path(__file__).resolve().parents[3] / "tests" / "vendor" / "axe.min.js"
 
 pytestmark = pytest.mark.browser  # Chromium present or not: the shared plugin (carenet.testing.plugin)
 
@@ -35,19 +33,6 @@ def phone():
         page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))
         yield context, page
         browser.close()
-
-
-def serious_axe_violations(page):
-    page.add_script_tag(path=str(AXE_JS))
-    result = page.evaluate(
-        """async () => await axe.run(document, {runOnly: {type: 'tag',
-             values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"""
-    )
-    return [
-        {"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:3]}
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 @pytest.fixture

@@ -2,31 +2,17 @@
 list, and both confirm — in Romanian and in Hungarian, in a real browser with axe-core on each page."""
 
 import os
-from pathlib import Path
 
 import pytest
 
 from carenet.care.models import BookingStatus, CareRequest
 from carenet.testing import PASSWORD
+from carenet.testing.browser import serious_axe_violations
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-AXE_JS = Path(__file__).resolve().parents[3] / "tests" / "vendor" / "axe.min.js"
 CHROMIUM = "/usr/bin/chromium"
 
 pytestmark = pytest.mark.browser  # Chromium present or not: the shared plugin (carenet.testing.plugin)
-
-
-def serious_axe_violations(page):
-    page.add_script_tag(path=str(AXE_JS))
-    result = page.evaluate(
-        """async () => await axe.run(document, {runOnly: {type: 'tag',
-             values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"""
-    )
-    return [
-        {"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:3]}
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def _login(browser, live_server, language, user):

@@ -3,15 +3,14 @@ axe-core violation; on a phone the menu is collapsed behind one button."""
 
 import datetime
 import os
-from pathlib import Path
 
 import pytest
 
 from carenet.cases import services as case_services
 from carenet.cases.models import MonitoringDuty
+from carenet.testing.browser import serious_axe_violations
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-AXE_JS = Path(__file__).resolve().parents[3] / "tests" / "vendor" / "axe.min.js"
 CHROMIUM = "/usr/bin/chromium"
 
 pytestmark = pytest.mark.browser  # Chromium present or not: the shared plugin (carenet.testing.plugin)
@@ -27,19 +26,6 @@ def browser():
         )
         yield chromium
         chromium.close()
-
-
-def serious_axe_violations(page):
-    page.add_script_tag(path=str(AXE_JS))
-    result = page.evaluate(
-        """async () => await axe.run(document, {runOnly: {type: 'tag',
-             values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"""
-    )
-    return [
-        {"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:3]}
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ reads the published ranking by file number on the portal in Romanian and in Hung
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,12 +11,11 @@ import pytest
 from carenet.housing import services
 from carenet.housing.models import Application, ListStatus, RankedList
 from carenet.testing import PASSWORD
-from carenet.testing.browser import CHROMIUM, LAUNCH_ARGS
+from carenet.testing.browser import CHROMIUM, LAUNCH_ARGS, serious_axe_violations
 
 from .conftest import TODAY, answers
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-AXE_JS = Path(__file__).resolve().parents[3] / "tests" / "vendor" / "axe.min.js"
 
 pytestmark = pytest.mark.browser  # Chromium present or not: the shared plugin (carenet.testing.plugin)
 
@@ -38,19 +36,6 @@ def _page(browser: Any, width: int) -> Any:
     page.js_errors = []
     page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))
     return page
-
-
-def serious_axe_violations(page: Any) -> list[dict[str, Any]]:
-    page.add_script_tag(path=str(AXE_JS))
-    result = page.evaluate(
-        """async () => await axe.run(document, {runOnly: {type: 'tag',
-             values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"""
-    )
-    return [
-        {"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:3]}
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def test_the_coordinator_scores_and_approves_and_a_citizen_reads_the_ranking_in_ro_and_hu(

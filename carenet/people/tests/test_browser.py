@@ -7,18 +7,16 @@ from __future__ import annotations
 
 import datetime
 import os
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from carenet.testing import PASSWORD
-from carenet.testing.browser import CHROMIUM, LAUNCH_ARGS
+from carenet.testing.browser import CHROMIUM, LAUNCH_ARGS, serious_axe_violations
 
 from .conftest import make_person
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-AXE_JS = Path(__file__).resolve().parents[3] / "tests" / "vendor" / "axe.min.js"
 SHOTS = os.environ.get("CARENET_SCREENSHOT_DIR", "")  # set to keep the pages' screenshots for a look
 
 pytestmark = pytest.mark.browser
@@ -60,19 +58,6 @@ def browser() -> Any:
 def ion_ceban(baia_mare: Any, org_a: Any) -> Any:
     """Ion Ceban, registered in Latin letters by provider A."""
     return make_person(baia_mare, org_a, first="Ion", last="Ceban", born=BORN, sex="M", address=ADDRESS)
-
-
-def serious_axe_violations(page: Any) -> list[dict[str, Any]]:
-    page.add_script_tag(path=str(AXE_JS))
-    result = page.evaluate(
-        """async () => await axe.run(document, {runOnly: {type: 'tag',
-             values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"""
-    )
-    return [
-        {"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:3]}
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def intake_page(live_server: Any, browser: Any, user: Any, language: str, width: int) -> tuple[Any, Any]:

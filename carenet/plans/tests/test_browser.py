@@ -1,15 +1,14 @@
 """The reporting form in a real browser: fill in, save, submit; accessibility checked with axe-core."""
 
 import os
-from pathlib import Path
 
 import pytest
 
 from carenet.plans import services
 from carenet.plans.models import ReportingPeriod, Submission, SubmissionStatus
+from carenet.testing.browser import serious_axe_violations
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-AXE_JS = Path(__file__).resolve().parents[3] / "tests" / "vendor" / "axe.min.js"
 CHROMIUM = "/usr/bin/chromium"
 
 pytestmark = pytest.mark.browser  # Chromium present or not: the shared plugin (carenet.testing.plugin)
@@ -29,19 +28,6 @@ def plans_page():
         page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))
         yield page
         browser.close()
-
-
-def serious_axe_violations(page):
-    page.add_script_tag(path=str(AXE_JS))
-    result = page.evaluate(
-        """async () => await axe.run(document, {runOnly: {type: 'tag',
-             values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"""
-    )
-    return [
-        {"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:3]}
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def test_a_body_fills_in_saves_and_submits_its_form_on_a_phone(

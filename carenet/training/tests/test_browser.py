@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import datetime
 import os
-from pathlib import Path
 
 import pytest
 
+from carenet.testing.browser import serious_axe_violations
 from carenet.training.models import Course, EnrolmentStatus
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-AXE_JS = Path(__file__).resolve().parents[3] / "tests" / "vendor" / "axe.min.js"
 CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "correct-horse-battery"
 
@@ -47,19 +46,6 @@ def _page(browser, live_server, username, locale, width=390):
         page.click("main button[type=submit]")
         page.wait_for_load_state()
     return page
-
-
-def serious_axe_violations(page):
-    page.add_script_tag(path=str(AXE_JS))
-    result = page.evaluate(
-        """async () => await axe.run(document, {runOnly: {type: 'tag',
-             values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"""
-    )
-    return [
-        {"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:3]}
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 @pytest.mark.parametrize(("language", "locale"), [("ro", "ro-RO"), ("hu", "hu-HU")])
