@@ -21,6 +21,7 @@ from django.utils.translation import gettext, pgettext
         ("participants", "completed", "absolvenți"),
         ("to do", "Answer", "Răspundeți"),
         ("button", "Filter", "Filtrează"),  # Django admin's catalogue says the noun "Filtru"
+        ("person", "Name", "Nume"),  # without it, a person's name read "Denumire", a thing's
     ],
 )
 def test_a_word_with_two_meanings_is_translated_by_its_context(context: str, msgid: str, romanian: str) -> None:
@@ -33,3 +34,9 @@ def test_a_record_button_is_a_verb_not_the_audit_logs_noun() -> None:
         assert pgettext("button", "Record").startswith("Înregistr")
         assert pgettext("button", "Record") != pgettext("audit log", "Record")
         assert gettext("To") == "Până la"  # a date range's end, as on every filter
+
+
+@pytest.mark.parametrize(("language", "person_name"), [("ro", "Nume"), ("ru", "Имя"), ("uk", "Ім'я"), ("hu", "Név")])
+def test_a_persons_name_is_not_the_name_of_a_thing(language: str, person_name: str) -> None:
+    with translation.override(language):
+        assert pgettext("person", "Name") == person_name
