@@ -259,3 +259,16 @@ def reported(balti_plan: Any, cultura_form: Any, cultura_officer: Any) -> Any:
         ],
     )
     return balti_plan
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright (browser tests: ``pytest.mark.browser``)."""
+    from playwright.sync_api import sync_playwright
+
+    from carenet.testing.browser import CHROMIUM, LAUNCH_ARGS
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield instance
+        instance.close()

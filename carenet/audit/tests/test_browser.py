@@ -11,22 +11,12 @@ import pytest
 
 from carenet.audit.services import audit_record
 from carenet.testing import PASSWORD
-from carenet.testing.browser import CHROMIUM, LAUNCH_ARGS, serious_axe_violations
+from carenet.testing.browser import serious_axe_violations
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 SHOTS = os.environ.get("CARENET_SCREENSHOT_DIR", "")  # set to keep the pages' screenshots for a look
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def browser() -> Any:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield instance
-        instance.close()
 
 
 @pytest.mark.parametrize(("language", "persons", "width"), [("ro", "Persoană", 1366), ("ru", "Лицо", 390)])

@@ -17,18 +17,6 @@ pytestmark = pytest.mark.browser  # Chromium present or not: the shared plugin (
 
 
 @pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
-        )
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
 def work(caseworker_a, case_a):
     duty = case_services.duty_add(
         actor=caseworker_a,

@@ -11,23 +11,13 @@ import pytest
 from carenet.housing import services
 from carenet.housing.models import Application, ListStatus, RankedList
 from carenet.testing import PASSWORD
-from carenet.testing.browser import CHROMIUM, LAUNCH_ARGS, serious_axe_violations
+from carenet.testing.browser import serious_axe_violations
 
 from .conftest import TODAY, answers
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = pytest.mark.browser  # Chromium present or not: the shared plugin (carenet.testing.plugin)
-
-
-@pytest.fixture
-def browser() -> Any:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield instance
-        instance.close()
 
 
 def _page(browser: Any, width: int) -> Any:

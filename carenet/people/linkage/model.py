@@ -627,48 +627,6 @@ def registry_u(records: Sequence[Prepared]) -> dict[str, list[float]]:
     return u
 
 
-def train(
-    records: Sequence[Prepared],
-    *,
-    pairs: Sequence[tuple[int, int]] | None = None,
-    compared: Sequence[tuple[tuple[int, ...], str, str, bool]] | None = None,
-    m: dict[str, list[float]] | None = None,
-    iterations: int = 20,
-    keep: list[Scored] | None = None,
-    ruled_out: int = 0,
-) -> Model:
-    """Estimate a model from a registry without labels.
-
-    u from random pairs of the registry (the exact levels from the values' frequencies), name frequencies
-    from its records, m from ``m`` (the shipped m of ``data/linkage_m.json``, trained on the labelled
-    synthetic registry: how often true duplicates land on each level is a property of how registries are
-    written, not of the tenant) and the prior by expectation-maximisation of the share of true pairs among
-    the blocked candidate pairs. ``compared`` (the ``compare`` of each pair) saves comparing twice;
-    ``keep`` receives each pair's scoring without the prior (so the caller need not weigh them again);
-    ``ruled_out`` counts candidate pairs left out of ``pairs`` as certainly two persons (no share of matches).
-    """
-    model = untrained(records, m=m)
-    if not model.u:
-        model.u = _shipped("u")
-        return model
-    candidate = list(pairs if pairs is not None else candidate_pairs(records))
-    n = len(records)
-    if not candidate or n < 2:
-        model.prior = 1.0 / max(n, 2)
-        return model
-    scorer = Scorer(model)
-    scorer.prior_weight = 0.0
-    if compared is None:
-        compared = [compare(records[i], records[j]) for i, j in candidate]
-    scored = [scorer.weigh(records[i], records[j], *c) for (i, j), c in zip(candidate, compared, strict=True)]
-    if keep is not None:
-        keep.extend(scored)
-    model.prior = estimate_prior(
-        [x.weight for x in scored], records=n, pairs=len(candidate) + ruled_out, iterations=iterations
-    )
-    return model
-
-
 def untrained(records: Sequence[Prepared], *, m: dict[str, list[float]] | None = None) -> Model:
     """A model with this registry's u and name frequencies and the shipped m; the prior still to estimate.
 
@@ -762,17 +720,6 @@ def default_model() -> Model:
 
 
 # ---------------------------------------------------------------- batch
-def link(records: Sequence[Prepared], model: Model, *, threshold: float) -> list[tuple[int, int, Scored]]:
-    """Candidate pairs (indexes) scoring at or above ``threshold``."""
-    scorer = Scorer(model)
-    out = []
-    for i, j in candidate_pairs(records):
-        scored = scorer.score(records[i], records[j])
-        if scored.probability >= threshold:
-            out.append((i, j, scored))
-    return out
-
-
 def clusters(pairs: Iterable[tuple[int, int]]) -> list[list[int]]:
     """Connected components of the linked pairs (union-find), each sorted, largest first."""
     parent: dict[int, int] = {}

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from carenet.testing import PASSWORD
-from carenet.testing.browser import CHROMIUM, LAUNCH_ARGS, serious_axe_violations
+from carenet.testing.browser import serious_axe_violations
 
 from .conftest import make_person
 
@@ -42,16 +42,6 @@ LANGUAGES = {
 }
 ENGLISH_REASONS = ["name written in the other alphabet", "same date of birth", "same given name", "same family name"]
 CASES = [("ro", 1366), ("ru", 390)]
-
-
-@pytest.fixture
-def browser() -> Any:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from bench.linkage import prepared
 from bench.linkage_synth import registry
 from carenet.people.linkage.columns import Columns, deduplicate, probabilities
 from carenet.people.linkage.model import (
@@ -11,7 +12,6 @@ from carenet.people.linkage.model import (
     candidate_pairs,
     compare,
     estimate_prior,
-    prepare,
     rule_out_far_births,
     untrained,
 )
@@ -20,20 +20,7 @@ from carenet.people.linkage.model import (
 @pytest.fixture(scope="module")
 def records():
     _people, recs = registry(1300, 2000, seed=5)
-    return [
-        prepare(
-            r.rid,
-            first_name=r.first_name,
-            last_name=r.last_name,
-            other_spellings=r.other_spellings,
-            sex=r.sex,
-            birth_date=r.birth_date,
-            national_id=r.national_id,
-            identifier_kind=r.identifier_kind,
-            address=r.address,
-        )
-        for r in recs
-    ]
+    return prepared(recs)
 
 
 def test_the_column_blocking_gives_the_same_candidate_pairs(records):

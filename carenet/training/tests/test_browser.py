@@ -20,18 +20,6 @@ PASSWORD = "correct-horse-battery"
 pytestmark = pytest.mark.browser  # Chromium present or not: the shared plugin (carenet.testing.plugin)
 
 
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
-        )
-        yield b
-        b.close()
-
-
 def _page(browser, live_server, username, locale, width=390):
     context = browser.new_context(
         locale=locale, viewport={"width": width, "height": 860}, bypass_csp=True, accept_downloads=True
