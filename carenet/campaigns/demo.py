@@ -109,6 +109,14 @@ def _rules(municipality: Municipality) -> None:
         **common,
     )
     services.risk_rule_save(
+        code="thermal-high",
+        name="Risc termic ridicat la ultima evaluare",
+        thermal_risk_from=3,
+        legal_ground=LegalGround.PUBLIC_TASK,
+        legal_basis=law,
+        **common,
+    )
+    services.risk_rule_save(
         code="no-phone-70",
         name="70+ fără telefon",
         min_age=70,

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import AlertCode, CampaignKind, CentreKind, KitKind, LegalGround
+from .models import THERMAL_LEVELS, AlertCode, CampaignKind, CentreKind, KitKind, LegalGround
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -55,6 +55,13 @@ class RuleForm(forms.Form):
     )
     no_phone = forms.BooleanField(label=_("Without a phone"), required=False)
     hotspot = forms.BooleanField(label=_("Living in a heat hotspot"), required=False)
+    thermal_risk_from = forms.TypedChoiceField(
+        label=_("Thermal risk found by the latest needs assessment, at least"),
+        choices=[("", _("Not a condition")), *[(str(level), label) for level, label in THERMAL_LEVELS]],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
     legal_ground = forms.ChoiceField(
         label=_("Legal ground"),
         choices=[

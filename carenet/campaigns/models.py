@@ -2,7 +2,7 @@
 
 * **Risk rules** (the tenant's, valid between two dates): a rule matches a person when every condition it
   sets holds (age 75+ *and* living alone, a disability, a chronic illness, a low income, no phone, a home
-  in a heat hotspot). Each rule carries the legal ground an inclusion rests on.
+  in a heat hotspot, a thermal risk found by the person's latest needs assessment). Each rule carries the legal ground an inclusion rests on.
 * **The at-risk register**: one entry per person, built from the rules (with the codes of the rules that
   matched, as the reasons) or added by hand (a neighbour's call), each with its legal ground or consent.
 * **Heat layers**: imported heat-island zones (a municipality's GIS or Copernicus file, or the approximate
@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from carenet.cases.models import RiskLevel
 from carenet.core.tenancy import TenantForeignKey, TenantOwnedModel
 
 
@@ -56,6 +57,10 @@ class CampaignSettings(TenantOwnedModel):
         ]
 
 
+# The levels a rule may ask of the assessed thermal risk ("no risk" would match every assessed person).
+THERMAL_LEVELS = [(level, label) for level, label in RiskLevel.choices if level > RiskLevel.NONE]
+
+
 class RiskRule(TenantOwnedModel):
     """A rule of the register: it matches a person when every condition it sets holds."""
 
@@ -70,6 +75,10 @@ class RiskRule(TenantOwnedModel):
     )
     no_phone = models.BooleanField(_("without a phone"), default=False)
     hotspot = models.BooleanField(_("living in a heat hotspot"), default=False)
+    # The thermal risk the person's latest assessment found (cases.Domain.THERMAL), at least this level.
+    thermal_risk_from = models.PositiveSmallIntegerField(
+        _("assessed thermal risk at least"), null=True, blank=True, choices=THERMAL_LEVELS
+    )
     legal_ground = models.CharField(_("legal ground"), max_length=20, choices=LegalGround.choices)
     legal_basis = models.CharField(_("law"), max_length=300, blank=True)
     valid_from = models.DateField(_("valid from"))

@@ -15,7 +15,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 from shapely.geometry import Point, shape
 
-from carenet.cases.models import SocialInquiry
+from carenet.cases.models import Domain, DomainRating, SocialInquiry
 from carenet.cases.selectors import delivery_cells
 from carenet.geo.models import Area
 from carenet.people.models import HouseholdMember, Person, SensitiveProfile
@@ -140,7 +140,25 @@ def _rule_filter(rule: RiskRule, *, municipality: Any, on: datetime.date, hotspo
         q &= Q(phone="")
     if rule.hotspot:
         q &= Q(area_id__in=hotspots)
+    if rule.thermal_risk_from is not None:
+        q &= Q(pk__in=_assessed_thermal_risk(municipality, at_least=rule.thermal_risk_from))
     return q
+
+
+def _assessed_thermal_risk(municipality: Any, *, at_least: int) -> QuerySet:
+    """Persons whose latest assessment rating the heat and the cold (over all their cases) found at least
+    ``at_least``: a later assessment that finds the risk gone takes them off the register."""
+    ratings = DomainRating.objects.for_tenant(municipality).filter(domain=Domain.THERMAL)
+    latest = ratings.filter(assessment__case__person_id=OuterRef("pk")).order_by(
+        "-assessment__assessed_on", "-assessment__id"
+    )
+    return (
+        Person.objects.for_tenant(municipality)
+        .filter(Exists(ratings.filter(assessment__case__person_id=OuterRef("pk"))))
+        .annotate(thermal_level=Subquery(latest.values("level")[:1]))
+        .filter(thermal_level__gte=at_least)
+        .values("pk")
+    )
 
 
 def register_candidates(*, municipality: Any, on: datetime.date | None = None) -> dict[Any, list[RiskRule]]:
@@ -175,6 +193,7 @@ def _has_condition(rule: RiskRule) -> bool:
             rule.income_below is not None,
             rule.no_phone,
             rule.hotspot,
+            rule.thermal_risk_from is not None,
         ]
     )
 

@@ -22,6 +22,7 @@ from carenet.people.models import Person
 
 from . import selectors
 from .models import (
+    THERMAL_LEVELS,
     AlertCode,
     CallList,
     Campaign,
@@ -137,6 +138,7 @@ def risk_rule_save(
     income_below: Decimal | None = None,
     no_phone: bool = False,
     hotspot: bool = False,
+    thermal_risk_from: int | None = None,
     check_actor: bool = True,
 ) -> RiskRule:
     """Add or change one rule of the register (its code is its stable key)."""
@@ -158,8 +160,19 @@ def risk_rule_save(
         errors["min_age"] = _("An age from 0 to 120.")
     if income_below is not None and income_below <= 0:
         errors["income_below"] = _("An amount above zero.")
+    if thermal_risk_from is not None and thermal_risk_from not in {level for level, _label in THERMAL_LEVELS}:
+        errors["thermal_risk_from"] = _("Choose low, medium or high risk.")
     if not any(
-        [min_age is not None, living_alone, disability, chronic_illness, income_below is not None, no_phone, hotspot]
+        [
+            min_age is not None,
+            living_alone,
+            disability,
+            chronic_illness,
+            income_below is not None,
+            no_phone,
+            hotspot,
+            thermal_risk_from is not None,
+        ]
     ):
         errors["min_age"] = _("Set at least one condition.")
     if errors:
@@ -180,6 +193,7 @@ def risk_rule_save(
             "income_below": income_below,
             "no_phone": no_phone,
             "hotspot": hotspot,
+            "thermal_risk_from": thermal_risk_from,
         },
     )
     audit_record(action="campaign.rule.save", actor=actor, obj=rule, changes={"code": rule.code, "created": created})

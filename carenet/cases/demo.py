@@ -225,10 +225,80 @@ _ACTIONS = [
 ]
 
 
+# The domain a risk of the social inquiry weighs on, in the general and the child protection assessment.
+_RISK_DOMAIN = {
+    "poverty": ("income", "income"),
+    "neglect": ("safety", "child_safety"),
+    "violence": ("safety", "child_safety"),
+    "abandonment": ("family", "parenting"),
+    "school_dropout": ("education", "child_education"),
+    "addiction": ("health", "parenting"),
+    "isolation": ("family", "family_environment"),
+    "parents_abroad": ("family", "parenting"),
+    "disability": ("autonomy", "child_development"),
+    "housing": ("housing", "family_environment"),
+}
+
+
+def _demo_ratings(assessment: Any, *, risk: str, second: str | None, age: int, rng: random.Random) -> list[Any]:
+    """A believable rating per domain: high where the inquiry found the risk, medium for a second risk, the
+    heat and the cold weighing on the old; low or none elsewhere."""
+    from .models import DOMAINS_OF_VARIANT, DomainRating
+
+    child = assessment.variant == "child"
+    high = _RISK_DOMAIN.get(risk, ("", ""))[child]
+    medium = _RISK_DOMAIN.get(second or "", ("", ""))[child]
+    rows = []
+    for domain in DOMAINS_OF_VARIANT[assessment.variant]:
+        if domain == high:
+            level = 3
+        elif domain == medium:
+            level = 2
+        elif domain == "thermal":
+            level = (
+                rng.choice([1, 2, 2, 3]) if age >= 75 else rng.choice([1, 2]) if age >= 65 else rng.choice([0, 0, 1])
+            )
+        else:
+            level = rng.choice([0, 0, 1, 1, 2])
+        rows.append(
+            DomainRating(
+                municipality_id=assessment.municipality_id,
+                assessment=assessment,
+                domain=domain,
+                level=level,
+                note=_DOMAIN_NOTES.get((domain, level), ""),
+            )
+        )
+    return rows
+
+
+_DOMAIN_NOTES = {
+    ("thermal", 3): "Locuință neizolată, fără ventilație; persoana nu iese din casă în zilele caniculare.",
+    ("thermal", 2): "Încălzire cu lemne, insuficientă iarna.",
+    ("income", 3): "Venit sub pragul ajutorului social; datorii la utilități.",
+    ("housing", 3): "Risc de evacuare; locuință improvizată.",
+    ("safety", 3): "Semnale de violență în familie; plan de siguranță necesar.",
+    ("child_safety", 3): "Copil lăsat nesupravegheat; semne de neglijare.",
+    ("autonomy", 3): "Are nevoie de ajutor zilnic la igienă și mese.",
+    ("family", 3): "Locuiește singur(ă), fără rude în oraș.",
+    ("parenting", 3): "Părinții plecați la muncă în străinătate; îngrijitor vârstnic.",
+    ("child_education", 3): "Absențe repetate; risc de abandon școlar.",
+}
+
+
 def _year_of_work(municipality: Municipality, *, seed: int, stdout: Any = None) -> None:
     """Social inquiries, assessments, intervention plans and monitoring visits on the synthetic cases, as a
     year of work would leave them (idempotent: skipped once the municipality's synthetic cases have inquiries)."""
-    from .models import Assessment, InterventionPlan, MonitoringVisit, PlanAction, PlanStatus, SocialInquiry
+    from .models import (
+        Assessment,
+        AssessmentVariant,
+        DomainRating,
+        InterventionPlan,
+        MonitoringVisit,
+        PlanAction,
+        PlanStatus,
+        SocialInquiry,
+    )
 
     cases = list(
         Case.objects.for_tenant(municipality)
@@ -243,6 +313,7 @@ def _year_of_work(municipality: Municipality, *, seed: int, stdout: Any = None) 
     today = timezone.localdate()
     risks = list(_FINDINGS)
     inquiries, assessments, plans, actions = [], [], [], []
+    ratings: list[DomainRating] = []
     with transaction.atomic():
         for case in cases:
             born = case.person.birth_date
@@ -282,16 +353,17 @@ def _year_of_work(municipality: Municipality, *, seed: int, stdout: Any = None) 
             )
             if case.status in (CaseStatus.INQUIRY, CaseStatus.REFUSED):
                 continue
-            assessments.append(
-                Assessment(
-                    municipality=municipality,
-                    case=case,
-                    kind="initial",
-                    assessed_on=visited + datetime.timedelta(days=3),
-                    summary=conclusions,
-                    author_id=case.caseworker_id,
-                )
+            initial = Assessment(
+                municipality=municipality,
+                case=case,
+                kind="initial",
+                variant=AssessmentVariant.CHILD if age < 18 else AssessmentVariant.GENERAL,
+                assessed_on=visited + datetime.timedelta(days=3),
+                summary=conclusions,
+                author_id=case.caseworker_id,
             )
+            assessments.append(initial)
+            ratings.extend(_demo_ratings(initial, risk=risk, second=second, age=age, rng=rng))
             status = PlanStatus.SUBMITTED if case.status == CaseStatus.ADMITTED else PlanStatus.APPROVED
             plan = InterventionPlan(
                 municipality=municipality,
@@ -339,6 +411,7 @@ def _year_of_work(municipality: Municipality, *, seed: int, stdout: Any = None) 
                 )
         SocialInquiry.objects.bulk_create(inquiries)
         Assessment.objects.bulk_create(assessments)
+        DomainRating.objects.bulk_create(ratings)
         InterventionPlan.objects.bulk_create(plans)
         PlanAction.objects.bulk_create(actions)
         visits = []

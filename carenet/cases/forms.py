@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from carenet.core.models import Organisation
@@ -12,13 +13,17 @@ from carenet.directory.models import Service
 from carenet.people.fields import DateInput, ScanField
 
 from .models import (
+    DOMAINS_OF_VARIANT,
     Assessment,
     AssessmentKind,
+    AssessmentVariant,
     Channel,
     DocumentKind,
+    Domain,
     DutyKind,
     Outcome,
     Risk,
+    RiskLevel,
     SocialInquiry,
 )
 
@@ -131,11 +136,31 @@ class ContractForm(VersionedForm):
 
 class PlanForm(forms.Form):
     goals = forms.CharField(label=_("Goals"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
+    review_on = forms.DateField(
+        label=_("Review the plan on"),
+        widget=DateInput(),
+        required=False,
+        help_text=_("When the plan is reviewed with the person."),
+    )
 
 
 class PlanActionForm(forms.Form):
     action = forms.CharField(label=_("Action"), max_length=300)
-    responsible = forms.CharField(label=_("Responsible"), max_length=200)
+    service: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Through the service"),
+        queryset=Service.plain.none(),
+        required=False,
+        help_text=_("The service of the network that carries out this action, if any."),
+    )
+    staff: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Member of staff"), queryset=get_user_model().objects.none(), required=False
+    )
+    responsible = forms.CharField(
+        label=_("Responsible"),
+        max_length=200,
+        required=False,
+        help_text=_("Someone outside the provider (the person, a relative, another institution)."),
+    )
     due_on = forms.DateField(label=_("Due date"), widget=DateInput())
     follow_up_weeks = forms.IntegerField(
         label=_("Follow-up every (weeks)"),
@@ -145,17 +170,85 @@ class PlanActionForm(forms.Form):
         help_text=_("Leave empty if no periodic follow-up is needed."),
     )
 
+    def __init__(self, *args: Any, services: Any = None, staff: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if services is not None:
+            cast(forms.ModelChoiceField, self.fields["service"]).queryset = services
+        if staff is not None:
+            field = cast(forms.ModelChoiceField, self.fields["staff"])
+            field.queryset = staff
+            field.label_from_instance = lambda u: u.get_full_name() or u.get_username()  # type: ignore[method-assign]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("staff") and not (data.get("responsible") or "").strip():
+            self.add_error("responsible", _("Name who is responsible: a member of staff or someone else."))
+        return data
+
+
+class PlanReturnForm(forms.Form):
+    reason = forms.CharField(
+        label=_("What must change in the plan"), widget=forms.Textarea(attrs={"rows": 4}), max_length=1000
+    )
+
+
+RISK_LEVEL_CHOICES = [("", _("Not assessed")), *[(str(v), label) for v, label in RiskLevel.choices]]
+
 
 class AssessmentForm(forms.ModelForm):
+    """An assessment; with ``variant``, a risk level and a note for every domain of that assessment form."""
+
     class Meta:
         model = Assessment
         fields = ["kind", "assessed_on", "summary", "progress"]
         widgets = {"assessed_on": DateInput(), "summary": forms.Textarea(attrs={"rows": 4})}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, variant: str = AssessmentVariant.GENERAL, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.variant = variant
         cast(forms.ChoiceField, self.fields["kind"]).choices = AssessmentKind.choices
         self.fields["progress"].widget.attrs.update({"min": 0, "max": 100})
+        labels = dict(Domain.choices)
+        for domain in DOMAINS_OF_VARIANT[variant]:
+            self.fields[f"level_{domain}"] = forms.TypedChoiceField(
+                label=labels[domain], choices=RISK_LEVEL_CHOICES, coerce=int, empty_value=None, required=False
+            )
+            self.fields[f"note_{domain}"] = forms.CharField(
+                label=_("What was found: %(domain)s") % {"domain": labels[domain]},
+                max_length=500,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for domain in DOMAINS_OF_VARIANT[self.variant]:
+            if data.get(f"level_{domain}") is None and (data.get(f"note_{domain}") or "").strip():
+                self.add_error(f"level_{domain}", _("Choose a risk level for what was found."))
+        return data
+
+    def service_arguments(self) -> dict[str, Any]:
+        """The cleaned data as ``services.assessment_record`` takes it."""
+        data = self.cleaned_data
+        ratings = {
+            domain: (data[f"level_{domain}"], data.get(f"note_{domain}") or "")
+            for domain in DOMAINS_OF_VARIANT[self.variant]
+            if data.get(f"level_{domain}") is not None
+        }
+        return {
+            "kind": data["kind"],
+            "assessed_on": data["assessed_on"],
+            "summary": data["summary"],
+            "progress": data.get("progress"),
+            "variant": self.variant,
+            "ratings": ratings,
+        }
+
+
+class ChildAssessmentForm(AssessmentForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["variant"] = AssessmentVariant.CHILD
+        super().__init__(*args, **kwargs)
 
 
 class ClosureForm(VersionedForm):

@@ -136,6 +136,7 @@ EVENT_LABELS = {
     "plan_action": _("Action added to the plan"),
     "plan_submit": _("Plan submitted for approval"),
     "plan_approve": _("Plan approved"),
+    "plan_return": _("Plan returned for changes"),
     "assessment": _("Assessment recorded"),
     "closure_request": _("Closure requested"),
     "closure_reject": _("Closure sent back"),
@@ -277,6 +278,16 @@ class InterventionPlan(TenantOwnedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     approved_at = models.DateTimeField(null=True, blank=True)
+    review_on = models.DateField(
+        _("review the plan on"), null=True, blank=True, help_text=_("When the plan is reviewed with the person.")
+    )
+    # A supervisor may send a submitted plan back to draft with a reason; the last return stays shown
+    # until the plan is submitted again.
+    returned_reason = models.CharField(_("reason for returning the plan"), max_length=1000, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    returned_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta(TenantOwnedModel.Meta):
@@ -289,6 +300,23 @@ class PlanAction(TenantOwnedModel):
     plan = TenantForeignKey(InterventionPlan, on_delete=models.CASCADE, related_name="actions")
     action = models.CharField(_("action"), max_length=300)
     responsible = models.CharField(_("responsible"), max_length=200)
+    # The goal is met through a service of the network and by a named member of staff, when known.
+    service = TenantForeignKey(
+        "directory.Service",
+        verbose_name=_("service"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("member of staff"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     due_on = models.DateField(_("due date"))
     follow_up_weeks = models.PositiveSmallIntegerField(
         _("follow-up every (weeks)"),
@@ -310,9 +338,66 @@ class AssessmentKind(models.TextChoices):
     FINAL = "final", _("Final")
 
 
+class AssessmentVariant(models.TextChoices):
+    GENERAL = "general", _("Needs assessment")
+    CHILD = "child", _("Child protection assessment")
+
+
+class Domain(models.TextChoices):
+    """The domains an assessment rates. The general variant follows the social inquiry's headings; the child
+    protection variant the child's needs, the parents' capacity and the family's environment."""
+
+    HOUSING = "housing", _("Housing")
+    INCOME = "income", _("Income and material needs")
+    HEALTH = "health", _("Health")
+    EDUCATION = "education", _("Education and employment")
+    SAFETY = "safety", _("Safety (violence, abuse, neglect)")
+    FAMILY = "family", _("Family and social relationships")
+    AUTONOMY = "autonomy", _("Autonomy in daily life")
+    THERMAL = "thermal", _("Exposure to heat and cold")
+    CHILD_SAFETY = "child_safety", _("The child's safety (abuse, neglect, exploitation)")
+    CHILD_DEVELOPMENT = "child_development", _("The child's health and development")
+    CHILD_EDUCATION = "child_education", _("The child's schooling")
+    PARENTING = "parenting", _("Parenting capacity")
+    FAMILY_ENVIRONMENT = "family_environment", _("Family environment and housing")
+
+
+DOMAINS_OF_VARIANT: dict[str, list[str]] = {
+    AssessmentVariant.GENERAL: [
+        Domain.HOUSING,
+        Domain.INCOME,
+        Domain.HEALTH,
+        Domain.EDUCATION,
+        Domain.SAFETY,
+        Domain.FAMILY,
+        Domain.AUTONOMY,
+        Domain.THERMAL,
+    ],
+    AssessmentVariant.CHILD: [
+        Domain.CHILD_SAFETY,
+        Domain.CHILD_DEVELOPMENT,
+        Domain.CHILD_EDUCATION,
+        Domain.PARENTING,
+        Domain.FAMILY_ENVIRONMENT,
+        Domain.INCOME,
+        Domain.THERMAL,
+    ],
+}
+
+
+class RiskLevel(models.IntegerChoices):
+    NONE = 0, _("No risk")
+    LOW = 1, _("Low risk")
+    MEDIUM = 2, _("Medium risk")
+    HIGH = 3, _("High risk")
+
+
 class Assessment(TenantOwnedModel):
     case = TenantForeignKey(Case, on_delete=models.CASCADE, related_name="assessments")
     kind = models.CharField(_("assessment"), max_length=12, choices=AssessmentKind.choices)
+    variant = models.CharField(
+        _("assessment form"), max_length=10, choices=AssessmentVariant.choices, default=AssessmentVariant.GENERAL
+    )
     assessed_on = models.DateField(_("date"))
     summary = models.TextField(_("findings"))
     progress = models.PositiveSmallIntegerField(_("progress towards the goals (0–100 %)"), null=True, blank=True)
@@ -326,6 +411,23 @@ class Assessment(TenantOwnedModel):
             models.CheckConstraint(
                 condition=models.Q(progress__isnull=True) | models.Q(progress__lte=100), name="assessment_progress_pct"
             )
+        ]
+
+
+class DomainRating(TenantOwnedModel):
+    """The risk an assessment finds in one domain, with what the worker saw."""
+
+    assessment = TenantForeignKey(Assessment, on_delete=models.CASCADE, related_name="ratings")
+    domain = models.CharField(_("domain"), max_length=20, choices=Domain.choices)
+    level = models.PositiveSmallIntegerField(_("risk level"), choices=RiskLevel.choices)
+    note = models.CharField(_("what was found"), max_length=500, blank=True)
+
+    class Meta(TenantOwnedModel.Meta):
+        verbose_name = _("domain rating")
+        verbose_name_plural = _("domain ratings")
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "assessment", "domain"], name="domain_rating_once"),
+            models.CheckConstraint(condition=models.Q(level__lte=3), name="domain_rating_level_range"),
         ]
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import connection, connections, transaction
 from django.db.models import (
     BooleanField,
@@ -22,6 +23,7 @@ from django.db.models import (
     F,
     Func,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Sum,
@@ -33,8 +35,9 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from carenet.accounts.models import Membership
 from carenet.core.policy import actor_of
-from carenet.directory.models import Service
+from carenet.directory.models import Service, ServiceStatus
 from carenet.people.models import Person
 from carenet.people.names import ascii_words, skeleton
 
@@ -45,6 +48,7 @@ from .models import (
     DutyKind,
     InterventionPlan,
     MonitoringDuty,
+    PlanAction,
     PlanStatus,
     ServiceDelivery,
     Task,
@@ -143,8 +147,10 @@ def case_file(*, case: Case, detail: bool, events: int = 50) -> dict[str, Any]:
     if detail:
         shown.update(
             inquiries=case.inquiries.all(),
-            plans=case.plans.prefetch_related("actions").select_related("approved_by"),
-            assessments=case.assessments.all(),
+            plans=case.plans.prefetch_related(
+                Prefetch("actions", queryset=PlanAction.objects.select_related("service", "staff"))
+            ).select_related("approved_by", "returned_by"),
+            assessments=case.assessments.prefetch_related("ratings"),
             notes=case.notes.select_related("author")[:30],
             documents=case.documents.all(),
             tasks=case.tasks.select_related("assignee"),
@@ -162,6 +168,28 @@ def draft_plan(*, case: Case) -> InterventionPlan | None:
 def services_of_case_provider(*, case: Case) -> QuerySet[Service]:
     """The directory services of the case's provider (a delivery is recorded against one of them)."""
     return Service.objects.for_tenant(case.municipality_id).filter(organisation_id=case.organisation_id)
+
+
+def services_of_network(*, case: Case) -> QuerySet[Service]:
+    """The active services of the case's municipality: a plan's goal may be met by any of them."""
+    return (
+        Service.objects.for_tenant(case.municipality_id)
+        .filter(status=ServiceStatus.ACTIVE)
+        .select_related("organisation")
+        .order_by("name")
+    )
+
+
+def staff_of_case_provider(*, case: Case) -> QuerySet:
+    """The active members of the case's provider (a plan's action is carried out by one of them)."""
+    members = Membership.objects.for_tenant(case.municipality_id).filter(
+        organisation_id=case.organisation_id, is_active=True, user__is_active=True
+    )
+    return (
+        get_user_model()
+        .objects.filter(pk__in=members.values("user_id"))
+        .order_by("last_name", "first_name", "username")
+    )
 
 
 def caseload_person_ids(*, user: Any) -> QuerySet:

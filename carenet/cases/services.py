@@ -20,12 +20,15 @@ from carenet.people.models import Person
 from carenet.people.uploads import validate_scan
 
 from .models import (
+    DOMAINS_OF_VARIANT,
     Assessment,
+    AssessmentVariant,
     Case,
     CaseDocument,
     CaseEvent,
     CaseStatus,
     Channel,
+    DomainRating,
     DutyKind,
     InterventionPlan,
     MonitoringDuty,
@@ -33,11 +36,13 @@ from .models import (
     Note,
     PlanAction,
     PlanStatus,
+    RiskLevel,
     ServiceDelivery,
     SocialInquiry,
     Task,
 )
 from .permissions import can_open_case_for, can_record_delivery, organisation_serves
+from .selectors import services_of_network, staff_of_case_provider
 
 # HG 691/2015 and the child-protection methodology: at least six months of monitoring after reintegration.
 REINTEGRATION_MIN_DAYS = 183
@@ -288,15 +293,27 @@ def contract_sign(
     return case
 
 
-def plan_create(*, actor: Any, case: Case, goals: str) -> InterventionPlan:
+def plan_create(*, actor: Any, case: Case, goals: str, review_on: datetime.date | None = None) -> InterventionPlan:
     _require_change(actor, case)
     _require_status(case, CaseStatus.ADMITTED, CaseStatus.ACTIVE)
     if not goals.strip():
         raise ValidationError({"goals": _("Write the goals of the plan.")})
+    if review_on is not None and review_on < _today():
+        raise ValidationError({"review_on": _("The review date cannot be in the past.")})
     with transaction.atomic():
-        plan = InterventionPlan.objects.create(municipality_id=case.municipality_id, case=case, goals=goals.strip())
+        plan = InterventionPlan.objects.create(
+            municipality_id=case.municipality_id, case=case, goals=goals.strip(), review_on=review_on
+        )
         _record(case, actor=actor, action="plan_create")
     return plan
+
+
+def _check_plan_action_links(plan: InterventionPlan, *, service: Any, staff: Any) -> None:
+    """The service is one of the municipality's; the member of staff one of the case's provider."""
+    if service is not None and not services_of_network(case=plan.case).filter(pk=service.pk).exists():
+        raise ValidationError({"service": _("Choose an active service of this municipality.")})
+    if staff is not None and not staff_of_case_provider(case=plan.case).filter(pk=staff.pk).exists():
+        raise ValidationError({"staff": _("Choose a member of the case's provider.")})
 
 
 def plan_action_add(
@@ -307,19 +324,27 @@ def plan_action_add(
     responsible: str,
     due_on: datetime.date,
     follow_up_weeks: int | None = None,
+    service: Any = None,
+    staff: Any = None,
 ) -> PlanAction:
     _require_change(actor, plan.case)
     if plan.status != PlanStatus.DRAFT:
         raise ValidationError(_("An approved or submitted plan cannot be changed; start a revised plan."))
+    _check_plan_action_links(plan, service=service, staff=staff)
+    responsible = responsible.strip()
+    if not responsible and staff is not None:
+        responsible = staff.get_full_name() or staff.get_username()
     item = PlanAction(
         municipality_id=plan.municipality_id,
         plan=plan,
         action=action.strip(),
-        responsible=responsible.strip(),
+        responsible=responsible,
         due_on=due_on,
         follow_up_weeks=follow_up_weeks,
+        service=service,
+        staff=staff,
     )
-    item.full_clean(exclude=["municipality", "plan"])
+    item.full_clean(exclude=["municipality", "plan", "service", "staff"])
     with transaction.atomic():
         item.save()
         _record(plan.case, actor=actor, action="plan_action", summary=item.action)
@@ -336,6 +361,27 @@ def plan_submit(*, actor: Any, plan: InterventionPlan) -> InterventionPlan:
         plan.status = PlanStatus.SUBMITTED
         plan.save(update_fields=["status"])
         _record(plan.case, actor=actor, action="plan_submit")
+    return plan
+
+
+def plan_return(*, actor: Any, plan: InterventionPlan, reason: str) -> InterventionPlan:
+    """A supervisor sends a submitted plan back to draft, saying what to change; the caseworker sees the
+    reason on the plan and submits it again."""
+    policy.require(actor, "approve", plan.case)
+    if plan.status != PlanStatus.SUBMITTED:
+        raise ValidationError(_("Only a submitted plan can be returned."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say what must change in the plan.")})
+    if len(reason) > 1000:
+        raise ValidationError({"reason": _("Keep the reason under 1,000 characters.")})
+    with transaction.atomic():
+        plan.status = PlanStatus.DRAFT
+        plan.returned_reason = reason
+        plan.returned_by = actor
+        plan.returned_at = timezone.now()
+        plan.save(update_fields=["status", "returned_reason", "returned_by", "returned_at"])
+        _record(plan.case, actor=actor, action="plan_return", summary=reason)
     return plan
 
 
@@ -374,14 +420,33 @@ def assessment_record(
     assessed_on: datetime.date,
     summary: str,
     progress: int | None = None,
+    variant: str = AssessmentVariant.GENERAL,
+    ratings: dict[str, tuple[int, str]] | None = None,
 ) -> Assessment:
+    """An assessment with, per domain of its variant, a risk level and what was found (``ratings``: domain →
+    (level, note)). A domain left out was not assessed; a domain of another variant is refused."""
     _require_change(actor, case)
     if assessed_on > _today():
         raise ValidationError({"assessed_on": _("The date cannot be in the future.")})
+    if variant not in DOMAINS_OF_VARIANT:
+        raise ValidationError({"variant": _("Choose a valid assessment form.")})
+    ratings = ratings or {}
+    allowed = DOMAINS_OF_VARIANT[variant]
+    errors: dict[str, str] = {}
+    for domain, (level, note) in ratings.items():
+        if domain not in allowed:
+            errors[f"level_{domain}"] = _("This domain is not part of the chosen assessment form.")
+        elif level not in RiskLevel.values:
+            errors[f"level_{domain}"] = _("Choose a risk level.")
+        elif len(note or "") > 500:
+            errors[f"note_{domain}"] = _("Keep what was found under 500 characters.")
+    if errors:
+        raise ValidationError(errors)
     item = Assessment(
         municipality_id=case.municipality_id,
         case=case,
         kind=kind,
+        variant=variant,
         assessed_on=assessed_on,
         summary=summary.strip(),
         progress=progress,
@@ -390,6 +455,18 @@ def assessment_record(
     item.full_clean(exclude=["municipality", "case", "author"])
     with transaction.atomic():
         item.save()
+        DomainRating.objects.bulk_create(
+            [
+                DomainRating(
+                    municipality_id=case.municipality_id,
+                    assessment=item,
+                    domain=domain,
+                    level=level,
+                    note=(note or "").strip(),
+                )
+                for domain, (level, note) in sorted(ratings.items(), key=lambda kv: allowed.index(kv[0]))
+            ]
+        )
         _record(case, actor=actor, action="assessment", summary=item.get_kind_display(), code=f"assessment:{item.kind}")
     return item
 

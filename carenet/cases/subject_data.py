@@ -9,6 +9,7 @@ register(
     SubjectTable("cases.interventionplan", via="case__person"),
     SubjectTable("cases.planaction", via="plan__case__person"),
     SubjectTable("cases.assessment", via="case__person"),
+    SubjectTable("cases.domainrating", via="assessment__case__person"),
     SubjectTable("cases.note", via="case__person"),
     SubjectTable("cases.casedocument", via="case__person"),
     SubjectTable("cases.task", via="case__person"),

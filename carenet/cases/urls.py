@@ -14,6 +14,7 @@ urlpatterns = [
     path("new/<uuid:person_id>/", views.case_new, name="new"),
     path("<uuid:case_id>/", views.case_detail, name="detail"),
     path("<uuid:case_id>/step/<slug:step>/", views.case_step, name="step"),
+    path("<uuid:case_id>/plans/<uuid:plan_id>/return/", views.plan_return, name="plan_return"),
     path("<uuid:case_id>/plans/<uuid:plan_id>/<slug:decision>/", views.plan_decide, name="plan_decide"),
     path("<uuid:case_id>/closure/", views.closure_decide, name="closure_decide"),
     path("<uuid:case_id>/tasks/<uuid:task_id>/done/", views.task_done, name="task_done"),

@@ -49,6 +49,8 @@ from .selectors import (
     my_tasks,
     parents_abroad_register,
     services_of_case_provider,
+    services_of_network,
+    staff_of_case_provider,
     supervisor_overdue_duties,
 )
 
@@ -198,6 +200,7 @@ class Step:
     statuses: tuple[str, ...] = ()
     multipart: bool = False
     action: str = "change"  # what the user must be allowed to do to the case (cases.permissions)
+    form_kwargs: Callable[[Any], dict[str, Any]] | None = None  # the case → the form's choices
 
 
 def _draft_plan(case: Any) -> Any:
@@ -245,10 +248,16 @@ STEPS: dict[str, Step] = {
         gettext_lazy("Add an action to the plan"),
         lambda u, c, d: services.plan_action_add(actor=u, plan=_draft_plan(c), **d),
         statuses=(CaseStatus.ADMITTED, CaseStatus.ACTIVE),
+        form_kwargs=lambda c: {"services": services_of_network(case=c), "staff": staff_of_case_provider(case=c)},
     ),
     "assessment": Step(
         forms.AssessmentForm,
-        gettext_lazy("Assessment"),
+        gettext_lazy("Needs assessment"),
+        lambda u, c, d: services.assessment_record(actor=u, case=c, **d),
+    ),
+    "assessment_child": Step(
+        forms.ChildAssessmentForm,
+        gettext_lazy("Child protection assessment"),
         lambda u, c, d: services.assessment_record(actor=u, case=c, **d),
     ),
     "closure": Step(
@@ -279,6 +288,7 @@ STEPS: dict[str, Step] = {
         gettext_lazy("Record a service delivery"),
         lambda u, c, d: services.delivery_record(actor=u, person=c.person, case=c, **d),
         statuses=(CaseStatus.ADMITTED, CaseStatus.ACTIVE, CaseStatus.CLOSING),
+        form_kwargs=lambda c: {"services": services_of_case_provider(case=c)},
     ),
 }
 
@@ -295,16 +305,17 @@ def case_step(request: HttpRequest, case_id: str, step: str) -> HttpResponse:
     case = case_for(request.user, case_id, action=spec.action)
     if request.method == "GET":  # the step's form names the case's person
         persons_read_record(actor=request.user, person_ids=[case.person_id], what=f"cases.case.step.{step}")
-    kwargs: dict[str, Any] = {}
-    if spec.form is forms.DeliveryForm:
-        kwargs["services"] = services_of_case_provider(case=case)
+    kwargs: dict[str, Any] = spec.form_kwargs(case) if spec.form_kwargs else {}
     initial: dict[str, Any] = {"version": case.version} if spec.versioned else {}
     if step == "edit":
         initial.update(request_summary=case.request_summary, referred_by=case.referred_by, legal_basis=case.legal_basis)
     form = spec.form(request.POST or None, request.FILES or None, initial=initial, **kwargs)
     if request.method == "POST" and form.is_valid():
         try:
-            spec.save(request.user, case, dict(form.cleaned_data))
+            # A form whose fields are not the service's arguments one to one (the assessment's domains) says
+            # how they map.
+            arguments = form.service_arguments() if hasattr(form, "service_arguments") else dict(form.cleaned_data)
+            spec.save(request.user, case, arguments)
         except services.StaleCaseError as exc:
             form.add_error(None, exc.messages)
         except ValidationError as exc:
@@ -342,6 +353,27 @@ def plan_decide(request: HttpRequest, case_id: str, plan_id: str, decision: str)
     else:
         messages.success(request, _("The changes are saved."))
     return redirect("cases:detail", case_id=case.pk)
+
+
+@login_required
+def plan_return(request: HttpRequest, case_id: str, plan_id: str) -> HttpResponse:
+    """The supervisor sends a submitted plan back with what must change."""
+    case = case_for(request.user, case_id, action="approve")
+    plan = intervention_plan_for(request.user, case, plan_id)
+    form = forms.PlanReturnForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_return(actor=request.user, plan=plan, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The plan is returned to the caseworker with your reason."))
+            return redirect("cases:detail", case_id=case.pk)
+    return render(
+        request,
+        "cases/form.html",
+        {"form": form, "title": _("Return the plan for changes"), "case": case, "subject": case},
+    )
 
 
 @login_required

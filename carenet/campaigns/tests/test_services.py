@@ -95,6 +95,39 @@ def test_low_income_reads_the_latest_social_inquiry(baia_mare, org_a, caseworker
     assert set(entries(baia_mare)) == {poor.pk}
 
 
+def test_thermal_risk_reads_the_latest_assessment_of_any_case(baia_mare, org_a, org_b, caseworker_a, ladder):
+    """A person is on the register while their latest assessment finds the heat and the cold a high risk; a
+    later assessment that finds it low takes them off; a low-rated person never comes on."""
+    from carenet.cases.models import Assessment, DomainRating
+
+    exposed = make_person(baia_mare, org_a, first="E")
+    relieved = make_person(baia_mare, org_a, first="R")
+    low = make_person(baia_mare, org_a, first="L")
+    for person, levels in ((exposed, [1, 3]), (relieved, [3, 1]), (low, [1])):
+        for i, level in enumerate(levels):
+            # two cases at two providers: the latest assessment counts, whoever made it
+            org = org_a if i == 0 else org_b
+            case = CaseFactory(municipality=baia_mare, organisation=org, person=person, caseworker=caseworker_a)
+            assessment = Assessment.objects.create(
+                municipality=baia_mare,
+                case=case,
+                kind="initial",
+                assessed_on=datetime.date(2026, 2, 1 + i),
+                summary="-",
+            )
+            DomainRating.objects.create(municipality=baia_mare, assessment=assessment, domain="thermal", level=level)
+    rule(baia_mare, "thermal-high", thermal_risk_from=3)
+    services.register_rebuild(actor=None, municipality=baia_mare, on=TODAY, check_actor=False)
+    assert set(entries(baia_mare)) == {exposed.pk}
+    assert entries(baia_mare)[exposed.pk].reasons == ["thermal-high"]
+
+
+def test_a_thermal_risk_rule_takes_a_level_of_risk(baia_mare):
+    with pytest.raises(ValidationError) as exc:
+        rule(baia_mare, "thermal-none", thermal_risk_from=0)
+    assert "thermal_risk_from" in exc.value.message_dict
+
+
 def test_hotspot_rule_uses_the_heat_layer(baia_mare, org_a, areas, heat_layer, ladder):
     hot = make_person(baia_mare, org_a, first="H", area=areas["vest"])
     cool = make_person(baia_mare, org_a, first="C", area=areas["est"])
