@@ -144,6 +144,11 @@ class PlanForm(forms.Form):
     )
 
 
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.get_full_name() or obj.get_username()
+
+
 class PlanActionForm(forms.Form):
     action = forms.CharField(label=_("Action"), max_length=300)
     service: forms.ModelChoiceField = forms.ModelChoiceField(
@@ -152,7 +157,7 @@ class PlanActionForm(forms.Form):
         required=False,
         help_text=_("The service of the network that carries out this action, if any."),
     )
-    staff: forms.ModelChoiceField = forms.ModelChoiceField(
+    staff: forms.ModelChoiceField = StaffChoiceField(
         label=_("Member of staff"), queryset=get_user_model().objects.none(), required=False
     )
     responsible = forms.CharField(
@@ -175,9 +180,7 @@ class PlanActionForm(forms.Form):
         if services is not None:
             cast(forms.ModelChoiceField, self.fields["service"]).queryset = services
         if staff is not None:
-            field = cast(forms.ModelChoiceField, self.fields["staff"])
-            field.queryset = staff
-            field.label_from_instance = lambda u: u.get_full_name() or u.get_username()  # type: ignore[method-assign]
+            cast(forms.ModelChoiceField, self.fields["staff"]).queryset = staff
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
