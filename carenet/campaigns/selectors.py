@@ -442,6 +442,83 @@ def centre_use(*, campaign: Campaign) -> CentreUse:
     )
 
 
+# --- the same KPIs over a period (the dashboards' KPIs and the plans' computed indicators) ----------------
+
+
+def campaigns_in_period(*, municipality: Any, first: datetime.date, last: datetime.date) -> QuerySet[Campaign]:
+    """The campaigns whose alert started between ``first`` and ``last`` (inclusive)."""
+    return (
+        Campaign.objects.for_tenant(municipality)
+        .filter(starts_at__date__gte=first, starts_at__date__lte=last)
+        .order_by("starts_at")
+    )
+
+
+@dataclass(frozen=True)
+class PeriodFigures:
+    """A period's campaigns summed: persons to contact, reached within each campaign's target, reached at all,
+    reached and needing help, centre visits (all and by persons of the register), kits given."""
+
+    campaigns: int = 0
+    contacts: int = 0
+    reached_within_target: int = 0
+    reached: int = 0
+    needing_help: int = 0
+    centre_visits: int = 0
+    register_visits: int = 0
+    kits: int = 0
+
+    @property
+    def coverage(self) -> Share:
+        return Share(self.reached_within_target, self.contacts)
+
+    @property
+    def needing_help_share(self) -> Share:
+        return Share(self.needing_help, self.reached)
+
+
+def campaign_figures_in_period(*, municipality: Any, first: datetime.date, last: datetime.date) -> PeriodFigures:
+    """The figures of ``coverage_within_target``, ``share_needing_help`` and ``centre_use`` summed over the
+    campaigns of a period, in four queries whatever their number (one when there is none)."""
+    campaigns = list(campaigns_in_period(municipality=municipality, first=first, last=last))
+    if not campaigns:
+        return PeriodFigures()
+    within = Q()
+    for c in campaigns:  # each campaign has its own target: reached by its start + its target hours
+        within |= Q(campaign_id=c.pk, reached_at__lte=c.starts_at + datetime.timedelta(hours=c.contact_target_hours))
+    reached = Q(reached_at__isnull=False)
+    contacts = (
+        Contact.objects.for_tenant(municipality)
+        .filter(campaign_id__in=[c.pk for c in campaigns])
+        .aggregate(
+            total=Count("id"),
+            within=Count("id", filter=reached & within),
+            reached=Count("id", filter=reached),
+            help=Count("id", filter=reached & Q(last_outcome__in=[str(o) for o in NEEDS_HELP])),
+        )
+    )
+    visits = (
+        CentreVisit.objects.for_tenant(municipality)
+        .filter(campaign_id__in=[c.pk for c in campaigns])
+        .aggregate(visitors=Sum("visitors"), beneficiaries=Sum("beneficiaries"))
+    )
+    kits = (
+        KitGiven.objects.for_tenant(municipality)
+        .filter(campaign_id__in=[c.pk for c in campaigns])
+        .aggregate(n=Sum("quantity"))
+    )
+    return PeriodFigures(
+        campaigns=len(campaigns),
+        contacts=contacts["total"],
+        reached_within_target=contacts["within"],
+        reached=contacts["reached"],
+        needing_help=contacts["help"],
+        centre_visits=visits["visitors"] or 0,
+        register_visits=visits["beneficiaries"] or 0,
+        kits=kits["n"] or 0,
+    )
+
+
 # --- heat: cells and the dual index ----------------------------------------------------------------------
 
 

@@ -289,10 +289,11 @@ def municipality_kpis(f: KpiFilters) -> list[Kpi]:
     return kpis_for_plans(codes)
 
 
-def kpi_rows(f: KpiFilters) -> list[tuple[Kpi, KpiResult, KpiResult]]:
-    """Every KPI of the municipality with its value for the period and for the period of the same length before it."""
+def kpi_rows(f: KpiFilters, *, group: str = "") -> list[tuple[Kpi, KpiResult, KpiResult]]:
+    """The KPIs of the municipality in ``group`` ("": the plans' KPIs; "campaigns": the heat-wave and cold-night
+    campaigns') with the value for the period and for the period of the same length before it."""
     previous = f.previous()
-    return [(k, evaluate(k, f), evaluate(k, previous)) for k in municipality_kpis(f)]
+    return [(k, evaluate(k, f), evaluate(k, previous)) for k in municipality_kpis(f) if k.group == group]
 
 
 def kpi_plan_indicators(f: KpiFilters) -> tuple[Any, list[Any]]:

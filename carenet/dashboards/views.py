@@ -96,7 +96,15 @@ def kpi_list(request: CareNetRequest, scope: str) -> HttpResponse:
     form, f = _filters(request, scope)
     plan, plan_rows = kpi_plan_indicators(f)
     context = _context(
-        request, scope, form, rows=kpi_rows(f), filters=f, previous=f.previous(), plan=plan, plan_rows=plan_rows
+        request,
+        scope,
+        form,
+        rows=kpi_rows(f),
+        campaign_rows=kpi_rows(f, group="campaigns"),
+        filters=f,
+        previous=f.previous(),
+        plan=plan,
+        plan_rows=plan_rows,
     )
     return render(request, "dashboards/kpis.html", context)
 

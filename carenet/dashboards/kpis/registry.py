@@ -65,6 +65,8 @@ class Kpi:
     # The code of the plan whose KPI this is (plans.Plan.code); "" = a KPI of every municipality. The KPI
     # page of a municipality lists the KPIs of the plans it holds, never another municipality's strategy.
     plan: str = ""
+    # Shown in a section of its own (the campaigns' KPIs), not among a plan's numbered indicators.
+    group: str = ""
 
 
 # The 20 KPIs of Baia Mare's social-services strategy (plans.importers.BAIA_MARE_PLAN_CODE).
@@ -86,7 +88,7 @@ def _ensure_loaded() -> None:
     global _discovered
     if _discovered:
         return
-    from . import activities, computed, housing, outside, referrals  # noqa: F401  (the dashboards' own definitions)
+    from . import activities, computed, heat, housing, outside, referrals  # noqa: F401  (the dashboards' own definitions)
 
     autodiscover_modules("kpi_definitions")  # definitions of higher apps (portal …)
     _discovered = True
