@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -92,6 +93,15 @@ class RefuseForm(forms.Form):
 
 class MonthForm(forms.Form):
     month = forms.DateField(label=_("Month"), input_formats=["%Y-%m"], widget=forms.DateInput(attrs={"type": "month"}))
+
+
+class PaymentForm(forms.Form):
+    month = forms.DateField(
+        label=_("Month paid for"), input_formats=["%Y-%m"], widget=forms.DateInput(attrs={"type": "month"})
+    )
+    amount = forms.DecimalField(label=_("Amount paid"), min_value=Decimal("0.01"), max_digits=10, decimal_places=2)
+    paid_on = forms.DateField(label=_("Paid on"), widget=DATE)
+    receipt = forms.CharField(label=_("Receipt number"), max_length=40, required=False)
 
 
 class RevokeForm(forms.Form):

@@ -388,6 +388,38 @@ class Meal(TenantOwnedModel):
         ]
 
 
+class ContributionPayment(TenantOwnedModel):
+    """A payment of the contribution (art. 2 (3)) for one month of a decision, with its receipt. What is due
+    is computed from the meals served (``selectors.contribution_accounts``); arrears are due minus paid."""
+
+    decision = TenantForeignKey(Decision, on_delete=models.PROTECT, related_name="payments")
+    person = TenantForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    unit = TenantForeignKey(CanteenUnit, on_delete=models.PROTECT, related_name="+")
+    month = models.DateField(_("month paid for"))  # the first day of the month
+    amount = models.DecimalField(_("amount paid"), max_digits=10, decimal_places=2)
+    paid_on = models.DateField(_("paid on"))
+    receipt = models.CharField(_("receipt number"), max_length=40, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    is_synthetic = models.BooleanField(default=False)
+
+    class Meta(TenantOwnedModel.Meta):
+        ordering = ["month", "paid_on"]
+        verbose_name = _("contribution payment")
+        verbose_name_plural = _("contribution payments")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="canteen_payment_positive"),
+            models.UniqueConstraint(
+                fields=["municipality", "unit", "receipt"],
+                condition=~models.Q(receipt=""),
+                name="canteen_payment_receipt_once",
+            ),
+        ]
+        indexes = [models.Index(fields=["municipality", "unit", "month"], name="canteen_payment_month_idx")]
+
+
 # --- aid in kind (firewood, coal) -------------------------------------------------------------------------
 
 

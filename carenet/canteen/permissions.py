@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from carenet.core.access import fetch
 from carenet.core.policy import Actor, actor_of, policy
@@ -246,6 +248,25 @@ def decision_for(user: Any, decision_id: Any, *, action: str = "view") -> Decisi
         decision_id,
         action=action,
     )
+
+
+def decision_for_payment(user: Any, decision_id: Any) -> Decision:
+    """An approved decision whose contribution the user may take at its unit: the unit's staff (who serve the
+    meals and see the contribution on the list, never the incomes), the office's staff, the coordinator. 404
+    for a decision of a unit the user does not see; 403 for one they see but may not take payments of."""
+    municipality = actor_of(user).municipality_id
+    if municipality is None:  # the platform administrator takes no payments
+        raise Http404
+    decision = fetch(
+        user,
+        Decision.objects.for_tenant(municipality)
+        .filter(outcome="approved", unit__in=units_visible_to(user))
+        .select_related("person", "unit"),
+        decision_id,
+    )
+    if decision.unit is None or not policy.can(user, "serve", decision.unit):
+        raise PermissionDenied
+    return decision
 
 
 def unit_for(user: Any, unit_id: Any, *, action: str = "view") -> CanteenUnit:

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 
 from .eligibility import contribution_due
@@ -21,6 +22,7 @@ from .models import (
     CanteenUnit,
     CardStatus,
     Category,
+    ContributionPayment,
     Decision,
     ListStatus,
     Meal,
@@ -419,3 +421,133 @@ def served_person_ids(*, municipality: Any, first: datetime.date, last: datetime
 # The names of the plans' computed indicators over this register (carenet/plans/computations_canteen.py).
 PERSONS_SERVED_LABEL = _("Persons served a meal by the social canteen")
 MEALS_LABEL = _("Meals served by the social canteen")
+
+
+# --- contributions: due, paid, arrears ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MonthBalance:
+    month: datetime.date
+    meals: int
+    due: Decimal
+    paid: Decimal
+    closed: bool  # the month is over: what is still due is in arrears
+
+    @property
+    def owed(self) -> Decimal:
+        return max(self.due - self.paid, Decimal(0))
+
+
+@dataclass
+class ContributionAccount:
+    decision: Decision
+    card: str
+    months: list[MonthBalance]
+
+    @property
+    def name(self) -> str:
+        return f"{self.decision.person.last_name} {self.decision.person.first_name}"
+
+    @property
+    def due(self) -> Decimal:
+        return sum((m.due for m in self.months), Decimal(0))
+
+    @property
+    def paid(self) -> Decimal:
+        return sum((m.paid for m in self.months), Decimal(0))
+
+    @property
+    def arrears(self) -> Decimal:
+        """What the closed months still owe (a month overpaid does not pay another: each has its receipt)."""
+        return sum((m.owed for m in self.months if m.closed), Decimal(0))
+
+    @property
+    def months_in_arrears(self) -> int:
+        return sum(1 for m in self.months if m.closed and m.owed > 0)
+
+
+def monthly_contribution_cap(*, decision: Decision) -> Decimal:
+    """The most a month can cost the person: the rate of the income per person (before the meals' cap)."""
+    return contribution_due(
+        rate=decision.contribution_rate,
+        income_per_person=decision.income_per_person,
+        meals_served=0,
+        meal_allowance=None,
+    )
+
+
+def contribution_accounts(
+    *, unit: CanteenUnit, first: datetime.date, last: datetime.date, today: datetime.date
+) -> list[ContributionAccount]:
+    """Per person who owes a contribution at ``unit``, month by month from ``first`` to ``last`` (first days
+    of months): the meals served, the contribution due (art. 2 (3), capped at the meals' cost — the monthly
+    statement's figure), what was paid and what is in arrears. Three queries whatever the number of months."""
+    municipality = unit.municipality_id
+    first = first.replace(day=1)
+    last = month_bounds(last)[1]
+    meals = (
+        Meal.objects.for_tenant(municipality)
+        .filter(unit=unit, served_on__gte=first, served_on__lte=last, decision__contribution_rate__gt=0)
+        .annotate(month=TruncMonth("served_on"))
+        .values("decision_id", "month")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    served = {(r["decision_id"], _as_date(r["month"])): r["n"] for r in meals}
+    payments = (
+        ContributionPayment.objects.for_tenant(municipality)
+        .filter(unit=unit, month__gte=first, month__lte=last)
+        .values("decision_id", "month")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    paid = {(r["decision_id"], r["month"]): r["total"] for r in payments}
+    ids = {d for d, _m in served} | {d for d, _m in paid}
+    decisions = Decision.objects.for_tenant(municipality).filter(pk__in=ids).select_related("person").order_by("number")
+    cards = dict(
+        MealCard.objects.for_tenant(municipality)
+        .filter(unit=unit, decision_id__in=ids)
+        .order_by("issued_at")
+        .values_list("decision_id", "number")
+    )
+    months = []
+    month = first
+    while month <= last:
+        months.append(month)
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    allowances = {}
+    for m in months:
+        rules = rules_in_force(municipality=municipality, on=month_bounds(m)[1])
+        allowances[m] = rules.meal_allowance if rules else None
+    accounts = []
+    for decision in decisions:
+        balances = []
+        for m in months:
+            n = served.get((decision.pk, m), 0)
+            due = (
+                contribution_due(
+                    rate=decision.contribution_rate,
+                    income_per_person=decision.income_per_person,
+                    meals_served=n,
+                    meal_allowance=allowances[m],
+                )
+                if n
+                else Decimal(0)
+            )
+            balances.append(
+                MonthBalance(m, n, due, paid.get((decision.pk, m), Decimal(0)), closed=month_bounds(m)[1] < today)
+            )
+        accounts.append(ContributionAccount(decision, cards.get(decision.pk, ""), balances))
+    accounts.sort(key=lambda a: (-a.arrears, a.name))
+    return accounts
+
+
+def _as_date(value: Any) -> datetime.date:
+    return value.date() if isinstance(value, datetime.datetime) else value
+
+
+def contribution_paid(*, decision: Decision, month: datetime.date) -> Decimal:
+    return ContributionPayment.objects.for_tenant(decision.municipality_id).filter(
+        decision=decision, month=month
+    ).aggregate(total=Sum("amount"))["total"] or Decimal(0)

@@ -34,6 +34,7 @@ from .models import (
     CanteenUnit,
     CardStatus,
     Category,
+    ContributionPayment,
     Decision,
     ListStatus,
     Meal,
@@ -542,6 +543,83 @@ def card_revoke(*, actor: Any, card: MealCard, reason: str) -> MealCard:
     card.save(update_fields=["status", "revoked_reason", "revoked_at"])
     audit_record(action="canteen.card.revoke", actor=actor, obj=card, changes={"reason": "given"})
     return card
+
+
+# --- contributions ----------------------------------------------------------------------------------------
+
+MAX_PAYMENT = Decimal("100000")
+
+
+@transaction.atomic
+def contribution_payment_record(
+    *,
+    actor: Any,
+    decision: Decision,
+    month: datetime.date,
+    amount: Decimal,
+    paid_on: datetime.date,
+    receipt: str = "",
+    is_synthetic: bool = False,
+    today: datetime.date | None = None,
+) -> ContributionPayment:
+    """A payment of the contribution for one month of an approved decision, at the decision's unit (its staff,
+    the office's or the coordinator record it). A month is paid at most its contribution: the rate of the
+    income per person, less what is already paid for it."""
+    unit = decision.unit
+    if unit is None or not policy.can(actor, "serve", unit):
+        raise PermissionDenied
+    today = today or timezone.localdate()
+    month = month.replace(day=1)
+    receipt = (receipt or "").strip()
+    errors: dict[str, str] = {}
+    if decision.outcome != Outcome.APPROVED or decision.contribution_rate <= 0:
+        errors["amount"] = _("This decision sets no contribution.")
+    elif (
+        decision.valid_from
+        and decision.last_day
+        and not (decision.valid_from.replace(day=1) <= month <= decision.last_day)
+    ):
+        errors["month"] = _("The decision is not in force in that month.")
+    if paid_on > today:
+        errors["paid_on"] = _("The date cannot be in the future.")
+    if amount is None or amount <= 0:
+        errors["amount"] = _("Enter an amount above zero.")
+    elif amount > MAX_PAYMENT:
+        errors["amount"] = _("Enter an amount below %(max)s.") % {"max": MAX_PAYMENT}
+    elif "amount" not in errors and "month" not in errors:
+        left = selectors.monthly_contribution_cap(decision=decision) - selectors.contribution_paid(
+            decision=decision, month=month
+        )
+        if amount > left:
+            errors["amount"] = _("At most %(left)s is left to pay for that month.") % {"left": max(left, Decimal(0))}
+    if len(receipt) > 40:
+        errors["receipt"] = _("Keep the receipt number under 40 characters.")
+    elif (
+        receipt
+        and ContributionPayment.objects.for_tenant(decision.municipality_id).filter(unit=unit, receipt=receipt).exists()
+    ):
+        errors["receipt"] = _("A payment with this receipt number is already recorded.")
+    if errors:
+        raise ValidationError(errors)
+    payment = ContributionPayment.objects.create(
+        municipality_id=decision.municipality_id,
+        decision=decision,
+        person_id=decision.person_id,
+        unit=unit,
+        month=month,
+        amount=amount,
+        paid_on=paid_on,
+        receipt=receipt,
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        is_synthetic=is_synthetic,
+    )
+    audit_record(
+        action="canteen.contribution.pay",
+        actor=actor,
+        obj=payment,
+        changes={"decision": decision.number, "month": f"{month:%Y-%m}", "amount": str(amount)},
+    )
+    return payment
 
 
 # --- the monthly nominal list -------------------------------------------------------------------------------

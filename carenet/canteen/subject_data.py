@@ -8,5 +8,6 @@ register(
     SubjectTable("canteen.nominalentry"),
     SubjectTable("canteen.mealcard"),
     SubjectTable("canteen.meal"),
+    SubjectTable("canteen.contributionpayment"),
     SubjectTable("canteen.aidallocation"),
 )

@@ -4,12 +4,17 @@ reports: meals by category and unit, the capped category's days per person."""
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -17,11 +22,12 @@ from carenet.audit.services import audit_export
 from carenet.core.access import requires
 from carenet.core.exports import export_table
 from carenet.core.http import CareNetRequest
+from carenet.core.policy import policy
 from carenet.people.services import persons_read_record
 
-from .. import documents, selectors
-from ..permissions import can_read_reports, unit_for
-from ._common import month_of, year_of
+from .. import documents, forms, selectors, services
+from ..permissions import can_read_reports, decision_for_payment, unit_for
+from ._common import apply_errors, month_of, year_of
 
 
 @login_required
@@ -106,3 +112,56 @@ def reports(request: CareNetRequest) -> HttpResponse:
         else 0,
     }
     return render(request, "canteen/reports.html", context)
+
+
+@login_required
+def contributions(request: CareNetRequest, unit_id: str) -> HttpResponseBase:
+    """The year's contributions of the unit's persons: due month by month, paid, arrears first."""
+    unit = unit_for(request.user, unit_id)
+    year = year_of(request.GET.get("year"))
+    today = timezone.localdate()
+    accounts = selectors.contribution_accounts(
+        unit=unit, first=datetime.date(year, 1, 1), last=datetime.date(year, 12, 1), today=today
+    )
+    persons_read_record(
+        actor=request.user, person_ids=[a.decision.person_id for a in accounts], what="canteen.contributions"
+    )
+    return render(
+        request,
+        "canteen/contributions.html",
+        {
+            "unit": unit,
+            "year": year,
+            "accounts": accounts,
+            "arrears": sum((a.arrears for a in accounts), Decimal(0)),
+            "can_record": policy.can(request.user, "serve", unit),
+        },
+    )
+
+
+@login_required
+def contribution_pay(request: CareNetRequest, decision_id: str) -> HttpResponseBase:
+    decision = decision_for_payment(request.user, decision_id)
+    today = timezone.localdate()
+    form = forms.PaymentForm(request.POST or None, initial={"month": today.replace(day=1), "paid_on": today})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contribution_payment_record(actor=request.user, decision=decision, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The payment is recorded."))
+            return redirect(
+                f"{reverse('canteen:contributions', args=[decision.unit_id])}?year={form.cleaned_data['month']:%Y}"
+            )
+    persons_read_record(actor=request.user, person_ids=[decision.person_id], what="canteen.contribution.pay")
+    return render(
+        request,
+        "canteen/contribution_pay.html",
+        {
+            "form": form,
+            "decision": decision,
+            "unit": decision.unit,
+            "cap": selectors.monthly_contribution_cap(decision=decision),
+        },
+    )
