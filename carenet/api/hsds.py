@@ -316,7 +316,7 @@ def service(request: Request, municipality: Municipality | None, service_id: str
 def _organisations(municipality: Municipality | None, *, nested: bool) -> QuerySet[Any]:
     qs = public_organisations(municipality=municipality).select_related("directory_profile", "municipality")
     if nested:
-        qs = qs.prefetch_related("programs", "hsds_identifiers")
+        qs = qs.prefetch_related(*hsds.ORGANISATION_PREFETCH)
     return qs
 
 

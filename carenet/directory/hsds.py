@@ -18,8 +18,10 @@ from carenet.core.models import Organisation, OrganisationKind
 
 from .models import (
     SOURCE_LANGUAGE,
+    Contact,
     Location,
     OrganisationProfile,
+    Phone,
     Schedule,
     Service,
     ServiceAtLocation,
@@ -41,7 +43,8 @@ REQUIRED_TEXT = {"name", "description"}
 OPENAPI_PATH = Path(__file__).resolve().parent / "standards" / "hsds-3.0" / "schema" / "openapi.json"
 # The scheme CareNet gives the validated legal identifier of an organisation of each country (org-id.guide).
 COUNTRY_SCHEME = {"RO": ("RO-CUI", "CIF"), "MD": ("MD-IDNO", "IDNO")}
-ORGANISATION_PREFETCH = ("programs", "hsds_identifiers")
+# What ``organisation_json(full=True)`` reads of an organisation, beside its profile.
+ORGANISATION_PREFETCH = ("programs", "hsds_identifiers", "directory_phones", "directory_contacts__phones")
 LEGAL_STATUS: dict[str, str] = {
     OrganisationKind.PUBLIC: "public institution",
     OrganisationKind.NGO: "non-governmental organisation",
@@ -134,7 +137,7 @@ def organisation_json(org: Organisation, lang: str | None = None, *, full: bool 
     )
     if full:
         data["organization_identifiers"] = organisation_identifiers_json(org)
-        data["phones"] = (
+        data["phones"] = [phone_json(p) for p in org.directory_phones.all()] + (  # reverse FK from directory
             [
                 {
                     "id": str(uuid.uuid5(NAMESPACE, f"org-phone:{org.id}")),
@@ -145,6 +148,7 @@ def organisation_json(org: Organisation, lang: str | None = None, *, full: bool 
             if org.phone
             else []
         )
+        data["contacts"] = [contact_json(c) for c in org.directory_contacts.all()]  # reverse FK from directory
         data["programs"] = [
             clean(
                 {
@@ -190,7 +194,58 @@ def organisation_identifiers_json(org: Organisation) -> list[dict[str, Any]]:
     ]
 
 
-def location_json(location: Location, lang: str | None = None) -> dict[str, Any]:
+def _link(value: Any) -> str | None:
+    return str(value) if value else None
+
+
+def phone_json(phone: Phone) -> dict[str, Any]:
+    """An HSDS phone with every link it has (organisation, service, location, contact, service at a location)."""
+    return clean(
+        {
+            "id": str(phone.id),
+            "organization_id": _link(phone.organisation_id),
+            "service_id": _link(phone.service_id),
+            "location_id": _link(phone.location_id),
+            "contact_id": _link(phone.contact_id),
+            "service_at_location_id": _link(phone.service_at_location_id),
+            "number": phone.number,
+            "extension": phone.extension,
+            "type": phone.type,
+            "description": phone.description,
+        }
+    )
+
+
+def contact_json(contact: Contact) -> dict[str, Any]:
+    """An HSDS contact with its links and its own phones (``phones`` prefetched along ``contacts``)."""
+    data = clean(
+        {
+            "id": str(contact.id),
+            "organization_id": _link(contact.organisation_id),
+            "service_id": _link(contact.service_id),
+            "location_id": _link(contact.location_id),
+            "service_at_location_id": _link(contact.service_at_location_id),
+            "name": contact.name,
+            "title": contact.title,
+            "department": contact.department,
+            "email": contact.email,
+        }
+    )
+    data["phones"] = [phone_json(p) for p in contact.phones.all()]
+    return data
+
+
+def _owned(owner: Any) -> dict[str, Any]:
+    """The phones, contacts and schedules of a location or a service at a location (HSDS nests them there)."""
+    return {
+        "phones": [phone_json(p) for p in owner.phones.all()],
+        "contacts": [contact_json(c) for c in owner.contacts.all()],
+        "schedules": [schedule_json(s) for s in owner.schedules.all()],
+    }
+
+
+def location_json(location: Location, lang: str | None = None, *, links: bool = False) -> dict[str, Any]:
+    """A location; ``links``: with its own phones, contacts and schedules (prefetch ``LOCATION_PREFETCH``)."""
     data = clean(
         {
             "id": str(location.id),
@@ -247,6 +302,8 @@ def location_json(location: Location, lang: str | None = None) -> dict[str, Any]
         if location.accessibility or location.accessibility_details or location.accessibility_url
         else []
     )
+    if links:
+        data.update(_owned(location))
     return data
 
 
@@ -254,7 +311,9 @@ def schedule_json(schedule: Schedule) -> dict[str, Any]:
     return clean(
         {
             "id": str(schedule.id),
-            "service_id": str(schedule.service_id),
+            "service_id": _link(schedule.service_id),
+            "location_id": _link(schedule.location_id),
+            "service_at_location_id": _link(schedule.service_at_location_id),
             "freq": schedule.freq,
             "byday": schedule.byday,
             "opens_at": _time(schedule.opens_at),
@@ -322,19 +381,7 @@ def service_json(
         )
     if not full:
         return data
-    data["phones"] = [
-        clean(
-            {
-                "id": str(p.id),
-                "service_id": sid,
-                "number": p.number,
-                "extension": p.extension,
-                "type": p.type,
-                "description": p.description,
-            }
-        )
-        for p in service.phones.all()
-    ]
+    data["phones"] = [phone_json(p) for p in service.phones.all()]
     data["schedules"] = [schedule_json(s) for s in service.schedules.all()]
     data["service_areas"] = [
         clean(
@@ -351,15 +398,18 @@ def service_json(
         for a in service.service_areas.all()
     ]
     data["service_at_locations"] = [
-        clean(
-            {
-                "id": str(sal.id),
-                "service_id": sid,
-                "location_id": str(sal.location_id),
-                "description": sal.description,
-                "location": location_json(sal.location, lang),
-            }
-        )
+        {
+            **clean(
+                {
+                    "id": str(sal.id),
+                    "service_id": sid,
+                    "location_id": str(sal.location_id),
+                    "description": sal.description,
+                    "location": location_json(sal.location, lang, links=True),
+                }
+            ),
+            **_owned(sal),
+        }
         for sal in service.service_at_locations.all()
     ]
     data["languages"] = [languages_json(service, code) for code in service.languages or []]
@@ -383,19 +433,7 @@ def service_json(
         clean({"id": str(d.id), "service_id": sid, "document": d.document, "uri": d.uri})
         for d in service.required_documents.all()
     ]
-    data["contacts"] = [
-        clean(
-            {
-                "id": str(c.id),
-                "service_id": sid,
-                "name": c.name,
-                "title": c.title,
-                "department": c.department,
-                "email": c.email,
-            }
-        )
-        for c in service.contacts.all()
-    ]
+    data["contacts"] = [contact_json(c) for c in service.contacts.all()]
     data["attributes"] = [
         clean(
             {
@@ -447,12 +485,13 @@ def service_at_location_json(sal: ServiceAtLocation, lang: str | None = None, *,
             "service_id": str(sal.service_id),
             "location_id": str(sal.location_id),
             "description": sal.description,
-            "location": location_json(sal.location, lang),
+            "location": location_json(sal.location, lang, links=full),
             "service": service_json(sal.service, lang, full=full),
         }
     )
     if full:
-        data["contacts"], data["phones"], data["schedules"], data["attributes"], data["metadata"] = [], [], [], [], []
+        data.update(_owned(sal))
+        data["attributes"], data["metadata"] = [], []
     return data
 
 
@@ -460,18 +499,26 @@ def with_sal_relations(qs: QuerySet[ServiceAtLocation]) -> QuerySet[ServiceAtLoc
     """A service-at-location with its service fully nested (``full=true`` and the detail)."""
     return qs.select_related(
         "location", "service", "service__organisation", "service__organisation__directory_profile", "service__program"
-    ).prefetch_related(*_lookups([f"service__{name}" for name in SERVICE_PREFETCH]))
+    ).prefetch_related(
+        *_lookups(
+            [
+                *OWNED_PREFETCH,
+                *(f"location__{name}" for name in OWNED_PREFETCH),
+                *(f"service__{name}" for name in SERVICE_PREFETCH),
+            ]
+        )
+    )
 
 
 def with_hsds_relations(qs: QuerySet[Service], *, full: bool) -> QuerySet[Service]:
     qs = qs.select_related("organisation", "organisation__directory_profile", "program")
     if not full:
         return qs
+    # SERVICE_PREFETCH, with the locations and the terms joined rather than fetched on their own
     lookups = _lookups(
         [
-            *SERVICE_PREFETCH[:3],
             Prefetch("service_at_locations", queryset=ServiceAtLocation.plain.select_related("location")),
-            *SERVICE_PREFETCH[4:-1],
+            *(name for name in SERVICE_PREFETCH if name != "service_at_locations__location" and name != TERMS),
             Prefetch("attributes", queryset=ServiceAttribute.plain.select_related("taxonomy_term__taxonomy")),
         ]
     )
@@ -483,16 +530,21 @@ def _lookups(items: list[Any]) -> list[Any]:
     return items
 
 
+# The phones, contacts (with theirs) and schedules of a location or a service at a location.
+OWNED_PREFETCH = ("phones", "contacts__phones", "schedules")
+TERMS = "attributes__taxonomy_term__taxonomy"
 SERVICE_PREFETCH = (
     "phones",
     "schedules",
     "service_areas",
     "service_at_locations__location",
+    *(f"service_at_locations__{name}" for name in OWNED_PREFETCH),
+    *(f"service_at_locations__location__{name}" for name in OWNED_PREFETCH),
     "funding",
     "cost_options",
     "required_documents",
-    "contacts",
-    "attributes__taxonomy_term__taxonomy",
+    "contacts__phones",
+    TERMS,
 )
 
 

@@ -383,20 +383,25 @@ class ServiceAtLocation(TenantOwnedModel):
         ]
 
 
-class Phone(TenantOwnedModel):
-    service = TenantForeignKey(Service, null=True, blank=True, on_delete=models.CASCADE, related_name="phones")
-    location = TenantForeignKey(Location, null=True, blank=True, on_delete=models.CASCADE, related_name="phones")
-    number = models.CharField(_("number"), max_length=40)
-    extension = models.PositiveIntegerField(_("extension"), null=True, blank=True)
-    type = models.CharField(_("type"), max_length=20, blank=True)  # voice, fax, cell, sms, text
-    description = models.CharField(_("description"), max_length=300, blank=True)
-
-    class Meta(TenantOwnedModel.Meta):
-        ordering = ["number"]
+def _owned_by_one_of(*fields: str) -> models.Q:
+    """At least one of these links is set: a row of HSDS 3.0 belongs to some record."""
+    condition = models.Q()
+    for name in fields:
+        condition |= models.Q(**{f"{name}__isnull": False})
+    return condition
 
 
 class Contact(TenantOwnedModel):
-    service = TenantForeignKey(Service, on_delete=models.CASCADE, related_name="contacts")
+    """An HSDS 3.0 contact: of an organisation, a service, a location or a service at a location."""
+
+    organisation = TenantForeignKey(
+        "core.Organisation", null=True, blank=True, on_delete=models.CASCADE, related_name="directory_contacts"
+    )
+    service = TenantForeignKey(Service, null=True, blank=True, on_delete=models.CASCADE, related_name="contacts")
+    location = TenantForeignKey(Location, null=True, blank=True, on_delete=models.CASCADE, related_name="contacts")
+    service_at_location = TenantForeignKey(
+        ServiceAtLocation, null=True, blank=True, on_delete=models.CASCADE, related_name="contacts"
+    )
     name = models.CharField(_("name"), max_length=200, blank=True)
     title = models.CharField(_("job title"), max_length=200, blank=True)
     department = models.CharField(_("department"), max_length=200, blank=True)
@@ -405,6 +410,45 @@ class Contact(TenantOwnedModel):
 
     class Meta(TenantOwnedModel.Meta):
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=_owned_by_one_of("organisation", "service", "location", "service_at_location"),
+                name="contact_has_an_owner",
+                violation_error_message=_(
+                    "A contact belongs to an organisation, a service, a location or a service at a location."
+                ),
+            )
+        ]
+
+
+class Phone(TenantOwnedModel):
+    """An HSDS 3.0 phone: of an organisation, a service, a location, a contact or a service at a location."""
+
+    organisation = TenantForeignKey(
+        "core.Organisation", null=True, blank=True, on_delete=models.CASCADE, related_name="directory_phones"
+    )
+    service = TenantForeignKey(Service, null=True, blank=True, on_delete=models.CASCADE, related_name="phones")
+    location = TenantForeignKey(Location, null=True, blank=True, on_delete=models.CASCADE, related_name="phones")
+    contact = TenantForeignKey(Contact, null=True, blank=True, on_delete=models.CASCADE, related_name="phones")
+    service_at_location = TenantForeignKey(
+        ServiceAtLocation, null=True, blank=True, on_delete=models.CASCADE, related_name="phones"
+    )
+    number = models.CharField(_("number"), max_length=40)
+    extension = models.PositiveIntegerField(_("extension"), null=True, blank=True)
+    type = models.CharField(_("type"), max_length=20, blank=True)  # voice, fax, cell, sms, text
+    description = models.CharField(_("description"), max_length=300, blank=True)
+
+    class Meta(TenantOwnedModel.Meta):
+        ordering = ["number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=_owned_by_one_of("organisation", "service", "location", "contact", "service_at_location"),
+                name="phone_has_an_owner",
+                violation_error_message=_(
+                    "A phone belongs to an organisation, a service, a location, a contact or a service at a location."
+                ),
+            )
+        ]
 
 
 class Weekday(models.TextChoices):
@@ -434,9 +478,14 @@ def validate_iso_date_or_datetime(value: str) -> None:
 
 
 class Schedule(TenantOwnedModel):
-    """Opening hours as an RRULE-style weekly rule (HSDS 3.0 schedule)."""
+    """Opening hours as an RRULE-style weekly rule (HSDS 3.0 schedule): of a service, a location or a service at
+    a location."""
 
-    service = TenantForeignKey(Service, on_delete=models.CASCADE, related_name="schedules")
+    service = TenantForeignKey(Service, null=True, blank=True, on_delete=models.CASCADE, related_name="schedules")
+    location = TenantForeignKey(Location, null=True, blank=True, on_delete=models.CASCADE, related_name="schedules")
+    service_at_location = TenantForeignKey(
+        ServiceAtLocation, null=True, blank=True, on_delete=models.CASCADE, related_name="schedules"
+    )
     freq = models.CharField(max_length=10, default="WEEKLY")
     byday = models.CharField(_("days"), max_length=40, help_text=_("For example MO,TU,WE,TH,FR"))
     opens_at = models.TimeField(_("opens at"), null=True, blank=True)
@@ -472,7 +521,12 @@ class Schedule(TenantOwnedModel):
                 | models.Q(closes_at__isnull=True)
                 | models.Q(opens_at__lt=models.F("closes_at")),
                 name="schedule_opens_before_closing",
-            )
+            ),
+            models.CheckConstraint(
+                condition=_owned_by_one_of("service", "location", "service_at_location"),
+                name="schedule_has_an_owner",
+                violation_error_message=_("A schedule belongs to a service, a location or a service at a location."),
+            ),
         ]
 
     def days(self) -> list[str]:

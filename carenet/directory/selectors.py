@@ -85,6 +85,7 @@ def service_detail_prefetch(*, services: QuerySet[Service]) -> QuerySet[Service]
     return services.select_related("organisation", "organisation__parent", "program").prefetch_related(
         Prefetch("attributes", queryset=ServiceAttribute.plain.select_related("taxonomy_term__taxonomy")),
         Prefetch("service_at_locations", queryset=ServiceAtLocation.plain.select_related("location")),
+        "service_at_locations__location__phones",  # a location's own phones (HSDS)
         Prefetch("schedules", queryset=Schedule.plain.order_by("byday", "opens_at")),
         "phones",
         "contacts",
@@ -371,6 +372,7 @@ def finder_search(
             .filter(byday__contains=day, opens_at__lte=now.time(), closes_at__gt=now.time())
             .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=now.date()))
             .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=now.date()))
+            .filter(service__isnull=False)  # the service's own hours (a location's have no service)
             .values("service_id")
         )
         qs = qs.filter(pk__in=open_ids)

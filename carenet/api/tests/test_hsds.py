@@ -224,7 +224,9 @@ def test_unknown_municipality_is_404(client, db):
 def test_the_service_list_runs_a_constant_number_of_queries(
     client, full_service, service_b, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(14):
+    # one query per nested list, whatever the number of services; the phones, contacts and schedules of the
+    # services at a location and of their locations (HSDS nests them there) are seven of them
+    with django_assert_max_num_queries(21):
         _page(client.get("/api/hsds/services", {"full": "true"}))
 
 

@@ -31,6 +31,8 @@ SERVICE_LISTS = (
     ("contacts", "contact"),
     ("attributes", "attribute"),
 )
+# What an organisation, a location or a service at a location owns (HSDS nests them under it).
+OWNED_LISTS = (("phones", "phone"), ("contacts", "contact"), ("schedules", "schedule"))
 
 
 def export_tables(*, municipality: Municipality) -> Tables:
@@ -43,6 +45,8 @@ def export_tables(*, municipality: Municipality) -> Tables:
     for source in HsdsSource.objects.for_tenant(municipality).order_by("name"):
         tables["metadata"].extend(source.metadata or [])
         tables["meta_table_description"].extend(source.table_descriptions or [])
+    for name in ("phone", "contact", "schedule"):  # a row with two owners is nested under both: once
+        tables[name] = list({row["id"]: row for row in tables[name]}.values())
     for name in RESOURCES:
         key = RESOURCES[name][1][0] if name != "carenet_translation" else "record_id"
         tables[name].sort(key=lambda r, k=key: (r[k], json.dumps(r, sort_keys=True)))
@@ -58,7 +62,7 @@ def _export_organisations(tables: Tables, *, municipality: Municipality, service
         o.pk: o
         for o in Organisation.objects.for_tenant(municipality)
         .select_related("directory_profile", "municipality")
-        .prefetch_related("programs")
+        .prefetch_related(*hsds.ORGANISATION_PREFETCH)
     }
     listed = set(public_organisations(municipality=municipality).values_list("pk", flat=True)) | service_org_ids
     pending = list(listed)
@@ -75,6 +79,9 @@ def _export_organisations(tables: Tables, *, municipality: Municipality, service
             row_of("organization_identifier", i) for i in data["organization_identifiers"]
         )
         tables["program"].extend(row_of("program", p) for p in data["programs"])
+        kept_phones = {str(p.pk) for p in org.directory_phones.all()}  # not the one made of Organisation.phone
+        data["phones"] = [p for p in data["phones"] if p["id"] in kept_phones]
+        _owned(tables, data)
         profile = getattr(org, "directory_profile", None)
         if profile is not None:
             _translations(tables, "organization", org.pk, profile.translations)
@@ -89,9 +96,11 @@ def _export_services(tables: Tables, services: list[Service]) -> set[Any]:
         tables["service"].append(row_of("service", data))
         for key, resource in SERVICE_LISTS:
             tables[resource].extend(row_of(resource, item) for item in data[key])
+        tables["phone"].extend(row_of("phone", p) for c in data["contacts"] for p in c["phones"])
         term_ids.update(a.taxonomy_term_id for a in service.attributes.all())
         for sal in data["service_at_locations"]:
             tables["service_at_location"].append(row_of("service_at_location", sal))
+            _owned(tables, sal)
             location = sal["location"]
             if location["id"] in seen_locations:
                 continue
@@ -99,11 +108,19 @@ def _export_services(tables: Tables, services: list[Service]) -> set[Any]:
             tables["location"].append(row_of("location", location))
             tables["address"].extend(row_of("address", a) for a in location["addresses"])
             tables["accessibility"].extend(row_of("accessibility", a) for a in location["accessibility"])
+            _owned(tables, location)
         _translations(tables, "service", service.pk, service.translations)
         for sal in service.service_at_locations.all():
             if str(sal.location_id) in seen_locations:
                 _translations(tables, "location", sal.location_id, sal.location.translations)
     return term_ids
+
+
+def _owned(tables: Tables, data: dict[str, Any]) -> None:
+    """The phones, contacts (with their phones) and schedules nested in an HSDS object, as rows."""
+    for key, resource in OWNED_LISTS:
+        tables[resource].extend(row_of(resource, item) for item in data.get(key, []))
+    tables["phone"].extend(row_of("phone", p) for c in data.get("contacts", []) for p in c["phones"])
 
 
 def _export_taxonomies(tables: Tables, term_ids: set[Any]) -> None:

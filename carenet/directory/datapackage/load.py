@@ -53,7 +53,7 @@ from ..permissions import can_import_directory
 from ..services import directory_bulk_write, service_reindex
 from .read import ImportRefused, check_size, read_json, read_zip
 from .schema import Table, Tables
-from .validate import message, validate_tables
+from .validate import OWNERS, message, validate_tables
 
 KIND_OF = {v: k for k, v in hsds.LEGAL_STATUS.items()}
 SCHEME_COUNTRY = {"RO-CUI": "RO", "RO-CIF": "RO", "MD-IDNO": "MD"}
@@ -62,6 +62,8 @@ COLUMN_OF = {
     "organisation": "organization_id",
     "service": "service_id",
     "location": "location_id",
+    "contact": "contact_id",
+    "service_at_location": "service_at_location_id",
     "program": "program_id",
     "taxonomy": "taxonomy_id",
     "taxonomy_term": "taxonomy_term_id",
@@ -408,24 +410,24 @@ def load_service_at_locations(job: ImportJob) -> None:
         job.save(sal, "service_at_location", row, line)
 
 
-def load_phones(job: ImportJob) -> None:
-    """A service's or a location's phones (phones of organisations and contacts have no home in CareNet yet)."""
-    for line, row in _rows(job, "phone"):
-        if row.get("service_id") or row.get("location_id"):
-            phone = Phone(
-                **job.keys(row, service_id="service_id", location_id="location_id"),
-                number=row["number"],
-                extension=_whole(row.get("extension")),
-                type=row.get("type", ""),
-                description=row.get("description", ""),
-            )
-            job.save(phone, "phone", row, line)
+def _owned(row: dict[str, str], resource: str) -> bool:
+    """A phone, contact or schedule linked to some record (validation warned about the others: left out)."""
+    return any(row.get(column) for column in OWNERS[resource])
 
 
 def load_contacts(job: ImportJob) -> None:
+    """Contacts of organisations, services, locations and services at a location (before their phones)."""
     for line, row in _rows(job, "contact"):
+        if not _owned(row, "contact"):
+            continue
         contact = Contact(
-            **job.keys(row, service_id="service_id"),
+            **job.keys(
+                row,
+                organisation_id="organization_id",
+                service_id="service_id",
+                location_id="location_id",
+                service_at_location_id="service_at_location_id",
+            ),
             name=row.get("name", ""),
             title=row.get("title", ""),
             department=row.get("department", ""),
@@ -434,10 +436,37 @@ def load_contacts(job: ImportJob) -> None:
         job.save(contact, "contact", row, line)
 
 
+def load_phones(job: ImportJob) -> None:
+    """Phones of organisations, services, locations, contacts and services at a location."""
+    for line, row in _rows(job, "phone"):
+        if not _owned(row, "phone"):
+            continue
+        phone = Phone(
+            **job.keys(
+                row,
+                organisation_id="organization_id",
+                service_id="service_id",
+                location_id="location_id",
+                contact_id="contact_id",
+                service_at_location_id="service_at_location_id",
+            ),
+            number=row["number"],
+            extension=_whole(row.get("extension")),
+            type=row.get("type", ""),
+            description=row.get("description", ""),
+        )
+        job.save(phone, "phone", row, line)
+
+
 def load_schedules(job: ImportJob) -> None:
+    """Schedules of services, locations and services at a location."""
     for line, row in _rows(job, "schedule"):
+        if not _owned(row, "schedule"):
+            continue
         schedule = Schedule(
-            **job.keys(row, service_id="service_id"),
+            **job.keys(
+                row, service_id="service_id", location_id="location_id", service_at_location_id="service_at_location_id"
+            ),
             freq=row.get("freq") or "WEEKLY",
             byday=row.get("byday", ""),
             opens_at=_time(row.get("opens_at")),
@@ -528,8 +557,8 @@ LOADERS: tuple[tuple[str, Loader], ...] = (
     ("location", load_locations),  # with address, accessibility
     ("service", load_services),  # with language
     ("service_at_location", load_service_at_locations),
-    ("phone", load_phones),
     ("contact", load_contacts),
+    ("phone", load_phones),  # after the contacts they may belong to
     ("schedule", load_schedules),
     ("funding", load_funding),
     ("service_area", load_service_areas),

@@ -72,8 +72,9 @@ NESTED = {
     "funding": "funding",
     "cost_options": "cost_option",
     "required_documents": "required_document",
-    "contacts": "contact",
 }
+# What an organisation, a location or a service at a location may hold (contacts, with their phones, apart).
+OWNED = {"phones": "phone", "schedules": "schedule"}
 
 
 def _objects(value: Any, where: str) -> list[dict[str, Any]]:
@@ -157,6 +158,7 @@ def _read_organisation(rows: _Rows, org: dict[str, Any], where: str) -> None:
         _read_service(rows, service, f"{where}.services[{i}]", organization_id=oid)
     for i, location in enumerate(_objects(org.get("locations"), f"{where}.locations")):
         _read_location(rows, location, f"{where}.locations[{i}]", organization_id=oid)
+    _read_owned(rows, org, where, ("phones",), organization_id=oid)
 
 
 def _read_service(rows: _Rows, service: dict[str, Any], where: str, organization_id: Any = None) -> None:
@@ -170,6 +172,7 @@ def _read_service(rows: _Rows, service: dict[str, Any], where: str, organization
     for key, resource in NESTED.items():
         for i, item in enumerate(_objects(service.get(key), f"{where}.{key}")):
             rows.add(resource, item, f"{where}.{key}[{i}]", service_id=sid)
+    _read_owned(rows, service, where, (), service_id=sid)
     for i, sal in enumerate(_objects(service.get("service_at_locations"), f"{where}.service_at_locations")):
         _read_sal(rows, sal, f"{where}.service_at_locations[{i}]", service_id=sid)
     for i, attribute in enumerate(_objects(service.get("attributes"), f"{where}.attributes")):
@@ -194,6 +197,7 @@ def _read_sal(rows: _Rows, sal: dict[str, Any], where: str, service_id: Any) -> 
         service_id = service_id or service.get("id")
     location_id = location.get("id") if isinstance(location, dict) else None
     rows.add("service_at_location", sal, where, service_id=service_id, location_id=location_id)
+    _read_owned(rows, sal, where, tuple(OWNED), service_at_location_id=sal.get("id"))
     if isinstance(location, dict):
         _read_location(rows, location, f"{where}.location")
 
@@ -205,3 +209,17 @@ def _read_location(rows: _Rows, location: dict[str, Any], where: str, organizati
         rows.add("address", address, f"{where}.addresses[{i}]", location_id=lid)
     for i, access in enumerate(_objects(location.get("accessibility"), f"{where}.accessibility")):
         rows.add("accessibility", access, f"{where}.accessibility[{i}]", location_id=lid)
+    _read_owned(rows, location, where, tuple(OWNED), location_id=lid)
+
+
+def _read_owned(rows: _Rows, owner: dict[str, Any], where: str, keys: tuple[str, ...], **link: Any) -> None:
+    """The contacts (with their phones) of an HSDS object, and those of its ``keys`` (phones, schedules) that it
+    holds: ``link`` is the owner's column and id (``location_id=…``)."""
+    for key in keys:
+        for i, item in enumerate(_objects(owner.get(key), f"{where}.{key}")):
+            rows.add(OWNED[key], item, f"{where}.{key}[{i}]", **link)
+    for i, contact in enumerate(_objects(owner.get("contacts"), f"{where}.contacts")):
+        at = f"{where}.contacts[{i}]"
+        rows.add("contact", contact, at, **link)
+        for j, phone in enumerate(_objects(contact.get("phones"), f"{at}.phones")):
+            rows.add("phone", phone, f"{at}.phones[{j}]", contact_id=contact.get("id"))

@@ -186,9 +186,9 @@ REQUIRED: dict[str, list[str]] = {
     "address": ["id", "location_id", "address_1", "city", "state_province", "postal_code", "country", "address_type"],
     "accessibility": ["id", "location_id"],
     "service_at_location": ["id", "service_id", "location_id"],
-    "phone": ["id", "number"],
-    "contact": ["id", "service_id"],
-    "schedule": ["id", "service_id"],
+    "phone": ["id", "number"],  # and one owner at least (validate.OWNERS)
+    "contact": ["id"],  # and one owner at least (validate.OWNERS)
+    "schedule": ["id"],
     "funding": ["id", "service_id", "source"],
     "service_area": ["id", "service_id", "name"],
     "required_document": ["id", "service_id", "document"],
@@ -205,6 +205,8 @@ UUID_FIELDS = {
     "program_id",
     "service_id",
     "location_id",
+    "contact_id",
+    "service_at_location_id",
     "taxonomy_id",
     "taxonomy_term_id",
     "parent_id",

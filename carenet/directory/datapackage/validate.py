@@ -37,6 +37,12 @@ NUMBER_BOUNDS = {
     "count": (0, 100_000),
     "interval": (0, 32_767),
 }
+# HSDS 3.0: a phone, a contact, a schedule belongs to any of these records (one at least).
+OWNERS = {
+    "phone": ("organization_id", "service_id", "location_id", "contact_id", "service_at_location_id"),
+    "contact": ("organization_id", "service_id", "location_id", "service_at_location_id"),
+    "schedule": ("service_id", "location_id", "service_at_location_id"),
+}
 # (resource, field, resource the field refers to): the reference must be a record of the same file.
 # An optional reference that is not in the file (OPTIONAL_REFERENCES) is a warning: the link is dropped.
 REFERENCES = (
@@ -47,9 +53,18 @@ REFERENCES = (
     ("service_at_location", "location_id", "location"),
     ("address", "location_id", "location"),
     ("accessibility", "location_id", "location"),
+    ("phone", "organization_id", "organization"),
     ("phone", "service_id", "service"),
+    ("phone", "location_id", "location"),
+    ("phone", "contact_id", "contact"),
+    ("phone", "service_at_location_id", "service_at_location"),
+    ("contact", "organization_id", "organization"),
     ("contact", "service_id", "service"),
+    ("contact", "location_id", "location"),
+    ("contact", "service_at_location_id", "service_at_location"),
     ("schedule", "service_id", "service"),
+    ("schedule", "location_id", "location"),
+    ("schedule", "service_at_location_id", "service_at_location"),
     ("funding", "service_id", "service"),
     ("service_area", "service_id", "service"),
     ("required_document", "service_id", "service"),
@@ -65,6 +80,7 @@ OPTIONAL_REFERENCES = {
     ("location", "organization_id"),
     ("service", "program_id"),
     ("attribute", "link_id"),
+    *((resource, column) for resource, columns in OWNERS.items() for column in columns),
 }
 
 
@@ -182,6 +198,7 @@ def validate_tables(tables: Tables) -> Checked:
         rows_of.setdefault(resource, [])
     ids = {resource: _check_rows(resource, rows, error) for resource, rows in rows_of.items()}
     _check_references(rows_of, ids, error, warning)
+    _check_owners(rows_of, warning)
     _check_cross_row_rules(rows_of, error)
     return checked
 
@@ -234,6 +251,20 @@ def _check_references(tables: Tables, ids: dict[str, set[str]], error: Error, wa
     for index, row in enumerate(tables["taxonomy_term"], start=2):
         if row.get("taxonomy_id") and row["taxonomy_id"] not in known_taxonomies:
             error("taxonomy_term", index, "taxonomy_id", _("unknown taxonomy"))
+
+
+def _check_owners(tables: Tables, warning: Error) -> None:
+    """A phone, contact or schedule linked to no record of the file (none given, or every link dangling) has
+    nowhere to go: a warning, and the loader leaves it out (a phone of a contact left out goes with it)."""
+    left_out: set[str] = set()
+    for resource in ("contact", "phone", "schedule"):  # a contact before the phones that hang from it
+        columns = OWNERS[resource]
+        for index, row in enumerate(tables[resource], start=2):
+            if resource == "phone" and row.get("contact_id") in left_out:
+                row["contact_id"] = ""
+            if not any((row.get(column) or "").strip() for column in columns):
+                warning(resource, index, columns[0], _("belongs to no record of the file: it is left out"))
+                left_out.add(row.get("id", ""))
 
 
 def _check_cross_row_rules(tables: Tables, error: Error) -> None:

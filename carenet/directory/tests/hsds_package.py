@@ -238,6 +238,7 @@ def package() -> Tables:
                 notes="Bring an ID.",
             )
         )
+        _owned_by_others(t, key, org=org, location=location, sal=sal, contact=uid(f"contact-{key}"))
         t["funding"].append(_row("funding", id=uid(f"funding-{key}"), service_id=service, source="City council"))
         t["service_area"].append(
             _row(
@@ -288,3 +289,41 @@ def package() -> Tables:
             )
         )
     return t
+
+
+def _owned_by_others(t: Tables, key: str, *, org: str, location: str, sal: str, contact: str) -> None:
+    """HSDS 3.0's phones, contacts and schedules of an organisation, a location, a contact and a service at a
+    location (not only of a service)."""
+    for owner, column in (("org", "organization_id"), ("location", "location_id"), ("sal", "service_at_location_id")):
+        link = {"org": org, "location": location, "sal": sal}[owner]
+        t["phone"].append(
+            _row("phone", id=uid(f"phone-{owner}-{key}"), number=f"+40 262 111 00{len(owner)}", **{column: link})
+        )
+        t["contact"].append(
+            _row(
+                "contact",
+                id=uid(f"contact-{owner}-{key}"),
+                name=f"Desk of the {owner}",
+                email=f"{owner}@{key}.example.org",
+                **{column: link},
+            )
+        )
+    t["phone"].append(
+        _row("phone", id=uid(f"phone-contact-{key}"), contact_id=contact, number="+40 262 222 000", type="cell")
+    )
+    t["phone"].append(  # a phone of the organisation's own contact: nested two levels deep in JSON
+        _row("phone", id=uid(f"phone-contact-org-{key}"), contact_id=uid(f"contact-org-{key}"), number="+40 262 333")
+    )
+    for owner, column, link in (("location", "location_id", location), ("sal", "service_at_location_id", sal)):
+        t["schedule"].append(
+            _row(
+                "schedule",
+                id=uid(f"schedule-{owner}-{key}"),
+                freq="WEEKLY",
+                byday="SA",
+                opens_at="10:00",
+                closes_at="12:00",
+                description=f"Saturdays at the {owner}",
+                **{column: link},
+            )
+        )

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from carenet.directory.models import (
     Location,
+    Phone,
     Schedule,
     Service,
     ServiceArea,
@@ -136,6 +137,20 @@ def test_the_service_page_shows_how_to_apply_and_falls_back_to_romanian(client, 
     html = response.content.decode()
     assert 'lang="ro"' in html
     assert "Îngrijiri la domiciliu pentru bătrâni" in html
+
+
+def test_a_location_phone_shows_under_the_location_and_a_location_schedule_is_not_the_service_hours(
+    client, services, baia_mare
+):
+    service = services["day_centre"]
+    location = service.service_at_locations.get().location
+    Phone.plain.create(municipality=baia_mare, location=location, number="0262 555 123")
+    Schedule.plain.create(municipality=baia_mare, location=location, byday="SA", opens_at=time(9), closes_at=time(10))
+    response = client.get(reverse("finder:service", args=["baia-mare", service.pk]))
+    assert response.status_code == 200
+    assert "0262 555 123" in response.content.decode()
+    assert response.context["schedules"] == [] and response.context["has_direct_contact"]
+    assert _names(client.get(url(), {"open_now": "on"})) == []
 
 
 def test_another_municipality_service_id_is_404(client, services):

@@ -161,6 +161,7 @@ def service_page(request: HttpRequest, municipality_slug: str, service_id: str) 
                 or service.email
                 or service.url
                 or any(c.email or c.phone for c in service.contacts.all())
+                or any(loc.phones.all() for loc in locations)
                 or service.organisation.phone
                 or service.organisation.email
             ),
