@@ -35,6 +35,7 @@ from .models import (
     Application,
     ApplicationStatus,
     CanteenUnit,
+    ContributionPayment,
     Decision,
     ListStatus,
     Meal,
@@ -243,7 +244,34 @@ def _synthetic_year(
             )
             NominalEntry.objects.bulk_create(services.list_entries_build(nominal_list=nominal_list))
             lists += 1
-    return {"applications": len(applications), "meals": len(meals), "lists": lists}
+    payments = _synthetic_payments(units, start=start, today=today, rng=rng)
+    return {"applications": len(applications), "meals": len(meals), "lists": lists, "payments": payments}
+
+
+def _synthetic_payments(units: list[CanteenUnit], *, start: datetime.date, today: datetime.date, rng: Any) -> int:
+    """Most closed months paid in full by the 10th of the next month, some left unpaid (arrears to follow up)."""
+    rows = []
+    for unit in units:
+        accounts = services.selectors.contribution_accounts(unit=unit, first=start, last=today, today=today)
+        for account in accounts:
+            for m in account.months:
+                if not m.closed or not m.due or rng.random() < 0.12:
+                    continue
+                rows.append(
+                    ContributionPayment(
+                        municipality_id=unit.municipality_id,
+                        decision=account.decision,
+                        person_id=account.decision.person_id,
+                        unit=unit,
+                        month=m.month,
+                        amount=m.due,
+                        paid_on=min((m.month + datetime.timedelta(days=32)).replace(day=rng.randint(1, 10)), today),
+                        receipt=f"CH-{unit.code[:12]}-{len(rows) + 1:05d}",
+                        is_synthetic=True,
+                    )
+                )
+    ContributionPayment.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
 
 
 def _insert_meals(municipality_id: Any, rows: list[dict[str, Any]]) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from carenet.canteen import demo, selectors
-from carenet.canteen.models import Application, CanteenUnit, Meal, NominalList, RuleSet
+from carenet.canteen.models import Application, CanteenUnit, ContributionPayment, Meal, NominalList, RuleSet
 from carenet.core.models import Municipality
 
 
@@ -24,6 +24,8 @@ def test_the_demo_loads_baia_mares_four_units_and_a_synthetic_year_once(db):
     assert meals.count() == count > 1000
     assert not meals.filter(is_synthetic=False).exists()
     assert not Application.objects.for_tenant(baia_mare).filter(is_synthetic=False).exists()
+    payments = ContributionPayment.objects.for_tenant(baia_mare)
+    assert payments.exists() and not payments.filter(is_synthetic=False).exists()
     units = CanteenUnit.objects.for_tenant(baia_mare)
     assert set(units.values_list("name", flat=True)) == {
         "Cantina de Ajutor Social",
