@@ -55,6 +55,7 @@ PERSONS_PER_UNIT = {
 }
 # The demo's stand-ins for what the seeds do not state (RON); flagged on every page as not from the seeds.
 DEMO_THRESHOLD = Decimal("600.00")
+DEMO_REVERIFY_MONTHS = 6
 DEMO_MEAL_ALLOWANCE = Decimal("15.00")
 CATEGORY_WEIGHTS = [("c", 40), ("d", 15), ("e", 20), ("a", 10), ("b", 5), ("f", 10)]
 
@@ -81,6 +82,11 @@ def _baia_mare(municipality: Municipality, stdout: Any) -> None:
         ruleset.meal_allowance = DEMO_MEAL_ALLOWANCE
         ruleset.source += " · prag și alocație: valori demonstrative (sintetice), nu din documente"
         ruleset.save(update_fields=["threshold", "meal_allowance", "source"])
+    if ruleset is not None and ruleset.reverify_months is None:
+        # The strategy says "renewed and verified periodically" without an interval: a demo value, flagged.
+        ruleset.reverify_months = DEMO_REVERIFY_MONTHS
+        ruleset.unstated = sorted({*ruleset.unstated, "reverify_months"})
+        ruleset.save(update_fields=["reverify_months", "unstated"])
     office = _org(municipality, "das")
     units = []
     for u in spec["units"]:

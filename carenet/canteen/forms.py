@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from carenet.core.models import Organisation
 
-from .models import AidItem, AidUnit, CanteenUnit
+from .models import AidItem, AidUnit, CanteenUnit, ReverificationOutcome
 from .services import DOCUMENT_LABELS, REFUSAL_REASONS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -102,6 +102,28 @@ class PaymentForm(forms.Form):
     amount = forms.DecimalField(label=_("Amount paid"), min_value=Decimal("0.01"), max_digits=10, decimal_places=2)
     paid_on = forms.DateField(label=_("Paid on"), widget=DATE)
     receipt = forms.CharField(label=_("Receipt number"), max_length=40, required=False)
+
+
+class ReverifyForm(forms.Form):
+    verified_on = forms.DateField(label=_("Verified on"), widget=DATE)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=ReverificationOutcome.choices, widget=forms.RadioSelect)
+    note = forms.CharField(
+        label=_("What was checked"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Incomes, household, situation: what was seen and with which documents."),
+    )
+    ends_on = forms.DateField(
+        label=_("The decision ends on"), widget=DATE, required=False, help_text=_("Only when no longer entitled.")
+    )
+
+    def __init__(self, *args: Any, can_end: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not can_end:  # ending a decision is the office manager's or the coordinator's decision
+            field = self.fields["outcome"]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [(ReverificationOutcome.CONFIRMED, ReverificationOutcome.CONFIRMED.label)]
+            del self.fields["ends_on"]
 
 
 class RevokeForm(forms.Form):

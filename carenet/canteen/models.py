@@ -42,6 +42,9 @@ class RuleSet(TenantOwnedModel):
     )
     decision_term_days = models.PositiveSmallIntegerField(_("term of the decision (days)"), null=True, blank=True)
     meals_per_day = models.PositiveSmallIntegerField(_("meals a day"), default=2)
+    # The file is "renewed and verified periodically" (Baia Mare strategy, line 619): every this many months
+    # after the decision or the last re-verification. Empty: the municipality has not set it (no reminder).
+    reverify_months = models.PositiveSmallIntegerField(_("re-verify the file every (months)"), null=True, blank=True)
     currency = models.CharField(_("currency"), max_length=3, default="RON")
     # Field names whose value the seeds do not state: shown as "to be filled by the municipality".
     unstated = models.JSONField(default=list, blank=True)
@@ -262,6 +265,37 @@ class Decision(TenantOwnedModel):
         if self.ended_on and self.valid_to and self.ended_on < self.valid_to:
             return self.ended_on
         return self.valid_to
+
+
+class ReverificationOutcome(models.TextChoices):
+    CONFIRMED = "confirmed", _("Circumstances unchanged: the decision continues")
+    ENDED = "ended", _("No longer entitled: the decision ends")
+
+
+class Reverification(TenantOwnedModel):
+    """A periodic check of a decision's file (incomes, household, situation), with what it found."""
+
+    decision = TenantForeignKey(Decision, on_delete=models.CASCADE, related_name="reverifications")
+    verified_on = models.DateField(_("verified on"))
+    outcome = models.CharField(_("outcome"), max_length=10, choices=ReverificationOutcome.choices)
+    note = models.CharField(_("what was checked"), max_length=500)
+    ends_on = models.DateField(_("the decision ends on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(TenantOwnedModel.Meta):
+        ordering = ["-verified_on"]
+        verbose_name = _("re-verification")
+        verbose_name_plural = _("re-verifications")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(outcome="confirmed", ends_on__isnull=True)
+                | models.Q(outcome="ended", ends_on__isnull=False),
+                name="canteen_reverification_end_date",
+            )
+        ]
 
 
 class ListStatus(models.TextChoices):

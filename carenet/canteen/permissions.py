@@ -73,6 +73,13 @@ policy.register_visibility(Decision, _decisions_visible)
 policy.register_rule(
     Decision, "view", lambda a, d: _network(a) or d.application.organisation_id in a.organisation_ids(*STAFF_ROLES)
 )
+# A periodic re-verification of the file: the office's staff who record applications (ending the decision
+# on it is a decision: "decide").
+policy.register_rule(
+    Decision,
+    "reverify",
+    lambda a, d: _runs(a) or a.has_role(*RECORDING_ROLES, organisation_id=d.application.organisation_id),
+)
 policy.register_rule(
     Decision,
     "decide",

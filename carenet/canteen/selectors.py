@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 
@@ -551,3 +551,53 @@ def contribution_paid(*, decision: Decision, month: datetime.date) -> Decimal:
     return ContributionPayment.objects.for_tenant(decision.municipality_id).filter(
         decision=decision, month=month
     ).aggregate(total=Sum("amount"))["total"] or Decimal(0)
+
+
+# --- periodic re-verification ------------------------------------------------------------------------------
+
+REVERIFY_NOTICE_DAYS = 14  # a check is listed this many days before it falls due
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@dataclass(frozen=True)
+class DueCheck:
+    decision: Decision
+    last_verified: datetime.date
+    due_on: datetime.date
+    overdue: bool
+
+
+def reverifications_due(
+    *, user: Any, on: datetime.date | None = None, notice_days: int = REVERIFY_NOTICE_DAYS
+) -> list[DueCheck]:
+    """The approved decisions in force whose file is due for its periodic check (the tenant's interval after
+    the decision or the last re-verification) within ``notice_days``, overdue first. None when the
+    municipality has not set the interval."""
+    from django.utils import timezone
+
+    on = on or timezone.localdate()
+    municipality = getattr(user, "municipality_id", None)
+    rules = rules_in_force(municipality=municipality, on=on) if municipality else None
+    if rules is None or not rules.reverify_months:
+        return []
+    decisions = (
+        decisions_visible_to(user)
+        .filter(outcome=Outcome.APPROVED, valid_from__lte=on, valid_to__gte=on)
+        .exclude(ended_on__lt=on)
+        .annotate(last_check=Max("reverifications__verified_on"))
+        .select_related("person", "unit")
+    )
+    horizon = on + datetime.timedelta(days=notice_days)
+    due = []
+    for decision in decisions:
+        last = max(filter(None, (decision.decided_on, decision.last_check)))
+        due_on = add_months(last, rules.reverify_months)
+        if due_on <= horizon and (decision.last_day is None or due_on <= decision.last_day):
+            due.append(DueCheck(decision, last, due_on, overdue=due_on < on))
+    due.sort(key=lambda c: (c.due_on, c.decision.number))
+    return due

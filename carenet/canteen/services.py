@@ -43,6 +43,8 @@ from .models import (
     NominalEntry,
     NominalList,
     Outcome,
+    Reverification,
+    ReverificationOutcome,
     RuleSet,
 )
 
@@ -102,6 +104,7 @@ def rules_seed(*, municipality: Any, actor: Any = None) -> RuleSet | None:
             "contribution_rate": _dec(r["contribution_rate"]),
             "decision_term_days": r["decision_term_days"],
             "meals_per_day": r["meals_per_day"],
+            "reverify_months": r.get("reverify_months"),
             "currency": r["currency"],
             "unstated": r["unstated"],
             "source": r["source"],
@@ -142,6 +145,7 @@ def rules_save(
     decision_term_days: int | None,
     meals_per_day: int = 2,
     currency: str = "RON",
+    reverify_months: int | None = None,
 ) -> RuleSet:
     """A new version of the rules from ``valid_from`` (the previous one ends the day before)."""
     if not (actor.is_superuser or actor_of(actor).is_coordinator):
@@ -152,6 +156,8 @@ def rules_save(
             errors[name] = _("The amount cannot be negative.")
     if contribution_rate is not None and not Decimal(0) <= contribution_rate <= Decimal(1):
         errors["contribution_rate"] = _("The share is between 0 and 1 (0.30 is 30 %).")
+    if reverify_months is not None and not 1 <= reverify_months <= 60:
+        errors["reverify_months"] = _("Between 1 and 60 months.")
     if errors:
         raise ValidationError(errors)
     previous = selectors.rules_in_force(municipality=municipality, on=valid_from)
@@ -165,6 +171,7 @@ def rules_save(
             ("meal_allowance", meal_allowance),
             ("contribution_rate", contribution_rate),
             ("decision_term_days", decision_term_days),
+            ("reverify_months", reverify_months),
         )
         if value in (None, "")
     ]
@@ -179,6 +186,7 @@ def rules_save(
         contribution_rate=contribution_rate,
         decision_term_days=decision_term_days,
         meals_per_day=meals_per_day,
+        reverify_months=reverify_months,
         currency=currency,
         unstated=unstated,
         valid_from=valid_from,
@@ -543,6 +551,72 @@ def card_revoke(*, actor: Any, card: MealCard, reason: str) -> MealCard:
     card.save(update_fields=["status", "revoked_reason", "revoked_at"])
     audit_record(action="canteen.card.revoke", actor=actor, obj=card, changes={"reason": "given"})
     return card
+
+
+# --- periodic re-verification -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def decision_reverify(
+    *,
+    actor: Any,
+    decision: Decision,
+    verified_on: datetime.date,
+    outcome: str,
+    note: str,
+    ends_on: datetime.date | None = None,
+    today: datetime.date | None = None,
+) -> Reverification:
+    """Record the periodic check of a decision's file. Circumstances unchanged: the decision continues and the
+    next check falls due an interval later. No longer entitled: the decision ends on ``ends_on`` (a decision
+    of the office's manager or the coordinator), its card is refused from the next day."""
+    if not policy.can(actor, "reverify", decision):
+        raise PermissionDenied
+    if outcome == ReverificationOutcome.ENDED and not policy.can(actor, "decide", decision):
+        raise PermissionDenied
+    today = today or timezone.localdate()
+    note = (note or "").strip()
+    errors: dict[str, str] = {}
+    if decision.outcome != Outcome.APPROVED:
+        errors["outcome"] = _("Only an approved decision is re-verified.")
+    if outcome not in ReverificationOutcome.values:
+        errors["outcome"] = _("Choose the outcome of the check.")
+    if verified_on > today:
+        errors["verified_on"] = _("The date cannot be in the future.")
+    elif verified_on < decision.decided_on:
+        errors["verified_on"] = _("The check cannot be before the decision.")
+    if not note:
+        errors["note"] = _("Say what was checked (incomes, household, situation).")
+    elif len(note) > 500:
+        errors["note"] = _("Keep it under 500 characters.")
+    if outcome == ReverificationOutcome.ENDED:
+        if ends_on is None:
+            errors["ends_on"] = _("Give the day the decision ends.")
+        elif decision.valid_from and not decision.valid_from <= ends_on <= (decision.last_day or ends_on):
+            errors["ends_on"] = _("The end must fall within the decision's period.")
+    else:
+        ends_on = None
+    if errors:
+        raise ValidationError(errors)
+    check = Reverification.objects.create(
+        municipality_id=decision.municipality_id,
+        decision=decision,
+        verified_on=verified_on,
+        outcome=outcome,
+        note=note,
+        ends_on=ends_on,
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    if ends_on is not None:
+        decision.ended_on = ends_on
+        decision.save(update_fields=["ended_on"])
+    audit_record(
+        action="canteen.decision.reverify",
+        actor=actor,
+        obj=decision,
+        changes={"outcome": outcome, "verified_on": str(verified_on), "ends_on": str(ends_on or "")},
+    )
+    return check
 
 
 # --- contributions ----------------------------------------------------------------------------------------

@@ -9,5 +9,6 @@ register(
     SubjectTable("canteen.mealcard"),
     SubjectTable("canteen.meal"),
     SubjectTable("canteen.contributionpayment"),
+    SubjectTable("canteen.reverification", via="decision__person"),
     SubjectTable("canteen.aidallocation"),
 )

@@ -18,12 +18,13 @@ from carenet.audit.services import audit_export, audit_record
 from carenet.core.access import requires
 from carenet.core.http import CareNetRequest
 from carenet.core.models import Organisation
+from carenet.core.policy import policy
 from carenet.people.permissions import persons_visible_to
 from carenet.people.services import persons_read_record
 
 from .. import documents, selectors, services
 from ..eligibility import reason_text
-from ..forms import ApplicationForm, ApproveForm, RefuseForm
+from ..forms import ApplicationForm, ApproveForm, RefuseForm, ReverifyForm
 from ..models import Application, Category, Outcome
 from ..permissions import (
     application_for,
@@ -50,6 +51,7 @@ def home(request: CareNetRequest) -> HttpResponse:
         "can_record": can_record_applications(request.user),
         "can_read_reports": can_read_reports(request.user),
         "can_read_aid": can_read_aid(request.user),
+        "reverify_count": len(selectors.reverifications_due(user=request.user)),
     }
     return render(request, "canteen/home.html", context)
 
@@ -225,3 +227,32 @@ def rules(request: CareNetRequest) -> HttpResponse:
         "categories": Category.objects.for_tenant(municipality).order_by("order", "code", "-valid_from"),
     }
     return render(request, "canteen/rules.html", context)
+
+
+@requires(can_open_canteen, platform_admin=False)
+def reverifications(request: CareNetRequest) -> HttpResponse:
+    """The files due for their periodic check (the tenant's interval), overdue first."""
+    due = selectors.reverifications_due(user=request.user)
+    persons_read_record(
+        actor=request.user, person_ids=[c.decision.person_id for c in due], what="canteen.reverification.list"
+    )
+    rules = selectors.rules_in_force(municipality=request.municipality, on=timezone.localdate())
+    return render(request, "canteen/reverifications.html", {"due": due, "rules": rules})
+
+
+@login_required
+def decision_reverify(request: CareNetRequest, decision_id: str) -> HttpResponse:
+    decision = decision_for(request.user, decision_id, action="reverify")
+    can_end = policy.can(request.user, "decide", decision)
+    form = ReverifyForm(request.POST or None, can_end=can_end, initial={"verified_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decision_reverify(actor=request.user, decision=decision, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The check is recorded."))
+            return redirect("canteen:reverifications")
+    persons_read_record(actor=request.user, person_ids=[decision.person_id], what="canteen.decision.reverify")
+    checks = decision.reverifications.all()
+    return render(request, "canteen/decision_reverify.html", {"form": form, "decision": decision, "checks": checks})
