@@ -256,7 +256,7 @@ def _synthetic_year(
 
 def _synthetic_payments(units: list[CanteenUnit], *, start: datetime.date, today: datetime.date, rng: Any) -> int:
     """Most closed months paid in full by the 10th of the next month, some left unpaid (arrears to follow up)."""
-    rows = []
+    rows: list[ContributionPayment] = []
     for unit in units:
         accounts = services.selectors.contribution_accounts(unit=unit, first=start, last=today, today=today)
         for account in accounts:
