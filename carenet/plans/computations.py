@@ -445,5 +445,11 @@ def persons_referred(indicator: Indicator, period: ReportingPeriod) -> dict[str,
 
 
 # Definitions over the activities, staff and agreements registers (issue 17) and the social canteen's
-# (issue 18) and the heat-wave and cold-night campaigns (issue 20), registered on import.
-from . import computations_campaigns, computations_canteen, computations_registers  # noqa: E402, F401
+# (issue 18), the heat-wave and cold-night campaigns (issue 20) and the training platform (issue 22),
+# registered on import.
+from . import (  # noqa: E402, F401
+    computations_campaigns,
+    computations_canteen,
+    computations_registers,
+    computations_training,
+)

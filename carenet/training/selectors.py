@@ -1,8 +1,11 @@
 """Every read of training and employment beyond a ``get``; one figure, one selector (decision 0023).
 
-The KPIs of Baia Mare's strategy computed here: KPI 7 (training programmes for vulnerable groups,
-``training_programme_count``) and KPI 8 (their completion rate, ``training_completion_rate``), with the
-dropout rate beside it (``training_dropout_rate``). "Vulnerable" means enrolled from a case by a social worker.
+The KPIs of Baia Mare's strategy computed here, read the same on the training figures page, the KPI page and
+the plans: KPI 7 (vocational training programmes for vulnerable groups, ``vocational_programmes``) and KPI 8
+(their completion rate, ``vocational_completion``), each over the courses of this platform *and* the vocational
+programmes of the activities register that are not a course's session (a course's sessions are activities
+too: a course counts once, as a course). The dropout rate (``training_dropout_rate``) is the courses' alone.
+"Vulnerable" means enrolled from a case by a social worker.
 """
 
 from __future__ import annotations
@@ -11,7 +14,10 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+
+from carenet.activities.selectors import ActivityFilter, activities_counted
 
 from .models import (
     ACTIVE_STATUSES,
@@ -311,16 +317,53 @@ def _vulnerable(municipality: Any, date_from: datetime.date, date_to: datetime.d
     )
 
 
-def training_programme_count(*, municipality: Any, date_from: datetime.date, date_to: datetime.date) -> int:
-    """KPI 7: courses starting in the period with at least one participant enrolled from a case."""
+def training_programme_count(
+    *, municipality: Any, date_from: datetime.date, date_to: datetime.date, organisation_ids: tuple[Any, ...] = ()
+) -> int:
+    """Courses starting in the period with at least one participant enrolled from a case."""
+    courses = Course.objects.for_tenant(municipality).filter(starts_on__range=(date_from, date_to))
+    if organisation_ids:
+        courses = courses.filter(organisation_id__in=organisation_ids)
     return (
-        Course.objects.for_tenant(municipality)
-        .filter(starts_on__range=(date_from, date_to))
-        .filter(enrolments__channel=EnrolmentChannel.SOCIAL_WORKER)
+        courses.filter(enrolments__channel=EnrolmentChannel.SOCIAL_WORKER)
         .exclude(status=CourseStatus.DRAFT)
         .distinct()
         .count()
     )
+
+
+# The kinds of the activities register each KPI counts (as the dashboards counted them before the courses):
+# KPI 7 vocational programmes; KPI 8 the completion of training and continuing education.
+KPI7_CATEGORIES = ("vocational",)
+KPI8_CATEGORIES = ("vocational", "training")
+
+
+def _register_programmes(
+    municipality: Any,
+    date_from: datetime.date,
+    date_to: datetime.date,
+    organisation_ids: tuple[Any, ...],
+    categories: tuple[str, ...],
+) -> QuerySet[Any]:
+    """The register's programmes of the period that are not a session of a course here."""
+    sessions = TrainingSession.objects.for_tenant(municipality).filter(activity__isnull=False)
+    return activities_counted(
+        municipality=municipality,
+        date_from=date_from,
+        date_to=date_to,
+        filters=ActivityFilter(categories=categories, organisation_ids=organisation_ids),
+    ).exclude(pk__in=sessions.values("activity_id"))
+
+
+def vocational_programmes(
+    *, municipality: Any, date_from: datetime.date, date_to: datetime.date, organisation_ids: tuple[Any, ...] = ()
+) -> int:
+    """KPI 7: the courses with a participant enrolled from a case, and the register's other vocational
+    programmes, held in the period."""
+    courses = training_programme_count(
+        municipality=municipality, date_from=date_from, date_to=date_to, organisation_ids=organisation_ids
+    )
+    return courses + _register_programmes(municipality, date_from, date_to, organisation_ids, KPI7_CATEGORIES).count()
 
 
 @dataclass(frozen=True)
@@ -344,6 +387,26 @@ def training_completion_rate(*, municipality: Any, date_from: datetime.date, dat
     (completed, did not complete, or dropped out)."""
     finished = _finished(municipality, date_from, date_to)
     return Rate(finished.filter(status=EnrolmentStatus.COMPLETED).count(), finished.count())
+
+
+def vocational_completion(
+    *, municipality: Any, date_from: datetime.date, date_to: datetime.date, organisation_ids: tuple[Any, ...] = ()
+) -> Rate:
+    """KPI 8: participants who completed, among those whose programme ended for them — the courses' vulnerable
+    participants (completed, not completed, dropped out) and the register's programmes that record their
+    enrolment (completed of enrolled)."""
+    finished = _finished(municipality, date_from, date_to)
+    if organisation_ids:
+        finished = finished.filter(course__organisation_id__in=organisation_ids)
+    register = (
+        _register_programmes(municipality, date_from, date_to, organisation_ids, KPI8_CATEGORIES)
+        .filter(enrolled__isnull=False)
+        .aggregate(completed=Coalesce(Sum("completed"), Value(0)), enrolled=Coalesce(Sum("enrolled"), Value(0)))
+    )
+    return Rate(
+        finished.filter(status=EnrolmentStatus.COMPLETED).count() + int(register["completed"]),
+        finished.count() + int(register["enrolled"]),
+    )
 
 
 def training_dropout_rate(*, municipality: Any, date_from: datetime.date, date_to: datetime.date) -> Rate:

@@ -2,9 +2,10 @@
 ``carenet.activities.selectors`` (one figure, one selector), over the kind categories the tenants share.
 
 KPI 5 counts agreements signed (it counted organisations joining the network, a proxy); KPI 6 counts
-participations in active-ageing programmes (it counted elderly persons served, a proxy); KPIs 7, 11 and 12
-were entered by hand and are now counted. KPI 8 (completion of training programmes) is counted from the
-programmes that record their enrolment (decision 0025); it was an outside value.
+participations in active-ageing programmes (it counted elderly persons served, a proxy); KPIs 11 and 12
+were entered by hand and are now counted. KPIs 7 and 8 are the training platform's figures
+(``carenet.training.selectors``: its courses and the register's other programmes, a course's sessions
+counted once, as the course), so the training figures page and this page read the same numbers.
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ from carenet.activities.selectors import (
     activity_count,
     agreements_signed,
     participant_total,
-    programme_completion,
 )
 from carenet.geo.population import denominators
+from carenet.training.selectors import vocational_completion, vocational_programmes
 
 from .computed import q2
 from .filters import KpiFilters
@@ -73,13 +74,22 @@ def active_ageing(f: KpiFilters) -> KpiResult:
     )
 
 
-def completion(f: KpiFilters) -> KpiResult:
-    done, enrolled = programme_completion(
-        municipality=f.municipality,
-        date_from=f.start,
-        date_to=f.end,
-        filters=_filter(f, categories=("vocational", "training")),
+def _organisations(f: KpiFilters) -> tuple[object, ...]:
+    return tuple(f.organisation_ids) if f.organisation_ids is not None else ()
+
+
+def vocational_programmes_held(f: KpiFilters) -> KpiResult:
+    n = vocational_programmes(
+        municipality=f.municipality, date_from=f.start, date_to=f.end, organisation_ids=_organisations(f)
     )
+    return KpiResult(Decimal(n), n)
+
+
+def completion(f: KpiFilters) -> KpiResult:
+    rate = vocational_completion(
+        municipality=f.municipality, date_from=f.start, date_to=f.end, organisation_ids=_organisations(f)
+    )
+    done, enrolled = rate.numerator, rate.denominator
     if not enrolled:
         return KpiResult(None, done, enrolled, note=_("No programme of the period records its enrolment."))
     return KpiResult(q2(100 * Decimal(done) / enrolled), done, enrolled)
@@ -92,8 +102,9 @@ register(
         number=8,
         name=gettext_lazy("Completion rate of training and continuing education"),
         description=gettext_lazy(
-            "Participants who completed a training or vocational programme as a percentage of those enrolled, over "
-            "the programmes of the activities register that record their enrolment."
+            "Participants who completed a training or vocational programme as a percentage of those whose programme "
+            "ended: the courses' participants enrolled from a case, and the programmes of the activities register "
+            "that record their enrolment (not a course's sessions)."
         ),
         unit=Unit.PERCENT,
         source=Source.COMPUTED,
@@ -132,13 +143,23 @@ register(
         filters=("sex", "organisation"),
     )
 )
+register(
+    Kpi(
+        code="bm07",
+        plan=BAIA_MARE_STRATEGY,
+        number=7,
+        name=gettext_lazy("Vocational training programmes for vulnerable groups"),
+        description=gettext_lazy(
+            "Courses of the training platform held in the period with a participant enrolled from a case, and the "
+            "other vocational programmes of the activities register (a course's sessions count once, as its course)."
+        ),
+        unit=Unit.COUNT,
+        source=Source.COMPUTED,
+        compute=vocational_programmes_held,
+        filters=("organisation",),
+    )
+)
 for number, categories, name, description in (
-    (
-        7,
-        ("vocational",),
-        gettext_lazy("Vocational training programmes for vulnerable groups"),
-        gettext_lazy("Vocational training programmes held in the period (activities register)."),
-    ),
     (
         11,
         ("event",),

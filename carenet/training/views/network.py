@@ -60,8 +60,9 @@ def _year(request: CareNetRequest) -> int:
 def figures(request: CareNetRequest) -> HttpResponseBase:
     year = _year(request)
     m, date_from, date_to = request.municipality, datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    programmes = selectors.training_programme_count(municipality=m, date_from=date_from, date_to=date_to)
-    completion = selectors.training_completion_rate(municipality=m, date_from=date_from, date_to=date_to)
+    # KPIs 7 and 8 as the KPI page and the plans read them (courses and the register's other programmes).
+    programmes = selectors.vocational_programmes(municipality=m, date_from=date_from, date_to=date_to)
+    completion = selectors.vocational_completion(municipality=m, date_from=date_from, date_to=date_to)
     dropout = selectors.training_dropout_rate(municipality=m, date_from=date_from, date_to=date_to)
     rows = [
         (_("KPI 7: training programmes for vulnerable groups"), programmes, "", ""),
