@@ -104,6 +104,36 @@ class PaymentForm(forms.Form):
     receipt = forms.CharField(label=_("Receipt number"), max_length=40, required=False)
 
 
+class RulesForm(forms.Form):
+    valid_from = forms.DateField(
+        label=_("In force from"), widget=DATE, help_text=_("The rules in force until then end the day before.")
+    )
+    law = forms.CharField(label=_("Legal basis"), max_length=300, required=False)
+    threshold = forms.DecimalField(
+        label=_("Income threshold per person (monthly)"), min_value=0, max_digits=10, decimal_places=2, required=False
+    )
+    meal_allowance = forms.DecimalField(
+        label=_("Food allowance per meal"), min_value=0, max_digits=8, decimal_places=2, required=False
+    )
+    contribution_rate = forms.DecimalField(
+        label=_("Contribution above the threshold (share of the income per person)"),
+        min_value=0,
+        max_value=1,
+        max_digits=4,
+        decimal_places=3,
+        required=False,
+        help_text=_("0.30 is 30 %."),
+    )
+    decision_term_days = forms.IntegerField(
+        label=_("Term of the decision (days)"), min_value=1, max_value=365, required=False
+    )
+    meals_per_day = forms.IntegerField(label=_("Meals a day"), min_value=1, max_value=3)
+    reverify_months = forms.IntegerField(
+        label=_("Re-verify the file every (months)"), min_value=1, max_value=60, required=False
+    )
+    currency = forms.ChoiceField(label=_("Currency"), choices=[("RON", "RON"), ("MDL", "MDL"), ("EUR", "EUR")])
+
+
 class ReverifyForm(forms.Form):
     verified_on = forms.DateField(label=_("Verified on"), widget=DATE)
     outcome = forms.ChoiceField(label=_("Outcome"), choices=ReverificationOutcome.choices, widget=forms.RadioSelect)

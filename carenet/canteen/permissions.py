@@ -211,6 +211,12 @@ def recording_organisation_ids(user: Any) -> frozenset[Any] | None:
     return actor.organisation_ids(*RECORDING_ROLES)
 
 
+def can_change_rules(user: Any) -> bool:
+    """A new version of the canteen's rules (a change of the law or of a council decision): the coordinator."""
+    actor = actor_of(user)
+    return actor.municipality_id is not None and actor.is_coordinator
+
+
 def can_read_reports(user: Any) -> bool:
     """The statement and reports: the coordinator, the auditor and the staff of an office or a unit."""
     return can_open_canteen(user)

@@ -163,6 +163,15 @@ def rules_save(
     previous = selectors.rules_in_force(municipality=municipality, on=valid_from)
     if previous is not None and previous.valid_from == valid_from:
         raise ValidationError({"valid_from": _("Rules already start on this day; choose another day.")})
+    latest = RuleSet.objects.for_tenant(municipality).order_by("-valid_from").first()
+    if latest is not None and valid_from < latest.valid_from:
+        # A version only follows the last one: one inserted before it would overlap the rules decided since.
+        raise ValidationError(
+            {
+                "valid_from": _("Later rules start on %(day)s: a new version starts after that day.")
+                % {"day": latest.valid_from}
+            }
+        )
     unstated = [
         name
         for name, value in (

@@ -6,6 +6,7 @@ app_name = "canteen"
 urlpatterns = [
     path("", office.home, name="home"),
     path("rules/", office.rules, name="rules"),
+    path("rules/new/", office.rules_new, name="rules_new"),
     path("applications/new/", office.application_create, name="application_create"),
     path("applications/<uuid:application_id>/", office.application_detail, name="application"),
     path("applications/<uuid:application_id>/approve/", office.application_approve, name="application_approve"),

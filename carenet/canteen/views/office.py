@@ -24,10 +24,11 @@ from carenet.people.services import persons_read_record
 
 from .. import documents, selectors, services
 from ..eligibility import reason_text
-from ..forms import ApplicationForm, ApproveForm, RefuseForm, ReverifyForm
+from ..forms import ApplicationForm, ApproveForm, RefuseForm, ReverifyForm, RulesForm
 from ..models import Application, Category, Outcome
 from ..permissions import (
     application_for,
+    can_change_rules,
     can_open_canteen,
     can_read_aid,
     can_read_reports,
@@ -225,6 +226,7 @@ def rules(request: CareNetRequest) -> HttpResponse:
     context = {
         "rulesets": RuleSet.objects.for_tenant(municipality).order_by("-valid_from"),
         "categories": Category.objects.for_tenant(municipality).order_by("order", "code", "-valid_from"),
+        "can_change": can_change_rules(request.user),
     }
     return render(request, "canteen/rules.html", context)
 
@@ -256,3 +258,24 @@ def decision_reverify(request: CareNetRequest, decision_id: str) -> HttpResponse
     persons_read_record(actor=request.user, person_ids=[decision.person_id], what="canteen.decision.reverify")
     checks = decision.reverifications.all()
     return render(request, "canteen/decision_reverify.html", {"form": form, "decision": decision, "checks": checks})
+
+
+@requires(can_change_rules, platform_admin=False)
+def rules_new(request: CareNetRequest) -> HttpResponse:
+    """A new version of the rules from a date (a change of the law): the values in force are the starting point."""
+    current = selectors.rules_in_force(municipality=request.municipality, on=timezone.localdate())
+    initial: dict[str, Any] = {"valid_from": timezone.localdate(), "meals_per_day": 2, "currency": "RON"}
+    if current is not None:
+        for name in RulesForm.base_fields:
+            if name != "valid_from":
+                initial[name] = getattr(current, name)
+    form = RulesForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rules_save(actor=request.user, municipality=request.municipality, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The new rules are saved."))
+            return redirect("canteen:rules")
+    return render(request, "canteen/rules_form.html", {"form": form, "current": current})
