@@ -59,12 +59,13 @@ def test_points_follow_the_rule_per_hour_and_the_daily_cap(application, casework
 def test_points_follow_the_rule_in_force_on_the_day(application, caseworker_a, baia_mare):
     from carenet.volunteering.models import PointsRule
 
-    today = timezone.localdate()
-    PointsRule.objects.for_tenant(baia_mare).filter(reason="hours").update(valid_to=today - datetime.timedelta(days=1))
+    start = timezone.now() - datetime.timedelta(hours=3)
+    day = timezone.localtime(start).date()  # the turn's local day (just after midnight it is yesterday)
+    PointsRule.objects.for_tenant(baia_mare).filter(reason="hours").update(valid_to=day - datetime.timedelta(days=1))
     PointsRule.objects.for_tenant(baia_mare).create(
-        municipality=baia_mare, reason="hours", points=5, daily_cap=100, valid_from=today
+        municipality=baia_mare, reason="hours", points=5, daily_cap=100, valid_from=day
     )
-    attendance = _turn(application, caseworker_a, hours=2)
+    attendance = _turn(application, caseworker_a, hours=2, day=start)
     services.attendance_confirm(actor=caseworker_a, attendance=attendance)
     assert selectors.points_balance(volunteer=application.volunteer) == 10
 
