@@ -43,6 +43,8 @@ from .models import (
     NominalEntry,
     NominalList,
     Outcome,
+    Reverification,
+    ReverificationOutcome,
 )
 
 # Beneficiaries per unit in the synthetic year (the 2024 meals were 100,211 / 154,041 / 9,425 / 6,180: the
@@ -251,7 +253,39 @@ def _synthetic_year(
             NominalEntry.objects.bulk_create(services.list_entries_build(nominal_list=nominal_list))
             lists += 1
     payments = _synthetic_payments(units, start=start, today=today, rng=rng)
-    return {"applications": len(applications), "meals": len(meals), "lists": lists, "payments": payments}
+    checks = _synthetic_checks(decisions, interval=ruleset.reverify_months if ruleset else None, today=today, rng=rng)
+    return {
+        "applications": len(applications),
+        "meals": len(meals),
+        "lists": lists,
+        "payments": payments,
+        "re-verifications": checks,
+    }
+
+
+def _synthetic_checks(decisions: list[Decision], *, interval: int | None, today: datetime.date, rng: Any) -> int:
+    """Most files checked when they fell due (circumstances unchanged), a few left for the office to do."""
+    if not interval:
+        return 0
+    rows = []
+    for decision in decisions:
+        due = services.selectors.add_months(decision.decided_on, interval)
+        while due < today - datetime.timedelta(days=14) and due <= (decision.last_day or due):
+            if rng.random() < 0.15:
+                break  # overdue: on the office's list
+            checked = due + datetime.timedelta(days=rng.randint(-10, 5))
+            rows.append(
+                Reverification(
+                    municipality_id=decision.municipality_id,
+                    decision=decision,
+                    verified_on=checked,
+                    outcome=ReverificationOutcome.CONFIRMED,
+                    note="Venituri și componența familiei neschimbate (sintetic).",
+                )
+            )
+            due = services.selectors.add_months(checked, interval)
+    Reverification.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
 
 
 def _synthetic_payments(units: list[CanteenUnit], *, start: datetime.date, today: datetime.date, rng: Any) -> int:

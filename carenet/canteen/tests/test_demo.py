@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from carenet.canteen import demo, selectors
-from carenet.canteen.models import Application, CanteenUnit, ContributionPayment, Meal, NominalList, RuleSet
+from carenet.canteen.models import (
+    Application,
+    CanteenUnit,
+    ContributionPayment,
+    Meal,
+    NominalList,
+    Reverification,
+    RuleSet,
+)
 from carenet.core.models import Municipality
 
 
@@ -26,6 +34,8 @@ def test_the_demo_loads_baia_mares_four_units_and_a_synthetic_year_once(db):
     assert not Application.objects.for_tenant(baia_mare).filter(is_synthetic=False).exists()
     payments = ContributionPayment.objects.for_tenant(baia_mare)
     assert payments.exists() and not payments.filter(is_synthetic=False).exists()
+    # files checked when due (synthetic decisions' checks), a few left overdue for the office
+    assert Reverification.objects.for_tenant(baia_mare).filter(decision__is_synthetic=True).exists()
     units = CanteenUnit.objects.for_tenant(baia_mare)
     assert set(units.values_list("name", flat=True)) == {
         "Cantina de Ajutor Social",
