@@ -34,24 +34,23 @@ def _campaigns_note(n: int) -> str:
     return ngettext("%(n)s campaign in the period.", "%(n)s campaigns in the period.", n) % {"n": n}
 
 
-def contacted_within_target(f: KpiFilters) -> KpiResult:
+def _share_over_campaigns(f: KpiFilters, part: str, whole: str) -> KpiResult:
+    """``part`` of ``whole`` (fields of the period's figures) as a percentage, with the number of campaigns."""
     figures = _figures(f)
     if not figures.campaigns:
         return _no_campaign()
-    result = share(figures.reached_within_target, figures.contacts)
+    result = share(getattr(figures, part), getattr(figures, whole))
     return KpiResult(
         result.value, result.numerator, result.denominator, note=result.note or _campaigns_note(figures.campaigns)
     )
+
+
+def contacted_within_target(f: KpiFilters) -> KpiResult:
+    return _share_over_campaigns(f, "reached_within_target", "contacts")
 
 
 def needing_help(f: KpiFilters) -> KpiResult:
-    figures = _figures(f)
-    if not figures.campaigns:
-        return _no_campaign()
-    result = share(figures.needing_help, figures.reached)
-    return KpiResult(
-        result.value, result.numerator, result.denominator, note=result.note or _campaigns_note(figures.campaigns)
-    )
+    return _share_over_campaigns(f, "needing_help", "reached")
 
 
 def centre_visits_by_beneficiaries(f: KpiFilters) -> KpiResult:
