@@ -360,6 +360,8 @@ def plan_return(request: HttpRequest, case_id: str, plan_id: str) -> HttpRespons
     """The supervisor sends a submitted plan back with what must change."""
     case = case_for(request.user, case_id, action="approve")
     plan = intervention_plan_for(request.user, case, plan_id)
+    if request.method == "GET":  # the page names the case's person
+        persons_read_record(actor=request.user, person_ids=[case.person_id], what="cases.plan.return")
     form = forms.PlanReturnForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

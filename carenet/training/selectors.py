@@ -382,13 +382,6 @@ def _finished(municipality: Any, date_from: datetime.date, date_to: datetime.dat
     )
 
 
-def training_completion_rate(*, municipality: Any, date_from: datetime.date, date_to: datetime.date) -> Rate:
-    """KPI 8: the share of vulnerable participants who completed, among those whose course has ended for them
-    (completed, did not complete, or dropped out)."""
-    finished = _finished(municipality, date_from, date_to)
-    return Rate(finished.filter(status=EnrolmentStatus.COMPLETED).count(), finished.count())
-
-
 def vocational_completion(
     *, municipality: Any, date_from: datetime.date, date_to: datetime.date, organisation_ids: tuple[Any, ...] = ()
 ) -> Rate:

@@ -216,7 +216,7 @@ def test_kpi_7_and_8_count_courses_and_completion_among_vulnerable_participants(
     services.course_close(actor=csr, course=course)
     period = {"municipality": baia_mare, "date_from": datetime.date(2026, 1, 1), "date_to": datetime.date(2026, 12, 31)}
     assert selectors.training_programme_count(**period) == 1
-    completion = selectors.training_completion_rate(**period)
+    completion = selectors.vocational_completion(**period)
     dropout = selectors.training_dropout_rate(**period)
     assert (completion.numerator, completion.denominator) == (1, 3)
     assert (dropout.numerator, dropout.denominator) == (1, 3)
