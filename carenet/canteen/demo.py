@@ -37,6 +37,8 @@ from .models import (
     CanteenUnit,
     ContributionPayment,
     Decision,
+    DeliveryAbsence,
+    DeliveryRound,
     ListStatus,
     Meal,
     MealCard,
@@ -45,6 +47,7 @@ from .models import (
     Outcome,
     Reverification,
     ReverificationOutcome,
+    RoundStop,
 )
 
 # Beneficiaries per unit in the synthetic year (the 2024 meals were 100,211 / 154,041 / 9,425 / 6,180: the
@@ -129,6 +132,17 @@ def _synthetic_year(
     applications, decisions, cards, meals = [], [], [], []
     codes = [c for c, w in CATEGORY_WEIGHTS for _ in range(w)]
     pool = iter(rng.sample(persons, min(len(persons), sum(PERSONS_PER_UNIT.values()))))
+    # Two rounds a unit that delivers at home (synthetic; the driver is left for the unit to name).
+    rounds = {
+        unit.pk: [
+            DeliveryRound.objects.create(municipality_id=mid, unit=unit, name=f"Runda {letter} (sintetic)")
+            for letter in "AB"
+        ]
+        for unit in units
+        if unit.home_delivery
+    }
+    carried: dict[Any, DeliveryRound] = {}
+    absences: list[DeliveryAbsence] = []
     n = 0
     for unit in units:
         prefix = "".join(w[0] for w in unit.code.split("-") if w)[:4].upper()
@@ -221,11 +235,26 @@ def _synthetic_year(
             applications.append(application)
             decisions.append(decision)
             cards.append(card)
+            delivery_round = rng.choice(rounds[unit.pk]) if home else None
+            if delivery_round is not None:
+                carried[decision.pk] = delivery_round
             day = max(valid_from, start)
             last = min(valid_to, today - datetime.timedelta(days=1))
             attendance = rng.uniform(0.7, 0.95)
             while day <= last:
-                if (day.weekday() < 5 or unit.code == "azil-noapte") and rng.random() < attendance:
+                if delivery_round is not None and day.weekday() < 5 and rng.random() > attendance:
+                    absences.append(
+                        DeliveryAbsence(
+                            municipality_id=mid,
+                            delivery_round=delivery_round,
+                            decision=decision,
+                            person=person,
+                            day=day,
+                            kind="lunch",
+                            is_synthetic=True,
+                        )
+                    )
+                elif (day.weekday() < 5 or unit.code == "azil-noapte") and rng.random() < attendance:
                     for kind in ("lunch", "dinner") if dinner else ("lunch",):
                         meals.append(
                             {
@@ -237,6 +266,7 @@ def _synthetic_year(
                                 "served_on": day,
                                 "kind": kind,
                                 "home_delivery": home,
+                                "delivery_round_id": delivery_round.pk if delivery_round else None,
                             }
                         )
                 day += datetime.timedelta(days=1)
@@ -244,6 +274,8 @@ def _synthetic_year(
     Decision.objects.bulk_create(decisions)
     MealCard.objects.bulk_create(cards)
     _insert_meals(mid, meals)
+    DeliveryAbsence.objects.bulk_create(absences, batch_size=1000)
+    stops = _synthetic_stops(decisions, carried, today=today)
     lists = 0
     for unit in units:
         for month in (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1), today.replace(day=1):
@@ -260,7 +292,30 @@ def _synthetic_year(
         "lists": lists,
         "payments": payments,
         "re-verifications": checks,
+        "round stops": stops,
+        "absences": len(absences),
     }
+
+
+def _synthetic_stops(decisions: list[Decision], carried: dict[Any, DeliveryRound], *, today: datetime.date) -> int:
+    """The rounds carry the persons delivered at home whose decision is in force today or later, by name."""
+    rows: list[RoundStop] = []
+    positions: dict[Any, int] = {}
+    current = [d for d in decisions if d.pk in carried and d.valid_to and d.valid_to >= today]
+    for decision in sorted(current, key=lambda d: (d.person.last_name, d.person.first_name)):
+        delivery_round = carried[decision.pk]
+        positions[delivery_round.pk] = positions.get(delivery_round.pk, 0) + 1
+        rows.append(
+            RoundStop(
+                municipality_id=decision.municipality_id,
+                delivery_round=delivery_round,
+                decision=decision,
+                person_id=decision.person_id,
+                position=positions[delivery_round.pk],
+            )
+        )
+    RoundStop.objects.bulk_create(rows)
+    return len(rows)
 
 
 def _synthetic_checks(decisions: list[Decision], *, interval: int | None, today: datetime.date, rng: Any) -> int:
@@ -328,7 +383,7 @@ def _insert_meals(municipality_id: Any, rows: list[dict[str, Any]]) -> None:
         "recorded_at": now,
         "is_synthetic": True,
     }
-    uuid_columns = {"card_id", "decision_id", "person_id", "unit_id"}
+    uuid_columns = {"card_id", "decision_id", "person_id", "unit_id", "delivery_round_id"}
     values = []
     for row in rows:
         record = []
@@ -337,7 +392,7 @@ def _insert_meals(municipality_id: Any, rows: list[dict[str, Any]]) -> None:
             if name == "id":
                 record.append(uuid_value(uuid7()))
             elif name in uuid_columns:
-                record.append(uuid_value(row[name]))
+                record.append(None if row[name] is None else uuid_value(row[name]))
             elif name == "served_on":
                 record.append(ops.adapt_datefield_value(row[name]))
             elif name in fixed:

@@ -170,3 +170,34 @@ class AidAllocationForm(forms.Form):
     def __init__(self, *args: Any, persons: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         _set_queryset(self, "person", persons)
+
+
+class DriverChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.get_full_name() or obj.username
+
+
+class RoundForm(forms.Form):
+    """A home-delivery round: its name and driver (the unit's or the office's staff)."""
+
+    name = forms.CharField(label=_("Name of the round"), max_length=120)
+    driver = DriverChoiceField(label=_("Driver"), queryset=Organisation.objects.none(), required=False)
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    def __init__(self, *args: Any, drivers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _set_queryset(self, "driver", drivers)
+
+
+class StopAddForm(forms.Form):
+    """Put a person delivered at home on the round (the decisions no round carries yet)."""
+
+    decision = forms.ModelChoiceField(label=_("Person"), queryset=Organisation.objects.none())
+    note = forms.CharField(label=_("Note for the driver"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, decisions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _set_queryset(self, "decision", decisions)
+        field = self.fields["decision"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.label_from_instance = lambda d: f"{d.person.last_name} {d.person.first_name} · {d.number}"  # type: ignore[method-assign]

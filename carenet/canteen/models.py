@@ -398,6 +398,10 @@ class Meal(TenantOwnedModel):
     served_on = models.DateField(_("day"))
     kind = models.CharField(_("meal"), max_length=6, choices=MealKind.choices)
     home_delivery = models.BooleanField(default=False)
+    # The round that carried it home (None: served at the counter).
+    delivery_round = TenantForeignKey(
+        "DeliveryRound", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     client_key = models.UUIDField(null=True, blank=True)
     served_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -419,6 +423,76 @@ class Meal(TenantOwnedModel):
         indexes = [
             models.Index(fields=["municipality", "served_on", "unit"], name="canteen_meal_day_idx"),
             models.Index(fields=["municipality", "person", "served_on"], name="canteen_meal_person_idx"),
+        ]
+
+
+class DeliveryRound(TenantOwnedModel):
+    """A unit's home-delivery round: the persons whose meals are carried home, in route order, and its driver."""
+
+    unit = TenantForeignKey(
+        CanteenUnit, verbose_name=_("canteen unit"), on_delete=models.PROTECT, related_name="rounds"
+    )
+    name = models.CharField(_("name of the round"), max_length=120)
+    driver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("driver"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(TenantOwnedModel.Meta):
+        ordering = ["name"]
+        verbose_name = _("delivery round")
+        verbose_name_plural = _("delivery rounds")
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "unit", "name"], name="canteen_round_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RoundStop(TenantOwnedModel):
+    """A person on a round, at a place in the route; a decision is carried by one round at a time."""
+
+    delivery_round = TenantForeignKey(DeliveryRound, on_delete=models.CASCADE, related_name="stops")
+    decision = TenantForeignKey(Decision, on_delete=models.PROTECT, related_name="+")
+    person = TenantForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField(_("order in the round"))
+    note = models.CharField(_("note for the driver"), max_length=200, blank=True)
+
+    class Meta(TenantOwnedModel.Meta):
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["municipality", "decision"], name="canteen_stop_once")]
+
+
+class DeliveryAbsence(TenantOwnedModel):
+    """Nobody was home when the round came with a meal (a delivered meal is a ``Meal`` with its round)."""
+
+    delivery_round = TenantForeignKey(DeliveryRound, on_delete=models.PROTECT, related_name="+")
+    decision = TenantForeignKey(Decision, on_delete=models.PROTECT, related_name="+")
+    person = TenantForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    day = models.DateField(_("day"))
+    kind = models.CharField(_("meal"), max_length=6, choices=MealKind.choices)
+    client_key = models.UUIDField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    is_synthetic = models.BooleanField(default=False)
+
+    class Meta(TenantOwnedModel.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "person", "day", "kind"], name="canteen_absence_once"),
+            models.UniqueConstraint(
+                fields=["municipality", "client_key"],
+                condition=models.Q(client_key__isnull=False),
+                name="canteen_absence_key_once",
+            ),
         ]
 
 

@@ -21,7 +21,18 @@ from carenet.core.access import fetch
 from carenet.core.policy import Actor, actor_of, policy
 from carenet.core.roles import Role
 
-from .models import AidAllocation, AidSeason, Application, CanteenUnit, Decision, ListStatus, MealCard, NominalList
+from .models import (
+    AidAllocation,
+    AidSeason,
+    Application,
+    CanteenUnit,
+    Decision,
+    DeliveryRound,
+    ListStatus,
+    MealCard,
+    NominalList,
+    RoundStop,
+)
 
 RECORDING_ROLES = (Role.CASEWORKER, Role.PROVIDER_MANAGER, Role.DATA_OFFICER)
 DECIDING_ROLES = (Role.PROVIDER_MANAGER,)
@@ -119,6 +130,35 @@ policy.register_visibility(CanteenUnit, _units_visible)
 policy.register_rule(CanteenUnit, "view", _sees_unit)
 policy.register_rule(CanteenUnit, "manage", _manages_unit)
 policy.register_rule(CanteenUnit, "serve", _serves_unit)
+
+
+def _plans_rounds(actor: Actor, unit: CanteenUnit) -> bool:
+    """Sets up the unit's home-delivery rounds (who, in which order, which driver): the unit's manager, the
+    office's manager, the coordinator."""
+    if _runs(actor):
+        return True
+    orgs = [unit.organisation_id] + ([unit.office_id] if unit.office_id else [])
+    return any(actor.has_role(*DECIDING_ROLES, organisation_id=org) for org in orgs)
+
+
+policy.register_rule(CanteenUnit, "plan_rounds", _plans_rounds)
+
+
+def _rounds_visible(actor: Actor, qs: QuerySet, prefix: str = "") -> QuerySet:
+    if _network(actor):
+        return qs
+    orgs = actor.organisation_ids(*STAFF_ROLES)
+    return qs.filter(Q(**{f"{prefix}unit__organisation_id__in": orgs}) | Q(**{f"{prefix}unit__office_id__in": orgs}))
+
+
+# A round is the unit's: seen by who sees the unit, driven by who serves it (a substitute driver too),
+# planned by who plans the unit's rounds.
+policy.register_visibility(DeliveryRound, _rounds_visible)
+policy.register_rule(DeliveryRound, "view", lambda a, r: _sees_unit(a, r.unit))
+policy.register_rule(DeliveryRound, "deliver", lambda a, r: _serves_unit(a, r.unit))
+policy.register_rule(DeliveryRound, "plan", lambda a, r: _plans_rounds(a, r.unit))
+policy.register_visibility(RoundStop, lambda a, qs: _rounds_visible(a, qs, prefix="delivery_round__"))
+policy.register_rule(RoundStop, "plan", lambda a, stop: _plans_rounds(a, stop.delivery_round.unit))
 
 
 def _lists_visible(actor: Actor, qs: QuerySet) -> QuerySet:
@@ -292,3 +332,21 @@ def list_for(user: Any, list_id: Any, *, action: str = "view") -> NominalList:
 
 def card_for(user: Any, card_id: Any, *, action: str = "view") -> MealCard:
     return fetch(user, cards_visible_to(user).select_related("unit", "person", "decision"), card_id, action=action)
+
+
+def round_for(user: Any, round_id: Any, *, action: str = "view") -> DeliveryRound:
+    return fetch(
+        user,
+        policy.visible(user, DeliveryRound).select_related("unit", "unit__organisation", "driver"),
+        round_id,
+        action=action,
+    )
+
+
+def stop_for(user: Any, stop_id: Any, *, action: str = "plan") -> RoundStop:
+    return fetch(
+        user,
+        policy.visible(user, RoundStop).select_related("delivery_round", "delivery_round__unit"),
+        stop_id,
+        action=action,
+    )

@@ -11,9 +11,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
+
+from carenet.accounts.models import Membership
 
 from .eligibility import contribution_due
 from .models import (
@@ -24,6 +27,8 @@ from .models import (
     Category,
     ContributionPayment,
     Decision,
+    DeliveryAbsence,
+    DeliveryRound,
     ListStatus,
     Meal,
     MealCard,
@@ -31,6 +36,7 @@ from .models import (
     NominalEntry,
     NominalList,
     Outcome,
+    RoundStop,
     RuleSet,
 )
 from .permissions import (
@@ -601,3 +607,119 @@ def reverifications_due(
             due.append(DueCheck(decision, last, due_on, overdue=due_on < on))
     due.sort(key=lambda c: (c.due_on, c.decision.number))
     return due
+
+
+# --- home-delivery rounds -----------------------------------------------------------------------------------
+
+
+def _in_force_on(on: datetime.date) -> Q:
+    """Decisions in force on a day (an early end shortens the period)."""
+    return Q(outcome=Outcome.APPROVED, valid_from__lte=on, valid_to__gte=on) & (
+        Q(ended_on__isnull=True) | Q(ended_on__gte=on)
+    )
+
+
+def delivery_rounds(*, unit: CanteenUnit) -> QuerySet[DeliveryRound]:
+    return (
+        DeliveryRound.objects.for_tenant(unit.municipality_id)
+        .filter(unit=unit)
+        .select_related("driver")
+        .annotate(size=Count("stops"))
+        .order_by("-is_active", "name")
+    )
+
+
+def round_stops(*, delivery_round: DeliveryRound) -> QuerySet[RoundStop]:
+    return (
+        RoundStop.objects.for_tenant(delivery_round.municipality_id)
+        .filter(delivery_round=delivery_round)
+        .select_related("person", "decision")
+        .order_by("position")
+    )
+
+
+def unassigned_home_deliveries(*, unit: CanteenUnit, on: datetime.date) -> QuerySet[Decision]:
+    """Decisions of the unit delivered at home, in force today or later, that no round carries yet."""
+    tenant = unit.municipality_id
+    carried = RoundStop.objects.for_tenant(tenant).values("decision_id")
+    return (
+        Decision.objects.for_tenant(tenant)
+        .filter(unit=unit, outcome=Outcome.APPROVED, home_delivery=True, valid_to__gte=on)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
+        .exclude(pk__in=carried)
+        .select_related("person")
+        .order_by("person__last_name", "person__first_name")
+    )
+
+
+def drivers_of_unit(*, unit: CanteenUnit) -> QuerySet:
+    """Who may drive a round: the active staff of the unit's organisation and of its office."""
+    orgs = [unit.organisation_id] + ([unit.office_id] if unit.office_id else [])
+    members = Membership.objects.for_tenant(unit.municipality_id).filter(
+        organisation_id__in=orgs, is_active=True, user__is_active=True
+    )
+    return (
+        get_user_model()
+        .objects.filter(pk__in=members.values("user_id"))
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    stop_id: Any
+    person_id: Any
+    position: int
+    name: str
+    address: str
+    note: str
+    card: str
+    status: str  # "pending", "delivered" or "absent"
+
+
+def round_sheet(*, delivery_round: DeliveryRound, on: datetime.date, kind: str) -> list[SheetRow]:
+    """The driver's list for one day and meal, in route order: the round's persons whose decision is in force
+    that day and grants that meal, each with what was marked (a delivered meal wins over an earlier absence)."""
+    tenant = delivery_round.municipality_id
+    stops = list(
+        round_stops(delivery_round=delivery_round).filter(
+            decision__in=Decision.objects.for_tenant(tenant).filter(_in_force_on(on), **{kind: True})
+        )
+    )
+    persons = [s.person_id for s in stops]
+    delivered = set(
+        Meal.objects.for_tenant(tenant)
+        .filter(person_id__in=persons, served_on=on, kind=kind)
+        .values_list("person_id", flat=True)
+    )
+    absent = set(
+        DeliveryAbsence.objects.for_tenant(tenant)
+        .filter(person_id__in=persons, day=on, kind=kind)
+        .values_list("person_id", flat=True)
+    )
+    cards = dict(
+        MealCard.objects.for_tenant(tenant)
+        .filter(decision_id__in=[s.decision_id for s in stops], status=CardStatus.ACTIVE)
+        .values_list("decision_id", "number")
+    )
+    return [
+        SheetRow(
+            stop_id=s.pk,
+            person_id=s.person_id,
+            position=index,
+            name=f"{s.person.last_name} {s.person.first_name}",
+            address=s.person.address,
+            note=s.note,
+            card=cards.get(s.decision_id, ""),
+            status="delivered" if s.person_id in delivered else "absent" if s.person_id in absent else "pending",
+        )
+        for index, s in enumerate(stops, start=1)
+    ]
+
+
+def sheet_counts(*, rows: list[SheetRow]) -> dict[str, int]:
+    """How many of a day's sheet are still to visit, delivered, absent."""
+    counts = {"pending": 0, "delivered": 0, "absent": 0}
+    for row in rows:
+        counts[row.status] += 1
+    return counts

@@ -36,6 +36,8 @@ from .models import (
     Category,
     ContributionPayment,
     Decision,
+    DeliveryAbsence,
+    DeliveryRound,
     ListStatus,
     Meal,
     MealCard,
@@ -45,6 +47,7 @@ from .models import (
     Outcome,
     Reverification,
     ReverificationOutcome,
+    RoundStop,
     RuleSet,
 )
 
@@ -887,7 +890,24 @@ def meal_record(
         raise Refused("card_revoked", _("%(name)s: the card %(card)s is revoked.") % {"name": name, "card": number})
     if card.unit_id != unit.pk:
         raise Refused("other_unit", _("%(name)s: the card is for another canteen unit.") % {"name": name})
-    decision = card.decision
+    created = _meal_insert(
+        actor=actor,
+        unit=unit,
+        decision=card.decision,
+        person_id=card.person_id,
+        name=name,
+        served_on=served_on,
+        kind=kind,
+        client_key=client_key,
+        card=card,
+    )
+    if created:
+        return ServeResult(created=True, name=name, kind=kind, card=number)
+    return _resend(unit, client_key) or ServeResult(created=False, name=name, kind=kind, card=number)
+
+
+def _check_granted(*, decision: Decision, name: str, served_on: datetime.date, kind: str) -> None:
+    """The decision is in force on the day and grants this meal."""
     last_day = decision.last_day
     if decision.valid_from is None or last_day is None or not decision.valid_from <= served_on <= last_day:
         raise Refused(
@@ -897,12 +917,33 @@ def meal_record(
         )
     if (kind == MealKind.LUNCH and not decision.lunch) or (kind == MealKind.DINNER and not decision.dinner):
         raise Refused("meal_not_granted", _("%(name)s: this meal is not granted by the decision.") % {"name": name})
+
+
+def _meal_insert(
+    *,
+    actor: Any,
+    unit: CanteenUnit,
+    decision: Decision,
+    person_id: Any,
+    name: str,
+    served_on: datetime.date,
+    kind: str,
+    client_key: uuid.UUID,
+    card: MealCard | None = None,
+    delivery_round: DeliveryRound | None = None,
+) -> bool:
+    """The rules every meal passes, at the counter or at the door, then the meal and its audit event.
+
+    Refuses a day outside the decision's period, a meal the decision does not grant, a capped category's
+    days a year used up, and a second lunch (or dinner) the same day. False: the same key arrived twice at
+    once and the other request recorded it (a resend)."""
+    _check_granted(decision=decision, name=name, served_on=served_on, kind=kind)
     caps = selectors.category_caps(municipality=unit.municipality_id, on=served_on)
     cap = caps.get(decision.category)
     meals = Meal.objects.for_tenant(unit.municipality_id)
     if cap is not None:
         served_days = set(
-            meals.filter(person_id=card.person_id, category=decision.category, served_on__year=served_on.year)
+            meals.filter(person_id=person_id, category=decision.category, served_on__year=served_on.year)
             .values_list("served_on", flat=True)
             .distinct()
         )
@@ -918,32 +959,277 @@ def meal_record(
                 municipality_id=unit.municipality_id,
                 card=card,
                 decision=decision,
-                person_id=card.person_id,
+                person_id=person_id,
                 unit=unit,
                 category=decision.category,
                 served_on=served_on,
                 kind=kind,
-                home_delivery=decision.home_delivery,
+                home_delivery=decision.home_delivery or delivery_round is not None,
+                delivery_round=delivery_round,
                 client_key=client_key,
                 served_by=actor,
             )
             audit_record(
-                action="canteen.meal.record",
+                action="canteen.meal.deliver" if delivery_round is not None else "canteen.meal.record",
                 actor=actor,
-                obj=card,
+                obj=card or decision,
                 changes={"kind": kind, "day": served_on.isoformat(), "key": str(client_key)},
             )
     except IntegrityError:
-        found = _resend(unit, client_key)
-        if found is not None:
-            return found
+        if meals.filter(client_key=client_key).exists():
+            return False
         kind_label = MealKind(kind).label
         raise Refused(
             "already_served",
             _("%(name)s has already been served %(meal)s on %(day)s.")
             % {"name": name, "meal": str(kind_label).lower(), "day": served_on},
         ) from None
-    return ServeResult(created=True, name=name, kind=kind, card=number)
+    return True
+
+
+# --- home-delivery rounds ---------------------------------------------------------------------------------
+
+
+def _check_driver(unit: CanteenUnit, driver: Any) -> None:
+    if driver is not None and not selectors.drivers_of_unit(unit=unit).filter(pk=driver.pk).exists():
+        raise ValidationError({"driver": _("The driver must be a member of the unit's or the office's staff.")})
+
+
+@transaction.atomic
+def delivery_round_save(
+    *,
+    actor: Any,
+    unit: CanteenUnit,
+    name: str,
+    driver: Any = None,
+    is_active: bool = True,
+    delivery_round: DeliveryRound | None = None,
+) -> DeliveryRound:
+    """Create a round of the unit, or rename it, change its driver or stop it."""
+    if not policy.can(actor, "plan_rounds", unit):
+        raise PermissionDenied
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("Give the round a name (a district, a street, a driver).")})
+    _check_driver(unit, driver)
+    taken = DeliveryRound.objects.for_tenant(unit.municipality_id).filter(unit=unit, name__iexact=name)
+    if delivery_round is not None:
+        taken = taken.exclude(pk=delivery_round.pk)
+    if taken.exists():
+        raise ValidationError({"name": _("The unit already has a round with this name.")})
+    created = delivery_round is None
+    if delivery_round is None:
+        delivery_round = DeliveryRound(municipality_id=unit.municipality_id, unit=unit)
+    delivery_round.name = name
+    delivery_round.driver = driver
+    delivery_round.is_active = is_active
+    delivery_round.save()
+    audit_record(
+        action="canteen.round.create" if created else "canteen.round.update",
+        actor=actor,
+        obj=delivery_round,
+        changes={"name": name, "driver": str(driver.pk) if driver else None, "active": is_active},
+    )
+    return delivery_round
+
+
+@transaction.atomic
+def round_stop_add(*, actor: Any, delivery_round: DeliveryRound, decision: Decision, note: str = "") -> RoundStop:
+    """Put a person delivered at home on the round, at the end of the route."""
+    unit = delivery_round.unit
+    if not policy.can(actor, "plan_rounds", unit):
+        raise PermissionDenied
+    if (
+        decision.municipality_id != unit.municipality_id
+        or decision.unit_id != unit.pk
+        or decision.outcome != Outcome.APPROVED
+        or not decision.home_delivery
+    ):
+        raise ValidationError(
+            {"decision": _("Only a decision of this unit with meals delivered at home can be on a round.")}
+        )
+    stops = RoundStop.objects.for_tenant(unit.municipality_id)
+    if stops.filter(decision=decision).exists():
+        raise ValidationError({"decision": _("This person is already on a round.")})
+    last = stops.filter(delivery_round=delivery_round).aggregate(m=Max("position"))["m"] or 0
+    stop = RoundStop.objects.create(
+        municipality_id=unit.municipality_id,
+        delivery_round=delivery_round,
+        decision=decision,
+        person_id=decision.person_id,
+        position=last + 1,
+        note=(note or "").strip()[:200],
+    )
+    audit_record(action="canteen.round.add", actor=actor, obj=delivery_round, changes={"decision": str(decision.pk)})
+    return stop
+
+
+@transaction.atomic
+def round_stop_move(*, actor: Any, stop: RoundStop, step: int) -> None:
+    """Move a person one place earlier (-1) or later (+1) in the route."""
+    delivery_round = stop.delivery_round
+    if not policy.can(actor, "plan_rounds", delivery_round.unit):
+        raise PermissionDenied
+    if step not in (-1, 1):
+        raise ValidationError({"step": _("Move one place up or down.")})
+    stops = list(
+        RoundStop.objects.for_tenant(stop.municipality_id)
+        .select_for_update()
+        .filter(delivery_round=delivery_round)
+        .order_by("position")
+    )
+    index = next(i for i, s in enumerate(stops) if s.pk == stop.pk)
+    other = index + step
+    if not 0 <= other < len(stops):
+        return
+    stops[index], stops[other] = stops[other], stops[index]
+    for position, item in enumerate(stops, start=1):
+        if item.position != position:
+            item.position = position
+            item.save(update_fields=["position"])
+    audit_record(
+        action="canteen.round.move", actor=actor, obj=delivery_round, changes={"decision": str(stop.decision_id)}
+    )
+
+
+@transaction.atomic
+def round_stop_remove(*, actor: Any, stop: RoundStop) -> None:
+    delivery_round = stop.delivery_round
+    if not policy.can(actor, "plan_rounds", delivery_round.unit):
+        raise PermissionDenied
+    decision_id = stop.decision_id
+    stop.delete()
+    for position, item in enumerate(
+        RoundStop.objects.for_tenant(delivery_round.municipality_id)
+        .filter(delivery_round=delivery_round)
+        .order_by("position"),
+        start=1,
+    ):
+        if item.position != position:
+            item.position = position
+            item.save(update_fields=["position"])
+    audit_record(action="canteen.round.remove", actor=actor, obj=delivery_round, changes={"decision": str(decision_id)})
+
+
+class DeliveryOutcome:
+    DELIVERED = "delivered"
+    ABSENT = "absent"
+    VALUES = (DELIVERED, ABSENT)
+
+
+@dataclass(frozen=True)
+class DeliveryResult:
+    created: bool  # False: this key was recorded already (a resend), nothing added
+    name: str
+    outcome: str
+
+
+def _delivery_resend(delivery_round: DeliveryRound, key: uuid.UUID) -> DeliveryResult | None:
+    tenant = delivery_round.municipality_id
+    meal = Meal.objects.for_tenant(tenant).filter(client_key=key).select_related("person").first()
+    absence = (
+        None
+        if meal
+        else DeliveryAbsence.objects.for_tenant(tenant).filter(client_key=key).select_related("person").first()
+    )
+    found = meal or absence
+    if found is None:
+        return None
+    round_id = meal.delivery_round_id if meal else absence.delivery_round_id  # type: ignore[union-attr]
+    if round_id != delivery_round.pk:
+        raise ValidationError({"key": _("This submission key belongs to another round.")})
+    return DeliveryResult(
+        created=False,
+        name=f"{found.person.last_name} {found.person.first_name}",
+        outcome=DeliveryOutcome.DELIVERED if meal else DeliveryOutcome.ABSENT,
+    )
+
+
+def delivery_record(
+    *,
+    actor: Any,
+    delivery_round: DeliveryRound,
+    key: Any,
+    stop_id: Any,
+    outcome: str,
+    kind: str,
+    day: datetime.date | None = None,
+) -> DeliveryResult:
+    """Mark one person of the round delivered (the meal is recorded, carried home by this round) or absent
+    (nobody home: no meal), once per key. A delivered meal passes the counter's rules; a person marked
+    absent may still be delivered later the same day (the driver came back), never the other way round."""
+    unit = delivery_round.unit
+    if not policy.can(actor, "serve", unit):
+        raise PermissionDenied
+    client_key = _parse_key(key)
+    if outcome not in DeliveryOutcome.VALUES:
+        raise ValidationError({"outcome": _("Choose delivered or absent.")})
+    if kind not in MealKind.values:
+        raise ValidationError({"kind": _("Choose lunch or dinner.")})
+    today = _today()
+    day = day or today
+    if day > today or (today - day).days > LATE_DAYS:
+        raise ValidationError(
+            {"day": _("The day of the meal must be today or one of the last %(n)s days.") % {"n": LATE_DAYS}}
+        )
+    found = _delivery_resend(delivery_round, client_key)
+    if found is not None:
+        return found
+    try:
+        stop = (
+            RoundStop.objects.for_tenant(unit.municipality_id)
+            .select_related("decision", "person")
+            .get(pk=stop_id, delivery_round=delivery_round)
+        )
+    except (RoundStop.DoesNotExist, ValidationError, ValueError, TypeError):
+        raise Refused("not_on_round", _("This person is not on the round.")) from None
+    name = f"{stop.person.last_name} {stop.person.first_name}"
+    if outcome == DeliveryOutcome.DELIVERED:
+        created = _meal_insert(
+            actor=actor,
+            unit=unit,
+            decision=stop.decision,
+            person_id=stop.person_id,
+            name=name,
+            served_on=day,
+            kind=kind,
+            client_key=client_key,
+            delivery_round=delivery_round,
+        )
+        return DeliveryResult(created=created, name=name, outcome=outcome)
+    _check_granted(decision=stop.decision, name=name, served_on=day, kind=kind)
+    if (
+        Meal.objects.for_tenant(unit.municipality_id)
+        .filter(person_id=stop.person_id, served_on=day, kind=kind)
+        .exists()
+    ):
+        raise Refused(
+            "already_served",
+            _("%(name)s has already been served %(meal)s on %(day)s.")
+            % {"name": name, "meal": str(MealKind(kind).label).lower(), "day": day},
+        )
+    try:
+        with transaction.atomic():
+            DeliveryAbsence.objects.create(
+                municipality_id=unit.municipality_id,
+                delivery_round=delivery_round,
+                decision=stop.decision,
+                person_id=stop.person_id,
+                day=day,
+                kind=kind,
+                client_key=client_key,
+                recorded_by=actor,
+            )
+            audit_record(
+                action="canteen.meal.absent",
+                actor=actor,
+                obj=stop.decision,
+                changes={"kind": kind, "day": day.isoformat(), "key": str(client_key)},
+            )
+    except IntegrityError:
+        # The same key twice at once (a resend), or the person already marked absent for this meal.
+        return DeliveryResult(created=False, name=name, outcome=outcome)
+    return DeliveryResult(created=True, name=name, outcome=outcome)
 
 
 # --- aid in kind -----------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import aid, counter, lists, office, reports
+from .views import aid, counter, lists, office, reports, rounds
 
 app_name = "canteen"
 urlpatterns = [
@@ -18,6 +18,14 @@ urlpatterns = [
     path("units/<uuid:unit_id>/counter/", counter.counter, name="counter"),
     path("units/<uuid:unit_id>/counter/find/", counter.counter_find, name="counter_find"),
     path("units/<uuid:unit_id>/counter/serve/", counter.counter_serve, name="counter_serve"),
+    path("units/<uuid:unit_id>/rounds/", rounds.rounds, name="rounds"),
+    path("rounds/<uuid:round_id>/", rounds.round_detail, name="round"),
+    path("rounds/<uuid:round_id>/stops/add/", rounds.round_stop_add, name="round_stop_add"),
+    path("rounds/<uuid:round_id>/sheet/", rounds.round_sheet, name="round_sheet"),
+    path("rounds/<uuid:round_id>/sheet.pdf", rounds.round_sheet_pdf, name="round_sheet_pdf"),
+    path("rounds/<uuid:round_id>/mark/", rounds.round_mark, name="round_mark"),
+    path("round-stops/<uuid:stop_id>/move/", rounds.round_stop_move, name="round_stop_move"),
+    path("round-stops/<uuid:stop_id>/remove/", rounds.round_stop_remove, name="round_stop_remove"),
     path("units/<uuid:unit_id>/statement/", reports.statement, name="statement"),
     path("units/<uuid:unit_id>/contributions/", reports.contributions, name="contributions"),
     path("decisions/<uuid:decision_id>/pay/", reports.contribution_pay, name="contribution_pay"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from carenet.canteen import demo, selectors
 from carenet.canteen.models import (
     Application,
@@ -10,6 +12,7 @@ from carenet.canteen.models import (
     Meal,
     NominalList,
     Reverification,
+    RoundStop,
     RuleSet,
 )
 from carenet.core.models import Municipality
@@ -53,5 +56,11 @@ def test_the_demo_loads_baia_mares_four_units_and_a_synthetic_year_once(db):
             ).values_list("pk", flat=True)
         )
         assert on_list == active
+    # the home-delivery rounds carry every person delivered at home whose decision is in force today
+    in_force = selectors.unassigned_home_deliveries(unit=units.get(home_delivery=True), on=timezone.localdate())
+    assert not in_force.filter(valid_from__lte=timezone.localdate()).exists()
+    assert RoundStop.objects.for_tenant(baia_mare).exists()
+    assert meals.filter(delivery_round__isnull=False, home_delivery=True).exists()
+    assert not meals.filter(delivery_round__isnull=False, home_delivery=False).exists()
     balti = Municipality.objects.get(slug="balti")
     assert RuleSet.objects.for_tenant(balti).get().currency == "MDL"

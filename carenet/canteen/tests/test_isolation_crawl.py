@@ -14,7 +14,8 @@ filling that opens; then requested by:
   them by ``organisation``/``office``), aid in kind is the coordinator's; the pages with no record (home,
   rules, reports) answer B with B's own part and must not name person_a;
 * a lower role: the unit's cook on the application and the decision (the unit is never told they exist)
-  and on the month's list, a draft the unit sees only once sent (the crawl's list is the draft);
+  and on the month's list, a draft the unit sees only once sent (the crawl's list is the draft), and on
+  planning a home-delivery round (it drives the rounds; its manager and the office's plan them);
 * a lower role: A's caseworker and manager on aid in kind (the coordinator's and the auditor's only).
 
 The figures (URL patterns, tries, leaks, patterns no record could fill) are printed.
@@ -32,7 +33,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from carenet.canteen import services
-from carenet.canteen.models import MealCard
+from carenet.canteen.models import Decision, MealCard
 from carenet.testing.isolation import Attacker, crawl, outsiders
 
 pytestmark = pytest.mark.isolation
@@ -42,6 +43,8 @@ CANTEEN = re.compile(r"^canteen:")
 OFFICE_ONLY = re.compile(r"^canteen:(application|decision)")
 # A draft list (the crawl's list is the month's draft): the office's until it is sent to the unit.
 DRAFT_LIST = re.compile(r"^canteen:list(_export|_send)?$")
+# Planning a round (who, in which order): the unit's and the office's managers, never the unit's cook.
+ROUND_PLANNING = re.compile(r"^canteen:round_stop_(add|move|remove)$")
 # Aid in kind: the coordinator's (the auditor reads) — above a provider's caseworker and manager.
 AID = re.compile(r"^canteen:aid")
 
@@ -63,6 +66,11 @@ def canteen_records(
     allocation = services.aid_allocate(
         actor=coordinator, season=season, person=person_a, item="coal", quantity=Decimal("2"), unit="t"
     )
+    # person_a's meals carried home by a round of the unit (set up by the office's manager).
+    Decision.objects.for_tenant(baia_mare).filter(pk=approved_a.pk).update(home_delivery=True)
+    approved_a.refresh_from_db()
+    delivery_round = services.delivery_round_save(actor=manager_a, unit=unit, name="Centru")
+    stop = services.round_stop_add(actor=manager_a, delivery_round=delivery_round, decision=approved_a)
     return {
         "application_id": [approved_a.application_id],
         "decision_id": [approved_a.pk],
@@ -71,6 +79,8 @@ def canteen_records(
         "card_id": [card.pk],
         "season_id": [season.pk],
         "allocation_id": [allocation.pk],
+        "round_id": [delivery_round.pk],
+        "stop_id": [stop.pk],
         "fmt": ["pdf", "xlsx", "docx"],
     }
 
@@ -103,6 +113,7 @@ def test_no_canteen_url_answers_another_provider_municipality_lower_role_or_anon
             Attacker("other provider (manager)", manager_b, CANTEEN),
             Attacker("the unit (cook)", cook, OFFICE_ONLY),
             Attacker("the unit (cook), on a draft list", cook, DRAFT_LIST),
+            Attacker("the unit (cook), planning a round", cook, ROUND_PLANNING),
             Attacker("lower role (A's caseworker)", caseworker_a, AID),
             Attacker("lower role (A's manager)", manager_a, AID),
         ],
