@@ -187,6 +187,7 @@ ACTIONS = {
     "duty": pgettext_lazy("audit action", "monitoring duty added"),
     "emergency_override": pgettext_lazy("audit action", "consent rule overridden in an emergency"),
     "end": pgettext_lazy("audit action", "ended"),
+    "enlist": pgettext_lazy("audit action", "may take campaign call lists"),
     "escalate": pgettext_lazy("audit action", "escalated"),
     "expire": pgettext_lazy("audit action", "expired"),
     "file": pgettext_lazy("audit action", "filed"),

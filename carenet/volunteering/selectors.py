@@ -11,8 +11,10 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
+from carenet.accounts.models import Membership
 from carenet.activities.models import KindCategory
 from carenet.activities.selectors import ActivityFilter, activity_count
+from carenet.core.roles import Role
 
 from .models import (
     Application,
@@ -243,4 +245,15 @@ def supported_initiatives(
         date_from=date_from,
         date_to=date_to,
         filters=ActivityFilter(organisation_ids=organisation_ids, categories=(KindCategory.VOLUNTEERING,)),
+    )
+
+
+def enlisted_for_calls(*, volunteer: Volunteer) -> bool:
+    """The volunteer holds the campaign volunteer's role: the heat-wave campaigns may give them a call list."""
+    if volunteer.user_id is None:
+        return False
+    return (
+        Membership.objects.for_tenant(volunteer.municipality_id)
+        .filter(user_id=volunteer.user_id, role=Role.CAMPAIGN_VOLUNTEER, is_active=True)
+        .exists()
     )

@@ -20,12 +20,15 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from carenet.accounts import services as accounts_services
+from carenet.accounts.models import Membership
 from carenet.activities import services as activities_services
 from carenet.activities.models import Activity, ActivityStatus, KindCategory
 from carenet.activities.selectors import kinds_in_force
 from carenet.audit.services import audit_record
 from carenet.core.models import Organisation
-from carenet.core.policy import policy
+from carenet.core.policy import actor_of, policy
+from carenet.core.roles import Role
 
 from .models import (
     Application,
@@ -143,6 +146,8 @@ def volunteer_set_status(*, actor: Any, volunteer: Volunteer, status: str) -> Vo
     volunteer.status = status
     volunteer.save(update_fields=["status"])
     audit_record(action="volunteer.status", actor=actor, obj=volunteer, changes={"status": status})
+    if status != VolunteerStatus.ACTIVE:
+        volunteer_withdraw_from_calls(actor=actor, volunteer=volunteer, reason="status")
     return volunteer
 
 
@@ -165,7 +170,100 @@ def volunteer_record_check(
     volunteer.background_valid_to = _add_months(day, months) if status == CheckStatus.CLEARED else None
     volunteer.save(update_fields=["background_check", "background_checked_on", "background_valid_to"])
     audit_record(action="volunteer.background_check", actor=actor, obj=volunteer, changes={"status": status})
+    if not check_cleared(volunteer, timezone.localdate()):
+        volunteer_withdraw_from_calls(actor=actor, volunteer=volunteer, reason="background_check")
     return volunteer
+
+
+# --- the heat-wave campaigns' calls ------------------------------------------------------------------------
+
+
+def calls_refusals(volunteer: Volunteer, on: datetime.date) -> dict[str, str]:
+    """Why a volunteer may not take a campaign's call list on a day (empty: they may). Calling persons at
+    risk is work with vulnerable adults: an active, adult volunteer with a background check valid that day,
+    who signs in to their list with their own account."""
+    errors: dict[str, str] = {}
+    if volunteer.status != VolunteerStatus.ACTIVE:
+        errors["status"] = _("Approve the volunteer first.")
+    if volunteer.user_id is None:
+        errors["user"] = _("The volunteer has no account to sign in with: they sign up on the portal first.")
+    rules = policy_in_force(municipality=volunteer.municipality_id, on=on)
+    adult_age = rules.adult_age if rules else 18
+    if age_on(volunteer.birth_date, on) < adult_age:
+        errors["birth_date"] = _("A minor does not call persons at risk.")
+    if not check_cleared(volunteer, on):
+        errors["background_check"] = _("Calls to persons at risk need a background check valid on the day.")
+    return errors
+
+
+def _calls_memberships(volunteer: Volunteer) -> Any:
+    return Membership.objects.for_tenant(volunteer.municipality_id).filter(
+        user_id=volunteer.user_id, role=Role.CAMPAIGN_VOLUNTEER, is_active=True
+    )
+
+
+def volunteer_enlist_for_calls(*, actor: Any, volunteer: Volunteer) -> Membership:
+    """Give a volunteer the campaign volunteer's role in the coordinator's organisation: the campaigns can
+    then assign them a call list (``campaigns.services.callers``). The coordinator's decision, audited."""
+    coordinator = actor_of(actor)
+    organisations = coordinator.organisation_ids(Role.COORDINATOR)
+    if not policy.can(actor, "change", volunteer) or not organisations:
+        raise PermissionDenied
+    errors = calls_refusals(volunteer, timezone.localdate())
+    if errors:
+        raise ValidationError(errors)
+    organisation = Organisation.objects.for_tenant(volunteer.municipality_id).filter(pk__in=organisations).first()
+    if organisation is None:
+        raise PermissionDenied
+    with transaction.atomic():
+        account = volunteer.user
+        if account.municipality_id is None:  # a citizen's account: it becomes the municipality's to call from
+            accounts_services.user_update(actor=None, user=account, municipality=volunteer.municipality)
+        elif account.municipality_id != volunteer.municipality_id:
+            raise ValidationError({"user": _("The volunteer's account belongs to another municipality.")})
+        membership = accounts_services.membership_grant(
+            actor=actor, user=account, organisation=organisation, role=Role.CAMPAIGN_VOLUNTEER
+        )
+        audit_record(
+            action="volunteer.enlist", actor=actor, obj=volunteer, changes={"organisation": str(organisation.pk)}
+        )
+    return membership
+
+
+def volunteer_withdraw_from_calls(*, actor: Any, volunteer: Volunteer, reason: str = "") -> int:
+    """Take the campaign volunteer's role back (a suspension, a check refused or lapsed, the coordinator's
+    choice). The call lists already assigned stay with the campaign; the volunteer can no longer record."""
+    if actor is not None and not policy.can(actor, "change", volunteer):
+        raise PermissionDenied
+    if volunteer.user_id is None:
+        return 0
+    withdrawn = 0
+    with transaction.atomic():
+        for membership in _calls_memberships(volunteer).select_related("user"):
+            accounts_services.membership_revoke(actor=None, membership=membership)
+            withdrawn += 1
+        if withdrawn:
+            audit_record(
+                action="volunteer.withdraw",
+                actor=actor,
+                municipality=volunteer.municipality_id,
+                obj=volunteer,
+                changes={"reason": reason or "coordinator"},
+            )
+    return withdrawn
+
+
+def volunteers_withdraw_lapsed(*, on: datetime.date | None = None) -> int:
+    """The scheduled guard: a volunteer of the register who holds the campaign role but is no longer
+    active, or whose background check is refused or lapsed, loses it (every municipality)."""
+    day = on or timezone.localdate()
+    withdrawn = 0
+    enlisted = Membership.objects.all_tenants().filter(role=Role.CAMPAIGN_VOLUNTEER, is_active=True)
+    volunteers = Volunteer.objects.all_tenants().filter(user_id__in=enlisted.values("user_id"))
+    for volunteer in volunteers:
+        if calls_refusals(volunteer, day):
+            withdrawn += volunteer_withdraw_from_calls(actor=None, volunteer=volunteer, reason="lapsed")
+    return withdrawn
 
 
 def _add_months(day: datetime.date, months: int) -> datetime.date:

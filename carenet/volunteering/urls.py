@@ -19,6 +19,7 @@ staff_patterns = [
     path("volunteers/<uuid:volunteer_id>/approve/", staff.volunteer_approve, name="volunteer_approve"),
     path("volunteers/<uuid:volunteer_id>/suspend/", staff.volunteer_suspend, name="volunteer_suspend"),
     path("volunteers/<uuid:volunteer_id>/check/", staff.volunteer_check, name="volunteer_check"),
+    path("volunteers/<uuid:volunteer_id>/calls/", staff.volunteer_calls_enlist, name="volunteer_calls"),
     path("volunteers/<uuid:volunteer_id>/certificate/", staff.volunteer_certificate, name="volunteer_certificate"),
     path("partner/", partner.partner_home, name="partner"),
     path("partner/check/", partner.partner_check, name="partner_check"),

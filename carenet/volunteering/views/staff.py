@@ -18,7 +18,7 @@ from carenet.core.access import requires
 from carenet.core.exports import export_document
 from carenet.core.http import CareNetRequest
 from carenet.core.models import Organisation
-from carenet.core.policy import policy
+from carenet.core.policy import actor_of, policy
 
 from .. import selectors, services
 from ..forms import CertificateForm, CheckForm, HoursForm, OpportunityForm
@@ -215,6 +215,9 @@ def volunteer_detail(request: CareNetRequest, volunteer_id: str) -> HttpResponse
         "certificate_form": CertificateForm(initial={"period_from": today.replace(month=1, day=1), "period_to": today}),
         "cleared": services.check_cleared(volunteer, today),
         "minor": selectors.age_on(volunteer.birth_date, today) < 18,
+        "enlisted_for_calls": selectors.enlisted_for_calls(volunteer=volunteer),
+        "calls_refusals": list(services.calls_refusals(volunteer, today).values()),
+        "can_enlist": can_coordinate_volunteering(request.user) and actor_of(request.user).is_coordinator,
     }
     return render(request, "volunteering/volunteer_detail.html", context)
 
@@ -296,3 +299,21 @@ def volunteer_certificate(request: CareNetRequest, volunteer_id: str) -> HttpRes
         filename=f"certificate-{certificate.code}",
         subject_ids=[volunteer.pk],
     )
+
+
+@require_POST
+@requires(can_coordinate_volunteering, platform_admin=False)
+def volunteer_calls_enlist(request: CareNetRequest, volunteer_id: str) -> HttpResponseBase:
+    """The coordinator lets a volunteer take the heat-wave campaigns' call lists (or takes it back)."""
+    volunteer = volunteer_for(request.user, volunteer_id, action="change")
+    if request.POST.get("withdraw"):
+        services.volunteer_withdraw_from_calls(actor=request.user, volunteer=volunteer, reason="coordinator")
+        messages.success(request, _("The volunteer no longer takes call lists."))
+        return redirect("volunteering:volunteer", volunteer_id=volunteer.pk)
+    try:
+        services.volunteer_enlist_for_calls(actor=request.user, volunteer=volunteer)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The volunteer can now be given a campaign's call list."))
+    return redirect("volunteering:volunteer", volunteer_id=volunteer.pk)
