@@ -121,3 +121,51 @@ class JobFairForm(forms.Form):
         org = self.fields["organiser"]
         assert isinstance(org, forms.ModelChoiceField)
         org.queryset = organisations
+
+
+class TrainingRulesForm(forms.Form):
+    """A new version of the municipality's completion and dropout rules, from a date."""
+
+    valid_from = forms.DateField(
+        label=_("In force from"), widget=DATE, help_text=_("The rules in force until then end the day before.")
+    )
+    min_attendance_percent = forms.IntegerField(
+        label=_("Minimum attendance for completion (%)"), min_value=0, max_value=100
+    )
+    dropout_after_absences = forms.IntegerField(
+        label=_("Dropout after this many unexcused absences"), min_value=1, max_value=100
+    )
+    legal_basis = forms.CharField(label=_("Legal basis"), max_length=300, required=False)
+
+
+class RoomForm(forms.Form):
+    """A room of a public institution where courses are held."""
+
+    owner = forms.ModelChoiceField(label=_("Public institution"), queryset=Organisation.objects.none())
+    name = forms.CharField(label=_("Room"), max_length=200)
+    address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    capacity = forms.IntegerField(label=_("Seats"), min_value=1, max_value=2000, required=False)
+    step_free = forms.BooleanField(label=_("Step-free access"), required=False)
+
+    def __init__(self, *args: Any, owners: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["owner"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = owners
+
+
+class RoomOfferForm(forms.Form):
+    """Lend a public room to a commercial trainer for free places to vulnerable people."""
+
+    room = forms.ModelChoiceField(label=_("Room"), queryset=Organisation.objects.none())
+    trainer = forms.ModelChoiceField(label=_("Commercial trainer"), queryset=Organisation.objects.none())
+    free_places_owed = forms.IntegerField(label=_("Free places owed"), min_value=1, max_value=1000)
+    valid_from = forms.DateField(label=_("Valid from"), widget=DATE)
+    valid_to = forms.DateField(label=_("Valid until"), widget=DATE, required=False)
+
+    def __init__(self, *args: Any, rooms: Any, trainers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, queryset in (("room", rooms), ("trainer", trainers)):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = queryset

@@ -172,6 +172,18 @@ def posting_organisation_ids(user: Any) -> frozenset[Any] | None:
     return actor.organisation_ids(*COURSE_ROLES)
 
 
+def can_change_training_rules(user: Any) -> bool:
+    """A new version of the completion and dropout rules (a council decision): the municipality's coordinator."""
+    actor = actor_of(user)
+    return actor.municipality_id is not None and actor.is_coordinator
+
+
+def lending_organisation_ids(user: Any) -> frozenset[Any] | None:
+    """The organisations whose rooms the user registers and lends (their staff who run courses); ``None`` =
+    any public institution of the municipality (the coordinator). The service checks the owner is public."""
+    return posting_organisation_ids(user)
+
+
 def is_company_user(user: Any) -> bool:
     actor = actor_of(user)
     return actor.has_role(Role.CSR_COORDINATOR)

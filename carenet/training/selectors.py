@@ -18,6 +18,7 @@ from django.db.models import Count, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from carenet.activities.selectors import ActivityFilter, activities_counted
+from carenet.core.models import Organisation, OrganisationKind
 
 from .models import (
     ACTIVE_STATUSES,
@@ -30,6 +31,7 @@ from .models import (
     EnrolmentStatus,
     JobPlacement,
     Mark,
+    Room,
     RoomOffer,
     TrainingAlert,
     TrainingRules,
@@ -69,6 +71,35 @@ def room_offer_balance(*, offer: RoomOffer) -> Balance:
         .count()
     )
     return Balance(owed=offer.free_places_owed, reserved=reserved, given=given)
+
+
+def rules_history(*, municipality: Any) -> QuerySet[TrainingRules]:
+    """Every version of the municipality's completion and dropout rules, the latest first."""
+    return TrainingRules.objects.for_tenant(municipality).order_by("-valid_from")
+
+
+def lending_owners(*, municipality: Any, organisation_ids: frozenset[Any] | None) -> QuerySet[Organisation]:
+    """The public institutions whose rooms the user registers and lends (``None``: any of the municipality)."""
+    qs = Organisation.objects.for_tenant(municipality).filter(kind=OrganisationKind.PUBLIC, is_active=True)
+    if organisation_ids is not None:
+        qs = qs.filter(pk__in=organisation_ids)
+    return qs.order_by("name")
+
+
+def lendable_rooms(*, municipality: Any, organisation_ids: frozenset[Any] | None) -> QuerySet[Room]:
+    qs = Room.objects.for_tenant(municipality).select_related("owner")
+    if organisation_ids is not None:
+        qs = qs.filter(owner_id__in=organisation_ids)
+    return qs.order_by("name")
+
+
+def commercial_trainers(*, municipality: Any) -> QuerySet[Organisation]:
+    """The private organisations a room can be lent to (the trainers who owe free places)."""
+    return (
+        Organisation.objects.for_tenant(municipality)
+        .filter(kind=OrganisationKind.PRIVATE, is_active=True)
+        .order_by("name")
+    )
 
 
 def room_offers(*, municipality: Any) -> list[tuple[RoomOffer, Balance]]:

@@ -20,7 +20,7 @@ from carenet.activities.selectors import kinds_in_force
 from carenet.audit.services import audit_record
 from carenet.cases.models import Case
 from carenet.core.models import Municipality, Organisation, OrganisationKind
-from carenet.core.policy import policy
+from carenet.core.policy import actor_of, policy
 from carenet.people.models import Consent, ConsentPurpose
 
 from .models import (
@@ -48,7 +48,7 @@ from .models import (
     TrainingRules,
     TrainingSession,
 )
-from .permissions import can_post_for
+from .permissions import can_change_training_rules, can_post_for
 from .selectors import room_offer_balance, rules_in_force
 
 # --- the municipality's rules and rooms -------------------------------------------------------------------
@@ -64,14 +64,28 @@ def training_rules_set(
     valid_from: datetime.date,
     legal_basis: str = "",
 ) -> TrainingRules:
+    """A version of the municipality's completion and dropout rules from a date; the version before it ends the
+    day before. Courses already set up keep their own values. A date before the latest version is refused: the
+    history of the rules is not rewritten."""
+    municipality_id = getattr(municipality, "pk", municipality)
+    if actor is not None and (
+        not can_change_training_rules(actor) or actor_of(actor).municipality_id != municipality_id
+    ):
+        raise PermissionDenied
     errors: dict[str, str] = {}
     if not 0 <= min_attendance_percent <= 100:
         errors["min_attendance_percent"] = _("The minimum attendance is a percentage from 0 to 100.")
     if dropout_after_absences < 1:
         errors["dropout_after_absences"] = _("A dropout needs at least one absence.")
+    latest = TrainingRules.objects.for_tenant(municipality_id).order_by("-valid_from").first()
+    if latest is not None and valid_from < latest.valid_from:
+        errors["valid_from"] = _("The latest rules start on %(day)s: new rules start on that day or later.") % {
+            "day": latest.valid_from.isoformat()
+        }
+    if len(legal_basis) > 300:
+        errors["legal_basis"] = _("The legal basis is at most 300 characters.")
     if errors:
         raise ValidationError(errors)
-    municipality_id = getattr(municipality, "pk", municipality)
     rules, _created = TrainingRules.objects.for_tenant(municipality_id).update_or_create(
         valid_from=valid_from,
         defaults={

@@ -29,5 +29,8 @@ urlpatterns = [
     path("company/", network.company_page, name="company"),
     path("company/publish/", network.company_publish, name="company_publish"),
     path("rooms/", network.room_list, name="rooms"),
+    path("rooms/new/", network.room_create, name="room_create"),
+    path("rooms/lend/", network.room_lend, name="room_lend"),
+    path("rules/", network.rules, name="rules"),
     path("figures/", network.figures, name="figures"),
 ]
