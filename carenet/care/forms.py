@@ -73,7 +73,12 @@ class CaregiverForm(forms.Form):
         label=_("Languages"), choices=LANGUAGE_CHOICES, widget=forms.CheckboxSelectMultiple
     )
     qualifications = forms.CharField(label=_("Qualifications"), max_length=300, required=False)
-    training_completed = forms.BooleanField(label=_("Caregiver training completed"), required=False)
+    training_certificate = forms.CharField(
+        label=_("Caregiver training certificate (code)"),
+        max_length=20,
+        required=False,
+        help_text=_("The code on the certificate of a training-platform course that counts as the caregiver training."),
+    )
     area = forms.ChoiceField(label=_("Lives in (neighbourhood)"))
     travel_km = forms.DecimalField(label=_("Travels up to (km)"), min_value=0.5, max_value=50, initial=5)
 
@@ -109,3 +114,7 @@ class StaffCareRequestForm(CareRequestForm):
         super().__init__(*args, **kwargs)
         self.organisations = {str(o.pk): o for o in organisations}
         self.fields["organisation"].choices = [(str(o.pk), o.name) for o in organisations]  # type: ignore[attr-defined]
+
+
+class TrainingCertificateForm(forms.Form):
+    code = forms.CharField(label=_("Certificate code"), max_length=20)

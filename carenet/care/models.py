@@ -58,6 +58,10 @@ class Caregiver(TenantOwnedModel):
     kinds = models.JSONField(_("kinds of care"), default=list, blank=True)
     qualifications = models.CharField(_("qualifications"), max_length=300, blank=True)
     training_completed = models.BooleanField(_("caregiver training completed"), default=False)
+    # The certificate of a training-platform course that counts as the caregiver training (its code), checked
+    # when entered and again every night: a revoked certificate no longer counts.
+    training_certificate = models.CharField(_("training certificate code"), max_length=20, blank=True)
+    training_checked_on = models.DateField(_("certificate checked on"), null=True, blank=True)
     languages = models.JSONField(_("languages"), default=list, blank=True)
     latitude = models.FloatField(_("latitude"))
     longitude = models.FloatField(_("longitude"))

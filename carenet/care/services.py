@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carenet.audit.services import audit_record
+from carenet.core.credentials import credential_check, names_agree
 from carenet.core.models import Organisation
 from carenet.core.policy import policy
 from carenet.people.models import Consent, Person
@@ -36,6 +37,8 @@ from .models import (
 from .selectors import live_booking, proposals
 
 LANGUAGES = ("ro", "hu", "ru", "uk", "en", "de")
+# What a training-platform course's certificate must count as for a caregiver to be trained.
+CAREGIVER_QUALIFICATION = "caregiver"
 
 
 def _mid(municipality: Any) -> Any:
@@ -181,7 +184,8 @@ class CaregiverInput:
     kinds: list[str] = field(default_factory=list)
     languages: list[str] = field(default_factory=list)
     qualifications: str = ""
-    training_completed: bool = False
+    training_completed: bool = False  # synthetic caregivers only: a real one is trained by a certificate
+    training_certificate: str = ""
     travel_km: Decimal = Decimal("5")
     organisation: Organisation | None = None
     user: Any = None
@@ -203,6 +207,15 @@ def caregiver_create(*, actor: Any, municipality: Any, data: CaregiverInput, is_
         errors["travel_km"] = _("Write a distance between 0.5 and 50 km.")
     if data.organisation is not None and data.organisation.municipality_id != mid:
         errors["organisation"] = _("Choose an organisation of this municipality.")
+    certificate = ""
+    if data.training_certificate.strip() and "first_name" not in errors and "last_name" not in errors:
+        problem = training_certificate_problem(
+            municipality=mid, code=data.training_certificate, first_name=data.first_name, last_name=data.last_name
+        )
+        if problem:
+            errors["training_certificate"] = problem
+        else:
+            certificate = normalised_code(data.training_certificate)
     if errors:
         raise ValidationError(errors)
     if actor is not None and not policy.can(actor, "change", Caregiver(organisation=data.organisation)):
@@ -216,7 +229,9 @@ def caregiver_create(*, actor: Any, municipality: Any, data: CaregiverInput, is_
         kinds=sorted(set(data.kinds)),
         languages=sorted(set(data.languages)),
         qualifications=data.qualifications.strip(),
-        training_completed=data.training_completed,
+        training_completed=data.training_completed or bool(certificate),
+        training_certificate=certificate,
+        training_checked_on=timezone.localdate() if certificate else None,
         latitude=data.latitude,
         longitude=data.longitude,
         travel_km=data.travel_km,
@@ -224,6 +239,81 @@ def caregiver_create(*, actor: Any, municipality: Any, data: CaregiverInput, is_
     )
     audit_record(action="caregiver.create", actor=actor, obj=caregiver)
     return caregiver
+
+
+def normalised_code(code: str) -> str:
+    clean = "".join(ch for ch in (code or "").upper() if ch.isalnum())
+    return f"{clean[:4]}-{clean[4:8]}-{clean[8:]}" if len(clean) == 12 else clean
+
+
+def training_certificate_problem(*, municipality: Any, code: str, first_name: str, last_name: str) -> str:
+    """Why a certificate does not make the caregiver trained (empty: it does). The training platform answers
+    through ``core.credentials``: the code must exist in this municipality, not be revoked, be of a course
+    that counts as the caregiver training, and name this caregiver."""
+    credential = credential_check(municipality=municipality, code=code)
+    if credential is None:
+        return _("No certificate of this municipality has this code.")
+    if credential.revoked:
+        return _("This certificate was revoked.")
+    if CAREGIVER_QUALIFICATION not in credential.qualifies_for:
+        return _("The course of this certificate (%(course)s) does not count as the caregiver training.") % {
+            "course": credential.title
+        }
+    if not names_agree(credential, first_name=first_name, last_name=last_name):
+        return _("This certificate was issued to someone else.")
+    return ""
+
+
+@transaction.atomic
+def caregiver_training_verify(*, actor: Any, caregiver: Caregiver, code: str) -> Caregiver:
+    """Record the caregiver's training certificate: checked with the training platform, it makes them trained."""
+    if not policy.can(actor, "change", caregiver):
+        raise PermissionDenied
+    if not (code or "").strip():
+        raise ValidationError({"code": _("Type the certificate's code.")})
+    problem = training_certificate_problem(
+        municipality=caregiver.municipality_id,
+        code=code,
+        first_name=caregiver.first_name,
+        last_name=caregiver.last_name,
+    )
+    if problem:
+        raise ValidationError({"code": problem})
+    caregiver.training_certificate = normalised_code(code)
+    caregiver.training_completed = True
+    caregiver.training_checked_on = timezone.localdate()
+    caregiver.save(update_fields=["training_certificate", "training_completed", "training_checked_on"])
+    audit_record(action="caregiver.training", actor=actor, obj=caregiver, changes={"trained": True})
+    return caregiver
+
+
+def caregivers_recheck_training(*, on: datetime.date | None = None) -> int:
+    """The nightly check: a caregiver whose certificate was revoked (or no longer counts) is no longer trained,
+    and so no longer proposed where the rule asks for the training. Returns how many changed."""
+    day = on or timezone.localdate()
+    changed = 0
+    for caregiver in Caregiver.objects.all_tenants().exclude(training_certificate=""):
+        problem = training_certificate_problem(
+            municipality=caregiver.municipality_id,
+            code=caregiver.training_certificate,
+            first_name=caregiver.first_name,
+            last_name=caregiver.last_name,
+        )
+        trained = not problem
+        with transaction.atomic():
+            if trained != caregiver.training_completed:
+                changed += 1
+                audit_record(
+                    action="caregiver.training",
+                    actor=None,
+                    municipality=caregiver.municipality_id,
+                    obj=caregiver,
+                    changes={"trained": trained, "reason": "recheck"},
+                )
+            caregiver.training_completed = trained
+            caregiver.training_checked_on = day
+            caregiver.save(update_fields=["training_completed", "training_checked_on"])
+    return changed
 
 
 @transaction.atomic

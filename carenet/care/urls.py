@@ -13,6 +13,7 @@ staff_patterns = [
     path("caregivers/", staff.caregiver_list, name="caregivers"),
     path("caregivers/new/", staff.caregiver_create, name="caregiver_create"),
     path("caregivers/<uuid:caregiver_id>/", staff.caregiver_detail, name="caregiver"),
+    path("caregivers/<uuid:caregiver_id>/training/", staff.caregiver_training, name="caregiver_training"),
     path("complaints/", staff.complaint_list, name="complaints"),
     path("complaints/<uuid:complaint_id>/resolve/", staff.complaint_resolve, name="complaint_resolve"),
 ]

@@ -17,6 +17,7 @@ class TrainingConfig(AppConfig):
     ]
 
     def ready(self) -> None:
+        from carenet.core.credentials import register_credential_check
         from carenet.people.hooks import (
             PERSON_PANELS,
             register_consent_use,
@@ -31,7 +32,9 @@ class TrainingConfig(AppConfig):
             person_training_panel,
             withdraw_on_consent_withdrawal,
         )
+        from .selectors import certificate_credential
 
+        register_credential_check(certificate_credential)
         register_merge_handler(person_merge_move)
         register_consent_withdrawal_handler(withdraw_on_consent_withdrawal)
         register_consent_use(describe_consent_use)

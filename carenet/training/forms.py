@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from carenet.core.models import Organisation
 
-from .models import CvItemKind, OfferedBy, PlacementOutcome, RoomOffer
+from .models import CvItemKind, OfferedBy, PlacementOutcome, Qualification, RoomOffer
 from .services import CourseInput
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -33,6 +33,12 @@ class CourseForm(forms.Form):
     prerequisites = forms.CharField(label=_("Prerequisites"), max_length=300, required=False)
     accessibility = forms.CharField(label=_("Accessibility"), max_length=300, required=False)
     esco_code = forms.CharField(label=_("ESCO skill or occupation code"), max_length=200, required=False)
+    qualifies_for = forms.ChoiceField(
+        label=_("Its certificate counts as"),
+        choices=[("", _("Nothing else")), *Qualification.choices],
+        required=False,
+        help_text=_("A caregiver who holds the certificate counts as trained in care matching."),
+    )
     room_offer = forms.ModelChoiceField(
         label=_("Room lent in exchange for free places"), queryset=RoomOffer.objects.none(), required=False
     )
@@ -72,6 +78,7 @@ class CourseForm(forms.Form):
             prerequisites=d.get("prerequisites") or "",
             accessibility=d.get("accessibility") or "",
             esco_code=d.get("esco_code") or "",
+            qualifies_for=d.get("qualifies_for") or "",
             room_offer=d.get("room_offer"),
             min_attendance_percent=d.get("min_attendance_percent"),
             dropout_after_absences=d.get("dropout_after_absences"),

@@ -102,6 +102,10 @@ class CourseStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+class Qualification(models.TextChoices):
+    CAREGIVER = "caregiver", _("Caregiver training (care matching)")
+
+
 class Course(TenantOwnedModel):
     organisation = TenantForeignKey(
         "core.Organisation", verbose_name=_("offered by"), on_delete=models.PROTECT, related_name="+"
@@ -129,6 +133,10 @@ class Course(TenantOwnedModel):
     places = models.PositiveSmallIntegerField(_("places"))
     free_places = models.PositiveSmallIntegerField(_("free places for vulnerable people"), default=0)
     hours = models.PositiveSmallIntegerField(_("hours"), default=0)
+    # What its certificate counts as elsewhere in CareNet (care matching's caregiver training); empty: nothing.
+    qualifies_for = models.CharField(
+        _("its certificate counts as"), max_length=20, choices=Qualification.choices, blank=True
+    )
     min_attendance_percent = models.PositiveSmallIntegerField(_("minimum attendance for completion (%)"))
     dropout_after_absences = models.PositiveSmallIntegerField(_("dropout after this many unexcused absences"))
     status = models.CharField(_("status"), max_length=10, choices=CourseStatus.choices, default=CourseStatus.DRAFT)

@@ -18,6 +18,7 @@ from django.db.models import Count, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from carenet.activities.selectors import ActivityFilter, activities_counted
+from carenet.core.credentials import Credential
 from carenet.core.models import Organisation, OrganisationKind
 
 from .models import (
@@ -267,6 +268,37 @@ def certificate_verify(*, municipality: Any, code: str) -> Verified | None:
         hours=e.course.hours,
         issued_on=cert.issued_on,
         revoked=cert.revoked_on is not None,
+    )
+
+
+def certificate_credential(municipality_id: Any, code: str) -> Credential | None:
+    """A certificate as another app checks it (``core.credentials``): the holder's names, the course and what
+    it counts as. Never shown as such: the checking app compares the names and shows its own verdict."""
+    clean = "".join(ch for ch in (code or "").upper() if ch.isalnum())
+    if len(clean) != 12:
+        return None
+    cert = (
+        Certificate.objects.for_tenant(municipality_id)
+        .select_related("enrolment", "enrolment__course", "enrolment__course__organisation", "enrolment__person")
+        .filter(code=f"{clean[:4]}-{clean[4:8]}-{clean[8:]}")
+        .first()
+    )
+    if cert is None:
+        return None
+    e = cert.enrolment
+    if e.person_id is not None:
+        first, last = e.person.first_name, e.person.last_name
+    else:
+        parts = e.applicant_name.split()
+        first, last = " ".join(parts[:-1]), (parts[-1] if parts else "")
+    return Credential(
+        first_name=first,
+        last_name=last,
+        title=e.course.title,
+        issuer=e.course.organisation.name,
+        issued_on=cert.issued_on,
+        revoked=cert.revoked_on is not None,
+        qualifies_for=frozenset([e.course.qualifies_for]) if e.course.qualifies_for else frozenset(),
     )
 
 

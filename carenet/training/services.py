@@ -41,6 +41,7 @@ from .models import (
     Module,
     OfferedBy,
     PlacementOutcome,
+    Qualification,
     Room,
     RoomOffer,
     SessionMark,
@@ -184,6 +185,7 @@ class CourseInput:
     volunteer_name: str = ""
     description: str = ""
     esco_code: str = ""
+    qualifies_for: str = ""
     language: str = "ro"
     accessibility: str = ""
     prerequisites: str = ""
@@ -248,6 +250,8 @@ def course_create(*, actor: Any, data: CourseInput, publish: bool = False, is_sy
                 ) % {"owed": owed}
     if data.room is not None and data.room.municipality_id != org.municipality_id:
         errors["room"] = _("Choose a room of this municipality.")
+    if data.qualifies_for and data.qualifies_for not in Qualification.values:
+        errors["qualifies_for"] = _("Choose what the certificate counts as, or nothing.")
     if errors:
         raise ValidationError(errors)
     course = Course.objects.create(
@@ -258,6 +262,7 @@ def course_create(*, actor: Any, data: CourseInput, publish: bool = False, is_sy
         title=data.title.strip(),
         description=data.description,
         esco_code=data.esco_code,
+        qualifies_for=data.qualifies_for,
         language=data.language,
         accessibility=data.accessibility,
         prerequisites=data.prerequisites,

@@ -352,6 +352,7 @@ CARENET_SCHEDULED_TASKS: list[str] = [
     "carenet.referrals.tasks.expire_unanswered_referrals",
     "carenet.campaigns.tasks.escalate_unreached_persons",
     "carenet.volunteering.tasks.withdraw_lapsed_callers",
+    "carenet.care.tasks.recheck_caregiver_training",
     "carenet.cases.tasks.flag_overdue_duties",
     "carenet.directory.tasks.send_freshness_reminders",
     "carenet.plans.tasks.send_period_reminders",

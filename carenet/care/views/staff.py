@@ -19,7 +19,7 @@ from carenet.core.policy import policy
 from carenet.people.permissions import person_for
 
 from .. import selectors, services
-from ..forms import CaregiverForm, ResolveForm, StaffCareRequestForm
+from ..forms import CaregiverForm, ResolveForm, StaffCareRequestForm, TrainingCertificateForm
 from ..models import Caregiver, RequestStatus
 from ..permissions import (
     can_coordinate_care,
@@ -98,8 +98,36 @@ def caregiver_detail(request: CareNetRequest, caregiver_id: str) -> HttpResponse
     return render(
         request,
         "care/caregiver_detail.html",
-        {"caregiver": caregiver, "slots": selectors.caregiver_slots(caregiver=caregiver)},
+        {
+            "caregiver": caregiver,
+            "slots": selectors.caregiver_slots(caregiver=caregiver),
+            "can_change": policy.can(request.user, "change", caregiver),
+            "certificate_form": TrainingCertificateForm(),
+        },
     )
+
+
+@require_POST
+@requires(can_coordinate_care, platform_admin=False)
+def caregiver_training(request: CareNetRequest, caregiver_id: str) -> HttpResponse:
+    """The caregiver's training certificate, checked with the training platform."""
+    caregiver = caregiver_for(request.user, caregiver_id, action="change")
+    form = TrainingCertificateForm(request.POST)
+    if form.is_valid():
+        try:
+            services.caregiver_training_verify(actor=request.user, caregiver=caregiver, code=form.cleaned_data["code"])
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The certificate is valid: the caregiver counts as trained."))
+            return redirect("care:caregiver", caregiver_id=caregiver.pk)
+    context = {
+        "caregiver": caregiver,
+        "slots": selectors.caregiver_slots(caregiver=caregiver),
+        "can_change": True,
+        "certificate_form": form,
+    }
+    return render(request, "care/caregiver_detail.html", context, status=400)
 
 
 @requires(can_coordinate_care, platform_admin=False)
@@ -125,7 +153,7 @@ def caregiver_create(request: CareNetRequest) -> HttpResponse:
                     kinds=list(d["kinds"]),
                     languages=list(d["languages"]),
                     qualifications=d["qualifications"],
-                    training_completed=d["training_completed"],
+                    training_certificate=d["training_certificate"],
                     travel_km=d["travel_km"],
                     organisation=form.organisations[d["organisation"]],
                 ),
