@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import THERMAL_LEVELS, AlertCode, CampaignKind, CentreKind, KitKind, LegalGround
+from .models import THERMAL_LEVELS, AlertCode, CampaignKind, Centre, CentreKind, KitKind, LegalGround
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -84,12 +84,36 @@ class HeatLayerForm(forms.Form):
     is_approximate = forms.BooleanField(label=_("Approximate (not a measurement)"), required=False)
 
 
+class LocationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        address = ", ".join(part for part in (obj.address_1, obj.city) if part)
+        return f"{obj.name} ({address})" if address else obj.name
+
+
 class CentreForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=CentreKind.choices)
     name = forms.CharField(label=_("Name"), max_length=200)
-    address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    location = LocationChoiceField(
+        label=_("Place in the directory"),
+        queryset=Centre.objects.none(),
+        required=False,
+        help_text=_("The centre shows the address of its place in the directory, as its provider keeps it."),
+    )
+    address = forms.CharField(
+        label=_("Address"),
+        max_length=300,
+        required=False,
+        help_text=_("Only when the place is not in the directory, or to give a more precise address."),
+    )
     capacity = forms.IntegerField(label=_("Capacity (persons)"), min_value=1, max_value=100000, required=False)
     hours = forms.CharField(label=_("Opening hours"), max_length=200, required=False)
+    is_open = forms.BooleanField(label=_("Open during alerts"), required=False, initial=True)
+
+    def __init__(self, *args: Any, locations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["location"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = locations
 
 
 class VisitsForm(forms.Form):

@@ -317,7 +317,17 @@ class Centre(TenantOwnedModel):
 
     @property
     def facts_missing(self) -> bool:
-        return self.capacity is None or not self.hours or not (self.address or self.location_id)
+        return self.capacity is None or not self.hours or not self.display_address
+
+    @property
+    def display_address(self) -> str:
+        """The address typed for the centre, else its place's in the directory (kept up to date by the provider)."""
+        if self.address:
+            return self.address
+        location = self.location if self.location_id else None
+        if location is None:
+            return ""
+        return ", ".join(part for part in (location.address_1, location.city) if part)
 
 
 class CentreVisit(TenantOwnedModel):

@@ -17,6 +17,7 @@ from shapely.geometry import Point, shape
 
 from carenet.cases.models import Domain, DomainRating, SocialInquiry
 from carenet.cases.selectors import delivery_cells
+from carenet.directory.models import Location, LocationType
 from carenet.geo.models import Area
 from carenet.people.models import HouseholdMember, Person, SensitiveProfile
 
@@ -581,6 +582,11 @@ def heat_layer_is_approximate(*, municipality: Any) -> bool:
 
 def centre_list(*, municipality: Any) -> QuerySet[Centre]:
     return Centre.objects.for_tenant(municipality).select_related("location").order_by("kind", "name")
+
+
+def centre_locations(*, municipality: Any) -> QuerySet[Location]:
+    """The directory's physical places of the municipality a centre can be linked to."""
+    return Location.objects.for_tenant(municipality).filter(location_type=LocationType.PHYSICAL).order_by("name")
 
 
 @dataclass

@@ -703,13 +703,17 @@ def centre_save(
     capacity: int | None = None,
     hours: str = "",
     is_open: bool = True,
+    location: Any = None,
     centre: Centre | None = None,
     is_synthetic: bool = False,
     check_actor: bool = True,
 ) -> Centre:
+    """A cooling or warming centre; linked to its place in the directory, it shows that place's address."""
     if check_actor:
         _require_manager(actor, municipality)
     errors: dict[str, str] = {}
+    if location is not None and location.municipality_id != _tenant(municipality):
+        errors["location"] = _("Choose a place of this municipality's directory.")
     if kind not in CentreKind.values:
         errors["kind"] = _("Choose cooling or warming.")
     if not name.strip():
@@ -721,6 +725,7 @@ def centre_save(
     row = centre or Centre(municipality_id=_tenant(municipality))
     row.kind, row.name, row.address, row.capacity = kind, name.strip()[:200], address.strip()[:300], capacity
     row.hours, row.is_open, row.is_synthetic = hours.strip()[:200], is_open, is_synthetic
+    row.location = location
     row.save()
     audit_record(action="campaign.centre.save", actor=actor, obj=row, changes={"kind": kind})
     return row

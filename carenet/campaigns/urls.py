@@ -20,4 +20,5 @@ urlpatterns = [
     path("heat/", views.heat, name="heat"),
     path("centres/", views.centres, name="centres"),
     path("centres/<uuid:centre_id>/visits/", views.centre_visits, name="centre_visits"),
+    path("centres/<uuid:centre_id>/edit/", views.centre_edit, name="centre_edit"),
 ]

@@ -350,7 +350,7 @@ def heat(request: CareNetRequest) -> HttpResponse:
 
 @requires(can_read_campaigns, platform_admin=False)
 def centres(request: CareNetRequest) -> HttpResponse:
-    form = CentreForm(request.POST or None)
+    form = CentreForm(request.POST or None, locations=selectors.centre_locations(municipality=request.municipality))
     if request.method == "POST":
         if not can_manage_campaigns(request.user):
             raise PermissionDenied
@@ -369,6 +369,38 @@ def centres(request: CareNetRequest) -> HttpResponse:
         "can_manage": can_manage_campaigns(request.user),
     }
     return render(request, "campaigns/centres.html", context, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def centre_edit(request: CareNetRequest, centre_id: str) -> HttpResponse:
+    """Change a centre: its place in the directory, capacity, hours, whether it opens during alerts."""
+    centre = centre_for(request.user, centre_id, action="change")
+    initial = {
+        "kind": centre.kind,
+        "name": centre.name,
+        "location": centre.location_id,
+        "address": centre.address,
+        "capacity": centre.capacity,
+        "hours": centre.hours,
+        "is_open": centre.is_open,
+    }
+    form = CentreForm(
+        request.POST or None,
+        initial=initial,
+        locations=selectors.centre_locations(municipality=centre.municipality_id),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.centre_save(
+                actor=request.user, municipality=centre.municipality_id, centre=centre, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Centre saved."))
+            return redirect("campaigns:centres")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "campaigns/centre_form.html", {"centre": centre, "form": form}, status=status)
 
 
 @require_POST
