@@ -33,6 +33,7 @@ public_patterns = [
     path(P + "apply/<uuid:opportunity_id>/", public.apply, name="apply"),
     path(P + "check-in/<uuid:application_id>/", public.check_in, name="check_in"),
     path(P + "check-out/<uuid:attendance_id>/", public.check_out, name="check_out"),
+    path(P + "turns/", public.turn_record, name="turn"),
     path(P + "rewards/", public.rewards, name="rewards"),
     path(P + "rewards/<uuid:reward_id>/redeem/", public.redeem, name="redeem"),
     path(P + "certificates/", public.verify, name="verify"),

@@ -59,11 +59,14 @@ def test_a_volunteer_signs_up_is_confirmed_gets_hours_and_redeems_a_reward(
         services.application_decide(actor=caseworker_a, application=application, confirm=True)
 
         page.goto(base)
-        page.click(f"form[action$='/check-in/{application.pk}/'] button")
-        page.wait_for_load_state()
+        page.click(f"form[data-turn='in'][data-application='{application.pk}'] button")
+        page.wait_for_selector("#turns-status.message--success", timeout=10000)
         attendance = Attendance.objects.for_tenant(baia_mare).get(application=application)
-        page.click(f"form[action$='/check-out/{attendance.pk}/'] button")
-        page.wait_for_load_state()
+        page.wait_for_timeout(1100)  # a turn of at least a second
+        page.click(f"form[data-turn='out'][data-application='{application.pk}'] button")
+        page.wait_for_function("document.getElementById('turns-pending').hidden", timeout=10000)
+        page.wait_for_selector("#turns-status.message--success", timeout=10000)
+        page.goto(base)
         assert _number(page.get_by_test_id("hours").inner_text()) == 0  # not confirmed yet
         services.attendance_confirm(actor=caseworker_a, attendance=attendance, hours=Decimal("3"))
 

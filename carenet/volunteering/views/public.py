@@ -3,14 +3,18 @@ points, level and badges, codes), open opportunities, the reward catalogue, cert
 
 from __future__ import annotations
 
+import datetime
+import json
 import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -228,3 +232,98 @@ def verify(request: HttpRequest, municipality_slug: str) -> HttpResponse:
             else "",
         ),
     )
+
+
+# How far the phone's clock may be from the server's: a turn recorded offline arrives later, never from the
+# future; older than this many days it is refused (a wrong clock, a forgotten phone).
+TURN_LATE_DAYS = 3
+TURN_CLOCK_SLACK = datetime.timedelta(minutes=5)
+
+
+def _turn_error(status: int, field: str, message: str, **extra: object) -> JsonResponse:
+    return JsonResponse(
+        {"status": "refused" if status == 409 else "invalid", "errors": {field: [message]}, **extra}, status=status
+    )
+
+
+@require_POST
+@login_required
+def turn_record(request: HttpRequest, municipality_slug: str) -> JsonResponse:
+    """Check in or out from the volunteer's phone, queued while offline (carenet/js/offline_queue.js).
+
+    The payload: ``key`` (device-made, once per tap), ``action`` ("in" or "out"), ``application``, ``at`` (the
+    phone's time of the tap) and, for "out", ``in_key`` (the check-in's key: the check-out may be queued before
+    the check-in reached the server). 201 recorded, 200 a resend, 409 refused by a rule, 400 unreadable input
+    naming the field, 404 an application that is not the volunteer's."""
+    municipality = _municipality(request)
+    volunteer = _own_volunteer(request, municipality)
+    try:
+        payload = json.loads(request.body or b"{}")
+        if not isinstance(payload, dict):
+            raise ValueError
+    except ValueError:
+        return _turn_error(400, "", _("The submission is not readable."))
+    try:
+        key = uuid.UUID(str(payload.get("key", "")))
+    except ValueError:
+        return _turn_error(400, "key", _("The submission has no valid key; reload the page."))
+    action = payload.get("action")
+    if action not in ("in", "out"):
+        return _turn_error(400, "action", _("Check in or check out."))
+    now = timezone.now()
+    try:
+        at = parse_datetime(str(payload["at"])) if payload.get("at") else now
+    except ValueError:
+        at = None
+    if at is None or timezone.is_naive(at):
+        return _turn_error(400, "at", _("The time of the tap is not a date and time."))
+    if at > now + TURN_CLOCK_SLACK or at < now - datetime.timedelta(days=TURN_LATE_DAYS):
+        return _turn_error(
+            400,
+            "at",
+            _("The time must be now or within the last %(n)s days: check the phone's clock.") % {"n": TURN_LATE_DAYS},
+        )
+    application = (
+        Application.objects.for_tenant(municipality)
+        .filter(pk=_uuid_or_none(payload.get("application")), volunteer=volunteer)
+        .select_related("opportunity")
+        .first()
+    )
+    if application is None:
+        return _turn_error(404, "application", _("This is not one of your applications."))
+    title = application.opportunity.title
+    if action == "in":
+        known = Attendance.objects.for_tenant(municipality).filter(client_key=key).exists()
+        try:
+            services.attendance_check_in(actor=request.user, application=application, client_key=key, at=at)
+        except ValidationError as exc:
+            return _turn_error(409, "application", first_message(exc), action=action)
+        return JsonResponse(
+            {"status": "duplicate" if known else "recorded", "action": action, "title": title},
+            status=200 if known else 201,
+        )
+    turns = Attendance.objects.for_tenant(municipality).filter(application=application)
+    in_key = _uuid_or_none(payload.get("in_key"))
+    attendance = (
+        turns.filter(client_key=in_key).first() if in_key else turns.filter(checked_out_at__isnull=True).first()
+    )
+    if attendance is None:
+        return _turn_error(
+            409, "application", _("There is no check-in to close for %(title)s.") % {"title": title}, action=action
+        )
+    already = attendance.checked_out_at is not None
+    try:
+        services.attendance_check_out(actor=request.user, attendance=attendance, at=at)
+    except ValidationError as exc:
+        return _turn_error(409, "at", first_message(exc), action=action)
+    return JsonResponse(
+        {"status": "duplicate" if already else "recorded", "action": action, "title": title},
+        status=200 if already else 201,
+    )
+
+
+def _uuid_or_none(value: object) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except (ValueError, TypeError):
+        return None
