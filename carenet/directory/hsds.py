@@ -137,17 +137,7 @@ def organisation_json(org: Organisation, lang: str | None = None, *, full: bool 
     )
     if full:
         data["organization_identifiers"] = organisation_identifiers_json(org)
-        data["phones"] = [phone_json(p) for p in org.directory_phones.all()] + (  # reverse FK from directory
-            [
-                {
-                    "id": str(uuid.uuid5(NAMESPACE, f"org-phone:{org.id}")),
-                    "organization_id": str(org.id),
-                    "number": org.phone,
-                }
-            ]
-            if org.phone
-            else []
-        )
+        data["phones"] = organisation_phones_json(org)
         data["contacts"] = [contact_json(c) for c in org.directory_contacts.all()]  # reverse FK from directory
         data["programs"] = [
             clean(
@@ -164,6 +154,31 @@ def organisation_json(org: Organisation, lang: str | None = None, *, full: bool 
         data["services"] = [service_json(s, lang, full=False, with_organisation=False) for s in org.services.all()]
         data["metadata"] = []
     return data
+
+
+def organisation_phone_id(organisation_id: Any) -> str:
+    """The id of the HSDS phone made of an organisation's own phone field: the same on every export."""
+    return str(uuid.uuid5(NAMESPACE, f"org-phone:{organisation_id}"))
+
+
+def dialled(number: str) -> str:
+    """A phone number as it is dialled (its digits and a leading +): "0262 211-000" is "0262211000"."""
+    number = (number or "").strip()
+    digits = "".join(c for c in number if c.isdigit())
+    if not digits:
+        return number
+    return ("+" if number.startswith("+") else "") + digits
+
+
+def organisation_phones_json(org: Organisation) -> list[dict[str, Any]]:
+    """The organisation's phones (HSDS keeps phones only in the phone table): those of the directory, and the
+    organisation's own phone field as one more (a stable id, ``organisation_phone_id``) unless a directory phone
+    of the organisation already has that number."""
+    kept = list(org.directory_phones.all())  # reverse FK from directory
+    phones = [phone_json(p) for p in kept]
+    if org.phone and dialled(org.phone) not in {dialled(p.number) for p in kept}:
+        phones.append({"id": organisation_phone_id(org.id), "organization_id": str(org.id), "number": org.phone})
+    return phones
 
 
 def organisation_identifiers_json(org: Organisation) -> list[dict[str, Any]]:

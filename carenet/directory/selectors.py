@@ -76,6 +76,31 @@ def taxonomies_for(*, municipality: Municipality | None) -> QuerySet[Taxonomy]:
     return qs.order_by("name")
 
 
+def _uuids(ids: Any) -> list[str]:
+    import uuid
+
+    valid = []
+    for value in ids:
+        try:
+            valid.append(str(uuid.UUID(str(value))))
+        except ValueError:
+            continue
+    return valid
+
+
+def taxonomies_usable(*, municipality: Municipality | Any, ids: Any) -> set[str]:
+    """Of the taxonomy ``ids`` (any text), those a municipality uses as they are: shared reference data and its
+    own (those it imported) — never a taxonomy another municipality imported."""
+    held = Q(municipality__isnull=True) | Q(municipality=municipality)
+    return {str(i) for i in Taxonomy.objects.filter(held, pk__in=_uuids(ids)).values_list("id", flat=True)}
+
+
+def taxonomy_terms_usable(*, municipality: Municipality | Any, ids: Any) -> set[str]:
+    """Of the term ``ids`` (any text), the terms of the taxonomies ``taxonomies_usable`` gives."""
+    held = Q(taxonomy__municipality__isnull=True) | Q(taxonomy__municipality=municipality)
+    return {str(i) for i in TaxonomyTerm.objects.filter(held, pk__in=_uuids(ids)).values_list("id", flat=True)}
+
+
 def terms_of(*, code: str) -> QuerySet[TaxonomyTerm]:
     return TaxonomyTerm.objects.filter(taxonomy__code=code).order_by("name")
 

@@ -3,7 +3,8 @@
 Import is validated whole before anything is written: one bad row refuses the whole file, and
 every error names the file, the row and the field. Imported records get new ids,
 ``uuid5(target municipality, source id)``: ids are global primary keys, so the same package can be
-loaded into several tenants; taxonomies and terms (shared reference data) keep their ids.
+loaded into several tenants. Taxonomies and terms that are shared reference data, or the importing
+municipality's own, keep their ids; any other (another municipality's too) becomes the importer's own.
 CareNet's translations travel in an extra resource, ``carenet_translations.csv``.
 
 * ``schema`` — the resources: file, columns, required and typed fields;

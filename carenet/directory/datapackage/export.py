@@ -79,8 +79,7 @@ def _export_organisations(tables: Tables, *, municipality: Municipality, service
             row_of("organization_identifier", i) for i in data["organization_identifiers"]
         )
         tables["program"].extend(row_of("program", p) for p in data["programs"])
-        kept_phones = {str(p.pk) for p in org.directory_phones.all()}  # not the one made of Organisation.phone
-        data["phones"] = [p for p in data["phones"] if p["id"] in kept_phones]
+        # its phones: the directory's, and Organisation.phone unless one of them has its number
         _owned(tables, data)
         profile = getattr(org, "directory_profile", None)
         if profile is not None:

@@ -4,7 +4,8 @@ One loader per HSDS resource, run in the order of ``LOADERS`` (a record before t
 it). A loader reads its own table — and the side tables only it uses (an organisation's identifiers, a
 location's address and accessibility, a service's languages) — and writes its rows. Imported records get
 new ids, ``uuid5(target municipality, source id)``: ids are global primary keys, so the same package can be
-loaded into several tenants; taxonomies and terms (shared reference data) keep their ids.
+loaded into several tenants. Taxonomies and terms that are shared reference data, or the importing
+municipality's own, keep their ids; any other (another municipality's too) becomes the importer's own.
 
 To read one more resource: write ``load_<resource>(job)`` and add it to ``LOADERS`` after what it refers to.
 
@@ -53,7 +54,7 @@ from ..permissions import can_import_directory
 from ..services import directory_bulk_write, service_reindex
 from .read import ImportRefused, check_size, read_json, read_zip
 from .schema import Table, Tables
-from .validate import OWNERS, message, validate_tables
+from .validate import OWNERS, held_taxonomies, message, validate_tables
 
 KIND_OF = {v: k for k, v in hsds.LEGAL_STATUS.items()}
 SCHEME_COUNTRY = {"RO-CUI": "RO", "RO-CIF": "RO", "MD-IDNO": "MD"}
@@ -102,8 +103,10 @@ class ImportJob:
     translations: dict[tuple[str, str], dict[str, dict[str, str]]] = field(default_factory=dict)
     services: list[Service] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
-    shared_taxonomies: set[str] = field(default_factory=set)
-    shared_terms: set[str] = field(default_factory=set)
+    # Taxonomies and terms used as they are, under their own ids: shared reference data, or this municipality's
+    # own (validate.held_taxonomies). Any other (another municipality's too) becomes this municipality's own.
+    kept_taxonomies: set[str] = field(default_factory=set)
+    kept_terms: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         for row in self.tables["carenet_translation"]:
@@ -115,11 +118,11 @@ class ImportJob:
         return uuid.uuid5(self.municipality.pk, old) if old else None
 
     def taxonomy_id(self, old: str) -> Any:
-        """A shared taxonomy keeps its id; any other becomes this municipality's own."""
-        return old if old in self.shared_taxonomies else self.new_id(old)
+        """A shared taxonomy or this municipality's own keeps its id; any other becomes this municipality's own."""
+        return old if old in self.kept_taxonomies else self.new_id(old)
 
     def term_id(self, old: str) -> Any:
-        return old if old in self.shared_terms else self.new_id(old)
+        return old if old in self.kept_terms else self.new_id(old)
 
     def rows(self, resource: str) -> Table:
         return self.tables.get(resource, [])
@@ -197,21 +200,14 @@ def _rows(job: ImportJob, resource: str) -> Any:
 
 
 def load_taxonomies(job: ImportJob) -> None:
-    """A taxonomy already shared (CareNet's own, a national nomenclature) is used as it is; any other becomes
-    this municipality's own (never shown in another tenant's feed), updated on re-import."""
-    ids = [r["id"] for r in job.rows("taxonomy")] + [r["taxonomy_id"] for r in job.rows("taxonomy_term")]
-    job.shared_taxonomies = {
-        str(i) for i in Taxonomy.objects.filter(pk__in=ids, municipality__isnull=True).values_list("id", flat=True)
-    }
-    term_ids = [r["id"] for r in job.rows("taxonomy_term")] + [r["taxonomy_term_id"] for r in job.rows("attribute")]
-    job.shared_terms = {
-        str(i)
-        for i in TaxonomyTerm.objects.filter(pk__in=term_ids, taxonomy__municipality__isnull=True).values_list(
-            "id", flat=True
-        )
-    }
+    """A taxonomy already shared (CareNet's own, a national nomenclature) or this municipality's own is used as it
+    is; any other — another municipality's too — becomes this municipality's own (never shown in another tenant's
+    feed), updated on re-import. A taxonomy a term names but the file does not give (nested JSON: a service's
+    term carries its taxonomy's name and id only) is made from the term."""
+    held = held_taxonomies(job.tables, job.municipality)
+    job.kept_taxonomies, job.kept_terms = held.taxonomies_kept, held.terms_kept
     for line, row in _rows(job, "taxonomy"):
-        if row["id"] in job.shared_taxonomies:
+        if row["id"] in job.kept_taxonomies:
             continue
         new_id = job.taxonomy_id(row["id"])
         taxonomy = Taxonomy(
@@ -224,12 +220,27 @@ def load_taxonomies(job: ImportJob) -> None:
             municipality=job.municipality,
         )
         job.save(taxonomy, "taxonomy", row, line)
+    given = {r["id"] for r in job.rows("taxonomy")}
+    for line, row in _rows(job, "taxonomy_term"):
+        source_id = row["taxonomy_id"]
+        if row["id"] in job.kept_terms or source_id in given or held.has_taxonomy(source_id):
+            continue
+        given.add(source_id)
+        new_id = job.taxonomy_id(source_id)
+        taxonomy = Taxonomy(
+            id=new_id,
+            code=f"t-{new_id}",
+            name=row["taxonomy"].strip(),
+            description=_("Imported from an HSDS 3.0 package"),
+            municipality=job.municipality,
+        )
+        job.save(taxonomy, "taxonomy_term", row, line, name="taxonomy", id="taxonomy_id")
 
 
 def load_taxonomy_terms(job: ImportJob) -> None:
     pending_parents = []
     for line, row in _rows(job, "taxonomy_term"):
-        if row["id"] in job.shared_terms:
+        if row["id"] in job.kept_terms:
             continue
         term = TaxonomyTerm(
             id=job.term_id(row["id"]),
@@ -436,8 +447,20 @@ def load_contacts(job: ImportJob) -> None:
         job.save(contact, "contact", row, line)
 
 
+def _of_the_organisation_alone(row: dict[str, str]) -> bool:
+    return bool(row.get("organization_id")) and not any(
+        row.get(column) for column in OWNERS["phone"] if column != "organization_id"
+    )
+
+
 def load_phones(job: ImportJob) -> None:
-    """Phones of organisations, services, locations, contacts and services at a location."""
+    """Phones of organisations, services, locations, contacts and services at a location.
+
+    A phone of an organisation alone also fills the organisation's own phone field (``Organisation.phone``, which
+    HSDS keeps only in the phone table): the phone exported from that field (``hsds.organisation_phone_id``) when
+    the file has it, else the organisation's first. The export gives it once (a directory phone of the
+    organisation with the same number), so export → import → export gives the same phones."""
+    own: dict[str, tuple[bool, str]] = {}  # source organisation id → (exported from the field, number)
     for line, row in _rows(job, "phone"):
         if not _owned(row, "phone"):
             continue
@@ -455,7 +478,13 @@ def load_phones(job: ImportJob) -> None:
             type=row.get("type", ""),
             description=row.get("description", ""),
         )
-        job.save(phone, "phone", row, line)
+        if job.save(phone, "phone", row, line) and _of_the_organisation_alone(row):
+            organisation = row["organization_id"]
+            from_field = row["id"] == hsds.organisation_phone_id(organisation)
+            if organisation not in own or (from_field and not own[organisation][0]):
+                own[organisation] = (from_field, phone.number)
+    for organisation, (_from_field, number) in own.items():
+        Organisation.objects.for_tenant(job.municipality).filter(pk=job.new_id(organisation)).update(phone=number)
 
 
 def load_schedules(job: ImportJob) -> None:
@@ -604,7 +633,7 @@ def import_tables(*, actor: Any, municipality: Municipality, tables: Tables, sou
     """Validate everything, then write everything in one transaction (or nothing). Every row runs the model's
     full validation; a second import of the same package updates the same records (ids are stable)."""
     _refuse_unless_may_import(actor, municipality)
-    checked = validate_tables(tables)
+    checked = validate_tables(tables, municipality=municipality)
     if checked.errors:
         return ImportReport(errors=checked.errors, warnings=checked.warnings)
     job = ImportJob(municipality=municipality, tables=tables)

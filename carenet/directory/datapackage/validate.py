@@ -14,8 +14,10 @@ from django.utils.dateparse import parse_date, parse_datetime, parse_time
 from django.utils.translation import gettext as _
 
 from carenet.core.identifiers import validate_cif, validate_idno
+from carenet.core.models import Municipality
 
-from ..models import LocationType, ServiceStatus, Taxonomy, TaxonomyTerm
+from ..models import LocationType, ServiceStatus
+from ..selectors import taxonomies_usable, taxonomy_terms_usable
 from .schema import EXTRA_FILES, NUMBER_FIELDS, REQUIRED, RESOURCES, UUID_FIELDS, WHERE, Tables
 
 # Identifier schemes (org-id.guide) whose check digits CareNet verifies; every other scheme is kept as given.
@@ -93,6 +95,56 @@ class Checked:
 
 
 Error = Callable[[str, int, str, str], None]
+
+
+@dataclass
+class HeldTaxonomies:
+    """The taxonomies and terms a file refers to that the importing municipality already holds. ``kept``: used as
+    they are, under their own ids (shared reference data, or the municipality's own); ``imported``: imported into
+    it before, under ``uuid5(municipality, source id)``. Another municipality's taxonomy is neither: the import
+    makes its own copy (ids are global keys, so the file's ids may well be another tenant's)."""
+
+    taxonomies_kept: set[str] = field(default_factory=set)
+    taxonomies_imported: set[str] = field(default_factory=set)
+    terms_kept: set[str] = field(default_factory=set)
+    terms_imported: set[str] = field(default_factory=set)
+
+    def has_taxonomy(self, source_id: str) -> bool:
+        return source_id in self.taxonomies_kept or source_id in self.taxonomies_imported
+
+    def has_term(self, source_id: str) -> bool:
+        return source_id in self.terms_kept or source_id in self.terms_imported
+
+
+def held_taxonomies(tables: Tables, municipality: Municipality | None) -> HeldTaxonomies:
+    """What of the file's taxonomies and terms (rows, and references from terms and attributes) ``municipality``
+    holds (None: only shared reference data counts)."""
+    taxonomy_ids = {r.get("id", "") for r in tables.get("taxonomy", [])}
+    taxonomy_ids |= {r.get("taxonomy_id", "") for r in tables.get("taxonomy_term", [])}
+    term_ids = {r.get(c, "") for r in tables.get("taxonomy_term", []) for c in ("id", "parent_id")}
+    term_ids |= {r.get("taxonomy_term_id", "") for r in tables.get("attribute", [])}
+    held = HeldTaxonomies(
+        taxonomies_kept=taxonomies_usable(municipality=municipality, ids=taxonomy_ids),
+        terms_kept=taxonomy_terms_usable(municipality=municipality, ids=term_ids),
+    )
+    if municipality is not None:
+        taxonomies = _imported_ids(municipality, taxonomy_ids - held.taxonomies_kept)
+        held.taxonomies_imported = {taxonomies[i] for i in taxonomies_usable(municipality=municipality, ids=taxonomies)}
+        terms = _imported_ids(municipality, term_ids - held.terms_kept)
+        held.terms_imported = {terms[i] for i in taxonomy_terms_usable(municipality=municipality, ids=terms)}
+    return held
+
+
+def _imported_ids(municipality: Municipality, source_ids: set[str]) -> dict[str, str]:
+    """The id an import into ``municipality`` gives each source id (``ImportJob.new_id``) → the source id."""
+    out = {}
+    for source_id in source_ids:
+        try:
+            uuid.UUID(source_id)
+        except ValueError:
+            continue
+        out[str(uuid.uuid5(municipality.pk, source_id))] = source_id
+    return out
 
 
 def _check_type(name: str, value: str) -> str | None:
@@ -182,7 +234,9 @@ def message(resource: str, line: int, row: dict[str, str], name: str, text: str)
     }
 
 
-def validate_tables(tables: Tables) -> Checked:
+def validate_tables(tables: Tables, *, municipality: Municipality | None = None) -> Checked:
+    """Every row checked; taxonomies and terms not in the file must be ones ``municipality`` holds (shared
+    reference data, its own), never another municipality's."""
     checked = Checked()
     rows_of = {resource: rows for resource, rows in tables.items() if resource not in EXTRA_FILES}
 
@@ -198,6 +252,7 @@ def validate_tables(tables: Tables) -> Checked:
         rows_of.setdefault(resource, [])
     ids = {resource: _check_rows(resource, rows, error) for resource, rows in rows_of.items()}
     _check_references(rows_of, ids, error, warning)
+    _check_taxonomy_references(rows_of, ids, held_taxonomies(rows_of, municipality), error, warning)
     _check_owners(rows_of, warning)
     _check_cross_row_rules(rows_of, error)
     return checked
@@ -231,8 +286,8 @@ def _check_rows(resource: str, rows: list[dict[str, str]], error: Error) -> set[
 
 
 def _check_references(tables: Tables, ids: dict[str, set[str]], error: Error, warning: Error) -> None:
-    """References to records of the file, then to taxonomy terms and taxonomies (of the file or known). An
-    optional reference to a record not in the file is a warning and the link is left out."""
+    """References to records of the file. An optional reference to a record not in the file is a warning and the
+    link is left out."""
     for resource, name, target in REFERENCES:
         for index, row in enumerate(tables[resource], start=2):
             value = (row.get(name) or "").strip()
@@ -243,14 +298,32 @@ def _check_references(tables: Tables, ids: dict[str, set[str]], error: Error, wa
                 row[name] = ""
             else:
                 error(resource, index, name, _("refers to a record that is not in the file"))
-    known_terms = ids["taxonomy_term"] | {str(i) for i in TaxonomyTerm.objects.values_list("id", flat=True)}
-    known_taxonomies = ids["taxonomy"] | {str(i) for i in Taxonomy.objects.values_list("id", flat=True)}
+
+
+def _check_taxonomy_references(
+    tables: Tables, ids: dict[str, set[str]], held: HeldTaxonomies, error: Error, warning: Error
+) -> None:
+    """An attribute's term, a term's taxonomy and parent: of the file, or held by the importing municipality.
+    A taxonomy the file only names (a nested term gives its taxonomy's name, not always its object) becomes the
+    municipality's own; a parent term that is neither is left out with a warning."""
     for index, row in enumerate(tables["attribute"], start=2):
-        if row.get("taxonomy_term_id") and row["taxonomy_term_id"] not in known_terms:
+        term = row.get("taxonomy_term_id")
+        if term and term not in ids["taxonomy_term"] and not held.has_term(term):
             error("attribute", index, "taxonomy_term_id", _("unknown taxonomy term"))
     for index, row in enumerate(tables["taxonomy_term"], start=2):
-        if row.get("taxonomy_id") and row["taxonomy_id"] not in known_taxonomies:
+        taxonomy = row.get("taxonomy_id")
+        named = (row.get("taxonomy") or "").strip()
+        if taxonomy and taxonomy not in ids["taxonomy"] and not held.has_taxonomy(taxonomy) and not named:
             error("taxonomy_term", index, "taxonomy_id", _("unknown taxonomy"))
+        parent = row.get("parent_id")
+        if parent and parent not in ids["taxonomy_term"] and not held.has_term(parent):
+            warning(
+                "taxonomy_term",
+                index,
+                "parent_id",
+                _("refers to a record that is not in the file: the link is left out"),
+            )
+            row["parent_id"] = ""
 
 
 def _check_owners(tables: Tables, warning: Error) -> None:

@@ -14,9 +14,20 @@ import pytest
 from django.utils import translation
 
 from carenet.core.models import Organisation
+from carenet.directory import hsds
 from carenet.directory.datapackage import export_tables, import_file, tables_to_zip
 from carenet.directory.datapackage.schema import UUID_FIELDS
-from carenet.directory.models import Contact, HsdsSource, OrganisationIdentifier, Phone, Schedule, Service, Taxonomy
+from carenet.directory.models import (
+    Contact,
+    HsdsSource,
+    OrganisationIdentifier,
+    Phone,
+    Schedule,
+    Service,
+    ServiceAttribute,
+    Taxonomy,
+    TaxonomyTerm,
+)
 from carenet.testing import HSDS_SCHEMAS
 
 from .hsds_package import package, uid
@@ -268,8 +279,7 @@ def test_the_nested_json_feed_imported_elsewhere_keeps_every_link_and_again_chan
 ):
     _import(baia_mare, source)
     pages = _feed(client, baia_mare)
-    services = [{**s, "attributes": []} for s in pages["service"]]  # the terms are baia_mare's own taxonomy's
-    feed = json.dumps(services + pages["organization"]).encode()
+    feed = json.dumps(pages["service"] + pages["organization"]).encode()  # terms of baia_mare's own taxonomy too
     first = export_tables(municipality=baia_mare)
     for _time in range(2):
         with translation.override("en"):
@@ -279,3 +289,120 @@ def test_the_nested_json_feed_imported_elsewhere_keeps_every_link_and_again_chan
         expected = _mapped(first, balti)
         for resource in LINKS:
             assert _sorted(again[resource]) == _sorted(expected[resource]), resource
+
+
+# --- an organisation's own phone (Organisation.phone): HSDS keeps phones only in the phone table -------------
+
+
+def _phones_of(tables, organisation):
+    return [r for r in tables["phone"] if r["organization_id"] == str(organisation.pk)]
+
+
+def test_an_organisations_own_phone_is_exported_as_its_phone_under_an_id_every_export_repeats(baia_mare, org_a):
+    org_a.phone = "0262 211 000"
+    org_a.save()
+    first = export_tables(municipality=baia_mare)
+    assert _phones_of(first, org_a) == [
+        {
+            **dict.fromkeys(first["phone"][0], ""),
+            "id": hsds.organisation_phone_id(org_a.pk),
+            "organization_id": str(org_a.pk),
+            "number": "0262 211 000",
+        }
+    ]
+    assert export_tables(municipality=baia_mare)["phone"] == first["phone"]
+
+
+def test_an_organisations_phone_imported_elsewhere_fills_its_phone_field_and_exports_the_same_again(
+    baia_mare, balti, org_a
+):
+    org_a.phone = "0262 211 000"
+    org_a.save()
+    first = export_tables(municipality=baia_mare)
+    _import(balti, first)
+    copy_of_a = Organisation.objects.for_tenant(balti).get(pk=uuid.uuid5(balti.pk, str(org_a.pk)))
+    assert copy_of_a.phone == "0262 211 000"
+    assert _sorted(export_tables(municipality=balti)["phone"]) == _sorted(_mapped(first, balti)["phone"])
+
+
+def test_an_organisations_phone_that_is_already_one_of_its_directory_phones_is_exported_once(baia_mare, org_a):
+    org_a.phone = "0262 211 000"
+    org_a.save()
+    kept = Phone.objects.create(municipality=baia_mare, organisation=org_a, number="0262 211-000", type="voice")
+    assert [r["id"] for r in _phones_of(export_tables(municipality=baia_mare), org_a)] == [str(kept.pk)]
+    assert [p["id"] for p in hsds.organisation_json(org_a, full=True)["phones"]] == [str(kept.pk)]
+
+
+# --- taxonomy terms in nested JSON: each municipality resolves or makes them in its own tenant ----------------
+
+
+def _nested_services(municipality):
+    """The municipality's services as its public feed nests them (``full=true``): each with its terms."""
+    services = hsds.with_hsds_relations(Service.objects.for_tenant(municipality), full=True).order_by("id")
+    return json.dumps([hsds.service_json(s, None, full=True) for s in services]).encode()
+
+
+def _import_json(municipality, content):
+    with translation.override("en"):
+        report = import_file(actor=None, municipality=municipality, content=content, filename="feed.json")
+    assert report.ok, report.errors[:5]
+    return report
+
+
+def _terms_used(municipality):
+    """(term, its taxonomy, the taxonomy's municipality) of every term the municipality's services use."""
+    attributes = ServiceAttribute.objects.for_tenant(municipality).select_related("taxonomy_term__taxonomy")
+    return {
+        (a.taxonomy_term.name, a.taxonomy_term.taxonomy.name, a.taxonomy_term.taxonomy.municipality_id)
+        for a in attributes
+    }
+
+
+def test_terms_of_a_taxonomy_another_municipality_imported_load_from_nested_json_as_the_importers_own(
+    baia_mare, balti, source
+):
+    _import(baia_mare, source)
+    baia_mare_terms = set(TaxonomyTerm.objects.filter(taxonomy__municipality=baia_mare).values_list("pk", flat=True))
+    report = _import_json(balti, _nested_services(baia_mare))
+    assert _terms_used(balti) == {("Meals", "Open Eligibility", balti.pk)}
+    assert ServiceAttribute.objects.for_tenant(balti).count() == len(source["attribute"])
+    assert not ServiceAttribute.objects.for_tenant(balti).filter(taxonomy_term__in=baia_mare_terms).exists()
+    assert set(TaxonomyTerm.objects.filter(taxonomy__municipality=baia_mare).values_list("pk", flat=True)) == (
+        baia_mare_terms
+    )
+    assert _terms_used(baia_mare) == {("Meals", "Open Eligibility", baia_mare.pk)}
+    # "Food", the parent, is baia_mare's and not in the feed: the link is left out, not made to baia_mare's term
+    (meals,) = TaxonomyTerm.objects.filter(taxonomy__municipality=balti)
+    assert meals.parent_id is None
+    assert any("parent_id" in w and "left out" in w for w in report.warnings), report.warnings
+
+
+def test_a_municipality_importing_nested_json_again_resolves_the_terms_it_already_holds(baia_mare, balti, source):
+    _import(baia_mare, source)
+    feed = _nested_services(baia_mare)
+    _import_json(balti, feed)
+    held = set(TaxonomyTerm.objects.filter(taxonomy__municipality=balti).values_list("pk", "taxonomy_id"))
+    _import_json(balti, feed)  # imported before: the same terms, updated
+    assert set(TaxonomyTerm.objects.filter(taxonomy__municipality=balti).values_list("pk", "taxonomy_id")) == held
+    baia_mare_terms = set(TaxonomyTerm.objects.filter(taxonomy__municipality=baia_mare).values_list("pk", flat=True))
+    _import_json(baia_mare, feed)  # its own feed: its own terms, as they are
+    assert set(TaxonomyTerm.objects.filter(taxonomy__municipality=baia_mare).values_list("pk", flat=True)) == (
+        baia_mare_terms
+    )
+    used = ServiceAttribute.objects.for_tenant(baia_mare).values_list("taxonomy_term_id", flat=True)
+    assert set(used) <= baia_mare_terms
+
+
+def test_an_attribute_naming_another_municipalitys_term_by_id_alone_is_refused_never_attached_to_it(
+    baia_mare, balti, source
+):
+    _import(baia_mare, source)
+    (baia_mare_term,) = TaxonomyTerm.objects.filter(taxonomy__municipality=baia_mare, code="100-1")
+    tables = package()
+    tables["taxonomy"], tables["taxonomy_term"] = [], []
+    for row in tables["attribute"]:
+        row["taxonomy_term_id"] = str(baia_mare_term.pk)
+    with translation.override("en"):
+        report = import_file(actor=None, municipality=balti, content=tables_to_zip(tables, name="p"), filename="p.zip")
+    assert any("attributes.csv" in e and "unknown taxonomy term" in e for e in report.errors), report.errors
+    assert not Service.objects.for_tenant(balti).exists()
