@@ -189,15 +189,17 @@ class RoundForm(forms.Form):
         _set_queryset(self, "driver", drivers)
 
 
+class DecisionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.person.last_name} {obj.person.first_name} · {obj.number}"
+
+
 class StopAddForm(forms.Form):
     """Put a person delivered at home on the round (the decisions no round carries yet)."""
 
-    decision = forms.ModelChoiceField(label=_("Person"), queryset=Organisation.objects.none())
+    decision = DecisionChoiceField(label=_("Person"), queryset=Organisation.objects.none())
     note = forms.CharField(label=_("Note for the driver"), max_length=200, required=False)
 
     def __init__(self, *args: Any, decisions: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _set_queryset(self, "decision", decisions)
-        field = self.fields["decision"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.label_from_instance = lambda d: f"{d.person.last_name} {d.person.first_name} · {d.number}"  # type: ignore[method-assign]

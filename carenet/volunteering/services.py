@@ -215,8 +215,12 @@ def volunteer_enlist_for_calls(*, actor: Any, volunteer: Volunteer) -> Membershi
     organisation = Organisation.objects.for_tenant(volunteer.municipality_id).filter(pk__in=organisations).first()
     if organisation is None:
         raise PermissionDenied
+    account = volunteer.user
+    if account is None:  # calls_refusals said so already; for the type checker
+        raise ValidationError(
+            {"user": _("The volunteer has no account to sign in with: they sign up on the portal first.")}
+        )
     with transaction.atomic():
-        account = volunteer.user
         if account.municipality_id is None:  # a citizen's account: it becomes the municipality's to call from
             accounts_services.user_update(actor=None, user=account, municipality=volunteer.municipality)
         elif account.municipality_id != volunteer.municipality_id:

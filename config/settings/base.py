@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "carenet.core",
     "carenet.accounts",
     "carenet.audit",
+    "carenet.ops",
     "carenet.geo",
     "carenet.directory",
     "carenet.people",
@@ -322,6 +323,7 @@ LOGGING = {
 
 # URL mounts of the domain apps, (prefix, urls module), in the order they are tried.
 CARENET_URLS: list[tuple[str, str]] = [
+    ("ops/", "carenet.ops.urls"),
     ("geo/", "carenet.geo.urls"),
     ("directory/", "carenet.directory.urls"),
     ("people/", "carenet.people.urls"),
@@ -353,6 +355,8 @@ CARENET_SCHEDULED_TASKS: list[str] = [
     "carenet.campaigns.tasks.escalate_unreached_persons",
     "carenet.volunteering.tasks.withdraw_lapsed_callers",
     "carenet.care.tasks.recheck_caregiver_training",
+    "carenet.ops.tasks.worker_heartbeat",
+    "carenet.ops.tasks.verify_audit_chain",
     "carenet.cases.tasks.flag_overdue_duties",
     "carenet.directory.tasks.send_freshness_reminders",
     "carenet.plans.tasks.send_period_reminders",
@@ -362,6 +366,13 @@ CARENET_SCHEDULED_TASKS: list[str] = [
     "carenet.audit.tasks.make_audit_checkpoints",
     "carenet.housing.tasks.send_contract_renewal_reminders",
 ]
+
+# Readiness (/readyz, the system page): how old the worker's heartbeat, the audit chain's verification and
+# the last backup may be, and the free space the uploads' disk must keep.
+CARENET_WORKER_SILENT_MINUTES = int(os.environ.get("CARENET_WORKER_SILENT_MINUTES", "60"))
+CARENET_AUDIT_VERIFY_MAX_MINUTES = int(os.environ.get("CARENET_AUDIT_VERIFY_MAX_MINUTES", str(24 * 60)))
+CARENET_BACKUP_MAX_MINUTES = int(os.environ.get("CARENET_BACKUP_MAX_MINUTES", str(26 * 60)))
+CARENET_MIN_FREE_MB = int(os.environ.get("CARENET_MIN_FREE_MB", "500"))
 
 # Days a provider has to answer a referral when its directory service states no response time.
 CARENET_REFERRAL_RESPONSE_DAYS = int(os.environ.get("CARENET_REFERRAL_RESPONSE_DAYS", "5"))
