@@ -60,6 +60,8 @@ LOCAL = {
     "accounts.usersession": "signed-in browsers: written on sign-in and once a minute after; never joined",
     "accounts.apitoken": "personal API tokens: read on every token request, never joined with tenant rows",
     "directory.dataversion": "a counter per municipality bumped by every public directory write; read on every HSDS request",
+    "ops.heartbeat": "the worker's and the daily checks' last run: written by the worker, read by /readyz",
+    "ops.backuprecord": "the installation's backups: written by manage.py backup, read by /readyz",
 }
 DISTRIBUTED_BY = {
     "audit.auditevent": "chain",
