@@ -1,4 +1,6 @@
 import ipaddress
+import re
+import uuid
 from collections.abc import Callable
 from functools import lru_cache
 
@@ -34,22 +36,38 @@ def client_ip(request: HttpRequest) -> str | None:
     return remote
 
 
+REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+def request_id_of(request: HttpRequest) -> str:
+    """The proxy's X-Request-ID when the connection comes from a trusted proxy and the id is well formed (so one
+    id follows the request from nginx to the logs), else a new one."""
+    given = request.META.get("HTTP_X_REQUEST_ID", "")
+    peer = _address(request.META.get("REMOTE_ADDR"))
+    trusted = peer is not None and any(peer in net for net in _networks(tuple(settings.CARENET_TRUSTED_PROXIES)))
+    return given if trusted and REQUEST_ID.match(given) else uuid.uuid4().hex
+
+
 class RequestContextMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        request_id = request_id_of(request)
         token = set_request_meta(
             RequestMeta(
                 ip=client_ip(request),
                 user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
                 path=request.path[:300],
+                request_id=request_id,
             )
         )
         try:
-            return self.get_response(request)
+            response = self.get_response(request)
         finally:
             reset_request_meta(token)
+        response["X-Request-ID"] = request_id
+        return response
 
 
 class TenantMiddleware:

@@ -9,6 +9,7 @@ class RequestMeta:
     ip: str | None = None
     user_agent: str = ""
     path: str = ""
+    request_id: str = ""  # X-Request-ID: in every log line of the request and on its response
 
 
 _NO_REQUEST = RequestMeta()  # frozen, so a safe shared default

@@ -10,7 +10,10 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+import hmac
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
@@ -18,6 +21,7 @@ from carenet.core.access import requires
 from carenet.core.http import CareNetRequest
 
 from .health import readiness
+from .metrics import exposition
 from .permissions import can_see_system
 from .words import check_label, check_text
 
@@ -36,6 +40,20 @@ def readyz(request: HttpRequest) -> JsonResponse:
         "checks": {c.name: {"ok": c.ok, "status": c.code, "age_seconds": c.age_seconds} for c in checks},
     }
     return JsonResponse(body, status=200 if ok else 503)
+
+
+@never_cache
+def metrics(request: HttpRequest) -> HttpResponse:
+    """Prometheus metrics: with ``Authorization: Bearer <CARENET_METRICS_TOKEN>``, or, with no token set,
+    from this machine only (a scraper on the host). Anyone else is not told it exists."""
+    token = getattr(settings, "CARENET_METRICS_TOKEN", "")
+    if token:
+        given = request.META.get("HTTP_AUTHORIZATION", "")
+        if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+            raise Http404
+    elif request.META.get("REMOTE_ADDR") not in ("127.0.0.1", "::1"):
+        raise Http404
+    return HttpResponse(exposition(), content_type="text/plain; version=0.0.4; charset=utf-8")
 
 
 @never_cache

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "carenet.ops.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Anonymous HSDS readers answered from the exact stored response, before the rest (carenet/api/hsds_edge.py).
@@ -314,10 +315,23 @@ CARENET_DEMO_LOADERS = [
     "carenet.care.demo.load",
 ]
 
+# Logs: plain text for a developer, one JSON object a line with the request's id for production (LOG_FORMAT).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "carenet.ops.logs.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "carenet.ops.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
@@ -373,6 +387,8 @@ CARENET_WORKER_SILENT_MINUTES = int(os.environ.get("CARENET_WORKER_SILENT_MINUTE
 CARENET_AUDIT_VERIFY_MAX_MINUTES = int(os.environ.get("CARENET_AUDIT_VERIFY_MAX_MINUTES", str(24 * 60)))
 CARENET_BACKUP_MAX_MINUTES = int(os.environ.get("CARENET_BACKUP_MAX_MINUTES", str(26 * 60)))
 CARENET_MIN_FREE_MB = int(os.environ.get("CARENET_MIN_FREE_MB", "500"))
+# /metrics (Prometheus): a bearer token for a scraper elsewhere; empty = from this machine only.
+CARENET_METRICS_TOKEN = os.environ.get("CARENET_METRICS_TOKEN", "")
 
 # Days a provider has to answer a referral when its directory service states no response time.
 CARENET_REFERRAL_RESPONSE_DAYS = int(os.environ.get("CARENET_REFERRAL_RESPONSE_DAYS", "5"))

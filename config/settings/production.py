@@ -17,3 +17,6 @@ SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 LOGGING["root"]["level"] = "INFO"  # type: ignore[index]
+# One JSON object a line, with the request's id, unless LOG_FORMAT=text is set.
+if os.environ.get("LOG_FORMAT", "json") == "json":
+    LOGGING["handlers"]["console"]["formatter"] = "json"  # type: ignore[index]
