@@ -70,6 +70,8 @@ lint: install
 check: install
 	SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" ALLOWED_HOSTS=carenet.example \
 	  CARENET_AUDIT_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	  EMAIL_HOST=mail.carenet.example DEFAULT_FROM_EMAIL=carenet@carenet.example CARENET_TRUSTED_PROXIES=127.0.0.1/32 \
+	  CARENET_BACKUP_PUBLIC_KEY=/etc/carenet/backup.pub.asc \
 	  DJANGO_SETTINGS_MODULE=config.settings.production $(PY) manage.py check --deploy --fail-level WARNING
 	SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" ALLOWED_HOSTS=carenet.example \
 	  DJANGO_SETTINGS_MODULE=config.settings.production $(PY) manage.py collectstatic --noinput --clear -v 1

@@ -18,3 +18,6 @@ class OpsConfig(AppConfig):
             "visible_if": "carenet.ops.permissions.can_see_system",
         },
     ]
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the production checks)

@@ -387,6 +387,9 @@ CARENET_WORKER_SILENT_MINUTES = int(os.environ.get("CARENET_WORKER_SILENT_MINUTE
 CARENET_AUDIT_VERIFY_MAX_MINUTES = int(os.environ.get("CARENET_AUDIT_VERIFY_MAX_MINUTES", str(24 * 60)))
 CARENET_BACKUP_MAX_MINUTES = int(os.environ.get("CARENET_BACKUP_MAX_MINUTES", str(26 * 60)))
 CARENET_MIN_FREE_MB = int(os.environ.get("CARENET_MIN_FREE_MB", "500"))
+# Backups (manage.py backup): the armored GPG public key they are encrypted to, and where they go.
+CARENET_BACKUP_PUBLIC_KEY = os.environ.get("CARENET_BACKUP_PUBLIC_KEY", "")
+CARENET_BACKUP_DIR = os.environ.get("CARENET_BACKUP_DIR", str(BASE_DIR / "var" / "backups"))
 # /metrics (Prometheus): a bearer token for a scraper elsewhere; empty = from this machine only.
 CARENET_METRICS_TOKEN = os.environ.get("CARENET_METRICS_TOKEN", "")
 
