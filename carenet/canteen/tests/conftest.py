@@ -110,3 +110,67 @@ def approved_a(manager_a: Any, application_a: Any, unit: Any) -> Any:
         valid_to=today.replace(day=1) + datetime.timedelta(days=120),
         unit=unit,
     )
+
+
+@pytest.fixture
+def phone() -> Any:
+    """A 390 px phone in Romanian (Debian's Chromium through Playwright), collecting the page's JS errors."""
+    from playwright.sync_api import sync_playwright
+
+    from carenet.testing.browser import CHROMIUM, LAUNCH_ARGS
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        context = browser.new_context(
+            locale="ro-RO", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, bypass_csp=True
+        )
+        page = context.new_page()
+        page.js_errors = []
+        page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))
+        yield context, page
+        browser.close()
+
+
+def home_delivery_decision(
+    municipality: Any,
+    org: Any,
+    unit: Any,
+    first: str,
+    last: str,
+    *,
+    home_delivery: bool = True,
+    dinner: bool = True,
+    **person: Any,
+) -> Any:
+    """A decision in force today, written directly (tests of the rounds, not of the eligibility)."""
+    from carenet.canteen.models import Application, Decision, Outcome
+    from carenet.testing.factories import make_person
+
+    today = timezone.localdate()
+    someone = make_person(municipality, org, first=first, last=last, **person)
+    application = Application.objects.create(
+        municipality=municipality,
+        number=f"CAS-R-{last}-{first}",
+        person=someone,
+        organisation=org,
+        unit=unit,
+        received_on=today,
+        requested_category="c",
+        is_pensioner=True,
+        home_delivery=home_delivery,
+        dinner=dinner,
+    )
+    return Decision.objects.create(
+        municipality=municipality,
+        application=application,
+        person=someone,
+        number=f"D-R-{last}-{first}",
+        outcome=Outcome.APPROVED,
+        category="c",
+        unit=unit,
+        valid_from=today - datetime.timedelta(days=5),
+        valid_to=today + datetime.timedelta(days=60),
+        decided_on=today,
+        home_delivery=home_delivery,
+        dinner=dinner,
+    )

@@ -11,28 +11,12 @@ import pytest
 from django.utils import timezone
 
 from carenet.canteen.models import Application, Decision, Meal, MealCard, Outcome
-from carenet.testing.browser import CHROMIUM, LAUNCH_ARGS, serious_axe_violations
+from carenet.testing.browser import serious_axe_violations
 from carenet.testing.factories import PASSWORD, make_person
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = pytest.mark.browser  # Chromium present or not: the shared plugin (carenet.testing.plugin)
-
-
-@pytest.fixture
-def phone():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        context = browser.new_context(
-            locale="ro-RO", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, bypass_csp=True
-        )
-        page = context.new_page()
-        page.js_errors = []
-        page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))
-        yield context, page
-        browser.close()
 
 
 @pytest.fixture

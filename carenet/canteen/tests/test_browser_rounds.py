@@ -8,12 +8,13 @@ import datetime
 import os
 
 import pytest
-from django.utils import timezone
 
 from carenet.canteen import services
-from carenet.canteen.models import Application, Decision, DeliveryAbsence, Meal, Outcome
-from carenet.testing.browser import CHROMIUM, LAUNCH_ARGS, serious_axe_violations
-from carenet.testing.factories import PASSWORD, make_person
+from carenet.canteen.models import DeliveryAbsence, Meal
+from carenet.testing.browser import serious_axe_violations
+from carenet.testing.factories import PASSWORD
+
+from .conftest import home_delivery_decision
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -21,59 +22,13 @@ pytestmark = pytest.mark.browser  # Chromium present or not: the shared plugin (
 
 
 @pytest.fixture
-def phone():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        context = browser.new_context(
-            locale="ro-RO", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, bypass_csp=True
-        )
-        page = context.new_page()
-        page.js_errors = []
-        page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))
-        yield context, page
-        browser.close()
-
-
-@pytest.fixture
 def four_at_home(baia_mare, org_a, unit, coordinator, cook):
     """A round of four persons delivered at home, each with lunch granted today (written directly)."""
-    today = timezone.localdate()
     delivery_round = services.delivery_round_save(actor=coordinator, unit=unit, name="Săsar", driver=cook)
     stops = []
     for i in range(4):
-        person = make_person(
-            baia_mare,
-            org_a,
-            first=f"Persoana{i}",
-            last="Acasă",
-            born=datetime.date(1945, 1, 1),
-            address=f"Str. Test {i}",
-        )
-        application = Application.objects.create(
-            municipality=baia_mare,
-            number=f"CAS-H-{i}",
-            person=person,
-            organisation=org_a,
-            unit=unit,
-            received_on=today,
-            requested_category="c",
-            is_pensioner=True,
-            home_delivery=True,
-        )
-        decision = Decision.objects.create(
-            municipality=baia_mare,
-            application=application,
-            person=person,
-            number=f"D-H-{i}",
-            outcome=Outcome.APPROVED,
-            category="c",
-            unit=unit,
-            valid_from=today - datetime.timedelta(days=5),
-            valid_to=today + datetime.timedelta(days=60),
-            decided_on=today,
-            home_delivery=True,
+        decision = home_delivery_decision(
+            baia_mare, org_a, unit, f"Persoana{i}", "Acasă", born=datetime.date(1945, 1, 1), address=f"Str. Test {i}"
         )
         stops.append(services.round_stop_add(actor=coordinator, delivery_round=delivery_round, decision=decision))
     return delivery_round, stops

@@ -16,12 +16,12 @@ from django.utils import timezone
 
 from carenet.audit.models import AuditEvent
 from carenet.canteen import selectors, services
-from carenet.canteen.models import Application, Decision, DeliveryAbsence, Meal, Outcome, RoundStop
+from carenet.canteen.models import DeliveryAbsence, Meal, RoundStop
 from carenet.core.roles import Role
-from carenet.testing.factories import make_person, make_user
+from carenet.testing.factories import make_user
 from carenet.testing.refusals import FORBIDDEN, NOT_FOUND, assert_login_required, assert_refused
 
-from .conftest import make_application
+from .conftest import home_delivery_decision, make_application
 
 
 def _approve(manager, application, unit):
@@ -51,36 +51,7 @@ def at_home_a(caseworker_a, manager_a, person_a, org_a, unit, case_a, inquiry_a)
     return _approve(manager_a, application, unit)
 
 
-def _decision(municipality, org, unit, first, last, *, home_delivery=True, dinner=True):
-    """A decision in force today, written directly (these tests are the rounds', not the eligibility's)."""
-    today = timezone.localdate()
-    person = make_person(municipality, org, first=first, last=last)
-    application = Application.objects.create(
-        municipality=municipality,
-        number=f"CAS-R-{last}",
-        person=person,
-        organisation=org,
-        unit=unit,
-        received_on=today,
-        requested_category="c",
-        is_pensioner=True,
-        home_delivery=home_delivery,
-        dinner=dinner,
-    )
-    return Decision.objects.create(
-        municipality=municipality,
-        application=application,
-        person=person,
-        number=f"D-R-{last}",
-        outcome=Outcome.APPROVED,
-        category="c",
-        unit=unit,
-        valid_from=today - datetime.timedelta(days=5),
-        valid_to=today + datetime.timedelta(days=60),
-        decided_on=today,
-        home_delivery=home_delivery,
-        dinner=dinner,
-    )
+_decision = home_delivery_decision
 
 
 @pytest.fixture

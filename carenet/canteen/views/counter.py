@@ -7,9 +7,6 @@ of a capped category used up) with the reason to show, 400 unreadable input nami
 
 from __future__ import annotations
 
-import datetime
-import json
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, JsonResponse
@@ -23,6 +20,7 @@ from carenet.core.http import CareNetRequest
 from .. import selectors, services
 from ..models import MealKind
 from ..permissions import unit_for
+from ._common import BadSubmission, field_submission, invalid
 
 
 @login_required
@@ -59,17 +57,9 @@ def counter_find(request: CareNetRequest, unit_id: str) -> JsonResponse:
 def counter_serve(request: CareNetRequest, unit_id: str) -> JsonResponse:
     unit = unit_for(request.user, unit_id, action="serve")
     try:
-        payload = json.loads(request.body or b"{}")
-        if not isinstance(payload, dict):
-            raise ValueError
-    except ValueError:
-        return JsonResponse({"status": "invalid", "errors": {"": [_("The submission is not readable.")]}}, status=400)
-    served_on = None
-    if payload.get("day"):
-        try:
-            served_on = datetime.date.fromisoformat(str(payload["day"]))
-        except ValueError:
-            return JsonResponse({"status": "invalid", "errors": {"day": [_("The day is not a date.")]}}, status=400)
+        payload, served_on = field_submission(request)
+    except BadSubmission as bad:
+        return bad.response()
     try:
         result = services.meal_record(
             actor=request.user,
@@ -84,8 +74,7 @@ def counter_serve(request: CareNetRequest, unit_id: str) -> JsonResponse:
             {"status": "refused", "code": refusal.code, "errors": {"card": [refusal.message]}}, status=409
         )
     except ValidationError as exc:
-        errors = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
-        return JsonResponse({"status": "invalid", "errors": errors}, status=400)
+        return invalid(exc)
     counts = selectors.counter_today(unit=unit, on=served_on or timezone.localdate())
     return JsonResponse(
         {

@@ -8,9 +8,6 @@ the reason to show, 400 unreadable input naming the field."""
 
 from __future__ import annotations
 
-import datetime
-import json
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -32,6 +29,7 @@ from .. import documents, selectors, services
 from ..forms import RoundForm, StopAddForm
 from ..models import CanteenUnit, Decision, MealKind
 from ..permissions import round_for, stop_for, unit_for
+from ._common import BadSubmission, field_submission, invalid
 
 
 def _kind(request: CareNetRequest) -> str:
@@ -198,17 +196,9 @@ def round_sheet(request: CareNetRequest, round_id: str) -> HttpResponse:
 def round_mark(request: CareNetRequest, round_id: str) -> JsonResponse:
     delivery_round = round_for(request.user, round_id, action="deliver")
     try:
-        payload = json.loads(request.body or b"{}")
-        if not isinstance(payload, dict):
-            raise ValueError
-    except ValueError:
-        return JsonResponse({"status": "invalid", "errors": {"": [_("The submission is not readable.")]}}, status=400)
-    day = None
-    if payload.get("day"):
-        try:
-            day = datetime.date.fromisoformat(str(payload["day"]))
-        except ValueError:
-            return JsonResponse({"status": "invalid", "errors": {"day": [_("The day is not a date.")]}}, status=400)
+        payload, day = field_submission(request)
+    except BadSubmission as bad:
+        return bad.response()
     try:
         result = services.delivery_record(
             actor=request.user,
@@ -230,8 +220,7 @@ def round_mark(request: CareNetRequest, round_id: str) -> JsonResponse:
             status=409,
         )
     except ValidationError as exc:
-        errors = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
-        return JsonResponse({"status": "invalid", "errors": errors}, status=400)
+        return invalid(exc)
     return JsonResponse(
         {
             "status": "recorded" if result.created else "duplicate",
