@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+import carenet
 from carenet.core.access import requires
 from carenet.core.http import CareNetRequest
 
@@ -61,4 +62,5 @@ def metrics(request: HttpRequest) -> HttpResponse:
 def system(request: CareNetRequest) -> HttpResponse:
     checks = readiness()
     rows = [(c, check_label(c.name), check_text(c)) for c in checks]
-    return render(request, "ops/system.html", {"rows": rows, "ok": all(c.ok for c in checks)})
+    context = {"rows": rows, "ok": all(c.ok for c in checks), "version": carenet.__version__}
+    return render(request, "ops/system.html", context)
