@@ -9,8 +9,9 @@
 set -euo pipefail
 
 # make run: a Python 3.11 venv; WeasyPrint's Pango and HarfBuzz (PDF reports) with a font; the zone
-# database (Europe/Bucharest, Europe/Chisinau); gettext for `make messages`.
-RUN=(python3-venv tzdata gettext fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
+# database (Europe/Bucharest, Europe/Chisinau); gettext for `make messages`; GnuPG and PostgreSQL's
+# pg_dump/pg_restore for `manage.py backup` and `manage.py restore`.
+RUN=(python3-venv tzdata gettext fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gnupg postgresql-client)
 # make test, on top: Debian's Chromium, which Playwright drives in the browser tests (tests/browser,
 # marker `browser`). PDF text is read with pypdf and pages with Playwright: no other binary is needed.
 TEST=(chromium)
