@@ -11,4 +11,6 @@ register(
     SubjectTable("canteen.contributionpayment"),
     SubjectTable("canteen.reverification", via="decision__person"),
     SubjectTable("canteen.aidallocation"),
+    SubjectTable("canteen.roundstop"),
+    SubjectTable("canteen.deliveryabsence"),
 )
