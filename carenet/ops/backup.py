@@ -70,6 +70,26 @@ def _timeout() -> int:
     return int(getattr(settings, "CARENET_BACKUP_TIMEOUT_SECONDS", 6 * 3600))
 
 
+def remove_stale_work_dirs(now: float | None = None) -> int:
+    """Remove the work directories a killed backup or restore left behind (they may hold an unencrypted
+    dump): any ``carenet-backup-*`` or ``carenet-restore-*`` in the temporary folder older than the longest a
+    program may run. Called when a backup or a restore starts."""
+    import shutil
+    import time
+
+    limit = (now or time.time()) - _timeout()
+    removed = 0
+    for pattern in ("carenet-backup-*", "carenet-restore-*"):
+        for path in Path(tempfile.gettempdir()).glob(pattern):
+            try:
+                if path.is_dir() and path.stat().st_mtime < limit:
+                    shutil.rmtree(path, ignore_errors=True)
+                    removed += 1
+            except OSError:
+                continue
+    return removed
+
+
 # --- Outside programs ------------------------------------------------------------------------------------
 
 
@@ -511,6 +531,7 @@ def make_backup(
     armored public key file; ``settings.CARENET_BACKUP_PUBLIC_KEY`` when not given). Records the attempt in
     ``BackupRecord``, failed or not; raises BackupError when it fails."""
     started = timezone.now()
+    remove_stale_work_dirs()
     record = BackupRecord.objects.create(started_at=started)
     partial: Path | None = None
     try:
@@ -675,6 +696,7 @@ def restore_backup(
     ``database_url`` names) and MEDIA_ROOT, then check the result against the archive's manifest and verify
     the audit chain. Raises BackupError before touching anything when a precondition fails; returns the
     report (its ``problems`` say what differs) once restored."""
+    remove_stale_work_dirs()
     archive = Path(archive)
     secret_key = Path(secret_key)
     passphrase = Path(passphrase_file) if passphrase_file else None

@@ -216,3 +216,27 @@ def test_a_backup_without_a_recipient_key_is_refused_and_recorded_as_failed(sett
     assert not record.ok and record.finished_at is not None
     assert record.note.startswith("no recipient key") and record.path == ""
     assert not (tmp_path / "backups").exists() or not any((tmp_path / "backups").iterdir())
+
+
+@pytest.mark.django_db
+def test_a_killed_backups_work_directory_is_removed_when_the_next_one_starts(settings: Any, tmp_path: Path) -> None:
+    """A backup killed outright leaves its work directory (with an unencrypted dump) in the temporary folder;
+    the next backup removes it once it is older than the longest a program may run."""
+    import os
+    import tempfile
+    import time
+
+    settings.CARENET_BACKUP_PUBLIC_KEY = ""
+    settings.CARENET_BACKUP_TIMEOUT_SECONDS = 60
+    stale = Path(tempfile.mkdtemp(prefix="carenet-backup-"))
+    (stale / "carenet.dump").write_bytes(b"personal data")
+    old = time.time() - 3600
+    os.utime(stale, (old, old))
+    fresh = Path(tempfile.mkdtemp(prefix="carenet-backup-"))  # a backup running now: kept
+    try:
+        with pytest.raises(CommandError):
+            call_command("backup", output=str(tmp_path / "backups"), verbosity=0)
+        assert not stale.exists()
+        assert fresh.exists()
+    finally:
+        fresh.rmdir()
