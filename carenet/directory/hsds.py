@@ -161,6 +161,11 @@ def organisation_phone_id(organisation_id: Any) -> str:
     return str(uuid.uuid5(NAMESPACE, f"org-phone:{organisation_id}"))
 
 
+def contact_phone_id(contact_id: Any) -> str:
+    """The id of the HSDS phone made of a contact's own phone field: the same on every export."""
+    return str(uuid.uuid5(NAMESPACE, f"contact-phone:{contact_id}"))
+
+
 def dialled(number: str) -> str:
     """A phone number as it is dialled (its digits and a leading +): "0262 211-000" is "0262211000"."""
     number = (number or "").strip()
@@ -246,8 +251,18 @@ def contact_json(contact: Contact) -> dict[str, Any]:
             "email": contact.email,
         }
     )
-    data["phones"] = [phone_json(p) for p in contact.phones.all()]
+    data["phones"] = contact_phones_json(contact)
     return data
+
+
+def contact_phones_json(contact: Contact) -> list[dict[str, Any]]:
+    """The contact's phones: those of the directory, and the contact's own phone field as one more (a stable
+    id, ``contact_phone_id``) unless one of them already has that number (as for an organisation)."""
+    kept = list(contact.phones.all())
+    phones = [phone_json(p) for p in kept]
+    if contact.phone and dialled(contact.phone) not in {dialled(p.number) for p in kept}:
+        phones.append({"id": contact_phone_id(contact.id), "contact_id": str(contact.id), "number": contact.phone})
+    return phones
 
 
 def _owned(owner: Any) -> dict[str, Any]:

@@ -447,20 +447,20 @@ def load_contacts(job: ImportJob) -> None:
         job.save(contact, "contact", row, line)
 
 
-def _of_the_organisation_alone(row: dict[str, str]) -> bool:
-    return bool(row.get("organization_id")) and not any(
-        row.get(column) for column in OWNERS["phone"] if column != "organization_id"
-    )
+def _of_alone(row: dict[str, str], owner: str) -> bool:
+    """The phone belongs to this one owner (an organisation, a contact) and to nothing else."""
+    return bool(row.get(owner)) and not any(row.get(column) for column in OWNERS["phone"] if column != owner)
 
 
 def load_phones(job: ImportJob) -> None:
     """Phones of organisations, services, locations, contacts and services at a location.
 
     A phone of an organisation alone also fills the organisation's own phone field (``Organisation.phone``, which
-    HSDS keeps only in the phone table): the phone exported from that field (``hsds.organisation_phone_id``) when
+    HSDS keeps only in the phone table), and a contact's alone the contact's (``Contact.phone``): the phone exported from that field (``hsds.organisation_phone_id``) when
     the file has it, else the organisation's first. The export gives it once (a directory phone of the
     organisation with the same number), so export → import → export gives the same phones."""
     own: dict[str, tuple[bool, str]] = {}  # source organisation id → (exported from the field, number)
+    contacts_own: dict[str, tuple[bool, str]] = {}  # the same for a contact's own phone field
     for line, row in _rows(job, "phone"):
         if not _owned(row, "phone"):
             continue
@@ -478,13 +478,21 @@ def load_phones(job: ImportJob) -> None:
             type=row.get("type", ""),
             description=row.get("description", ""),
         )
-        if job.save(phone, "phone", row, line) and _of_the_organisation_alone(row):
-            organisation = row["organization_id"]
-            from_field = row["id"] == hsds.organisation_phone_id(organisation)
-            if organisation not in own or (from_field and not own[organisation][0]):
-                own[organisation] = (from_field, phone.number)
+        if not job.save(phone, "phone", row, line):
+            continue
+        for owner, stable_id, found in (
+            ("organization_id", hsds.organisation_phone_id, own),
+            ("contact_id", hsds.contact_phone_id, contacts_own),
+        ):
+            if _of_alone(row, owner):
+                source = row[owner]
+                from_field = row["id"] == stable_id(source)
+                if source not in found or (from_field and not found[source][0]):
+                    found[source] = (from_field, phone.number)
     for organisation, (_from_field, number) in own.items():
         Organisation.objects.for_tenant(job.municipality).filter(pk=job.new_id(organisation)).update(phone=number)
+    for contact, (_from_field, number) in contacts_own.items():
+        Contact.objects.for_tenant(job.municipality).filter(pk=job.new_id(contact)).update(phone=number)
 
 
 def load_schedules(job: ImportJob) -> None:

@@ -333,6 +333,23 @@ def test_an_organisations_phone_that_is_already_one_of_its_directory_phones_is_e
     assert [p["id"] for p in hsds.organisation_json(org_a, full=True)["phones"]] == [str(kept.pk)]
 
 
+def test_a_contacts_own_phone_is_exported_and_imported_back_into_its_field(baia_mare, balti, org_a):
+    contact = Contact.objects.create(municipality=baia_mare, organisation=org_a, name="Ana Pop", phone="0744 000 111")
+    first = export_tables(municipality=baia_mare)
+    assert [r["number"] for r in first["phone"] if r.get("contact_id") == str(contact.pk)] == ["0744 000 111"]
+    _import(balti, first)
+    copy = Contact.objects.for_tenant(balti).get(pk=uuid.uuid5(balti.pk, str(contact.pk)))
+    assert copy.phone == "0744 000 111"
+    assert _sorted(export_tables(municipality=balti)["phone"]) == _sorted(_mapped(first, balti)["phone"])
+
+
+def test_a_contacts_phone_that_is_already_one_of_its_phones_is_exported_once(baia_mare, org_a):
+    contact = Contact.objects.create(municipality=baia_mare, organisation=org_a, name="Ana Pop", phone="0744 000 111")
+    kept = Phone.objects.create(municipality=baia_mare, contact=contact, number="0744-000-111", type="voice")
+    rows = [r for r in export_tables(municipality=baia_mare)["phone"] if r.get("contact_id") == str(contact.pk)]
+    assert [r["id"] for r in rows] == [str(kept.pk)]
+
+
 # --- taxonomy terms in nested JSON: each municipality resolves or makes them in its own tenant ----------------
 
 
