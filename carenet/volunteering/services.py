@@ -491,6 +491,38 @@ def attendance_check_in(
     return attendance
 
 
+def attendance_turn(
+    *,
+    actor: Any,
+    application: Application,
+    action: str,
+    key: uuid.UUID,
+    at: datetime.datetime,
+    in_key: uuid.UUID | None = None,
+) -> bool:
+    """A tap of the volunteer's phone, queued offline: "in" checks in under ``key``; "out" closes the turn
+    opened under ``in_key`` (the check-out may have been queued before the check-in reached the server), else
+    the open one. True: recorded; False: a resend, nothing added. ValidationError: a rule refuses it."""
+    mid = application.municipality_id
+    turns = Attendance.objects.for_tenant(mid)
+    if action == "in":
+        known = turns.filter(client_key=key).exists()
+        attendance_check_in(actor=actor, application=application, client_key=key, at=at)
+        return not known
+    mine = turns.filter(application=application)
+    attendance = mine.filter(client_key=in_key).first() if in_key else mine.filter(checked_out_at__isnull=True).first()
+    if attendance is None:
+        raise ValidationError(
+            {
+                "application": _("There is no check-in to close for %(title)s.")
+                % {"title": application.opportunity.title}
+            }
+        )
+    already = attendance.checked_out_at is not None
+    attendance_check_out(actor=actor, attendance=attendance, at=at)
+    return not already
+
+
 @transaction.atomic
 def attendance_check_out(*, actor: Any, attendance: Attendance, at: datetime.datetime | None = None) -> Attendance:
     if attendance.checked_out_at is not None:

@@ -29,7 +29,7 @@ from .. import documents, selectors, services
 from ..forms import RoundForm, StopAddForm
 from ..models import CanteenUnit, Decision, MealKind
 from ..permissions import round_for, stop_for, unit_for
-from ._common import BadSubmission, field_submission, invalid
+from ._common import BadSubmission, apply_errors, field_submission, invalid
 
 
 def _kind(request: CareNetRequest) -> str:
@@ -57,9 +57,7 @@ def rounds(request: CareNetRequest, unit_id: str) -> HttpResponse:
                     is_active=True,
                 )
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    for error in errors:
-                        form.add_error(field if field in form.fields else None, error)
+                apply_errors(form, exc)
             else:
                 messages.success(request, _("Round %(name)s created.") % {"name": created.name})
                 return redirect("canteen:round", created.pk)
@@ -105,9 +103,7 @@ def round_detail(request: CareNetRequest, round_id: str) -> HttpResponse:
                     delivery_round=delivery_round,
                 )
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    for error in errors:
-                        edit_form.add_error(field if field in edit_form.fields else None, error)
+                apply_errors(edit_form, exc)
             else:
                 messages.success(request, _("The round was saved."))
                 return redirect("canteen:round", delivery_round.pk)
@@ -174,11 +170,7 @@ def round_sheet(request: CareNetRequest, round_id: str) -> HttpResponse:
     today = timezone.localdate()
     kind = _kind(request)
     rows = selectors.round_sheet(delivery_round=delivery_round, on=today, kind=kind)
-    persons_read_record(
-        actor=request.user,
-        person_ids=list(selectors.round_stops(delivery_round=delivery_round).values_list("person_id", flat=True)),
-        what="canteen.round_sheet",
-    )
+    persons_read_record(actor=request.user, person_ids=[r.person_id for r in rows], what="canteen.round_sheet")
     context = {
         "round": delivery_round,
         "unit": delivery_round.unit,

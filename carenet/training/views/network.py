@@ -29,12 +29,7 @@ from ..permissions import (
     is_company_user,
     lending_organisation_ids,
 )
-
-
-def _apply(form: Any, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
+from .common import apply_errors
 
 
 def _room_forms(request: CareNetRequest, data: Any = None, which: str = "") -> tuple[RoomForm, RoomOfferForm]:
@@ -117,7 +112,7 @@ def room_create(request: CareNetRequest) -> HttpResponse:
                 step_free=data["step_free"],
             )
         except ValidationError as exc:
-            _apply(room_form, exc)
+            apply_errors(room_form, exc)
         else:
             messages.success(request, _("Room %(name)s registered.") % {"name": room.name})
             return redirect("training:rooms")
@@ -141,7 +136,7 @@ def room_lend(request: CareNetRequest) -> HttpResponse:
                 valid_to=data["valid_to"],
             )
         except ValidationError as exc:
-            _apply(offer_form, exc)
+            apply_errors(offer_form, exc)
         else:
             messages.success(request, _("The room is lent; the free places owed are tracked below."))
             return redirect("training:rooms")
@@ -168,7 +163,7 @@ def rules(request: CareNetRequest) -> HttpResponse:
             try:
                 services.training_rules_set(actor=request.user, municipality=request.municipality, **form.cleaned_data)
             except ValidationError as exc:
-                _apply(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, _("The new rules are saved."))
                 return redirect("training:rules")

@@ -291,35 +291,20 @@ def turn_record(request: HttpRequest, municipality_slug: str) -> JsonResponse:
     )
     if application is None:
         return _turn_error(404, "application", _("This is not one of your applications."))
-    title = application.opportunity.title
-    if action == "in":
-        known = Attendance.objects.for_tenant(municipality).filter(client_key=key).exists()
-        try:
-            services.attendance_check_in(actor=request.user, application=application, client_key=key, at=at)
-        except ValidationError as exc:
-            return _turn_error(409, "application", first_message(exc), action=action)
-        return JsonResponse(
-            {"status": "duplicate" if known else "recorded", "action": action, "title": title},
-            status=200 if known else 201,
-        )
-    turns = Attendance.objects.for_tenant(municipality).filter(application=application)
-    in_key = _uuid_or_none(payload.get("in_key"))
-    attendance = (
-        turns.filter(client_key=in_key).first() if in_key else turns.filter(checked_out_at__isnull=True).first()
-    )
-    if attendance is None:
-        return _turn_error(
-            409, "application", _("There is no check-in to close for %(title)s.") % {"title": title}, action=action
-        )
-    already = attendance.checked_out_at is not None
     try:
-        services.attendance_check_out(actor=request.user, attendance=attendance, at=at)
+        created = services.attendance_turn(
+            actor=request.user,
+            application=application,
+            action=action,
+            key=key,
+            at=at,
+            in_key=_uuid_or_none(payload.get("in_key")),
+        )
     except ValidationError as exc:
-        return _turn_error(409, "at", first_message(exc), action=action)
-    return JsonResponse(
-        {"status": "duplicate" if already else "recorded", "action": action, "title": title},
-        status=200 if already else 201,
-    )
+        field = "at" if hasattr(exc, "error_dict") and "checked_out_at" in exc.error_dict else "application"
+        return _turn_error(409, field, first_message(exc), action=action)
+    body = {"status": "recorded" if created else "duplicate", "action": action, "title": application.opportunity.title}
+    return JsonResponse(body, status=201 if created else 200)
 
 
 def _uuid_or_none(value: object) -> uuid.UUID | None:
