@@ -444,12 +444,13 @@ def persons_referred(indicator: Indicator, period: ReportingPeriod) -> dict[str,
     return _cells(persons, indicator, period, "", n=Count("pk"))
 
 
-# Definitions over the activities, staff and agreements registers (issue 17) and the social canteen's
-# (issue 18), the heat-wave and cold-night campaigns (issue 20) and the training platform (issue 22),
-# registered on import.
+# Definitions over the activities, staff and agreements registers (issue 17), the social canteen's (issue 18),
+# the housing register and residences (issue 19), the heat-wave and cold-night campaigns (issue 20) and the
+# training platform (issue 22), registered on import.
 from . import (  # noqa: E402, F401
     computations_campaigns,
     computations_canteen,
+    computations_housing,
     computations_registers,
     computations_training,
 )

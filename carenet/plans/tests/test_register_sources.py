@@ -109,20 +109,21 @@ def test_shipped_mapping_counts(balti_plan: Any, bm_plan: Any) -> None:
     bm_n = indicator_sources_apply(plan=bm_plan)
     balti_computed = balti_plan.indicators.filter(source=IndicatorSource.COMPUTED)
     bm_computed = bm_plan.indicators.filter(source=IndicatorSource.COMPUTED)
-    assert (balti_n, balti_computed.count(), balti_plan.indicators.count()) == (114, 114, 160)
+    assert (balti_n, balti_computed.count(), balti_plan.indicators.count()) == (115, 115, 160)
     assert balti_computed.count() >= 110  # issue 17: at least 110 of Bălți's 160
-    assert (bm_n, bm_computed.count(), bm_plan.indicators.count()) == (6, 7, 20)
+    assert (bm_n, bm_computed.count(), bm_plan.indicators.count()) == (7, 8, 20)
     assert set(bm_computed.values_list("code", flat=True)) == {
         "KPI1",
         "KPI5",
         "KPI7",
         "KPI8",
+        "KPI10",
         "KPI11",
         "KPI12",
         "KPI17",
     }
     # Every definition computes only the kinds of indicator it declares (a share is never a count).
-    for indicator in balti_computed:
+    for indicator in [*balti_computed, *bm_computed]:
         assert indicator.kind in REGISTRY[indicator.computation].kinds, indicator.code
 
 
@@ -204,7 +205,7 @@ def test_values_match_independent_sql(balti_plan: Any, balti_year: dict[str, Any
     # Every computed count has a value for 2025 (zero where nothing was recorded); a share with nothing to
     # divide by has none (never a made-up 0 %).
     shares = {i.pk for i in computed if i.kind == IndicatorKind.PERCENTAGE}
-    assert all("" in v for k, v in values.items() if k not in shares) and len(values) == 114
+    assert all("" in v for k, v in values.items() if k not in shares) and len(values) == 115
 
 
 def test_breakdown_adds_up(balti_plan: Any, balti_year: dict[str, Any]) -> None:
