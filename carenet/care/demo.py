@@ -1,7 +1,8 @@
 """The demo's care matching (Baia Mare): the matching rule as tenant data, synthetic caregivers of the
 elderly home-care service of DAS ("Serviciu îngrijiri la domiciliu a persoanelor vârstnice", a real DAS
 structure of the seeds) spread over the city's neighbourhoods with weekly slots, synthetic requests from
-families (some booked, visited and rated). No demo logins are made (the demo's 15 accounts are pinned). No contact of a
+families (some booked, visited and rated), a visit missed (or called off) and covered by the demo caregiver
+and one still needing cover. No demo logins are made (the demo's 15 accounts are pinned). No contact of a
 real organisation is invented.
 
 Fast: rows are written in bulk (one audit event for the load).
@@ -20,12 +21,16 @@ from django.utils import timezone
 from carenet.audit.services import audit_record
 from carenet.core.models import Municipality, Organisation
 
+from .matching import grid_km
 from .models import (
     Booking,
     BookingStatus,
     Caregiver,
     CareKind,
     CareRequest,
+    Cover,
+    CoverReason,
+    CoverStatus,
     MatchingRule,
     Rating,
     RequestStatus,
@@ -215,11 +220,55 @@ def _load(m: Municipality) -> dict[str, int]:
             ratings.append(Rating(municipality_id=mid, booking=b, side=Side.CAREGIVER, score=rng.choice([4, 5])))
     Visit.objects.bulk_create(visits)
     Rating.objects.bulk_create(ratings)
+    covers = _covers(mid, bookings, demo, today)
     audit_record(
         action="care.demo_load",
         actor=None,
         municipality=m,
         object_type="care",
-        changes={"caregivers": len(caregivers), "requests": len(requests)},
+        changes={"caregivers": len(caregivers), "requests": len(requests), "covers": covers},
     )
     return {"caregivers": len(caregivers), "requests": len(requests), "bookings": len(bookings)}
+
+
+def _covers(mid: Any, bookings: list[Booking], demo: Caregiver, today: datetime.date) -> int:
+    """A visit missed today (or, on a day with none due, called off ahead) that the demo caregiver covers,
+    and another still needing cover: the coordinator's list is never empty in the demo."""
+    made: list[Cover] = []
+    for b in bookings:
+        r = b.request
+        end = r.start_time.hour + float(r.hours)
+        if r.kind not in demo.kinds or end > 16:  # the demo caregiver is free on weekdays 8:00-16:00
+            continue
+        day = next(
+            today + datetime.timedelta(days=n)
+            for n in range(7)
+            if (today + datetime.timedelta(days=n)).weekday() in r.weekdays
+        )
+        if any(c.date == day for c in made):
+            continue
+        covered = not made
+        made.append(
+            Cover(
+                municipality_id=mid,
+                booking=b,
+                date=day,
+                reason=CoverReason.MISSED if day == today and covered else CoverReason.ABSENT,
+                note="" if covered else "Bolnavă (sintetic)",
+                status=CoverStatus.CONFIRMED if covered else CoverStatus.NEEDED,
+                substitute=demo if covered else None,
+                reasons=[
+                    ["distance", {"km": round(grid_km(r.latitude, r.longitude, demo.latitude, demo.longitude), 1)}],
+                    ["available", {"days": [day.weekday()]}],
+                    ["trained", {}],
+                ]
+                if covered
+                else [],
+                chosen_at=timezone.now() if covered else None,
+                substitute_confirmed_at=timezone.now() if covered else None,
+            )
+        )
+        if len(made) == 2:
+            break
+    Cover.objects.bulk_create(made)
+    return len(made)

@@ -118,3 +118,19 @@ class StaffCareRequestForm(CareRequestForm):
 
 class TrainingCertificateForm(forms.Form):
     code = forms.CharField(label=_("Certificate code"), max_length=20)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class AbsenceForm(forms.Form):
+    """The caregiver says ahead they cannot come on a date (the service checks a visit is due then)."""
+
+    date = forms.DateField(label=_("I cannot come on"), widget=DateInput)
+    note = forms.CharField(
+        label=_("Why (optional)"),
+        max_length=200,
+        required=False,
+        help_text=_("Only the care coordinator reads this."),
+    )

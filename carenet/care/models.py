@@ -6,7 +6,10 @@
   the distance they travel, and the **weekly slots** they edit themselves;
 * a **booking** proposes one caregiver for a request; it is confirmed by both the family (or the social
   worker) and the caregiver; only then does the caregiver see the address and the needs;
-* **visits** (start/end, device-made key), **ratings** both ways, **complaints** to the coordinator.
+* **visits** (start/end, device-made key), **ratings** both ways, **complaints** to the coordinator;
+* a **cover**: one date of a confirmed booking the caregiver will not (or did not) come, and the substitute
+  chosen for that one visit, who confirms and only then sees the address. The expected visits themselves are
+  computed from the request's days and time, never stored.
 
 The matching rules (the farthest distance, the minimum training) are rows with validity dates.
 """
@@ -33,6 +36,12 @@ class MatchingRule(TenantOwnedModel):
     max_distance_km = models.DecimalField(_("farthest distance (km)"), max_digits=5, decimal_places=1, default=5)
     require_training = models.BooleanField(_("only caregivers who completed the training"), default=True)
     proposals = models.PositiveSmallIntegerField(_("caregivers proposed"), default=5)
+    # No law states how late a carer may be: 30 minutes is the default, a local choice the municipality sets.
+    visit_grace_minutes = models.PositiveSmallIntegerField(
+        _("minutes after the start before a visit counts as missed"),
+        default=30,
+        help_text=_("Not stated by law: a local choice of the municipality."),
+    )
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid until"), null=True, blank=True)
 
@@ -218,3 +227,49 @@ class Complaint(TenantOwnedModel):
     status = models.CharField(_("status"), max_length=10, choices=ComplaintStatus.choices, default=ComplaintStatus.OPEN)
     resolution = models.TextField(_("answer"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+
+class CoverReason(models.TextChoices):
+    MISSED = "missed", _("Visit missed")
+    ABSENT = "absent", _("Caregiver cannot come")
+
+
+class CoverStatus(models.TextChoices):
+    NEEDED = "needed", _("Cover needed")
+    PROPOSED = "proposed", _("Substitute asked, waiting for them")
+    CONFIRMED = "confirmed", _("Covered")
+
+
+class Cover(TenantOwnedModel):
+    """One visit of a confirmed booking (its date) that needs another caregiver, and the substitute for it."""
+
+    booking = TenantForeignKey(Booking, on_delete=models.CASCADE, related_name="covers")
+    date = models.DateField(_("date"))
+    reason = models.CharField(_("why"), max_length=10, choices=CoverReason.choices)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=CoverStatus.choices, default=CoverStatus.NEEDED)
+    substitute = TenantForeignKey(
+        Caregiver, null=True, blank=True, on_delete=models.PROTECT, related_name="covers", verbose_name=_("substitute")
+    )
+    reasons = models.JSONField(default=list, blank=True)  # why the substitute was proposed: codes + params
+    chosen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    chosen_at = models.DateTimeField(null=True, blank=True)
+    substitute_confirmed_at = models.DateTimeField(null=True, blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(TenantOwnedModel.Meta):
+        verbose_name = _("visit cover")
+        ordering = ["date", "created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "booking", "date"], name="care_cover_once_a_day"),
+            models.CheckConstraint(
+                condition=models.Q(status="needed") | models.Q(substitute__isnull=False),
+                name="care_cover_substitute_named",
+            ),
+        ]
+        indexes = [models.Index(fields=["municipality", "status", "date"], name="care_cover_open_idx")]

@@ -20,7 +20,7 @@ from carenet.core.access import fetch
 from carenet.core.policy import Actor, actor_of, policy
 from carenet.core.roles import Role
 
-from .models import Booking, Caregiver, CareRequest, Complaint
+from .models import Booking, Caregiver, CareRequest, Complaint, Cover
 
 CARE_ROLES = (Role.CASEWORKER, Role.PROVIDER_MANAGER)
 NETWORK_READERS = (Role.COORDINATOR, Role.AUDITOR)
@@ -53,6 +53,9 @@ policy.register_visibility(Caregiver, _by_organisation("organisation_id"))
 policy.register_rule(Caregiver, "change", lambda actor, c: _changes(actor, c.organisation_id))
 policy.register_visibility(Booking, _by_organisation("request__organisation_id"))
 policy.register_rule(Booking, "change", lambda actor, b: _changes(actor, b.request.organisation_id))
+# A visit's cover is seen and chosen by those who see and change the booking's request.
+policy.register_visibility(Cover, _by_organisation("booking__request__organisation_id"))
+policy.register_rule(Cover, "change", lambda actor, c: _changes(actor, c.booking.request.organisation_id))
 policy.register_visibility(
     Complaint,
     lambda actor, qs: qs if actor.is_platform_admin or actor.is_coordinator else qs.none(),
@@ -100,6 +103,15 @@ def caregiver_for(user: Any, caregiver_id: Any, *, action: str = "view") -> Care
     return fetch(user, caregivers_visible_to(user).select_related("organisation"), caregiver_id, action=action)
 
 
+def covers_visible_to(user: Any) -> QuerySet[Cover]:
+    return policy.visible(user, Cover)
+
+
+def cover_for(user: Any, cover_id: Any, *, action: str = "view") -> Cover:
+    qs = covers_visible_to(user).select_related("booking__request", "booking__caregiver", "substitute")
+    return fetch(user, qs, cover_id, action=action)
+
+
 def complaint_for(user: Any, complaint_id: Any, *, action: str = "view") -> Complaint:
     return fetch(user, complaints_visible_to(user).select_related("booking__caregiver"), complaint_id, action=action)
 
@@ -126,3 +138,23 @@ def family_booking_for(user: Any, municipality: Any, booking_id: Any) -> Booking
         .select_related("request", "caregiver")
     )
     return fetch(user, qs, booking_id)
+
+
+def family_cover_for(user: Any, municipality: Any, cover_id: Any) -> Cover:
+    """A cover of the signed-in family's own booking (404 for anyone else's)."""
+    qs = (
+        Cover.objects.for_tenant(municipality)
+        .filter(booking__request__family_user=user)
+        .select_related("booking__request", "booking__caregiver", "substitute")
+    )
+    return fetch(user, qs, cover_id)
+
+
+def substitute_cover_for(user: Any, municipality: Any, cover_id: Any) -> Cover:
+    """A cover the signed-in caregiver was asked to do (404 for anyone else's)."""
+    qs = (
+        Cover.objects.for_tenant(municipality)
+        .filter(substitute__user=user)
+        .select_related("booking__request", "booking__caregiver", "substitute")
+    )
+    return fetch(user, qs, cover_id)

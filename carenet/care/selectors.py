@@ -12,8 +12,22 @@ from django.db.models import Avg, Q, QuerySet
 from django.utils import timezone
 
 from . import matching
-from .models import Booking, BookingStatus, Caregiver, CareKind, CareRequest, MatchingRule, Rating, Side, Slot
-from .permissions import care_requests_visible_to, caregivers_visible_to, complaints_visible_to
+from .models import (
+    Booking,
+    BookingStatus,
+    Caregiver,
+    CareKind,
+    CareRequest,
+    Cover,
+    CoverReason,
+    CoverStatus,
+    MatchingRule,
+    Rating,
+    Side,
+    Slot,
+    Visit,
+)
+from .permissions import care_requests_visible_to, caregivers_visible_to, complaints_visible_to, covers_visible_to
 
 
 def rule_in_force(*, municipality: Any, on: datetime.date | None = None) -> MatchingRule | None:
@@ -107,9 +121,14 @@ def proposals(*, request: CareRequest, on: datetime.date | None = None) -> list[
         require_training=rule.require_training,
         limit=rule.proposals,
     )
-    by_id = Caregiver.objects.for_tenant(request.municipality_id).in_bulk([p.candidate.id for p in ranked])
+    return _proposed(municipality=request.municipality_id, ranked=ranked)
+
+
+def _proposed(*, municipality: Any, ranked: list[matching.Proposal]) -> list[Proposed]:
+    """The ranked candidates as caregivers, with the families' average rating of each."""
+    by_id = Caregiver.objects.for_tenant(municipality).in_bulk([p.candidate.id for p in ranked])
     ratings = dict(
-        Rating.objects.for_tenant(request.municipality_id)
+        Rating.objects.for_tenant(municipality)
         .filter(booking__caregiver_id__in=by_id.keys(), side=Side.FAMILY)
         .values("booking__caregiver_id")
         .annotate(avg=Avg("score"))
@@ -230,3 +249,229 @@ def area_points(*, municipality: Any) -> dict[str, tuple[str, float, float]]:
             continue
         points[str(area.pk)] = (area.name, float(centre.y), float(centre.x))
     return points
+
+
+# --- expected visits, missed visits and their cover --------------------------------------------------------
+
+LIVE = (BookingStatus.PROPOSED, BookingStatus.CONFIRMED)
+COVER_OPEN = (CoverStatus.NEEDED, CoverStatus.PROPOSED)
+COVER_HELD = (CoverStatus.PROPOSED, CoverStatus.CONFIRMED)
+
+
+def grace_minutes(*, municipality: Any, on: datetime.date | None = None) -> int:
+    """Minutes after its start a visit may still begin; with no rule in force, the field's default (30)."""
+    rule = rule_in_force(municipality=municipality, on=on)
+    if rule is not None:
+        return rule.visit_grace_minutes
+    return int(MatchingRule._meta.get_field("visit_grace_minutes").get_default())
+
+
+def visit_due_at(*, request: CareRequest, on: datetime.date) -> datetime.datetime:
+    """When the visit of ``on`` is due to start, in the municipality's time."""
+    return timezone.make_aware(datetime.datetime.combine(on, request.start_time))
+
+
+def expected_dates(*, booking: Booking, start: datetime.date, days: int) -> list[datetime.date]:
+    """The dates from ``start`` on (``days`` of them) the booking has a visit due: its request's weekdays."""
+    weekdays = {int(d) for d in booking.request.weekdays}
+    return [d for d in (start + datetime.timedelta(days=n) for n in range(days)) if d.weekday() in weekdays]
+
+
+def missed_visits(*, municipality: Any, now: datetime.datetime | None = None) -> list[tuple[Booking, datetime.date]]:
+    """Today's visits of confirmed bookings that did not start by their start time plus the grace, and have
+    no cover yet. A booking confirmed after the visit was due did not owe it."""
+    moment = now or timezone.now()
+    today = timezone.localdate(moment)
+    grace = datetime.timedelta(minutes=grace_minutes(municipality=municipality, on=today))
+    bookings = [
+        b
+        for b in Booking.objects.for_tenant(municipality)
+        .filter(status=BookingStatus.CONFIRMED)
+        .select_related("request", "caregiver")
+        if today.weekday() in {int(d) for d in b.request.weekdays}
+    ]
+    if not bookings:
+        return []
+    day_start = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
+    ids = [b.pk for b in bookings]
+    started = set(
+        Visit.objects.for_tenant(municipality)
+        .filter(booking_id__in=ids, started_at__gte=day_start, started_at__lt=day_start + datetime.timedelta(days=1))
+        .values_list("booking_id", flat=True)
+    )
+    covered = set(
+        Cover.objects.for_tenant(municipality)
+        .filter(booking_id__in=ids, date=today)
+        .values_list("booking_id", flat=True)
+    )
+    missed = []
+    for b in bookings:
+        due = visit_due_at(request=b.request, on=today)
+        confirmed_at = max(filter(None, [b.family_confirmed_at, b.caregiver_confirmed_at]), default=None)
+        if b.pk in started or b.pk in covered or moment < due + grace:
+            continue
+        if confirmed_at is not None and confirmed_at > due:
+            continue
+        missed.append((b, today))
+    return missed
+
+
+def _minutes_of(start: datetime.time, hours: Any) -> tuple[int, int]:
+    begin = start.hour * 60 + start.minute
+    return begin, begin + round(float(hours) * 60)
+
+
+def busy_caregivers(
+    *, municipality: Any, caregiver_ids: list[Any], on: datetime.date, start: datetime.time, hours: Any
+) -> set[Any]:
+    """Among ``caregiver_ids``, those not free on ``on`` from ``start`` for ``hours``: a live booking of theirs
+    has a visit that weekday overlapping it, they already cover another visit then, or they said they cannot
+    come that day."""
+    begin, end = _minutes_of(start, hours)
+    busy: set[Any] = set()
+    for cid, days, s, h in (
+        Booking.objects.for_tenant(municipality)
+        .filter(caregiver_id__in=caregiver_ids, status__in=LIVE)
+        .values_list("caregiver_id", "request__weekdays", "request__start_time", "request__hours")
+    ):
+        b, e = _minutes_of(s, h)
+        if on.weekday() in {int(d) for d in days or ()} and b < end and begin < e:
+            busy.add(cid)
+    for cid, s, h in (
+        Cover.objects.for_tenant(municipality)
+        .filter(substitute_id__in=caregiver_ids, date=on, status__in=COVER_HELD)
+        .values_list("substitute_id", "booking__request__start_time", "booking__request__hours")
+    ):
+        b, e = _minutes_of(s, h)
+        if b < end and begin < e:
+            busy.add(cid)
+    busy.update(
+        Cover.objects.for_tenant(municipality)
+        .filter(booking__caregiver_id__in=caregiver_ids, date=on, reason=CoverReason.ABSENT)
+        .values_list("booking__caregiver_id", flat=True)
+    )
+    return busy
+
+
+def substitutes(*, cover: Cover) -> list[Proposed]:
+    """The caregivers proposed to cover one visit, best first, with their reasons: the matching rules of the
+    booking restricted to that date (its weekday and hours), never the absent caregiver nor one busy then."""
+    request = cover.booking.request
+    rule = rule_in_force(municipality=cover.municipality_id, on=cover.date)
+    if rule is None:
+        return []
+    need = matching.Need(
+        kind=request.kind,
+        weekdays=(cover.date.weekday(),),
+        start=request.start_time,
+        hours=float(request.hours),
+        latitude=request.latitude,
+        longitude=request.longitude,
+        language=request.language,
+    )
+    km = float(rule.max_distance_km)
+    near = [
+        c
+        for c in candidates_near(
+            municipality=cover.municipality_id, need=need, km=km, require_training=rule.require_training
+        )
+        if c.id != cover.booking.caregiver_id
+    ]
+    busy = busy_caregivers(
+        municipality=cover.municipality_id,
+        caregiver_ids=[c.id for c in near],
+        on=cover.date,
+        start=request.start_time,
+        hours=request.hours,
+    )
+    ranked = matching.rank(
+        need,
+        [c for c in near if c.id not in busy],
+        max_distance_km=km,
+        require_training=rule.require_training,
+        limit=rule.proposals,
+    )
+    return _proposed(municipality=cover.municipality_id, ranked=ranked)
+
+
+def covers_needed(*, user: Any, today: datetime.date | None = None, days: int = 7) -> QuerySet[Cover]:
+    """The visits needing cover the user sees, from today over the next days (waiting for a substitute's
+    answer included), soonest first."""
+    start = today or timezone.localdate()
+    return (
+        covers_visible_to(user)
+        .filter(status__in=COVER_OPEN, date__gte=start, date__lt=start + datetime.timedelta(days=days))
+        .select_related("booking__request", "booking__caregiver", "substitute")
+        .order_by("date", "booking__request__start_time")
+    )
+
+
+def booking_covers(*, booking: Booking, today: datetime.date | None = None) -> QuerySet[Cover]:
+    """A booking's covers from today on (what the family follows)."""
+    start = today or timezone.localdate()
+    return (
+        Cover.objects.for_tenant(booking.municipality_id)
+        .filter(booking=booking, date__gte=start)
+        .select_related("substitute")
+        .order_by("date")
+    )
+
+
+def caregiver_absences(*, caregiver: Caregiver, today: datetime.date | None = None) -> QuerySet[Cover]:
+    """The dates from today on the caregiver's own visits need cover (they said so, or missed one today)."""
+    start = today or timezone.localdate()
+    return (
+        Cover.objects.for_tenant(caregiver.municipality_id)
+        .filter(booking__caregiver=caregiver, date__gte=start)
+        .select_related("booking__request")
+        .order_by("date")
+    )
+
+
+@dataclass(frozen=True)
+class CoverView:
+    """What a substitute sees of a visit they are asked to cover: the kind, date, time and distance always;
+    the person, address, phone and needs only once they confirmed."""
+
+    cover: Cover
+    kind: str
+    date: datetime.date
+    start_time: datetime.time
+    hours: Any
+    distance_km: float
+    confirmed: bool
+    cared_for_name: str = ""
+    address: str = ""
+    contact_phone: str = ""
+    needs: str = ""
+
+
+def substitute_covers(*, caregiver: Caregiver, today: datetime.date | None = None) -> list[CoverView]:
+    start = today or timezone.localdate()
+    covers = (
+        Cover.objects.for_tenant(caregiver.municipality_id)
+        .filter(substitute=caregiver, status__in=COVER_HELD, date__gte=start)
+        .select_related("booking__request")
+        .order_by("date")
+    )
+    views = []
+    for cover in covers:
+        request = cover.booking.request
+        confirmed = cover.status == CoverStatus.CONFIRMED
+        km = matching.grid_km(request.latitude, request.longitude, caregiver.latitude, caregiver.longitude)
+        views.append(
+            CoverView(
+                cover=cover,
+                kind=str(CareKind(request.kind).label),
+                date=cover.date,
+                start_time=request.start_time,
+                hours=request.hours,
+                distance_km=round(km, 1),
+                confirmed=confirmed,
+                cared_for_name=request.cared_for_name if confirmed else "",
+                address=request.address if confirmed else "",
+                contact_phone=request.contact_phone if confirmed else "",
+                needs=request.needs if confirmed else "",
+            )
+        )
+    return views

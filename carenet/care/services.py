@@ -28,13 +28,17 @@ from .models import (
     CareRequest,
     Complaint,
     ComplaintStatus,
+    Cover,
+    CoverReason,
+    CoverStatus,
     Rating,
     RequestStatus,
     Side,
     Slot,
     Visit,
 )
-from .selectors import live_booking, proposals
+from .notices import notice_coordinators, notice_family, notice_user
+from .selectors import live_booking, missed_visits, proposals, substitutes
 
 LANGUAGES = ("ro", "hu", "ru", "uk", "en", "de")
 # What a training-platform course's certificate must count as for a caregiver to be trained.
@@ -495,6 +499,127 @@ def complaint_resolve(*, actor: Any, complaint: Complaint, resolution: str) -> C
     complaint.save(update_fields=["status", "resolution"])
     audit_record(action="complaint.resolve", actor=actor, obj=complaint)
     return complaint
+
+
+# --- a missed or cancelled visit and its cover ------------------------------------------------------------
+
+
+def visits_mark_missed(*, municipality: Any = None, now: datetime.datetime | None = None) -> int:
+    """Every visit due today not started by its start plus the grace becomes a visit needing cover, and the
+    coordinators are told (run by the scheduler every quarter hour, and when the coverage list is opened).
+    Returns how many were marked."""
+    from carenet.core.models import Municipality
+
+    tenants = (
+        [_mid(municipality)] if municipality is not None else list(Municipality.objects.values_list("pk", flat=True))
+    )
+    marked = 0
+    for mid in tenants:
+        for booking, day in missed_visits(municipality=mid, now=now):
+            with transaction.atomic():
+                cover, created = Cover.objects.for_tenant(mid).get_or_create(
+                    booking=booking, date=day, defaults={"municipality_id": mid, "reason": CoverReason.MISSED}
+                )
+                if not created:
+                    continue
+                marked += 1
+                audit_record(action="cover.missed", actor=None, municipality=mid, obj=cover, changes={"date": str(day)})
+                notice_coordinators(cover=cover, kind="missed")
+    return marked
+
+
+@transaction.atomic
+def cover_report_absence(*, actor: Any, booking: Booking, on: datetime.date | None, note: str = "") -> Cover:
+    """The caregiver says ahead they cannot come on a date: that visit needs cover at once."""
+    request = booking.request
+    today = timezone.localdate()
+    if on is None:
+        raise ValidationError({"date": _("Choose the date you cannot come.")})
+    if booking.status != BookingStatus.CONFIRMED:
+        raise ValidationError({"date": _("Only a confirmed booking has visits to cover.")})
+    if on < today:
+        raise ValidationError({"date": _("Choose today or a later date.")})
+    if on.weekday() not in {int(d) for d in request.weekdays}:
+        raise ValidationError({"date": _("There is no visit of this booking on that day.")})
+    if len(note.strip()) > 200:
+        raise ValidationError({"note": _("Write at most 200 characters.")})
+    mid = booking.municipality_id
+    day_start = timezone.make_aware(datetime.datetime.combine(on, datetime.time.min))
+    started = Visit.objects.for_tenant(mid).filter(
+        booking=booking, started_at__gte=day_start, started_at__lt=day_start + datetime.timedelta(days=1)
+    )
+    if started.exists():
+        raise ValidationError({"date": _("The visit of that day has already started.")})
+    if Cover.objects.for_tenant(mid).filter(booking=booking, date=on).exists():
+        raise ValidationError({"date": _("The visit of that day already needs cover.")})
+    cover = Cover.objects.for_tenant(mid).create(
+        municipality_id=mid,
+        booking=booking,
+        date=on,
+        reason=CoverReason.ABSENT,
+        note=note.strip(),
+        reported_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit_record(action="cover.report", actor=actor, obj=cover, changes={"date": str(on)})
+    notice_coordinators(cover=cover, kind="absent")
+    notice_family(cover=cover, kind="absent")
+    return cover
+
+
+@transaction.atomic
+def cover_choose(*, actor: Any, cover: Cover, caregiver: Caregiver) -> Cover:
+    """The coordinator, the case's social worker or the family picks a substitute among those proposed for
+    that one visit; the substitute confirms next."""
+    cover = Cover.objects.for_tenant(cover.municipality_id).select_for_update().get(pk=cover.pk)
+    if cover.status != CoverStatus.NEEDED:
+        raise ValidationError({"caregiver": _("A substitute was already asked for this visit.")})
+    if cover.date < timezone.localdate():
+        raise ValidationError({"caregiver": _("This visit is past.")})
+    proposed = {p.caregiver.pk: p for p in substitutes(cover=cover)}
+    if caregiver.pk not in proposed:
+        raise ValidationError({"caregiver": _("Choose a caregiver from the proposed list.")})
+    cover.substitute = caregiver
+    cover.status = CoverStatus.PROPOSED
+    cover.reasons = [[code, params] for code, params in proposed[caregiver.pk].reasons]
+    cover.chosen_by = actor if getattr(actor, "is_authenticated", False) else None
+    cover.chosen_at = timezone.now()
+    cover.save(update_fields=["substitute", "status", "reasons", "chosen_by", "chosen_at"])
+    audit_record(action="cover.choose", actor=actor, obj=cover, changes={"substitute": str(caregiver.pk)})
+    if caregiver.user is not None:
+        notice_user(cover=cover, user=caregiver.user, kind="asked")
+    notice_family(cover=cover, kind="chosen")
+    return cover
+
+
+@transaction.atomic
+def cover_confirm(*, actor: Any, cover: Cover) -> Cover:
+    """The substitute confirms: the visit is covered, and only now do they see the address and the needs."""
+    cover = Cover.objects.for_tenant(cover.municipality_id).select_for_update().get(pk=cover.pk)
+    if cover.status != CoverStatus.PROPOSED:
+        raise ValidationError({"status": _("This visit is not waiting for your answer.")})
+    cover.status = CoverStatus.CONFIRMED
+    cover.substitute_confirmed_at = timezone.now()
+    cover.save(update_fields=["status", "substitute_confirmed_at"])
+    audit_record(action="cover.confirm", actor=actor, obj=cover)
+    notice_family(cover=cover, kind="covered")
+    return cover
+
+
+@transaction.atomic
+def cover_decline(*, actor: Any, cover: Cover) -> Cover:
+    """The substitute cannot: the visit needs cover again, and the coordinators are told."""
+    cover = Cover.objects.for_tenant(cover.municipality_id).select_for_update().get(pk=cover.pk)
+    if cover.status not in (CoverStatus.PROPOSED, CoverStatus.CONFIRMED):
+        raise ValidationError({"status": _("This visit is not waiting for your answer.")})
+    was = cover.substitute_id
+    cover.status = CoverStatus.NEEDED
+    cover.substitute = None
+    cover.reasons = []
+    cover.substitute_confirmed_at = None
+    cover.save(update_fields=["status", "substitute", "reasons", "substitute_confirmed_at"])
+    audit_record(action="cover.decline", actor=actor, obj=cover, changes={"substitute": str(was)})
+    notice_coordinators(cover=cover, kind="declined")
+    return cover
 
 
 def person_merge_move(*, user: Any, survivor: Any, duplicate: Any) -> dict[str, int]:

@@ -3,7 +3,7 @@ caregivers). Mounted before the portal in CARENET_URLS; one URL per action (POST
 
 from django.urls import include, path
 
-from .views import caregiver, family, staff
+from .views import caregiver, cover, family, staff
 
 staff_patterns = [
     path("", staff.staff_home, name="staff_home"),
@@ -14,6 +14,9 @@ staff_patterns = [
     path("caregivers/new/", staff.caregiver_create, name="caregiver_create"),
     path("caregivers/<uuid:caregiver_id>/", staff.caregiver_detail, name="caregiver"),
     path("caregivers/<uuid:caregiver_id>/training/", staff.caregiver_training, name="caregiver_training"),
+    path("covers/", cover.cover_list, name="covers"),
+    path("covers/<uuid:cover_id>/", cover.cover_detail, name="cover"),
+    path("covers/<uuid:cover_id>/choose/<uuid:caregiver_id>/", cover.cover_choose, name="cover_choose"),
     path("complaints/", staff.complaint_list, name="complaints"),
     path("complaints/<uuid:complaint_id>/resolve/", staff.complaint_resolve, name="complaint_resolve"),
 ]
@@ -29,12 +32,17 @@ public_patterns = [
     path(B + "cancel/", family.booking_cancel, name="family_cancel"),
     path(B + "rate/", family.booking_rate, name="family_rate"),
     path(B + "complain/", family.booking_complain, name="family_complain"),
+    path(P + "covers/<uuid:cover_id>/", cover.family_cover, name="family_cover"),
+    path(P + "covers/<uuid:cover_id>/pick/<uuid:caregiver_id>/", cover.family_cover_pick, name="family_cover_pick"),
     path(P + "caregiver/", caregiver.caregiver_home, name="caregiver"),
     path(P + "caregiver/availability/", caregiver.availability_save, name="availability"),
     path(B + "caregiver/confirm/", caregiver.booking_confirm, name="caregiver_confirm"),
     path(B + "caregiver/decline/", caregiver.booking_decline, name="caregiver_decline"),
     path(B + "caregiver/visit/start/", caregiver.visit_start, name="visit_start"),
     path(B + "caregiver/visit/end/", caregiver.visit_end, name="visit_end"),
+    path(B + "caregiver/absent/", cover.caregiver_absent, name="caregiver_absent"),
+    path(P + "caregiver/covers/<uuid:cover_id>/confirm/", cover.cover_confirm, name="caregiver_cover_confirm"),
+    path(P + "caregiver/covers/<uuid:cover_id>/decline/", cover.cover_decline, name="caregiver_cover_decline"),
     path(B + "caregiver/rate/", caregiver.booking_rate, name="caregiver_rate"),
     path(B + "caregiver/complain/", caregiver.booking_complain, name="caregiver_complain"),
 ]

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from carenet.core.models import Municipality
 
 from .. import selectors, services
-from ..forms import WEEKDAYS, ComplaintForm, RatingForm
+from ..forms import WEEKDAYS, AbsenceForm, ComplaintForm, RatingForm
 from ..models import Caregiver, Side, Visit
 from ..permissions import caregiver_booking_for
 from .common import first_message, public_municipality
@@ -56,6 +56,9 @@ def caregiver_home(request: HttpRequest, municipality_slug: str) -> HttpResponse
         "new_key": uuid.uuid4(),
         "rating_form": RatingForm(),
         "complaint_form": ComplaintForm(),
+        "absence_form": AbsenceForm(),
+        "absences": selectors.caregiver_absences(caregiver=caregiver),
+        "covers": selectors.substitute_covers(caregiver=caregiver),
     }
     return render(request, "care/public/caregiver.html", context)
 

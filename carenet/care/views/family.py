@@ -85,6 +85,7 @@ def request_page(request: HttpRequest, municipality_slug: str, request_id: str) 
         "rating_form": RatingForm(),
         "complaint_form": ComplaintForm(),
         "rated": booking is not None and booking.ratings.filter(side=Side.FAMILY).exists(),
+        "covers": selectors.booking_covers(booking=booking) if booking is not None else [],
     }
     return render(request, "care/public/request_page.html", context)
 

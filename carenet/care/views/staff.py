@@ -43,6 +43,7 @@ def staff_home(request: CareNetRequest) -> HttpResponse:
         "statuses": RequestStatus.choices,
         "complaints": selectors.complaint_list(user=request.user).filter(status="open").count(),
         "can_complaints": can_handle_complaints(request.user),
+        "covers": selectors.covers_needed(user=request.user).count(),
     }
     return render(request, "care/staff_home.html", context)
 
