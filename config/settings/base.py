@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "carenet.portal",
     "carenet.api",
     "carenet.privacy",
+    "carenet.onboarding",
 ]
 
 MIDDLEWARE = [
@@ -275,8 +276,13 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
     }
 }
-# Map tiles are optional: GeoJSON layers work without them. Empty = no tile layer.
+# Map tiles are optional: GeoJSON layers and markers work without them. Empty = no tile layer, which is the
+# development and test default (nothing at run or test time reaches outside the repository); production.py
+# defaults to OpenStreetMap's tiles. The attribution is shown on every map that draws tiles.
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = os.environ.get(
+    "MAP_TILE_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+)
 
 # Sessions end when the browser closes and after CARENET_SESSION_IDLE_MINUTES without a request
 # (carenet/accounts/sessions.py); the store keeps an abandoned session at most SESSION_COOKIE_AGE.
