@@ -193,3 +193,14 @@ class WaitingForm(forms.Form):
 class ColdNightForm(forms.Form):
     night = forms.DateField(label=_("Night of"), widget=DATE)
     temperature = forms.DecimalField(label=_("Forecast temperature (°C)"), max_digits=4, decimal_places=1)
+
+
+class RentPaymentForm(forms.Form):
+    month = forms.DateField(
+        label=_("Month paid for"),
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        input_formats=["%Y-%m", "%Y-%m-%d"],
+    )
+    amount = forms.DecimalField(label=_("Amount paid"), max_digits=9, decimal_places=2)
+    paid_on = forms.DateField(label=_("Paid on"), widget=DATE)
+    receipt_number = forms.CharField(label=_("Receipt number"), max_length=40)

@@ -494,6 +494,35 @@ class RentMonth(TenantOwnedModel):
         ]
 
 
+class RentPayment(TenantOwnedModel):
+    """One payment of rent as the cashier or the bank statement shows it, posted to one month of a tenancy.
+
+    The month's ``RentMonth.paid`` is the sum of its payments plus whatever was posted to it directly (the
+    ``rent_month_record`` service, kept for corrections and imports): each payment adds its amount to the
+    month in the same transaction, so every reader of ``RentMonth`` (the arrears alert, the dwelling page) sees
+    it. The receipt number is the office's own series: one number, one payment, per municipality.
+    """
+
+    contract = TenantForeignKey(Contract, on_delete=models.PROTECT, related_name="rent_payments")
+    month = models.DateField(_("month"))  # the first day of the month the payment settles
+    amount = models.DecimalField(_("amount paid"), max_digits=9, decimal_places=2)
+    paid_on = models.DateField(_("paid on"))
+    receipt_number = models.CharField(_("receipt number"), max_length=40)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    is_synthetic = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(TenantOwnedModel.Meta):
+        ordering = ["-paid_on", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "receipt_number"], name="housing_rent_receipt_unique"),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="housing_rent_payment_positive"),
+        ]
+        indexes = [models.Index(fields=["municipality", "contract", "month"], name="housing_rent_payment_idx")]
+
+
 # --- residential places --------------------------------------------------------------------------------------
 
 

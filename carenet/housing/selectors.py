@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Avg, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Avg, Exists, OuterRef, Q, QuerySet, Subquery
 
 from carenet.cases.models import Case, CaseStatus, HousingKind, SocialInquiry
 from carenet.cases.permissions import cases_visible_to
@@ -38,6 +38,7 @@ from .models import (
     RankedEntry,
     RankedList,
     RentMonth,
+    RentPayment,
     Residence,
     Stay,
     TieBreak,
@@ -52,7 +53,7 @@ from .permissions import (
     residences_visible_to,
     stays_visible_to,
 )
-from .services import rule_in_force
+from .services import contract_end, contract_of_month, rule_in_force, tenancy_contracts
 
 DAY = datetime.timedelta(days=1)
 
@@ -385,6 +386,24 @@ def stock_new_or_modernised(*, municipality: Any, start: datetime.date, end: dat
     )
 
 
+def dwellings_handed_over_new(*, municipality: Any, start: datetime.date, end: datetime.date) -> int:
+    """Dwellings handed over new in [start, end): the social dwellings a plan "creates" (Bălți 4.1.3)."""
+    return Dwelling.objects.for_tenant(_mid(municipality)).filter(new_on__gte=start, new_on__lt=end).count()
+
+
+def sheltered_person_ids(
+    *, municipality: Any, start: datetime.date, end: datetime.date, residence_ids: Iterable[Any] | None = None
+) -> set[Any]:
+    """The persons who spent at least one night of [start, end) in a residence."""
+    return {
+        pid
+        for pid, n in nights_per_person(
+            municipality=municipality, start=start, end=end, residence_ids=residence_ids
+        ).items()
+        if n > 0
+    }
+
+
 # --- monitoring alerts ---------------------------------------------------------------------------------------
 
 
@@ -430,15 +449,9 @@ def alerts(*, user: Any, month: datetime.date | None = None) -> list[Alert]:
             limit = (Decimal(str(avg)) * rule.consumption_alert_factor).quantize(Decimal("0.01"))
             found.append(Alert("consumption", dwellings[row.dwelling_id], row.utility, row.quantity, limit))
     if rule.arrears_alert > 0:
-        arrears = (
-            RentMonth.objects.for_tenant(m)
-            .filter(contract__status=ContractStatus.ACTIVE, contract__dwelling_id__in=dwellings)
-            .values("contract__dwelling_id")
-            .annotate(owed=Sum(F("due") - F("paid")))
-            .filter(owed__gt=rule.arrears_alert)
-        )
-        for row in arrears:
-            found.append(Alert("arrears", dwellings[row["contract__dwelling_id"]], "", row["owed"], rule.arrears_alert))
+        for row in arrears_rows(user=user):
+            if row.arrears > rule.arrears_alert and row.contract.dwelling_id in dwellings:
+                found.append(Alert("arrears", dwellings[row.contract.dwelling_id], "", row.arrears, rule.arrears_alert))
     return found
 
 
@@ -449,9 +462,165 @@ def dwelling_consumption(*, dwelling: Dwelling) -> QuerySet[Consumption]:
 
 
 def dwelling_arrears(*, dwelling: Dwelling) -> Decimal:
-    total = (
-        RentMonth.objects.for_tenant(dwelling.municipality_id)
-        .filter(contract__dwelling=dwelling, contract__status=ContractStatus.ACTIVE)
-        .aggregate(owed=Sum(F("due") - F("paid")))["owed"]
+    """The arrears of the dwelling's tenancy in force (0 when it has none): its rent statement's balance."""
+    contract = (
+        Contract.objects.for_tenant(dwelling.municipality_id)
+        .filter(dwelling=dwelling, status=ContractStatus.ACTIVE)
+        .first()
     )
-    return total or Decimal(0)
+    return rent_statement(contract=contract).arrears if contract is not None else Decimal(0)
+
+
+# --- rent ----------------------------------------------------------------------------------------------------
+# The office's rules, in one place (decision 0020):
+# * a month of the tenancy up to the last one before this month is due whether or not anyone recorded it: the
+#   contract makes the rent due, not the ledger. A month with no row is shown "not recorded" and counted as
+#   the rent of the contract that covered it, unpaid. This month, not recorded, is shown but not yet counted
+#   (its rent is not late until the month ends); once a row or a payment exists it counts;
+# * payments settle the oldest debt first (Codul civil art. 1509, imputation to the oldest debt due): an
+#   overpayment is credit for the next months, and "months owed" are the counted months left not fully paid
+#   once all that was paid is applied to them in order;
+# * the arrears are the counted dues less all that was paid; below zero they are the tenant's credit.
+
+
+@dataclass
+class RentLine:
+    month: datetime.date
+    contract: Contract
+    due: Decimal
+    paid: Decimal
+    recorded: bool
+    counted: bool  # part of the arrears (a past month, or any month with a row)
+    running: Decimal = Decimal(0)  # arrears after this month (below zero: credit)
+    payments: list[RentPayment] | None = None
+
+    @property
+    def balance(self) -> Decimal:
+        return self.due - self.paid if self.counted else Decimal(0)
+
+
+@dataclass
+class RentStatement:
+    contracts: list[Contract]
+    lines: list[RentLine]
+    due: Decimal
+    paid: Decimal
+    months_owed: int
+
+    @property
+    def arrears(self) -> Decimal:
+        return self.due - self.paid
+
+    @property
+    def credit(self) -> Decimal:
+        return max(-self.arrears, Decimal(0))
+
+
+def _months(first: datetime.date, last: datetime.date) -> list[datetime.date]:
+    out, month = [], first
+    while month <= last:
+        out.append(month)
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    return out
+
+
+def _statement(
+    chain: list[Contract], rows: Iterable[tuple[datetime.date, Decimal, Decimal]], today: datetime.date
+) -> RentStatement:
+    """The statement of one tenancy from its rows (month, due, paid), as of ``today`` (the rules above)."""
+    this_month = today.replace(day=1)
+    recorded: dict[datetime.date, list[Decimal]] = {}
+    for month, due, paid in rows:
+        cell = recorded.setdefault(month, [Decimal(0), Decimal(0)])
+        cell[0] += due
+        cell[1] += paid
+    first = chain[0].starts_on.replace(day=1)
+    last = min(this_month, max(contract_end(c) for c in chain).replace(day=1))
+    months = sorted(set(_months(first, last)) | set(recorded))
+    lines: list[RentLine] = []
+    due_total = paid_total = Decimal(0)
+    for month in months:
+        contract = contract_of_month(chain, month) or chain[-1]
+        if month in recorded:
+            due, paid = recorded[month]
+            line = RentLine(month, contract, due, paid, recorded=True, counted=True)
+        else:
+            line = RentLine(month, contract, contract.rent, Decimal(0), recorded=False, counted=month < this_month)
+        if line.counted:
+            due_total += line.due
+        paid_total += line.paid
+        line.running = due_total - paid_total
+        lines.append(line)
+    # Oldest debt first: what was paid in all settles the counted months in order; the rest are owed.
+    left, owed = paid_total, 0
+    for line in lines:
+        if not line.counted or line.due <= 0:
+            continue
+        if left >= line.due:
+            left -= line.due
+        else:
+            left, owed = Decimal(0), owed + 1
+    return RentStatement(chain, lines, due_total, paid_total, owed)
+
+
+def rent_statement(*, contract: Contract, today: datetime.date | None = None) -> RentStatement:
+    """The rent statement of the contract's tenancy (its renewals included), month by month, with the payments
+    of each month."""
+    today = today or datetime.date.today()
+    chain = tenancy_contracts(contract)
+    m = contract.municipality_id
+    ids = [c.pk for c in chain]
+    rows = RentMonth.objects.for_tenant(m).filter(contract_id__in=ids).values_list("month", "due", "paid")
+    statement = _statement(chain, rows, today)
+    payments: dict[datetime.date, list[RentPayment]] = defaultdict(list)
+    for payment in RentPayment.objects.for_tenant(m).filter(contract_id__in=ids).order_by("paid_on", "created_at"):
+        payments[payment.month].append(payment)
+    for line in statement.lines:
+        line.payments = payments.get(line.month, [])
+    return statement
+
+
+@dataclass
+class ArrearsRow:
+    contract: Contract  # the contract in force of the tenancy
+    arrears: Decimal
+    months_owed: int
+    above_alert: bool = False
+
+
+def arrears_rows(*, user: Any, today: datetime.date | None = None) -> list[ArrearsRow]:
+    """Tenancies in force (their contract active) that owe rent, the largest debt first; each above the
+    rule's alert amount is flagged. Three queries, whatever the number of contracts."""
+    today = today or datetime.date.today()
+    contracts = {c.pk: c for c in contracts_visible_to(user).select_related("dwelling__building", "tenant")}
+    if not contracts:
+        return []
+    m = next(iter(contracts.values())).municipality_id
+    renewal_of = {c.renewed_from_id: c for c in contracts.values() if c.renewed_from_id}
+    rows: dict[Any, list[tuple[datetime.date, Decimal, Decimal]]] = defaultdict(list)
+    for cid, month, due, paid in (
+        RentMonth.objects.for_tenant(m)
+        .filter(contract_id__in=list(contracts))
+        .values_list("contract_id", "month", "due", "paid")
+    ):
+        rows[cid].append((month, due, paid))
+    rule = rule_in_force(municipality=m, on=today)
+    alert = rule.arrears_alert if rule is not None and rule.arrears_alert > 0 else None
+    out: list[ArrearsRow] = []
+    for contract in contracts.values():
+        if contract.status != ContractStatus.ACTIVE:
+            continue
+        chain = [contract]
+        while chain[0].renewed_from_id in contracts and len(chain) < 100:
+            chain.insert(0, contracts[chain[0].renewed_from_id])
+        while chain[-1].pk in renewal_of and len(chain) < 100:
+            chain.append(renewal_of[chain[-1].pk])
+        statement = _statement(chain, [r for c in chain for r in rows[c.pk]], today)
+        if statement.arrears > 0:
+            out.append(
+                ArrearsRow(
+                    contract, statement.arrears, statement.months_owed, alert is not None and statement.arrears > alert
+                )
+            )
+    out.sort(key=lambda r: (-r.arrears, r.contract.number))
+    return out

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -48,6 +48,7 @@ from .models import (
     RefusalConsequence,
     RefusalReason,
     RentMonth,
+    RentPayment,
     Residence,
     Stay,
     TerminationReason,
@@ -663,6 +664,115 @@ def rent_month_record(*, actor: Any, contract: Contract, month: datetime.date, d
     )
     audit_record(action="housing.rent.record", actor=actor, obj=contract)
     return row
+
+
+# --- rent ----------------------------------------------------------------------------------------------------
+# A tenancy is a contract and its renewals (``renewed_from``): rent and arrears run over the whole tenancy, since
+# a renewal does not wipe a debt. A month's rent is the rent of the contract in force on the month's first day
+# (the tenancy's first month: its first contract), so a renewal that changes the rent changes it from the first
+# whole month it covers.
+
+
+def contract_end(contract: Contract) -> datetime.date:
+    """The last day the contract ran or runs: its termination date, else its term."""
+    return contract.terminated_on or contract.ends_on
+
+
+def tenancy_contracts(contract: Contract) -> list[Contract]:
+    """The contracts of one tenancy, first to last: those it renewed, the contract, and its renewals."""
+    qs = Contract.objects.for_tenant(contract.municipality_id)
+    chain = [contract]
+    while chain[0].renewed_from_id and len(chain) < 100:
+        chain.insert(0, qs.get(pk=chain[0].renewed_from_id))
+    while len(chain) < 100 and (renewal := qs.filter(renewed_from_id=chain[-1].pk).first()) is not None:
+        chain.append(renewal)
+    return chain
+
+
+def contract_of_month(chain: list[Contract], month: datetime.date) -> Contract | None:
+    """The contract whose rent is due for ``month`` (first day), or None when the month is outside the tenancy."""
+    covering = [c for c in chain if _month(c.starts_on) <= month <= _month(contract_end(c))]
+    if not covering:
+        return None
+    in_force = [c for c in covering if c.starts_on <= month]
+    return in_force[-1] if in_force else covering[0]
+
+
+@dataclass
+class PaymentInput:
+    month: datetime.date
+    amount: Any
+    paid_on: datetime.date
+    receipt_number: str
+
+
+@transaction.atomic
+def rent_payment_record(*, actor: Any, contract: Contract, data: PaymentInput) -> RentPayment:
+    """A payment posted to one month of the tenancy: the month's ``paid`` grows by it (the month's row is opened
+    with the contract's rent as due when none was recorded).
+
+    Rules: the amount is more than zero; the month lies within the tenancy and is not after this month (an
+    advance is posted to this month and carried as credit); the receipt number is new in the municipality.
+    More than the month's due is accepted: the surplus is credit that settles the next months (the statement's
+    running balance), as the office's cashier takes whatever the tenant brings.
+    """
+    _require(policy.can(actor, "change", contract))
+    today = timezone.localdate()
+    errors: dict[str, str] = {}
+    try:
+        amount = Decimal(str(data.amount))
+    except ArithmeticError:
+        amount = Decimal("NaN")
+    if not amount.is_finite() or amount <= 0:
+        errors["amount"] = _("The amount paid is more than zero.")
+    elif amount != amount.quantize(Decimal("0.01")) or amount >= Decimal("10000000"):
+        errors["amount"] = _("Write the amount in lei and bani, at most two decimals.")
+    receipt = (data.receipt_number or "").strip()
+    if not receipt:
+        errors["receipt_number"] = _("Write the receipt number.")
+    elif len(receipt) > 40:
+        errors["receipt_number"] = _("The receipt number is at most 40 characters.")
+    elif RentPayment.objects.for_tenant(contract.municipality_id).filter(receipt_number=receipt).exists():
+        errors["receipt_number"] = _("This receipt number is already recorded.")
+    if data.paid_on > today:
+        errors["paid_on"] = _("The payment date is in the future.")
+    month = _month(data.month)
+    covering = contract_of_month(tenancy_contracts(contract), month)
+    if covering is None:
+        errors["month"] = _("The month is outside the contract's term.")
+    elif month > _month(today):
+        errors["month"] = _("Post the payment to this month or an earlier one: an advance is carried as credit.")
+    if errors:
+        raise ValidationError(errors)
+    assert covering is not None
+    amount = amount.quantize(Decimal("0.01"))
+    m = contract.municipality_id
+    try:
+        with transaction.atomic():
+            payment = RentPayment.objects.for_tenant(m).create(
+                municipality_id=m,
+                contract=covering,
+                month=month,
+                amount=amount,
+                paid_on=data.paid_on,
+                receipt_number=receipt,
+                recorded_by=actor,
+            )
+    except IntegrityError as exc:  # the same receipt recorded at the same moment by a colleague
+        raise ValidationError({"receipt_number": _("This receipt number is already recorded.")}) from exc
+    row, _created = (
+        RentMonth.objects.for_tenant(m)
+        .select_for_update()
+        .get_or_create(contract=covering, month=month, defaults={"municipality_id": m, "due": covering.rent, "paid": 0})
+    )
+    RentMonth.objects.for_tenant(m).filter(pk=row.pk).update(paid=F("paid") + amount)
+    audit_record(
+        action="housing.rent.pay",
+        actor=actor,
+        obj=covering,
+        changes={"month": month.isoformat(), "amount": str(amount), "receipt_number": receipt},
+    )
+    return payment
 
 
 # --- residential places --------------------------------------------------------------------------------------

@@ -14,6 +14,8 @@ register(
     SubjectTable("housing.rankedentry", via="application__applicant"),
     SubjectTable("housing.offer", via="application__applicant"),
     SubjectTable("housing.contract", via="tenant"),
+    SubjectTable("housing.rentmonth", via="contract__tenant"),
+    SubjectTable("housing.rentpayment", via="contract__tenant"),
     SubjectTable("housing.stay"),
     SubjectTable("housing.waitingentry"),
 )

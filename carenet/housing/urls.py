@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import housing, places
+from .views import housing, places, rent
 
 app_name = "housing"
 A = "applications/<uuid:application_id>/"
@@ -30,6 +30,10 @@ urlpatterns = [
     path("offers/<uuid:offer_id>/contract/", housing.offer_contract, name="offer_contract"),
     path("contracts/<uuid:contract_id>/renew/", housing.contract_renew, name="contract_renew"),
     path("contracts/<uuid:contract_id>/terminate/", housing.contract_terminate, name="contract_terminate"),
+    path("contracts/<uuid:contract_id>/rent/", rent.contract_rent, name="contract_rent"),
+    path("contracts/<uuid:contract_id>/rent/pay/", rent.contract_rent_pay, name="contract_rent_pay"),
+    path("contracts/<uuid:contract_id>/rent/statement/", rent.contract_rent_statement, name="contract_rent_statement"),
+    path("rent/arrears/", rent.arrears_list, name="arrears"),
     path("places/", places.residence_list, name="residences"),
     path("places/outreach/", places.cold_night_outreach, name="outreach"),
     path("places/cold-night/", places.cold_night_declare, name="cold_night_declare"),

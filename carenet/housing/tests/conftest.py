@@ -17,6 +17,7 @@ from carenet.testing.factories import make_org, make_person, make_user
 from carenet.testing.language import english  # noqa: F401  (autouse: messages in English)
 
 TODAY = datetime.date.today()
+THIS_MONTH = TODAY.replace(day=1)
 CRITERIA = [
     ("conditions", "Current housing conditions", [("Homeless or evicted", 10), ("Overcrowded", 5), ("Adequate", 0)]),
     ("household", "Household size", [("Five or more", 6), ("Three or four", 4), ("One or two", 2)]),
@@ -131,3 +132,34 @@ def centre_b(baia_mare: Any, org_b: Any) -> Residence:
 
 def bed(residence: Any, code: str) -> Bed:
     return Bed.objects.for_tenant(residence.municipality_id).get(residence=residence, code=code)
+
+
+def months_ago(n: int) -> datetime.date:
+    month = THIS_MONTH
+    for _ in range(n):
+        month = (month - datetime.timedelta(days=1)).replace(day=1)
+    return month
+
+
+def end_of(month: datetime.date) -> datetime.date:
+    return (month + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+
+
+@pytest.fixture
+def signed(applicant_factory: Any, officer: Any, coordinator: Any, grid: Any, dwelling: Any) -> Any:
+    """Make an accepted offer of the dwelling and sign a contract on it from the given dates."""
+
+    def sign(*, starts_on: datetime.date, ends_on: datetime.date, rent: str = "120") -> Any:
+        application = applicant_factory(filed_on=TODAY - datetime.timedelta(days=400))
+        services.application_score(
+            actor=officer, application=application, answers=answers(grid, conditions=10, household=2, disability=0)
+        )
+        ranked_list = services.ranked_list_draw(actor=officer, grid=grid)
+        services.ranked_list_approve(actor=coordinator, ranked_list=ranked_list)
+        offer = services.offer_make(actor=officer, dwelling=dwelling)
+        services.offer_accept(actor=officer, offer=offer)
+        return services.contract_sign(
+            actor=officer, offer=offer, starts_on=starts_on, ends_on=ends_on, rent=Decimal(rent)
+        )
+
+    return sign

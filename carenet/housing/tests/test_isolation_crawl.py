@@ -9,8 +9,9 @@ filling that opens; then requested by:
 
 * a user of the other municipality (Bălți's coordinator), an anonymous visitor and a signed-in citizen
   with no staff role — every URL;
-* the housing part (applications, appeals, grids, lists, dwellings, offers, contracts, the home): only the
-  housing office's staff, the coordinator and the auditor read it (``permissions._reads_housing``), so
+* the housing part (applications, appeals, grids, lists, dwellings, offers, contracts and their rent, the
+  arrears list, the home): only the housing office's staff, the coordinator and the auditor read it
+  (``permissions._reads_housing``), so
   the staff of providers A and B, who are not the housing office, are refused every record; the home
   answers them (they run residences) with capacity only, never naming the applicant;
 * residential places: a residence's stays and waiting list are its organisation's (``_residences_visible``
@@ -41,7 +42,7 @@ pytestmark = pytest.mark.isolation
 
 HOUSING = re.compile(r"^housing:")
 # The housing office's records and pages (the providers' staff are not the housing office).
-HOUSING_OFFICE = re.compile(r"^housing:(home|application|appeal|grid|list|dwelling|consumption|offer|contract)")
+HOUSING_OFFICE = re.compile(r"^housing:(home|application|appeal|grid|list|dwelling|consumption|offer|contract|arrears)")
 # A residence's beds, stays and waiting list: the organisation that runs it.
 PLACES = re.compile(r"^housing:(residence|stay|cold_night)")
 # Above a housing officer: the coordinator's approval of the list and cold-night declaration.

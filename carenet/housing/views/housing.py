@@ -366,6 +366,7 @@ def dwelling_detail(request: CareNetRequest, dwelling_id: str) -> HttpResponse:
         "offers": offers,
         "pending": next((o for o in offers if o.status == OfferStatus.PENDING), None),
         "contracts": contracts,
+        "active_contract": next((c for c in contracts if c.status == "active"), None),
         "visits": dwelling.visits.order_by("-visited_on")[:20],
         "consumption": selectors.dwelling_consumption(dwelling=dwelling)[:48],
         "arrears": selectors.dwelling_arrears(dwelling=dwelling),
