@@ -21,6 +21,7 @@ from .models import (
     AGE_BANDS,
     SEXES,
     ContactMethod,
+    ContributionPolicy,
     FeedbackAspect,
     HelpFor,
     HelpNeed,
@@ -336,6 +337,25 @@ class IdeaForm(HumanCheckedForm):
 
 class HideForm(forms.Form):
     reason = text_field(_("Reason for hiding (shown publicly)"), 300)
+
+
+class RejectForm(forms.Form):
+    reason = text_field(_("Reason for not publishing it (shown to its author)"), 300)
+
+
+class ConsultationRulesForm(forms.Form):
+    """A new version of who may contribute to consultations, from a date."""
+
+    valid_from = forms.DateField(
+        label=_("In force from"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The rules in force until then end the day before."),
+    )
+    contributions = forms.ChoiceField(
+        label=_("Who may comment and propose ideas"),
+        choices=ContributionPolicy.choices,
+        widget=forms.RadioSelect,
+    )
 
 
 class ConsultationForm(forms.Form):

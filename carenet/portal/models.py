@@ -414,9 +414,66 @@ class ConsultationDocument(TenantOwnedModel):
         return self.title
 
 
-class Moderated(models.Model):
-    """Hidden contributions stay in the database (and in the audit log) with the reason shown publicly."""
+class ContributionPolicy(models.TextChoices):
+    OPEN = "open", _("Anyone; published at once")
+    PREMODERATED = "premoderated", _("Anyone; published once a moderator approves it")
+    IDENTIFIED_ONLY = "identified_only", _("Only signed-in people; published at once")
 
+
+# With no rules recorded, contributions wait for a moderator: a public page of the municipality then never
+# shows a stranger's text nobody has read (insults, a neighbour's health or address) until the
+# coordinator chooses to open it.
+DEFAULT_CONTRIBUTION_POLICY = ContributionPolicy.PREMODERATED
+
+
+class ConsultationRules(TenantOwnedModel):
+    """Who may comment on and propose ideas to the municipality's consultations, valid between two dates."""
+
+    contributions = models.CharField(_("contributions"), max_length=20, choices=ContributionPolicy.choices)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid until"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(TenantOwnedModel.Meta):
+        verbose_name = _("consultation rules")
+        verbose_name_plural = _("consultation rules")
+        ordering = ["-valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "valid_from"], name="consultation_rules_once_per_date"),
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=models.F("valid_from")),
+                name="consultation_rules_dates_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.valid_from} · {self.contributions}"
+
+
+class ModerationState(models.TextChoices):
+    PENDING = "pending", _("Waiting for moderation")
+    PUBLISHED = "published", _("Published")
+    REJECTED = "rejected", _("Not published")
+
+
+class Moderated(models.Model):
+    """A contribution is published at once or waits for a moderator (``state``); a published one may later be
+    hidden. Rejected and hidden contributions stay in the database (and in the audit log) with their reason:
+    a hidden one's reason is shown publicly, a rejected one's only to its author."""
+
+    state = models.CharField(max_length=10, choices=ModerationState.choices, default=ModerationState.PUBLISHED)
+    # Who wrote it, so the author (and only they) see it while it waits: the signed-in user, or the salted hash
+    # of the browser's token for an anonymous visitor (codes.respondent_key).
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    author_key = models.CharField(max_length=64, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.CharField(_("reason"), max_length=300, blank=True)
     is_hidden = models.BooleanField(default=False)
     hidden_reason = models.CharField(_("reason"), max_length=300, blank=True)
     hidden_by = models.ForeignKey(

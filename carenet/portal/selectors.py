@@ -22,14 +22,17 @@ from carenet.geo.models import Area
 from . import codes
 from .models import (
     AGE_BANDS,
+    DEFAULT_CONTRIBUTION_POLICY,
     SEXES,
     Consultation,
     ConsultationComment,
     ConsultationDocument,
+    ConsultationRules,
     ConsultationSession,
     FeedbackInvite,
     HelpRequest,
     Idea,
+    ModerationState,
     NewsItem,
     QuestionKind,
     RoutingRule,
@@ -185,8 +188,12 @@ def public_survey(municipality: Municipality, survey_id: Any) -> Survey:
 
 def public_consultations(municipality: Municipality) -> QuerySet[Consultation]:
     return Consultation.objects.for_tenant(municipality).annotate(
-        n_comments=Count("comments", filter=Q(comments__is_hidden=False), distinct=True),
-        n_ideas=Count("ideas", filter=Q(ideas__is_hidden=False), distinct=True),
+        n_comments=Count(
+            "comments",
+            filter=Q(comments__is_hidden=False, comments__state=ModerationState.PUBLISHED),
+            distinct=True,
+        ),
+        n_ideas=Count("ideas", filter=Q(ideas__is_hidden=False, ideas__state=ModerationState.PUBLISHED), distinct=True),
     )
 
 
@@ -196,8 +203,18 @@ def public_consultation(municipality: Municipality, consultation_id: Any) -> Con
             Consultation.objects.for_tenant(municipality)
             .prefetch_related(
                 "documents",
-                Prefetch("comments", queryset=ConsultationComment.objects.order_by("created_at")),
-                Prefetch("ideas", queryset=Idea.objects.order_by("-support_count", "created_at")),
+                # Only published contributions (hidden ones as a note); pending and rejected ones stay with
+                # their author (own_contributions) and the moderator.
+                Prefetch(
+                    "comments",
+                    queryset=ConsultationComment.objects.filter(state=ModerationState.PUBLISHED).order_by("created_at"),
+                ),
+                Prefetch(
+                    "ideas",
+                    queryset=Idea.objects.filter(state=ModerationState.PUBLISHED).order_by(
+                        "-support_count", "created_at"
+                    ),
+                ),
                 Prefetch("sessions", queryset=ConsultationSession.plain.order_by("-held_on")),
             )
             .get(pk=consultation_id)
@@ -208,9 +225,73 @@ def public_consultation(municipality: Municipality, consultation_id: Any) -> Con
 
 def public_idea(municipality: Municipality, idea_id: Any) -> Idea:
     try:
-        return Idea.objects.for_tenant(municipality).select_related("consultation").get(pk=idea_id, is_hidden=False)
+        return (
+            Idea.objects.for_tenant(municipality)
+            .select_related("consultation")
+            .get(pk=idea_id, is_hidden=False, state=ModerationState.PUBLISHED)
+        )
     except (Idea.DoesNotExist, ValueError) as exc:
         raise Http404 from exc
+
+
+def contribution_policy(*, municipality: Municipality | Any, on: datetime.date) -> str:
+    """Who may contribute to the municipality's consultations on a day (models.DEFAULT_CONTRIBUTION_POLICY
+    when no rules are recorded)."""
+    rules = (
+        ConsultationRules.objects.for_tenant(municipality)
+        .filter(valid_from__lte=on)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+        .order_by("-valid_from")
+        .first()
+    )
+    return rules.contributions if rules is not None else DEFAULT_CONTRIBUTION_POLICY
+
+
+def consultation_rules_history(*, municipality: Municipality | Any) -> QuerySet[ConsultationRules]:
+    return ConsultationRules.objects.for_tenant(municipality).select_related("created_by").order_by("-valid_from")
+
+
+@dataclass(frozen=True)
+class OwnContributions:
+    comments: list[ConsultationComment]
+    ideas: list[Idea]
+
+
+def own_contributions(*, consultation: Consultation, user: Any, author_key: str) -> OwnContributions:
+    """The visitor's own contributions the public does not see (waiting, or not published with the reason):
+    matched by their account, or by their browser's key when they wrote without signing in."""
+    match = Q(author_key=author_key) if author_key else Q(pk__in=[])
+    if getattr(user, "is_authenticated", False):
+        match |= Q(author=user)
+    states = (ModerationState.PENDING, ModerationState.REJECTED)
+    comments = ConsultationComment.objects.for_tenant(consultation.municipality_id).filter(
+        match, consultation=consultation, state__in=states
+    )
+    ideas = Idea.objects.for_tenant(consultation.municipality_id).filter(
+        match, consultation=consultation, state__in=states
+    )
+    return OwnContributions(comments=list(comments.order_by("created_at")), ideas=list(ideas.order_by("created_at")))
+
+
+@dataclass(frozen=True)
+class ModerationQueue:
+    comments: list[ConsultationComment]
+    ideas: list[Idea]
+
+    def __len__(self) -> int:
+        return len(self.comments) + len(self.ideas)
+
+
+def moderation_queue(*, user: Any) -> ModerationQueue:
+    """Contributions waiting for the moderator, oldest first, of the consultations the user may see."""
+    municipality_id = actor_of(user).municipality_id
+    pending = {"state": ModerationState.PENDING, "consultation__in": consultations_visible_to(user)}
+    comments = ConsultationComment.objects.for_tenant(municipality_id).filter(**pending)
+    ideas = Idea.objects.for_tenant(municipality_id).filter(**pending)
+    return ModerationQueue(
+        comments=list(comments.select_related("consultation").order_by("created_at")[:200]),
+        ideas=list(ideas.select_related("consultation").order_by("created_at")[:200]),
+    )
 
 
 def public_document(municipality: Municipality, document_id: Any) -> ConsultationDocument:

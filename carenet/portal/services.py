@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import secrets
 from datetime import timedelta
 from typing import Any
@@ -22,8 +23,10 @@ from .models import (
     Consultation,
     ConsultationComment,
     ConsultationDocument,
+    ConsultationRules,
     ConsultationSession,
     ConsultationStatus,
+    ContributionPolicy,
     FeedbackInvite,
     HelpNeed,
     HelpRequest,
@@ -31,6 +34,7 @@ from .models import (
     HelpStatus,
     Idea,
     IdeaSupport,
+    ModerationState,
     NewsItem,
     QuestionKind,
     RoutingRule,
@@ -51,6 +55,7 @@ from .permissions import (
     news_organisation_ids,
 )
 from .routing import route
+from .selectors import contribution_policy
 
 # ---------------------------------------------------------------------------------------------------
 # News
@@ -658,20 +663,153 @@ def _require_open(consultation: Consultation) -> None:
         raise ValidationError(_("This consultation is closed."))
 
 
-def consultation_comment_add(*, consultation: Consultation, text: str, author_name: str = "") -> ConsultationComment:
+def _arrival_state(consultation: Consultation, author: Any) -> str:
+    """Published at once or waiting for the moderator, by the municipality's rules of the day; refuses an
+    anonymous contribution where only signed-in people may contribute (the view asks them to sign in first)."""
+    policy = contribution_policy(municipality=consultation.municipality_id, on=timezone.localdate())
+    if policy == ContributionPolicy.IDENTIFIED_ONLY and not getattr(author, "is_authenticated", False):
+        raise PermissionDenied
+    return ModerationState.PENDING if policy == ContributionPolicy.PREMODERATED else ModerationState.PUBLISHED
+
+
+def _author(author: Any) -> Any:
+    return author if getattr(author, "is_authenticated", False) else None
+
+
+def consultation_comment_add(
+    *, consultation: Consultation, text: str, author_name: str = "", author: Any = None, author_key: str = ""
+) -> ConsultationComment:
+    """``author``: the signed-in user, if any; ``author_key``: the browser's key (codes.respondent_key), so an
+    anonymous author sees their comment while it waits for moderation."""
     _require_open(consultation)
+    state = _arrival_state(consultation, author)
     with transaction.atomic():
-        comment = ConsultationComment.objects.create(consultation=consultation, text=text, author_name=author_name)
-        audit_record(action="consultation.comment", obj=consultation, changes={"comment": str(comment.pk)})
+        comment = ConsultationComment.objects.create(
+            consultation=consultation,
+            text=text,
+            author_name=author_name,
+            state=state,
+            author=_author(author),
+            author_key=author_key,
+        )
+        audit_record(
+            action="consultation.comment",
+            actor=_author(author),
+            obj=consultation,
+            changes={"comment": str(comment.pk), "state": state},
+        )
     return comment
 
 
-def idea_add(*, consultation: Consultation, title: str, text: str, author_name: str = "") -> Idea:
+def idea_add(
+    *,
+    consultation: Consultation,
+    title: str,
+    text: str,
+    author_name: str = "",
+    author: Any = None,
+    author_key: str = "",
+) -> Idea:
     _require_open(consultation)
+    state = _arrival_state(consultation, author)
     with transaction.atomic():
-        idea = Idea.objects.create(consultation=consultation, title=title, text=text, author_name=author_name)
-        audit_record(action="consultation.idea", obj=consultation, changes={"idea": str(idea.pk)})
+        idea = Idea.objects.create(
+            consultation=consultation,
+            title=title,
+            text=text,
+            author_name=author_name,
+            state=state,
+            author=_author(author),
+            author_key=author_key,
+        )
+        audit_record(
+            action="consultation.idea",
+            actor=_author(author),
+            obj=consultation,
+            changes={"idea": str(idea.pk), "state": state},
+        )
     return idea
+
+
+def _require_pending(contribution: ConsultationComment | Idea) -> None:
+    if contribution.state != ModerationState.PENDING:
+        raise ValidationError(_("This contribution has already been moderated."))
+
+
+def contribution_approve(*, actor: Any, contribution: ConsultationComment | Idea) -> None:
+    """Premoderation: the moderator publishes a waiting comment or idea; audited."""
+    consultation = contribution.consultation
+    _require_coordinator(actor, consultation.municipality_id)
+    _require_pending(contribution)
+    with transaction.atomic():
+        contribution.state = ModerationState.PUBLISHED
+        contribution.reviewed_by = actor
+        contribution.reviewed_at = timezone.now()
+        contribution.save(update_fields=["state", "reviewed_by", "reviewed_at"])
+        audit_record(
+            action=f"consultation.{contribution._meta.model_name}.approve",
+            actor=actor,
+            obj=consultation,
+            changes={"id": str(contribution.pk)},
+        )
+
+
+def contribution_reject(*, actor: Any, contribution: ConsultationComment | Idea, reason: str) -> None:
+    """Premoderation: the moderator refuses a waiting comment or idea; it stays unpublished, its author sees
+    the reason; audited, never deleted."""
+    consultation = contribution.consultation
+    _require_coordinator(actor, consultation.municipality_id)
+    _require_pending(contribution)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for not publishing it.")})
+    if len(reason.strip()) > 300:
+        raise ValidationError({"reason": _("The reason is at most 300 characters.")})
+    with transaction.atomic():
+        contribution.state = ModerationState.REJECTED
+        contribution.rejection_reason = reason.strip()
+        contribution.reviewed_by = actor
+        contribution.reviewed_at = timezone.now()
+        contribution.save(update_fields=["state", "rejection_reason", "reviewed_by", "reviewed_at"])
+        audit_record(
+            action=f"consultation.{contribution._meta.model_name}.reject",
+            actor=actor,
+            obj=consultation,
+            changes={"id": str(contribution.pk), "reason": contribution.rejection_reason},
+        )
+
+
+@transaction.atomic
+def consultation_rules_set(
+    *, actor: Any, municipality: Municipality | Any, contributions: str, valid_from: datetime.date
+) -> ConsultationRules:
+    """A version of who may contribute to consultations, from a date; the version before it ends the day
+    before. A date before the latest version is refused: the history of the rules is not rewritten."""
+    municipality_id = getattr(municipality, "pk", municipality)
+    _require_coordinator(actor, municipality_id)
+    errors: dict[str, str] = {}
+    if contributions not in ContributionPolicy.values:
+        errors["contributions"] = _("Choose who may contribute.")
+    latest = ConsultationRules.objects.for_tenant(municipality_id).order_by("-valid_from").first()
+    if latest is not None and valid_from < latest.valid_from:
+        errors["valid_from"] = _("The latest rules start on %(day)s: new rules start on that day or later.") % {
+            "day": latest.valid_from.isoformat()
+        }
+    if errors:
+        raise ValidationError(errors)
+    rules, _created = ConsultationRules.objects.for_tenant(municipality_id).update_or_create(
+        valid_from=valid_from,
+        defaults={"municipality_id": municipality_id, "contributions": contributions, "created_by": actor},
+    )
+    ConsultationRules.objects.for_tenant(municipality_id).filter(
+        valid_from__lt=valid_from, valid_to__isnull=True
+    ).update(valid_to=valid_from - timedelta(days=1))
+    audit_record(
+        action="consultation.rules.set",
+        actor=actor,
+        obj=rules,
+        changes={"valid_from": str(valid_from), "contributions": contributions},
+    )
+    return rules
 
 
 def idea_support(*, idea: Idea, token: str) -> bool:

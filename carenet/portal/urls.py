@@ -63,6 +63,12 @@ engage_staff = [
     path(C + "sessions/new/", consultations.consultation_session_record, name="consultation_session_record"),
     path(C + "comments/<uuid:comment_id>/hide/", consultations.comment_hide, name="comment_hide"),
     path(C + "ideas/<uuid:idea_id>/hide/", consultations.idea_hide, name="idea_hide"),
+    path("consultations/moderation/", consultations.moderation_queue, name="moderation"),
+    path(C + "comments/<uuid:comment_id>/approve/", consultations.comment_approve, name="comment_approve"),
+    path(C + "comments/<uuid:comment_id>/reject/", consultations.comment_reject, name="comment_reject"),
+    path(C + "ideas/<uuid:idea_id>/approve/", consultations.idea_approve, name="idea_approve"),
+    path(C + "ideas/<uuid:idea_id>/reject/", consultations.idea_reject, name="idea_reject"),
+    path("consultations/rules/", consultations.consultation_rules, name="consultation_rules"),
 ]
 
 staff_urlpatterns = [
@@ -100,6 +106,7 @@ portal_public = [
 
 finder_public = [
     path(P + "services/", finder.finder, name="search"),
+    path(P + "services/map/", finder.finder_map, name="map"),
     path(P + "services/<uuid:service_id>/", finder.service_page, name="service"),
 ]
 

@@ -20,3 +20,20 @@ LOGGING["root"]["level"] = "INFO"  # type: ignore[index]
 # One JSON object a line, with the request's id, unless LOG_FORMAT=text is set.
 if os.environ.get("LOG_FORMAT", "json") == "json":
     LOGGING["handlers"]["console"]["formatter"] = "json"  # type: ignore[index]
+
+# Maps: OpenStreetMap's standard tiles unless MAP_TILE_URL names the municipality's own tile server (or is set
+# empty: outlines and markers only). OSM's tile usage policy allows light use only; heavy use needs an own
+# server (docs/admin-guide.md). The tiles' origin is the one image source the CSP adds.
+OSM_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", OSM_TILE_URL)
+
+
+def _origin(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.replace("{s}", "*"))  # a server with subdomains a/b/c: https://*.tiles.example
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else "'self'"
+
+
+MAP_TILE_ORIGIN = os.environ.get("MAP_TILE_ORIGIN") or (_origin(MAP_TILE_URL) if MAP_TILE_URL else "'self'")
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"] = ["'self'", "data:", MAP_TILE_ORIGIN]  # type: ignore[index]

@@ -23,9 +23,9 @@ def _language() -> str:
     return (get_language() or SOURCE_LANGUAGE)[:2]
 
 
-def finder(request: HttpRequest, municipality_slug: str) -> HttpResponse:
-    municipality = public_municipality(request)
-    language = _language()
+def _search(request: HttpRequest, municipality: Any, language: str) -> dict[str, Any]:
+    """The finder's search from the query string: the form, the results as a list and as map points, and
+    suggestions when nothing matched (shared by the list and the full-page map)."""
     form = FinderForm(request.GET or None, municipality=municipality, language=language)
     results: list[dict[str, Any]] = []
     searched = bool(request.GET)
@@ -88,20 +88,29 @@ def finder(request: HttpRequest, municipality_slug: str) -> HttpResponse:
             }
             for row in finder_suggestions(municipality=municipality, query=query)
         ]
-    return render(
-        request,
-        "portal/finder/search.html",
-        {
-            "municipality": municipality,
-            "form": form,
-            "items": items,
-            "points": points,
-            "searched": searched,
-            "suggestions": suggestions,
-            "tile_url": settings.MAP_TILE_URL,
-            "language": language,
-        },
-    )
+    return {
+        "municipality": municipality,
+        "form": form,
+        "items": items,
+        "points": points,
+        "searched": searched,
+        "suggestions": suggestions,
+        "tile_url": settings.MAP_TILE_URL,
+        "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+        "language": language,
+        "query_string": request.GET.urlencode(),
+    }
+
+
+def finder(request: HttpRequest, municipality_slug: str) -> HttpResponse:
+    municipality = public_municipality(request)
+    return render(request, "portal/finder/search.html", _search(request, municipality, _language()))
+
+
+def finder_map(request: HttpRequest, municipality_slug: str) -> HttpResponse:
+    """The same search on a map filling the page; the results stay available as a list beside it."""
+    municipality = public_municipality(request)
+    return render(request, "portal/finder/map.html", _search(request, municipality, _language()))
 
 
 DAY_LABELS = {
@@ -166,6 +175,7 @@ def service_page(request: HttpRequest, municipality_slug: str, service_id: str) 
                 or service.organisation.email
             ),
             "tile_url": settings.MAP_TILE_URL,
+            "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
             "source_language": SOURCE_LANGUAGE,
         },
     )

@@ -1,7 +1,9 @@
 // Leaflet maps of the dashboards. The GeoJSON layers come from the data-layers attribute (no inline script);
-// tiles are drawn only when MAP_TILE_URL is set, so the maps work with no tile server at all.
+// tiles are drawn only when MAP_TILE_URL is set (production: OpenStreetMap's), so the maps work with no tile
+// server at all, and keep their outlines when the tiles fail to load.
 (function () {
   "use strict";
+  var OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors';
   var STYLES = {
     areas: { color: "#1f5f8b", weight: 2, fillOpacity: 0.25 },
     cells: { color: "#c2571a", weight: 1, fillOpacity: 0.35 },
@@ -25,7 +27,12 @@
     var layers = JSON.parse(el.dataset.layers || "{}");
     var map = L.map(el, { scrollWheelZoom: false });
     if (el.dataset.tileUrl) {
-      L.tileLayer(el.dataset.tileUrl, { maxZoom: 18, attribution: "&copy; OpenStreetMap" }).addTo(map);
+      var tiles = L.tileLayer(el.dataset.tileUrl, {
+        maxZoom: 18,
+        attribution: el.dataset.tileAttribution || OSM_ATTRIBUTION
+      }).addTo(map);
+      // Offline or the tile server down: the outlines stay on a plain background (nothing throws).
+      tiles.on("tileerror", function () { el.classList.add("map--no-tiles"); });
     }
     var bounds = null;
     Object.keys(layers).forEach(function (name) {

@@ -1,15 +1,24 @@
 // Service finder: the map (progressive enhancement; the list holds the same results).
 (function () {
   "use strict";
+  var OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors';
   function init() {
     var el = document.getElementById("finder-map");
     var data = document.getElementById("finder-points");
     if (el && data && window.L) {
       var points = JSON.parse(data.textContent);
-      var map = L.map(el, { scrollWheelZoom: false });
+      var full = el.hasAttribute("data-full-page");
+      var map = L.map(el, { scrollWheelZoom: full });
       var tiles = el.getAttribute("data-tile-url");
       if (tiles) {
-        L.tileLayer(tiles, { maxZoom: 19, attribution: "&copy; OpenStreetMap" }).addTo(map);
+        var layer = L.tileLayer(tiles, {
+          maxZoom: 19,
+          attribution: el.getAttribute("data-tile-attribution") || OSM_ATTRIBUTION,
+        }).addTo(map);
+        // Offline or the tile server down: the markers stay on a plain background; say so once.
+        layer.on("tileerror", function () {
+          el.classList.add("map--no-tiles");
+        });
       }
       var bounds = [];
       points.forEach(function (p) {
@@ -32,6 +41,13 @@
         map.setView(bounds[0], 15);
       } else if (bounds.length) {
         map.fitBounds(bounds, { padding: [24, 24] });
+      }
+      // The full-page map's list panel opens and closes beside the map: let Leaflet re-measure it.
+      var panel = document.getElementById("map-results");
+      if (panel) {
+        panel.addEventListener("toggle", function () {
+          map.invalidateSize();
+        });
       }
     }
     var button = document.getElementById("use-location");

@@ -1,5 +1,7 @@
 """Consultations: comments, ideas with support, moderation, the answer, public sessions."""
 
+import datetime
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -18,7 +20,15 @@ def _url(consultation, suffix=""):
     return f"/baia-mare/consultations/{consultation.pk}/{suffix}"
 
 
-def test_a_citizen_comments_and_proposes_an_idea(client, consultation):
+@pytest.fixture
+def open_rules(baia_mare, coordinator):
+    """Baia Mare publishes contributions at once (the default is premoderation: test_moderation.py)."""
+    return services.consultation_rules_set(
+        actor=coordinator, municipality=baia_mare, contributions="open", valid_from=datetime.date(2020, 1, 1)
+    )
+
+
+def test_a_citizen_comments_and_proposes_an_idea(client, consultation, open_rules):
     assert (
         client.post(_url(consultation, "comment/"), _human(text="Bună idee & atât", author_name="")).status_code == 302
     )
@@ -47,7 +57,7 @@ def test_bad_contributions_give_a_clear_message_and_save_nothing(client, consult
     assert not ConsultationComment.plain.exists() and not Idea.plain.exists()
 
 
-def test_one_support_per_person_and_idea(client, consultation):
+def test_one_support_per_person_and_idea(client, consultation, open_rules):
     idea = services.idea_add(consultation=consultation, title="Parc", text="Mai verde")
     url = f"/baia-mare/consultations/ideas/{idea.pk}/support/"
     client.post(url)
@@ -61,7 +71,7 @@ def test_one_support_per_person_and_idea(client, consultation):
     assert idea.support_count == 2
 
 
-def test_the_coordinator_hides_a_comment_with_a_reason_and_it_is_audited(client, consultation, coordinator):
+def test_the_coordinator_hides_a_comment_with_a_reason_and_it_is_audited(client, consultation, coordinator, open_rules):
     comment = services.consultation_comment_add(consultation=consultation, text="Reclamă la cazinou")
     client.force_login(coordinator)
     url = f"/portal/engage/consultations/{consultation.pk}/comments/{comment.pk}/hide/"

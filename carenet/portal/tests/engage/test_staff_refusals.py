@@ -90,6 +90,10 @@ RECORD_PAGES = [
     ("post", "/portal/engage/consultations/{consultation}/sessions/new/", "manager_a", "manager_b", 403),
     ("post", "/portal/engage/consultations/{consultation}/comments/{comment}/hide/", "manager_a", "manager_b", 403),
     ("post", "/portal/engage/consultations/{consultation}/ideas/{idea}/hide/", "manager_a", "manager_b", 403),
+    ("post", "/portal/engage/consultations/{consultation}/comments/{comment}/approve/", "manager_a", "manager_b", 403),
+    ("post", "/portal/engage/consultations/{consultation}/comments/{comment}/reject/", "manager_a", "manager_b", 403),
+    ("post", "/portal/engage/consultations/{consultation}/ideas/{idea}/approve/", "manager_a", "manager_b", 403),
+    ("post", "/portal/engage/consultations/{consultation}/ideas/{idea}/reject/", "manager_a", "manager_b", 403),
 ]
 
 # Pages and actions with no record: (method, path, the lower role refused with 403)
@@ -102,6 +106,9 @@ ROLE_PAGES = [
     ("get", "/portal/engage/", "manager_a"),
     ("post", "/portal/engage/surveys/new/", "manager_a"),
     ("post", "/portal/engage/consultations/new/", "manager_a"),
+    ("get", "/portal/engage/consultations/moderation/", "caseworker_a"),
+    ("get", "/portal/engage/consultations/rules/", "caseworker_a"),
+    ("post", "/portal/engage/consultations/rules/", "caseworker_a"),
     ("get", "/portal/engage/feedback/", "auditor_bm"),
     ("post", "/portal/engage/feedback/codes/new/", "auditor_bm"),
 ]
@@ -178,7 +185,15 @@ def test_a_citizen_account_gets_403_on_every_staff_page(client, records, citizen
 
 @pytest.mark.parametrize(
     "path",
-    ["/portal/help/", "/portal/help/routing/", "/portal/help/news/", "/portal/engage/", "/portal/engage/feedback/"],
+    [
+        "/portal/help/",
+        "/portal/help/routing/",
+        "/portal/help/news/",
+        "/portal/engage/",
+        "/portal/engage/feedback/",
+        "/portal/engage/consultations/moderation/",
+        "/portal/engage/consultations/rules/",
+    ],
 )
 def test_the_other_municipalitys_coordinator_sees_none_of_baia_mares_records(client, records, other_tenant_user, path):
     client.force_login(other_tenant_user)
