@@ -152,7 +152,11 @@ def _kind_of(text: str) -> str | None:
     wanted = _key(text)
     extra = {"ong": OrganisationKind.NGO, "ngo": OrganisationKind.NGO, "asociatie": OrganisationKind.NGO}
     extra |= {"fundatie": OrganisationKind.NGO, "institutie publica": OrganisationKind.PUBLIC}
-    extra |= {"privat": OrganisationKind.PRIVATE, "firma": OrganisationKind.PRIVATE, "companie": OrganisationKind.PRIVATE}
+    extra |= {
+        "privat": OrganisationKind.PRIVATE,
+        "firma": OrganisationKind.PRIVATE,
+        "companie": OrganisationKind.PRIVATE,
+    }
     extra |= {"confesional": OrganisationKind.FAITH, "cult": OrganisationKind.FAITH}
     if wanted in extra:
         return extra[wanted]
@@ -204,9 +208,7 @@ def organisations_import(*, actor: Any, municipality: Municipality, file: Any, f
     for number, row in table.rows:
         code = row["code"] or slugify(anyascii(row["name"]))[:80]
         if code in seen:
-            errors.append(
-                table.error(number, "code", _("The same code as row %(row)s.") % {"row": seen[code]})
-            )
+            errors.append(table.error(number, "code", _("The same code as row %(row)s.") % {"row": seen[code]}))
             continue
         seen[code] = number
         kind = _kind_of(row["kind"])
@@ -245,7 +247,9 @@ def organisations_import(*, actor: Any, municipality: Municipality, file: Any, f
         org.website = row["website"]
         org.source_note = org.source_note or _("Onboarding: %(file)s") % {"file": filename[:200]}
         try:
-            org.full_clean(exclude=["municipality", "parent", "kind", "sector", "legal_identifier"], validate_unique=False)
+            org.full_clean(
+                exclude=["municipality", "parent", "kind", "sector", "legal_identifier"], validate_unique=False
+            )
         except ValidationError as exc:
             for name, messages in _messages(exc).items():
                 errors.extend(table.error(number, name if name in row else "name", m) for m in messages)
@@ -254,7 +258,9 @@ def organisations_import(*, actor: Any, municipality: Municipality, file: Any, f
     for number, row, _org in planned:
         parent = row["parent"]
         if parent and slugify(anyascii(parent)) not in codes and parent not in codes:
-            errors.append(table.error(number, "parent", _("No organisation with this code: “%(value)s”.") % {"value": parent}))
+            errors.append(
+                table.error(number, "parent", _("No organisation with this code: “%(value)s”.") % {"value": parent})
+            )
     _refuse_if(errors)
     result = ImportResult()
     with transaction.atomic():
@@ -287,9 +293,7 @@ def _location_for(*, municipality: Municipality, organisation: Organisation, nam
     """The site at ``address`` of the organisation (one per address: a second service there shares it).
 
     Written here because the directory has no service creating a location yet; its audit is the import's."""
-    location = (
-        Location.objects.for_tenant(municipality).filter(organisation=organisation, address_1=address).first()
-    )
+    location = Location.objects.for_tenant(municipality).filter(organisation=organisation, address_1=address).first()
     if location is None:
         location = Location(municipality=municipality, organisation=organisation, name=name[:300], address_1=address)
         location.full_clean(validate_unique=False)
@@ -369,7 +373,9 @@ def _check_service_row(
     languages, unknown = _language_codes(row["languages"])
     data["languages"] = languages
     if unknown:
-        errors.append(table.error(number, "languages", _("Unknown languages: %(names)s.") % {"names": ", ".join(unknown)}))
+        errors.append(
+            table.error(number, "languages", _("Unknown languages: %(names)s.") % {"names": ", ".join(unknown)})
+        )
     if row["capacity"]:
         if row["capacity"].isdigit():
             data["places_total"] = int(row["capacity"])
@@ -379,7 +385,11 @@ def _check_service_row(
     for name in _split(row["categories"]):
         found = terms.get(_key(name))
         if not found:
-            errors.append(table.error(number, "categories", _("No category with this code or name: “%(value)s”.") % {"value": name}))
+            errors.append(
+                table.error(
+                    number, "categories", _("No category with this code or name: “%(value)s”.") % {"value": name}
+                )
+            )
         else:
             chosen.append(found[0])
     if row["email"]:
@@ -422,7 +432,11 @@ def services_import(*, actor: Any, municipality: Municipality, file: Any, filena
         org = orgs.get(_key(row["organisation"]))
         if org is None:
             errors.append(
-                table.error(number, "organisation", _("No organisation with this code or name: “%(value)s”.") % {"value": row["organisation"]})
+                table.error(
+                    number,
+                    "organisation",
+                    _("No organisation with this code or name: “%(value)s”.") % {"value": row["organisation"]},
+                )
             )
             continue
         same = (org.pk, _key(row["name"]))
@@ -449,10 +463,18 @@ def services_import(*, actor: Any, municipality: Municipality, file: Any, filena
                 result.created += 1
             if item.row["address"]:
                 location = _location_for(
-                    municipality=municipality, organisation=item.organisation, name=service.name, address=item.row["address"]
+                    municipality=municipality,
+                    organisation=item.organisation,
+                    name=service.name,
+                    address=item.row["address"],
                 )
                 service_link_location(actor=actor, service=service, location=location)
-            if item.row["phone"] and not Phone.objects.for_tenant(municipality).filter(service=service, number=item.row["phone"]).exists():
+            if (
+                item.row["phone"]
+                and not Phone.objects.for_tenant(municipality)
+                .filter(service=service, number=item.row["phone"])
+                .exists()
+            ):
                 phone = Phone(municipality=municipality, service=service, number=item.row["phone"], type="voice")
                 phone.full_clean(validate_unique=False)
                 phone.save()
@@ -533,12 +555,22 @@ def users_import(*, actor: Any, municipality: Municipality, file: Any, filename:
             org = orgs.get(_key(row["organisation"]))
             if org is None:
                 errors.append(
-                    table.error(number, "organisation", _("No organisation with this code or name: “%(value)s”.") % {"value": row["organisation"]})
+                    table.error(
+                        number,
+                        "organisation",
+                        _("No organisation with this code or name: “%(value)s”.") % {"value": row["organisation"]},
+                    )
                 )
                 continue
         elif town_hall is None:
             errors.append(
-                table.error(number, "organisation", _("Name the organisation: the municipality has no single local-authority organisation for its own staff."))
+                table.error(
+                    number,
+                    "organisation",
+                    _(
+                        "Name the organisation: the municipality has no single local-authority organisation for its own staff."
+                    ),
+                )
             )
             continue
         else:
@@ -557,11 +589,17 @@ def users_import(*, actor: Any, municipality: Municipality, file: Any, filename:
         codes, _unknown = _language_codes(language)
         language = codes[0] if len(codes) == 1 and codes[0] in languages else ""
         if not language:
-            errors.append(table.error(number, "language", _("Give one of these languages: %(codes)s.") % {"codes": ", ".join(languages)}))
+            errors.append(
+                table.error(
+                    number, "language", _("Give one of these languages: %(codes)s.") % {"codes": ", ".join(languages)}
+                )
+            )
         key = username.lower()
         if key in first_row:
             if _key(first_row[key]["email"]) != _key(row["email"]):
-                errors.append(table.error(number, "email", _("The same username with another e-mail address than above.")))
+                errors.append(
+                    table.error(number, "email", _("The same username with another e-mail address than above."))
+                )
         else:
             first_row[key] = row
             probe = User(
@@ -673,7 +711,9 @@ def plan_import(
             end_year=end_year,
         )
         if preview.errors:
-            raise OnboardingRefused([RowError(filename, e.row or None, e.field_label, e.message) for e in preview.errors])
+            raise OnboardingRefused(
+                [RowError(filename, e.row or None, e.field_label, e.message) for e in preview.errors]
+            )
         return plan_table_import(
             actor=actor,
             municipality=municipality,
@@ -762,7 +802,9 @@ def municipality_onboard(
     try:
         with transaction.atomic():
             try:
-                municipality = municipality_create(actor=actor, **{k: profile.get(k) for k in PROFILE_FIELDS if k in profile})
+                municipality = municipality_create(
+                    actor=actor, **{k: profile.get(k) for k in PROFILE_FIELDS if k in profile}
+                )
             except ValidationError as exc:
                 raise OnboardingRefused(
                     [RowError(PROFILE_FILE, None, k, m) for k, ms in _messages(exc).items() for m in ms]
