@@ -10,7 +10,8 @@
   portal by file number (never a name); **appeals** with their outcome.
 * **Allocation**: offers to the next eligible applicant that fits a dwelling, the answer and its consequence,
   **contracts** with term and rent, renewal reminders, termination.
-* **Monitoring**: visits, utility consumption per dwelling and month, rent due and paid (arrears).
+* **Monitoring**: visits, utility consumption per dwelling and month, rent due and paid per month, payments
+  as receipts posted to a month (arrears).
 * **Residential places** (night shelter, residential and transit centres, maternal centre): beds, stays
   (check-in, check-out: nights are [check_in, check_out)), the waiting list, cold nights that open extra beds.
 

@@ -7,6 +7,8 @@
 * ``unmet_requests``: applications still waiting, by criterion and by waiting time (KPI 10 and the plans).
 * ``stock_size`` and ``stock_new_or_modernised``: the stock, and dwellings new or modernised in a period (KPI 10).
 * ``alerts``: households whose consumption or arrears cross the thresholds of the rule in force.
+* ``rent_statement`` / ``arrears_rows`` / ``dwelling_arrears``: a tenancy's rent month by month and its arrears,
+  one computation (``_statement``) for the rent page, the arrears list, the alert and the dwelling page.
 """
 
 from __future__ import annotations
