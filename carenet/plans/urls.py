@@ -1,10 +1,14 @@
 from django.urls import path
 
 from . import views
+from .views import table_import
 
 app_name = "plans"
 urlpatterns = [
     path("", views.plan_list, name="list"),
+    path("import/", table_import.table_import_upload, name="table_import"),
+    path("import/mapping/", table_import.table_import_mapping, name="table_import_mapping"),
+    path("import/preview/", table_import.table_import_preview, name="table_import_preview"),
     path("<uuid:plan_id>/", views.plan_detail, name="detail"),
     path("<uuid:plan_id>/versions/new/", views.plan_version_add_view, name="version_add"),
     path("<uuid:plan_id>/indicators/", views.indicator_list, name="indicators"),

@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import selectors, services
-from .forms import IndicatorSourceForm, PlanVersionForm, ReopenForm, ReturnForm, parse_submission
-from .models import ActionStatus, Indicator, PeriodStatus, parse_combo
-from .permissions import (
+from .. import selectors, services
+from ..forms import IndicatorSourceForm, PlanVersionForm, ReopenForm, ReturnForm, parse_submission
+from ..models import ActionStatus, Indicator, PeriodStatus, parse_combo
+from ..permissions import (
     can_amend_plan,
     can_edit_submission,
     can_lock_period,
@@ -27,13 +27,15 @@ from .permissions import (
     plan_for,
     submission_for,
 )
+from .table_import import table_import_upload
 
 
 @login_required
 def plan_list(request: HttpRequest) -> HttpResponse:
     plans = selectors.plan_list(user=request.user)
     forms_ = selectors.submissions_of_user(user=request.user, limit=50)
-    return render(request, "plans/plan_list.html", {"plans": plans, "my_forms": forms_})
+    context = {"plans": plans, "my_forms": forms_, "can_import": table_import_upload.carenet_allows(request.user)}
+    return render(request, "plans/plan_list.html", context)
 
 
 @login_required
