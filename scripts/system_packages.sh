@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The Debian packages CareNet needs, installed the way `make install` installs the Python packages.
 #
-#   scripts/system_packages.sh run|test [extra-package …]
+#   scripts/system_packages.sh run|test|deploy [extra-package …]
 #
 # Checks each package with dpkg (well under a second when everything is there). When some are missing:
 # as root it apt-installs them; otherwise it prints the exact `sudo apt-get install …` line and stops.
@@ -15,13 +15,17 @@ RUN=(python3-venv tzdata gettext fonts-dejavu-core libpango-1.0-0 libpangoft2-1.
 # make test, on top: Debian's Chromium, which Playwright drives in the browser tests (tests/browser,
 # marker `browser`). PDF text is read with pypdf and pages with Playwright: no other binary is needed.
 TEST=(chromium)
+# A server, on top of `run`: nginx in front of gunicorn (deploy/nginx/carenet.conf) and openssl for its
+# certificate; scripts/deploy_check.sh brings the whole deployment up with them in CI.
+DEPLOY=(nginx openssl)
 
 profile="${1:-test}"
 shift || true
 case "$profile" in
   run) wanted=("${RUN[@]}") ;;
   test) wanted=("${RUN[@]}" "${TEST[@]}") ;;
-  *) echo "usage: $0 run|test [extra-package …]" >&2; exit 2 ;;
+  deploy) wanted=("${RUN[@]}" "${DEPLOY[@]}") ;;
+  *) echo "usage: $0 run|test|deploy [extra-package …]" >&2; exit 2 ;;
 esac
 wanted+=("$@")
 
