@@ -9,3 +9,12 @@ class OnboardingConfig(AppConfig):
     name = "carenet.onboarding"
     label = "onboarding"
     verbose_name = _("Onboarding")
+    nav = [
+        {
+            "url": "onboarding:onboard",
+            "label": _("Onboard a municipality"),
+            "staff": True,
+            "order": 95,
+            "visible_if": "carenet.onboarding.permissions.may_onboard",
+        }
+    ]

@@ -358,6 +358,7 @@ CARENET_URLS: list[tuple[str, str]] = [
     ("reports/", "carenet.reports.urls"),
     ("dashboards/", "carenet.dashboards.urls"),
     ("privacy/", "carenet.privacy.urls"),
+    ("onboarding/", "carenet.onboarding.urls"),
     # Volunteering and care: staff pages under their prefix, public pages under "<slug>/volunteer/", "<slug>/care/".
     ("", "carenet.volunteering.urls"),
     ("", "carenet.care.urls"),
