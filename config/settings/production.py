@@ -11,6 +11,8 @@ if SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 40:
 CARENET_REQUIRE_2FA = True
 SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "1") == "1"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# collectstatic writes where nginx serves /static/ from (deploy/nginx/carenet.conf), outside the code.
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", str(STATIC_ROOT)))
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
