@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from carenet.audit.services import audit_record
 from carenet.core.credentials import credential_check, names_agree
-from carenet.core.models import Organisation
+from carenet.core.models import Municipality, Organisation
 from carenet.core.policy import policy
 from carenet.people.models import Consent, Person
 
@@ -508,8 +508,6 @@ def visits_mark_missed(*, municipality: Any = None, now: datetime.datetime | Non
     """Every visit due today not started by its start plus the grace becomes a visit needing cover, and the
     coordinators are told (run by the scheduler every quarter hour, and when the coverage list is opened).
     Returns how many were marked."""
-    from carenet.core.models import Municipality
-
     tenants = (
         [_mid(municipality)] if municipality is not None else list(Municipality.objects.values_list("pk", flat=True))
     )

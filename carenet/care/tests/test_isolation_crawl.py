@@ -3,7 +3,7 @@
 Every URL pattern of ``care:`` (the staff's pages) and ``care_public:`` (the family's and the caregiver's
 portal pages) is filled with records built by the care fixtures: the family's request (handled by provider A),
 a request a caseworker of A entered for A's person, A's caregiver, a booking confirmed by both with a visit,
-ratings and a complaint. The record's own side (A's caseworker and manager, the coordinator, the family user,
+ratings, a complaint, and a visit the caregiver cannot come to with a substitute asked. The record's own side (A's caseworker and manager, the coordinator, the family user,
 the caregiver user) only chooses a filling that opens; then those who must be refused request it:
 
 * the other municipality (Bălți's coordinator), an anonymous visitor and a signed-in citizen who is neither
@@ -89,6 +89,11 @@ def care_records(
     services.rating_give(actor=family_user, booking=booking, side=Side.FAMILY, score=5)
     services.rating_give(actor=caregiver_user, booking=booking, side=Side.CAREGIVER, score=4)
     complaint = services.complaint_file(actor=family_user, booking=booking, side=Side.FAMILY, text="Late twice")
+    # A visit the caregiver cannot come to, and the substitute the coordinator asked for it.
+    today = datetime.date.today()
+    tuesday = today + datetime.timedelta(days=(1 - today.weekday()) % 7 or 7)
+    cover = services.cover_report_absence(actor=caregiver_user, booking=booking, on=tuesday, note="Febră mare")
+    services.cover_choose(actor=coordinator, cover=cover, caregiver=hand_made["farther"])
     return {
         "municipality_slug": [baia_mare.slug],
         "request_id": [care_request.pk, staff_request.pk],
@@ -96,6 +101,7 @@ def care_records(
         "caregiver_id": [near.pk],
         "booking_id": [booking.pk],
         "complaint_id": [complaint.pk],
+        "cover_id": [cover.pk],
     }
 
 
@@ -135,6 +141,7 @@ def test_no_care_url_answers_another_provider_municipality_lower_role_or_anonymo
             str(person_a.pk),
             str(hand_made["near"]),
             "Late twice",
+            "Febră mare",
         ],
         candidates=care_records,
         app_labels=("care",),
