@@ -14,7 +14,8 @@ On PostgreSQL the manifest is computed in the same snapshot ``pg_dump`` reads (`
 SQLite from the copy itself, so a system in use while the backup runs still gets a manifest that matches
 its dump. ``restore`` decrypts with the secret key, refuses a database that already has tables, restores
 the dump and the files, recomputes the manifest's figures from the restored database and files, and
-verifies the audit chain in a separate process pointed at the restored database. The unencrypted tar,
+verifies the audit chain in a separate process pointed at the restored database; then it appends its own
+event ("backup.restore", with the number of problems found) to the restored platform chain. The unencrypted tar,
 the dump and the temporary GnuPG home live in one temporary directory removed in ``finally``.
 """
 
@@ -487,17 +488,43 @@ print(json.dumps({"events_checked": checked, "broken": sorted(
 """
 
 
+_RECORD_RESTORE_SCRIPT = """\
+import json, sys
+import django
+django.setup()
+from django.db import transaction
+from carenet.audit.services import audit_record
+facts = json.loads(sys.argv[1])
+with transaction.atomic():
+    audit_record(action="backup.restore", object_type="ops.backuprecord", object_id=facts.pop("backup_id"),
+                 object_label=facts.pop("archive"), changes=facts)
+"""
+
+
+def _in_database(url: str, script: str, *args: str, what: str) -> subprocess.CompletedProcess[str]:
+    """Run ``script`` in a process of its own whose DATABASE_URL names ``url`` (CareNet's settings and audit
+    keys otherwise)."""
+    env = {**os.environ, "DATABASE_URL": url}
+    env["DJANGO_SETTINGS_MODULE"] = os.environ.get("DJANGO_SETTINGS_MODULE") or settings.SETTINGS_MODULE
+    return run_program([sys.executable, "-c", script, *args], what=what, env=env, cwd=Path(settings.BASE_DIR))
+
+
+def record_restore(url: str, *, archive: Path, manifest: dict[str, Any], problems: int) -> None:
+    """The restore's own event, appended to the restored database's platform chain once the checks are done
+    (an event written before them would be one the backup does not hold)."""
+    facts = {
+        "backup_id": manifest.get("backup_id", ""),
+        "archive": archive.name,
+        "backup_created_at": manifest["created_at"],
+        "problems": problems,
+    }
+    _in_database(url, _RECORD_RESTORE_SCRIPT, json.dumps(facts), what="recording the restore in the audit log")
+
+
 def audit_state_of(url: str, now: datetime.datetime) -> dict[str, Any]:
     """The audit chains of another database, verified as of ``now`` by ``carenet.audit.verify`` in a process
     of its own whose DATABASE_URL names that database (CareNet's settings and audit keys otherwise)."""
-    env = {**os.environ, "DATABASE_URL": url}
-    env["DJANGO_SETTINGS_MODULE"] = os.environ.get("DJANGO_SETTINGS_MODULE") or settings.SETTINGS_MODULE
-    done = run_program(
-        [sys.executable, "-c", _VERIFY_SCRIPT, now.isoformat()],
-        what="verifying the restored audit chain",
-        env=env,
-        cwd=Path(settings.BASE_DIR),
-    )
+    done = _in_database(url, _VERIFY_SCRIPT, now.isoformat(), what="verifying the restored audit chain")
     try:
         return dict(json.loads(done.stdout.strip().splitlines()[-1]))
     except (IndexError, ValueError) as exc:
@@ -768,4 +795,6 @@ def restore_backup(
     _compare_files(report, manifest, media_root, exact=not force_files)
     created = datetime.datetime.fromisoformat(manifest["created_at"])
     _compare_audit(report, manifest, audit_state_of(url_of(target), created))
+    record_restore(url_of(target), archive=archive, manifest=manifest, problems=len(report.problems))
+    report.lines.append("the restore is recorded in the restored database's audit log")
     return report

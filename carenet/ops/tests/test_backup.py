@@ -5,6 +5,7 @@ table's rows, the personal data's checksum, the uploaded files, an intact audit 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import subprocess
 import tarfile
@@ -166,10 +167,16 @@ def test_a_backup_restored_into_an_empty_database_is_identical(
 
     with open_database(target_settings(empty_database)) as restored:
         restored_rows = summarise_database(restored)
-    assert restored_rows.row_counts == rows.row_counts  # every table's rows
+        with restored.cursor() as cursor:
+            cursor.execute("SELECT action, object_label, changes FROM audit_auditevent ORDER BY id DESC LIMIT 1")
+            last_event = cursor.fetchone()
+    # Every table's rows, and the restore's own event appended to the log once the checks were done.
+    assert restored_rows.row_counts == {**rows.row_counts, "audit_auditevent": rows.row_counts["audit_auditevent"] + 1}
     assert restored_rows.personal_data == rows.personal_data  # the personal data's checksum
     assert media_files(tmp_path / "restored-media") == files  # the uploaded files
-    assert audit_state_of(empty_database, timezone.now()) == {"events_checked": events, "broken": []}
+    assert audit_state_of(empty_database, timezone.now()) == {"events_checked": events + 1, "broken": []}
+    details = last_event[2] if isinstance(last_event[2], dict) else json.loads(last_event[2])
+    assert last_event[:2] == ("backup.restore", archive.name) and details["problems"] == 0
     # Nothing unencrypted is left behind, by the backup or by the restore.
     assert len(scratch) == 2 and not any(Path(folder).exists() for folder in scratch)
 
