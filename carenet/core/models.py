@@ -1,6 +1,7 @@
 """Tenancy and the organisations of the network (L0: everything else builds on these)."""
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -123,6 +124,13 @@ class JobStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+class JobFailure(models.TextChoices):
+    INTERRUPTED = (
+        "interrupted",
+        _("The work was interrupted: the process running it stopped. Nothing of it was saved; start it again."),
+    )
+
+
 class BackgroundJob(TenantOwnedModel):
     """Visible progress of long work (imports, reports) run by a background task."""
 
@@ -140,10 +148,27 @@ class BackgroundJob(TenantOwnedModel):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Crash recovery (core.jobs): the process running the job ("host:pid"), its last move, why it failed.
+    worker = models.CharField(max_length=120, blank=True)
+    updated_at = models.DateTimeField(auto_now=True, null=True)
+    failure = models.CharField(_("failure"), max_length=20, choices=JobFailure.choices, blank=True)
 
     class Meta(TenantOwnedModel.Meta):
         ordering = ["-created_at"]
         constraints = [models.CheckConstraint(condition=models.Q(progress__lte=100), name="job_progress_at_most_100")]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A progress update is the job's sign of life (core.jobs): it always moves ``updated_at``.
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "updated_at"}
+        super().save(*args, **kwargs)
+
+    @property
+    def retryable(self) -> bool:
+        """A failed job of a kind some app knows how to start again (core.jobs)."""
+        from .jobs import JOB_KINDS
+
+        return self.status == JobStatus.FAILED and self.kind in JOB_KINDS
 
     def __str__(self) -> str:
         return self.title

@@ -3,6 +3,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from .home import home_panels
+from .jobs import job_can_retry
 from .models import JobStatus
 from .permissions import job_for
 from .selectors import job_list, municipality_list, organisations_of_user
@@ -30,4 +31,9 @@ def job_status(request: HttpRequest, job_id: str) -> HttpResponse:
     """Progress of a background job; HTMX polls this fragment until the job is done."""
     job = job_for(request.user, job_id)
     template = "core/_job.html" if request.htmx else "core/job.html"  # type: ignore[attr-defined]
-    return render(request, template, {"job": job, "done": job.status in (JobStatus.DONE, JobStatus.FAILED)})
+    context = {
+        "job": job,
+        "done": job.status in (JobStatus.DONE, JobStatus.FAILED),
+        "can_retry": job_can_retry(request.user, job),
+    }
+    return render(request, template, context)

@@ -1,5 +1,6 @@
-"""Scheduled work of operations: the worker's heartbeat (proves the scheduler enqueues and the worker runs)
-and the daily verification of the audit chain (readiness reads both)."""
+"""Scheduled work of operations: the worker's heartbeat (proves the scheduler enqueues and the worker runs),
+the daily verification of the audit chain (readiness reads both), and the background jobs whose process died
+marked interrupted (core.jobs)."""
 
 from django_tasks import task
 
@@ -30,3 +31,10 @@ def verify_audit_chain() -> int:
     if not broken:
         heartbeat(AUDIT_VERIFIED, detail=f"{checked} events")
     return len(broken)
+
+
+@task()
+def reap_interrupted_jobs() -> int:
+    from carenet.core.jobs import jobs_reap_interrupted
+
+    return jobs_reap_interrupted()

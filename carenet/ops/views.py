@@ -13,15 +13,22 @@ from __future__ import annotations
 import hmac
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 import carenet
 from carenet.core.access import requires
 from carenet.core.http import CareNetRequest
+from carenet.core.permissions import job_for
 
 from .health import readiness
+from .jobs import job_retry
 from .metrics import exposition
 from .permissions import can_see_system
 from .words import check_label, check_text
@@ -64,3 +71,17 @@ def system(request: CareNetRequest) -> HttpResponse:
     rows = [(c, check_label(c.name), check_text(c)) for c in checks]
     context = {"rows": rows, "ok": all(c.ok for c in checks), "version": carenet.__version__}
     return render(request, "ops/system.html", context)
+
+
+@login_required
+@require_POST
+def job_retry_view(request: HttpRequest, job_id: str) -> HttpResponse:
+    """Start a failed job's work again (core.jobs): the user's own job (404), if they may still start it (403)."""
+    job = job_for(request.user, job_id)
+    try:
+        again = job_retry(actor=request.user, job=job)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("core:job", job.pk)
+    messages.success(request, _("The work was started again."))
+    return redirect("core:job", again.pk)

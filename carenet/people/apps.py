@@ -26,9 +26,20 @@ class PeopleConfig(AppConfig):
 
     def ready(self) -> None:
         from carenet.audit.actions import register_purposes
+        from carenet.core.jobs import register_job_kind
 
         from . import permissions  # noqa: F401  (registers rules in the policy)
         from .models import AccessPurpose
 
         # The audit's purpose column names these codes (``other: …`` is rendered by the audit app).
         register_purposes({p.value: p.label for p in AccessPurpose if p != AccessPurpose.OTHER})
+
+        from .permissions import can_deduplicate
+        from .services import DEDUPLICATE_JOB_KIND
+        from .tasks import deduplicate_registry
+
+        register_job_kind(
+            DEDUPLICATE_JOB_KIND,
+            enqueue=deduplicate_registry.enqueue,
+            can_retry=lambda user, job: user.municipality_id == job.municipality_id and can_deduplicate(user),
+        )

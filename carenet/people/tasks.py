@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 from django_tasks import task
 
+from carenet.core.jobs import job_begin
 from carenet.core.models import BackgroundJob, JobStatus
 
 
@@ -13,8 +14,7 @@ def deduplicate_registry(job_id: str) -> None:
     from .services import registry_deduplicate
 
     job = BackgroundJob.objects.all_tenants().get(pk=job_id)  # the job row names its tenant
-    job.status, job.started_at, job.progress = JobStatus.RUNNING, timezone.now(), 5
-    job.save(update_fields=["status", "started_at", "progress"])
+    job_begin(job)
 
     def progress(value: int) -> None:
         job.progress = value

@@ -14,7 +14,7 @@ from django.http import Http404
 from carenet.core.access import fetch
 from carenet.core.models import BackgroundJob
 from carenet.plans.models import Plan
-from carenet.plans.permissions import plan_for
+from carenet.plans.permissions import can_report_plan, plan_for
 
 REPORT_JOB_KIND = "plans.annual_report"
 
@@ -32,3 +32,10 @@ def report_job_for(user: Any, job_id: Any) -> tuple[BackgroundJob, Plan]:
     jobs = BackgroundJob.objects.for_tenant(municipality_id).filter(kind=REPORT_JOB_KIND)
     job = fetch(user, jobs, job_id)
     return job, plan_for_report(user, job.params.get("plan_id"))
+
+
+def can_retry_report(user: Any, job: BackgroundJob) -> bool:
+    """Starting a failed report again is starting it: whoever may report the job's plan (core.jobs)."""
+    plan = Plan.objects.for_tenant(job.municipality_id).filter(pk=job.params.get("plan_id")).first()
+    same_tenant = user.is_authenticated and user.municipality_id == job.municipality_id
+    return plan is not None and same_tenant and can_report_plan(user, plan)

@@ -7,6 +7,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone, translation
 from django_tasks import task
 
+from carenet.core.jobs import failpoint, job_begin
 from carenet.core.models import BackgroundJob, JobStatus
 from carenet.plans.models import Plan
 
@@ -19,8 +20,7 @@ FORMATS = {"docx": to_docx, "pdf": to_pdf, "xlsx": to_xlsx}
 @task()
 def generate_plan_report(job_id: str) -> None:
     job = BackgroundJob.objects.all_tenants().get(pk=job_id)  # the job row names its tenant
-    job.status, job.started_at, job.progress = JobStatus.RUNNING, timezone.now(), 5
-    job.save(update_fields=["status", "started_at", "progress"])
+    job_begin(job)
     try:
         with translation.override(job.params.get("language") or "ro"):
             plan = Plan.objects.for_tenant(job.municipality_id).get(pk=job.params["plan_id"])
@@ -33,6 +33,7 @@ def generate_plan_report(job_id: str) -> None:
                 files[ext] = name
                 job.progress = 30 + 23 * n
                 job.save(update_fields=["progress"])
+                failpoint("report.rendering")
         job.result = {"files": files}
         job.result_file.name = files["docx"]
         job.status, job.progress = JobStatus.DONE, 100

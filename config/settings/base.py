@@ -378,6 +378,7 @@ CARENET_SCHEDULED_TASKS: list[str] = [
     "carenet.care.tasks.recheck_caregiver_training",
     "carenet.ops.tasks.worker_heartbeat",
     "carenet.ops.tasks.verify_audit_chain",
+    "carenet.ops.tasks.reap_interrupted_jobs",
     "carenet.cases.tasks.flag_overdue_duties",
     "carenet.directory.tasks.send_freshness_reminders",
     "carenet.plans.tasks.send_period_reminders",
@@ -394,6 +395,11 @@ CARENET_WORKER_SILENT_MINUTES = int(os.environ.get("CARENET_WORKER_SILENT_MINUTE
 CARENET_AUDIT_VERIFY_MAX_MINUTES = int(os.environ.get("CARENET_AUDIT_VERIFY_MAX_MINUTES", str(24 * 60)))
 CARENET_BACKUP_MAX_MINUTES = int(os.environ.get("CARENET_BACKUP_MAX_MINUTES", str(26 * 60)))
 CARENET_MIN_FREE_MB = int(os.environ.get("CARENET_MIN_FREE_MB", "500"))
+# A running background job that has not moved for this long, on another host than the reaper's, is taken as
+# interrupted (core.jobs; on the same host a vanished process is found at once).
+CARENET_JOB_STALL_MINUTES = int(os.environ.get("CARENET_JOB_STALL_MINUTES", "60"))
+# Crash tests stop a process at a named point (core.jobs.failpoint); never in production.
+CARENET_FAILPOINTS_ENABLED = False
 # Backups (manage.py backup): the armored GPG public key they are encrypted to, and where they go.
 CARENET_BACKUP_PUBLIC_KEY = os.environ.get("CARENET_BACKUP_PUBLIC_KEY", "")
 CARENET_BACKUP_DIR = os.environ.get("CARENET_BACKUP_DIR", str(BASE_DIR / "var" / "backups"))

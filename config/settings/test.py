@@ -16,3 +16,5 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0  # live-server threads must not keep te
 # Tests count in memory (each test starts empty); the database cache of base.py is tested on its own.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CARENET_AUDIT_KEY = "test-audit-checkpoint-key"
+
+CARENET_FAILPOINTS_ENABLED = True  # the crash tests (core.jobs.failpoint)

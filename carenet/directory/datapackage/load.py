@@ -28,6 +28,7 @@ from django.utils.dateparse import parse_date, parse_datetime, parse_time
 from django.utils.translation import gettext as _
 
 from carenet.audit.services import audit_record
+from carenet.core.jobs import failpoint
 from carenet.core.models import Municipality, Organisation, OrganisationKind
 
 from .. import hsds
@@ -650,6 +651,7 @@ def import_tables(*, actor: Any, municipality: Municipality, tables: Tables, sou
         with transaction.atomic(), directory_bulk_write():
             for _resource, load in LOADERS:
                 load(job)
+            failpoint("hsds.import.written")  # every row written, nothing committed (the crash tests)
             if job.errors:
                 raise _Refused
             _finish_services(job)
