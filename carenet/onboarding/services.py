@@ -9,6 +9,7 @@ Only the platform administrator onboards: the tenant does not exist yet, so no c
 
 from __future__ import annotations
 
+import io
 import json
 import zoneinfo
 from collections.abc import Callable
@@ -696,8 +697,6 @@ def plan_import(
     """The council's action plan from its own table (DOCX/XLSX/CSV), through the plans' guided table import:
     the columns are guessed from the headers unless a mapping is given; any row error refuses the plan."""
     _require_platform_admin(actor)
-    import io
-
     try:
         table = plan_table_read(file=io.BytesIO(content_of(file)), filename=filename)
         mapping = mapping if mapping is not None else plan_table_guess_mapping(table=table)
@@ -773,6 +772,8 @@ def _profile_errors(profile: dict[str, Any]) -> list[RowError | str]:
         for key in ("code", "title", "start_year", "end_year"):
             if key not in plan:
                 errors.append(RowError(PROFILE_FILE, None, f"plan.{key}", _("This field is missing.")))
+            elif key.endswith("_year") and not str(plan[key]).isdigit():
+                errors.append(RowError(PROFILE_FILE, None, f"plan.{key}", _("Give a year, for example 2026.")))
     unknown = sorted(set(profile) - set(PROFILE_FIELDS) - {"plan"})
     if unknown:
         errors.append(RowError(PROFILE_FILE, None, "", _("Unknown fields: %(names)s.") % {"names": ", ".join(unknown)}))

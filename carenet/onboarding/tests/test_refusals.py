@@ -90,6 +90,18 @@ def test_a_wrong_profile_is_refused_naming_its_fields(platform_admin: Any, four_
     assert not Municipality.objects.filter(slug="valea-verde").exists()
 
 
+def test_a_plan_without_years_is_refused_before_anything_is_read(platform_admin: Any, four_files: dict[str, Any]):
+    wrong = profile()
+    wrong["plan"] = {**wrong["plan"], "start_year": "next year"}
+    del wrong["plan"]["title"]
+    with pytest.raises(OnboardingRefused) as refused:
+        municipality_onboard(actor=platform_admin, profile=wrong, **four_files)
+    assert refused.value.messages == [
+        "profile.json, column “plan.title”: This field is missing.",
+        "profile.json, column “plan.start_year”: Give a year, for example 2026.",
+    ]
+
+
 def test_a_dry_run_checks_everything_and_writes_nothing(platform_admin: Any, four_files: dict[str, Any]):
     before = _rows_saved()
     summary = municipality_onboard(actor=platform_admin, profile=profile(), dry_run=True, **four_files)
