@@ -171,7 +171,7 @@ JAR="$TMP/cookies"
 CURL=(curl -sS -k --max-time 20 --resolve "$HOST:$HTTPS_PORT:127.0.0.1" -b "$JAR" -c "$JAR")
 # status of a request, its body in $TMP/body and headers in $TMP/headers
 fetch() { "${CURL[@]}" -o "$TMP/body" -D "$TMP/headers" -w '%{http_code}' "$@"; }
-header() { grep -i "^$1:" "$TMP/headers" | cut -d' ' -f2- | tr -d '\r' | paste -sd, - | sed 's/,/, /g'; }
+header() { grep -i "^$1:" "$TMP/headers" | cut -d' ' -f2- | tr -d '\r' | paste -sd'|' - | sed 's/|/, /g'; }
 
 for _ in $(seq 1 150); do  # gunicorn imports Django in each worker: up to 30 s
   [ "$("${CURL[@]}" -o /dev/null -w '%{http_code}' "$BASE/healthz" 2>/dev/null || true)" = 200 ] && break
