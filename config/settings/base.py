@@ -376,6 +376,7 @@ CARENET_SCHEDULED_TASKS: list[str] = [
     "carenet.campaigns.tasks.escalate_unreached_persons",
     "carenet.volunteering.tasks.withdraw_lapsed_callers",
     "carenet.care.tasks.recheck_caregiver_training",
+    "carenet.care.tasks.mark_missed_visits",
     "carenet.ops.tasks.worker_heartbeat",
     "carenet.ops.tasks.verify_audit_chain",
     "carenet.ops.tasks.reap_interrupted_jobs",
