@@ -135,7 +135,9 @@ def test_only_the_jobs_owner_who_may_still_report_starts_it_again(
     bm_plan: Any, bm_coordinator: Any, balti_coordinator: Any, client: Any
 ) -> None:
     job = _report_job(bm_plan, bm_coordinator)
-    BackgroundJob.objects.filter(pk=job.pk).update(status=JobStatus.FAILED, failure=JobFailure.INTERRUPTED)
+    BackgroundJob.objects.for_tenant(bm_plan.municipality_id).filter(pk=job.pk).update(
+        status=JobStatus.FAILED, failure=JobFailure.INTERRUPTED
+    )
     url = reverse("ops:job_retry", args=[job.pk])
 
     assert client.post(url).status_code == 302  # anonymous: to the sign-in page
@@ -144,7 +146,7 @@ def test_only_the_jobs_owner_who_may_still_report_starts_it_again(
     assert client.post(url).status_code == 404  # the other municipality
     client.force_login(make_user("bm_cw", bm_plan.municipality, org(bm_plan.municipality, "das"), Role.CASEWORKER))
     assert client.post(url).status_code == 404  # another user's job is never confirmed
-    Membership.objects.filter(user=bm_coordinator).update(role=Role.CASEWORKER)
+    Membership.objects.for_tenant(bm_plan.municipality_id).filter(user=bm_coordinator).update(role=Role.CASEWORKER)
     client.force_login(bm_coordinator)
     assert client.post(url).status_code == 403  # no longer allowed to report the plan
     assert client.get(url).status_code == 405
