@@ -125,7 +125,9 @@ def scoped_to(queryset: models.QuerySet, instances: Any) -> models.QuerySet:
     """``queryset`` narrowed to the municipalities of ``instances`` (rows related to them live there too)."""
     if queryset.query.is_sliced:
         return queryset
-    municipality_ids = {getattr(obj, "municipality_id", None) for obj in instances}
+    # Read only what is loaded: the deletion collector fetches related rows with ``only(pk)``, and touching a
+    # deferred ``municipality_id`` would cost a query per row (and recursed through ``refresh_from_db``).
+    municipality_ids = {getattr(obj, "__dict__", {}).get("municipality_id") for obj in instances}
     if not municipality_ids or None in municipality_ids:
         return queryset
     if len(municipality_ids) == 1:
@@ -339,8 +341,9 @@ class TenantOwnedModel(models.Model):
         return super()._do_update(base_qs, using, pk_val, values, update_fields, forced_update)
 
     def refresh_from_db(self, using=None, fields=None, from_queryset=None):
-        if from_queryset is None and self.municipality_id is not None:
-            from_queryset = self.__class__._base_manager.db_manager(using).filter(municipality_id=self.municipality_id)
+        municipality_id = self.__dict__.get("municipality_id")  # a deferred one is not read (it would recurse)
+        if from_queryset is None and municipality_id is not None:
+            from_queryset = self.__class__._base_manager.db_manager(using).filter(municipality_id=municipality_id)
         return super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
 
     def delete(self, using=None, keep_parents=False):

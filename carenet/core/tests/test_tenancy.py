@@ -31,3 +31,14 @@ def test_an_empty_queryset_needs_no_tenant(org_a):
     # Nothing of any tenant can leak from no rows: fetch-and-check helpers return .none() for anonymous users.
     assert list(Organisation.objects.none()) == []
     assert Organisation.objects.none().count() == 0
+
+
+def test_a_plan_is_deleted_whole_with_its_objectives_actions_and_indicators(bm_plan, baia_mare):
+    """Deletion fetches related rows with only their key: reading their municipality must not reload them
+    (it recursed), and every child goes with the plan."""
+    from carenet.plans.models import Action, Indicator, Plan
+
+    assert Action.objects.for_tenant(baia_mare).filter(plan=bm_plan).exists()
+    bm_plan.delete()
+    assert not Plan.objects.for_tenant(baia_mare).exists()
+    assert not Action.objects.for_tenant(baia_mare).exists() and not Indicator.objects.for_tenant(baia_mare).exists()
