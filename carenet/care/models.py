@@ -180,7 +180,15 @@ class Booking(TenantOwnedModel):
 
 
 class Visit(TenantOwnedModel):
+    """One visit of a booking (start/end, device-made key). Who made it follows from ``cover``: a visit without
+    one is the booking's caregiver's; a visit with one is the covered date's, made and recorded by that cover's
+    confirmed substitute (never by the booking's caregiver), once per cover. It stays a visit of the booking,
+    so the booking's visits count it."""
+
     booking = TenantForeignKey(Booking, on_delete=models.CASCADE, related_name="visits")
+    cover = TenantForeignKey(
+        "Cover", null=True, blank=True, on_delete=models.RESTRICT, related_name="visits", verbose_name=_("cover")
+    )
     started_at = models.DateTimeField(_("started"))
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
     client_key = models.UUIDField(null=True, blank=True)
@@ -192,7 +200,10 @@ class Visit(TenantOwnedModel):
                 fields=["municipality", "client_key"],
                 condition=models.Q(client_key__isnull=False),
                 name="care_visit_key_once",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["municipality", "cover"], condition=models.Q(cover__isnull=False), name="care_visit_cover_once"
+            ),
         ]
 
 

@@ -406,15 +406,30 @@ def covers_needed(*, user: Any, today: datetime.date | None = None, days: int = 
     )
 
 
-def booking_covers(*, booking: Booking, today: datetime.date | None = None) -> QuerySet[Cover]:
-    """A booking's covers from today on (what the family follows)."""
+DONE_COVERS_SHOWN_DAYS = 30  # how long a covered visit the substitute made stays on the family's page
+
+
+def booking_covers(*, booking: Booking, today: datetime.date | None = None) -> list[Cover]:
+    """A booking's covers from today on, and those of the last days the substitute made (what the family
+    follows); each with ``done_visit``, the visit the substitute recorded (or None)."""
     start = today or timezone.localdate()
-    return (
+    since = start - datetime.timedelta(days=DONE_COVERS_SHOWN_DAYS)
+    covers = list(
         Cover.objects.for_tenant(booking.municipality_id)
-        .filter(booking=booking, date__gte=start)
+        .filter(Q(date__gte=start) | Q(date__gte=since, visits__isnull=False), booking=booking)
+        .distinct()
         .select_related("substitute")
+        .prefetch_related("visits")
         .order_by("date")
     )
+    for cover in covers:
+        cover.done_visit = next(iter(cover.visits.all()), None)
+    return covers
+
+
+def cover_visit(*, cover: Cover) -> Visit | None:
+    """The covered visit as the substitute recorded it (one per cover), or None."""
+    return Visit.objects.for_tenant(cover.municipality_id).filter(cover=cover).first()
 
 
 def caregiver_absences(*, caregiver: Caregiver, today: datetime.date | None = None) -> QuerySet[Cover]:
@@ -444,6 +459,8 @@ class CoverView:
     address: str = ""
     contact_phone: str = ""
     needs: str = ""
+    is_today: bool = False  # the substitute records the visit only on its date
+    visit: Visit | None = None
 
 
 def substitute_covers(*, caregiver: Caregiver, today: datetime.date | None = None) -> list[CoverView]:
@@ -452,6 +469,7 @@ def substitute_covers(*, caregiver: Caregiver, today: datetime.date | None = Non
         Cover.objects.for_tenant(caregiver.municipality_id)
         .filter(substitute=caregiver, status__in=COVER_HELD, date__gte=start)
         .select_related("booking__request")
+        .prefetch_related("visits")
         .order_by("date")
     )
     views = []
@@ -472,6 +490,8 @@ def substitute_covers(*, caregiver: Caregiver, today: datetime.date | None = Non
                 address=request.address if confirmed else "",
                 contact_phone=request.contact_phone if confirmed else "",
                 needs=request.needs if confirmed else "",
+                is_today=cover.date == start,
+                visit=next(iter(cover.visits.all()), None),
             )
         )
     return views

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from carenet.audit.services import audit_record
@@ -424,24 +424,69 @@ def booking_cancel(*, actor: Any, booking: Booking, side: str) -> Booking:
 # --- visits, ratings, complaints ------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def visit_start(
-    *, actor: Any, booking: Booking, client_key: uuid.UUID | None = None, at: datetime.datetime | None = None
+def _visit_open(
+    *, actor: Any, booking: Booking, cover: Cover | None, client_key: uuid.UUID | None, at: datetime.datetime | None
 ) -> Visit:
-    if booking.status != BookingStatus.CONFIRMED:
-        raise ValidationError({"booking": _("Visits start only on a confirmed booking.")})
+    """Record a visit's start, the same for the booking's caregiver and a cover's substitute: a resent key
+    (a device's offline retry) returns the first row; one visit at a time per booking, one per cover."""
     mid = booking.municipality_id
     if client_key is not None:
         existing = Visit.objects.for_tenant(mid).filter(client_key=client_key).first()
         if existing is not None:
+            if (existing.booking_id, existing.cover_id) != (booking.pk, getattr(cover, "pk", None)):
+                raise ValidationError({"client_key": _("This key was already used for another visit.")})
             return existing
+    if cover is not None and Visit.objects.for_tenant(mid).filter(cover=cover).exists():
+        raise ValidationError({"cover": _("This visit is already recorded.")})
     if Visit.objects.for_tenant(mid).filter(booking=booking, ended_at__isnull=True).exists():
         raise ValidationError({"booking": _("A visit is already under way.")})
-    visit = Visit.objects.for_tenant(mid).create(
-        municipality_id=mid, booking=booking, started_at=at or timezone.now(), client_key=client_key
-    )
-    audit_record(action="visit.start", actor=actor, obj=visit)
+    try:
+        with transaction.atomic():
+            visit = Visit.objects.for_tenant(mid).create(
+                municipality_id=mid,
+                booking=booking,
+                cover=cover,
+                started_at=at or timezone.now(),
+                client_key=client_key,
+            )
+    except IntegrityError as exc:  # the same key or cover, sent twice at once
+        raise ValidationError(
+            {"cover" if cover is not None else "client_key": _("This visit is already recorded.")}
+        ) from exc
+    audit_record(action="visit.start", actor=actor, obj=visit, changes={"cover": str(cover.pk)} if cover else None)
     return visit
+
+
+@transaction.atomic
+def visit_start(
+    *, actor: Any, booking: Booking, client_key: uuid.UUID | None = None, at: datetime.datetime | None = None
+) -> Visit:
+    """The booking's caregiver starts a visit; a date whose cover is confirmed is the substitute's to record."""
+    if booking.status != BookingStatus.CONFIRMED:
+        raise ValidationError({"booking": _("Visits start only on a confirmed booking.")})
+    day = timezone.localdate(at or timezone.now())
+    covered = Cover.objects.for_tenant(booking.municipality_id).filter(
+        booking=booking, date=day, status=CoverStatus.CONFIRMED
+    )
+    if covered.exists():
+        raise ValidationError({"booking": _("A substitute covers this day's visit; they record it.")})
+    return _visit_open(actor=actor, booking=booking, cover=None, client_key=client_key, at=at)
+
+
+@transaction.atomic
+def cover_visit_start(
+    *, actor: Any, cover: Cover, client_key: uuid.UUID | None = None, at: datetime.datetime | None = None
+) -> Visit:
+    """The confirmed substitute starts the covered visit, on the cover's date only."""
+    booking = Booking.objects.for_tenant(cover.municipality_id).get(pk=cover.booking_id)
+    if cover.status != CoverStatus.CONFIRMED:
+        raise ValidationError({"cover": _("Confirm the visit before recording it.")})
+    if booking.status != BookingStatus.CONFIRMED:
+        raise ValidationError({"booking": _("Visits start only on a confirmed booking.")})
+    if timezone.localdate(at or timezone.now()) != cover.date:
+        when = formats.date_format(cover.date)
+        raise ValidationError({"date": _("This visit is on %(date)s; record it that day.") % {"date": when}})
+    return _visit_open(actor=actor, booking=booking, cover=cover, client_key=client_key, at=at)
 
 
 @transaction.atomic
@@ -609,6 +654,8 @@ def cover_decline(*, actor: Any, cover: Cover) -> Cover:
     cover = Cover.objects.for_tenant(cover.municipality_id).select_for_update().get(pk=cover.pk)
     if cover.status not in (CoverStatus.PROPOSED, CoverStatus.CONFIRMED):
         raise ValidationError({"status": _("This visit is not waiting for your answer.")})
+    if Visit.objects.for_tenant(cover.municipality_id).filter(cover=cover).exists():
+        raise ValidationError({"status": _("This visit is already recorded.")})
     was = cover.substitute_id
     cover.status = CoverStatus.NEEDED
     cover.substitute = None

@@ -43,6 +43,10 @@ public_patterns = [
     path(B + "caregiver/absent/", cover.caregiver_absent, name="caregiver_absent"),
     path(P + "caregiver/covers/<uuid:cover_id>/confirm/", cover.cover_confirm, name="caregiver_cover_confirm"),
     path(P + "caregiver/covers/<uuid:cover_id>/decline/", cover.cover_decline, name="caregiver_cover_decline"),
+    path(
+        P + "caregiver/covers/<uuid:cover_id>/visit/start/", cover.cover_visit_start, name="caregiver_cover_visit_start"
+    ),
+    path(P + "caregiver/covers/<uuid:cover_id>/visit/end/", cover.cover_visit_end, name="caregiver_cover_visit_end"),
     path(B + "caregiver/rate/", caregiver.booking_rate, name="caregiver_rate"),
     path(B + "caregiver/complain/", caregiver.booking_complain, name="caregiver_complain"),
 ]

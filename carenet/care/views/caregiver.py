@@ -43,7 +43,9 @@ def caregiver_home(request: HttpRequest, municipality_slug: str) -> HttpResponse
     bookings = [selectors.caregiver_booking_view(booking=b) for b in selectors.caregiver_bookings(caregiver=caregiver)]
     open_visits = {
         v.booking_id: v
-        for v in Visit.objects.for_tenant(municipality).filter(booking__caregiver=caregiver, ended_at__isnull=True)
+        for v in Visit.objects.for_tenant(municipality).filter(
+            booking__caregiver=caregiver, cover__isnull=True, ended_at__isnull=True
+        )
     }
     rows = [{"weekday": d, "label": label, "slots": [s for s in slots if s.weekday == d]} for d, label in WEEKDAYS]
     context = {
@@ -146,7 +148,12 @@ def visit_start(request: HttpRequest, municipality_slug: str, booking_id: str) -
 def visit_end(request: HttpRequest, municipality_slug: str, booking_id: str) -> HttpResponseBase:
     municipality = public_municipality(request)
     booking = caregiver_booking_for(request.user, municipality, booking_id)
-    visit = Visit.objects.for_tenant(municipality).filter(booking=booking, ended_at__isnull=True).first()
+    # The booking's caregiver ends only their own visits, never a substitute's.
+    visit = (
+        Visit.objects.for_tenant(municipality)
+        .filter(booking=booking, cover__isnull=True, ended_at__isnull=True)
+        .first()
+    )
     if visit is None:
         messages.error(request, _("No visit is under way."))
         return _home(municipality)

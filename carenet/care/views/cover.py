@@ -1,8 +1,10 @@
 """A missed or cancelled visit and its cover: the coordinator's list of visits needing cover, one visit's
-substitutes with their reasons (staff and the family), the caregiver's "I cannot come on …", and the
-substitute's answer (the address shows only after they confirm)."""
+substitutes with their reasons (staff and the family), the caregiver's "I cannot come on …", the
+substitute's answer (the address shows only after they confirm) and the covered visit the substitute records."""
 
 from __future__ import annotations
+
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,7 +23,7 @@ from carenet.core.policy import policy
 
 from .. import selectors, services
 from ..forms import AbsenceForm
-from ..models import Caregiver, Cover, CoverStatus
+from ..models import Caregiver, Cover, CoverStatus, Visit
 from ..permissions import (
     can_coordinate_care,
     caregiver_booking_for,
@@ -63,6 +65,7 @@ def cover_detail(request: CareNetRequest, cover_id: str) -> HttpResponse:
     context = {
         "cover": cover,
         "care_request": cover.booking.request,
+        "visit": selectors.cover_visit(cover=cover),
         "proposals": _substitutes(cover),
         "can_change": policy.can(request.user, "change", cover),
     }
@@ -97,6 +100,7 @@ def family_cover(request: HttpRequest, municipality_slug: str, cover_id: str) ->
         "tenant": municipality,
         "cover": cover,
         "care_request": cover.booking.request,
+        "visit": selectors.cover_visit(cover=cover),
         "proposals": _substitutes(cover),
     }
     return render(request, "care/public/cover_page.html", context)
@@ -174,4 +178,44 @@ def cover_decline(request: HttpRequest, municipality_slug: str, cover_id: str) -
         messages.error(request, first_message(exc))
     else:
         messages.success(request, _("You declined this visit. The coordinator asks someone else."))
+    return _home(municipality.slug)
+
+
+def _client_key(request: HttpRequest) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(request.POST.get("client_key", ""))
+    except ValueError:
+        return None
+
+
+@require_POST
+@login_required
+def cover_visit_start(request: HttpRequest, municipality_slug: str, cover_id: str) -> HttpResponseBase:
+    """The substitute starts the covered visit (a resent key returns the first row, as for the booking's own)."""
+    municipality = public_municipality(request)
+    cover = substitute_cover_for(request.user, municipality, cover_id)
+    try:
+        services.cover_visit_start(actor=request.user, cover=cover, client_key=_client_key(request))
+    except ValidationError as exc:
+        messages.error(request, first_message(exc))
+    else:
+        messages.success(request, _("The visit started."))
+    return _home(municipality.slug)
+
+
+@require_POST
+@login_required
+def cover_visit_end(request: HttpRequest, municipality_slug: str, cover_id: str) -> HttpResponseBase:
+    municipality = public_municipality(request)
+    cover = substitute_cover_for(request.user, municipality, cover_id)
+    visit = Visit.objects.for_tenant(municipality).filter(cover=cover, ended_at__isnull=True).first()
+    if visit is None:
+        messages.error(request, _("No visit is under way."))
+        return _home(municipality.slug)
+    try:
+        services.visit_end(actor=request.user, visit=visit)
+    except ValidationError as exc:
+        messages.error(request, first_message(exc))
+    else:
+        messages.success(request, _("The visit ended."))
     return _home(municipality.slug)
