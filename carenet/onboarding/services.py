@@ -332,15 +332,16 @@ def _term_index(municipality: Municipality) -> dict[str, list[TaxonomyTerm]]:
 def _language_codes(text: str) -> tuple[list[str], list[str]]:
     """Language codes from "ro, hu" or "română; maghiară" (ISO 639-1 or the language's name): (codes, unknown)."""
     names: dict[str, str] = {}
-    for code, label in settings.LANGUAGES:
-        names[_key(code)] = code
+    for iso, label in settings.LANGUAGES:
+        names[_key(iso)] = iso
         for language in ("ro", "en", "hu", "ru", "uk"):
             with translation.override(language):
-                names[_key(str(label))] = code
+                names[_key(str(label))] = iso
     names |= {"romana": "ro", "maghiara": "hu", "rusa": "ru", "ucraineana": "uk", "engleza": "en", "magyar": "hu"}
-    codes, unknown = [], []
+    codes: list[str] = []
+    unknown: list[str] = []
     for part in [p.strip() for p in text.replace(";", ",").replace("/", ",").split(",") if p.strip()]:
-        code = names.get(_key(part))
+        code: str | None = names.get(_key(part))
         if code is None and len(part) == 2 and part.isalpha():
             code = part.lower()  # any other ISO 639-1 code: a service may speak a language the platform does not
         (codes if code else unknown).append(code or part)
@@ -803,9 +804,8 @@ def municipality_onboard(
     try:
         with transaction.atomic():
             try:
-                municipality = municipality_create(
-                    actor=actor, **{k: profile.get(k) for k in PROFILE_FIELDS if k in profile}
-                )
+                fields: dict[str, Any] = {k: profile.get(k) for k in PROFILE_FIELDS if k in profile}
+                municipality = municipality_create(actor=actor, **fields)
             except ValidationError as exc:
                 raise OnboardingRefused(
                     [RowError(PROFILE_FILE, None, k, m) for k, ms in _messages(exc).items() for m in ms]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,8 +76,8 @@ class RowError:
 class OnboardingRefused(ValidationError):
     """A file (or the whole onboarding) is refused; nothing of it was saved. ``errors`` keeps the RowErrors."""
 
-    def __init__(self, errors: list[RowError | str]) -> None:
-        self.errors = errors
+    def __init__(self, errors: Sequence[RowError | str]) -> None:
+        self.errors = list(errors)
         super().__init__([str(e) for e in errors])
 
 

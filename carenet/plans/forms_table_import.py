@@ -44,7 +44,7 @@ class TableUploadForm(forms.Form):
             self.initial.setdefault("end_year", year + 2)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("start_year"), data.get("end_year")
         if start and end and end < start:
             self.add_error("end_year", _("The last year must not come before the first."))
@@ -74,7 +74,7 @@ class TableMappingForm(forms.Form):
             )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         taken: dict[int, str] = {}
         for key, label in PLAN_FIELDS:
             column = data.get(key)

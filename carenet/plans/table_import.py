@@ -611,7 +611,7 @@ def _term(text: str, plan_years: range) -> tuple[str, str | None]:
     return cleaned, warning
 
 
-def _funding_of(name: str) -> tuple[str, str, str]:
+def _funding_of(name: str) -> tuple[str, str, FundingKind]:
     """(code, name, kind) of a funding source named in a cell."""
     lowered = fold(name)
     code = slugify(lowered)[:60] or "sursa"
@@ -772,13 +772,12 @@ def plan_table_preview(
         if state.general is None:
             open_general(title, n)
             warn(n, "specific_objective", _("No general objective above; one was opened with the plan's title."))
+        general = state.general
+        assert general is not None  # opened just above
         own, body = _split_code(text, heading=True)
-        code_ = (
-            own
-            or f"{state.general['code']}.{sum(1 for s in draft.specific if s['_general'] == state.general['code']) + 1}"
-        )
+        code_ = own or f"{general['code']}.{sum(1 for s in draft.specific if s['_general'] == general['code']) + 1}"
         if any(s["code"] == code_ for s in draft.specific):
-            code_ = f"{state.general['code']}.{len(draft.specific) + 1}"
+            code_ = f"{general['code']}.{len(draft.specific) + 1}"
         value, operator, unit = None, "", ""
         if "%" in body:
             match = re.search(r"(\d+(?:[.,]\d+)?)\s*%", body)
@@ -792,7 +791,7 @@ def plan_table_preview(
                 "target_operator": operator,
                 "target_unit": unit,
                 "order": len(draft.specific),
-                "_general": state.general["code"],
+                "_general": general["code"],
             }
         )
         state.specific, state.specific_source, state.action, state.action_source = draft.specific[-1], text, None, ""
@@ -930,13 +929,15 @@ def plan_table_preview(
         if state.general is None:
             open_general(title, n)
             warn(n, "general_objective", _("No objective above this action; one was opened with the plan's title."))
+        general = state.general
+        assert general is not None  # opened just above
         own_code = cell(row, "action_code").strip().rstrip(".")
         action_title = action_text
         if not own_code:
             match = _ACTION_CODE.match(action_text)
             if match:
                 own_code, action_title = match.group("code"), match.group("title").strip()
-        parent = state.specific["code"] if state.specific else state.general["code"]
+        parent = state.specific["code"] if state.specific else general["code"]
         if not own_code:
             state.numbered[parent] = state.numbered.get(parent, 0) + 1
             own_code = f"{parent}.{state.numbered[parent]}"
@@ -964,7 +965,7 @@ def plan_table_preview(
             "funding_text": cell(row, "funding_source"),
             "source_note": _("row %(row)s") % {"row": n},
             "order": len(draft.actions),
-            "_general": state.general["code"],
+            "_general": general["code"],
             "_specific": state.specific["code"] if state.specific else None,
             "_responsible": codes["responsible"],
             "_partners": [c for c in codes["partners"] if c not in codes["responsible"]],

@@ -38,4 +38,4 @@ def _origin(url: str) -> str:
 
 
 MAP_TILE_ORIGIN = os.environ.get("MAP_TILE_ORIGIN") or (_origin(MAP_TILE_URL) if MAP_TILE_URL else "'self'")
-CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"] = ["'self'", "data:", MAP_TILE_ORIGIN]  # type: ignore[index]
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"] = ["'self'", "data:", MAP_TILE_ORIGIN]

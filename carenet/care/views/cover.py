@@ -140,7 +140,7 @@ def caregiver_absent(request: HttpRequest, municipality_slug: str, booking_id: s
     if not form.is_valid():
         field = "date" if "date" in form.errors else "note"
         label = form.fields[field].label
-        messages.error(request, f"{label}: {' '.join(form.errors[field])}")
+        messages.error(request, f"{label}: {' '.join(str(e) for e in form.errors[field])}")
         return _home(municipality.slug)
     try:
         services.cover_report_absence(

@@ -34,7 +34,7 @@ from .table_import import table_import_upload
 def plan_list(request: HttpRequest) -> HttpResponse:
     plans = selectors.plan_list(user=request.user)
     forms_ = selectors.submissions_of_user(user=request.user, limit=50)
-    context = {"plans": plans, "my_forms": forms_, "can_import": table_import_upload.carenet_allows(request.user)}
+    context = {"plans": plans, "my_forms": forms_, "can_import": table_import_upload.carenet_allows(request.user)}  # type: ignore[attr-defined]
     return render(request, "plans/plan_list.html", context)
 
 

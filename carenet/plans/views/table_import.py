@@ -106,7 +106,7 @@ def table_import_mapping(request: HttpRequest) -> HttpResponse:
         mapping = form.mapping()
         try:
             plan_table_preview(
-                municipality=request.user.municipality,  # type: ignore[union-attr]
+                municipality=request.user.municipality,  # type: ignore[union-attr,arg-type]
                 table=table,
                 mapping=mapping,
                 **_plan_args(stored),

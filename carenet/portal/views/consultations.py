@@ -417,7 +417,10 @@ def _reject(request: HttpRequest, consultation_id: str, contribution_id: str, *,
             return redirect("portal_engage:moderation")
     messages.error(
         request,
-        " ".join(f"{form.fields[f].label if f in form.fields else ''}: {' '.join(e)}" for f, e in form.errors.items()),
+        " ".join(
+            f"{form.fields[f].label if f in form.fields else ''}: {' '.join(str(m) for m in e)}"
+            for f, e in form.errors.items()
+        ),
     )
     return _queue_page(request, reject_form=form, status=400)
 
