@@ -3,7 +3,9 @@
 Every URL pattern of ``care:`` (the staff's pages) and ``care_public:`` (the family's and the caregiver's
 portal pages) is filled with records built by the care fixtures: the family's request (handled by provider A),
 a request a caseworker of A entered for A's person, A's caregiver, a booking confirmed by both with a visit,
-ratings, a complaint, and a visit the caregiver cannot come to with a substitute asked. The record's own side (A's caseworker and manager, the coordinator, the family user,
+ratings, a complaint, and a visit the caregiver cannot come to with a substitute asked (its id fills the
+substitute's answer and the covered visit's start and end, ``care_public:caregiver_cover_*``, which no one but
+the substitute reaches). The record's own side (A's caseworker and manager, the coordinator, the family user,
 the caregiver user) only chooses a filling that opens; then those who must be refused request it:
 
 * the other municipality (Bălți's coordinator), an anonymous visitor and a signed-in citizen who is neither
