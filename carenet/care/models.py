@@ -8,8 +8,8 @@
   worker) and the caregiver; only then does the caregiver see the address and the needs;
 * **visits** (start/end, device-made key), **ratings** both ways, **complaints** to the coordinator;
 * a **cover**: one date of a confirmed booking the caregiver will not (or did not) come, and the substitute
-  chosen for that one visit, who confirms and only then sees the address. The expected visits themselves are
-  computed from the request's days and time, never stored.
+  chosen for that one visit, who confirms and only then sees the address, and records that visit (``Visit.cover``).
+  The expected visits themselves are computed from the request's days and time, never stored.
 
 The matching rules (the farthest distance, the minimum training) are rows with validity dates.
 """
