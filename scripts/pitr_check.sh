@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# Point-in-time recovery of docs/admin-guide.md, rehearsed on a throw-away cluster: a PRIMARY PostgreSQL
-# cluster archives its WAL (archive_command) into a folder; a base backup is taken with `pg_basebackup -X none`
-# (its WAL comes from that archive); rows are written, an instant T is noted, then "the mistake" (a DELETE of
-# the first rows and more writes after T) is made and archived. A RECOVERY cluster started from a copy of the
-# base backup replays the archive up to T (restore_command, recovery_target_time, recovery.signal) and is
-# promoted; the script then checks that the rows written before T are there and the mistake is not.
+# Point-in-time recovery of docs/admin-guide.md, rehearsed on a throw-away cluster with the guide's commands:
+# a PRIMARY PostgreSQL cluster archives its WAL (archive_command), each segment encrypted with GnuPG to a
+# throw-away key; a base backup is taken with `pg_basebackup -X none -Ft -D - | gzip | gpg --encrypt` (its WAL
+# comes from that archive); rows are written, an instant T is noted, then "the mistake" (a DELETE of the first
+# rows and more writes after T) is made and archived. The base backup and the archive are decrypted, and a
+# RECOVERY cluster started from them replays the archive up to T (restore_command, recovery_target_time,
+# recovery.signal) and is promoted; the script then checks that the rows written before T are there and the
+# mistake is not.
 #
 #   scripts/pitr_check.sh          (.ci/run runs it; as root the clusters run as the user postgres)
 #
-# Needs the PostgreSQL server binaries (Debian package postgresql-NN: initdb, pg_ctl, pg_basebackup, psql);
+# Needs gpg and the PostgreSQL server binaries (Debian package postgresql-NN: initdb, pg_ctl, pg_basebackup, psql);
 # PG_BIN=/usr/lib/postgresql/15/bin chooses them, else the newest under /usr/lib/postgresql. Both clusters
 # listen only on a Unix socket inside their temporary folder (no TCP), so they never meet the machine's own
 # servers. Everything lives in that folder; the trap stops both clusters and removes it, whatever happens.
@@ -27,6 +29,7 @@ fi
 for tool in initdb pg_ctl pg_basebackup psql; do
   [ -x "$PG_BIN/$tool" ] || { echo "no $tool in '${PG_BIN}': install postgresql-NN or set PG_BIN" >&2; exit 1; }
 done
+command -v gpg >/dev/null 2>&1 || { echo "no gpg: scripts/system_packages.sh run" >&2; exit 1; }
 
 TMP=$(mktemp -d /tmp/carenet-pitr.XXXXXX)
 # PostgreSQL refuses to run as root: as root, the clusters and every tool run as the user postgres.
@@ -36,7 +39,8 @@ if [ "$(id -u)" = 0 ]; then
 else
   as_pg() { "$@"; }
 fi
-ARCHIVE=$TMP/archive BASE=$TMP/base PRIMARY=$TMP/primary RECOVERY=$TMP/recovery
+ARCHIVE=$TMP/archive WAL=$TMP/wal PRIMARY=$TMP/primary RECOVERY=$TMP/recovery
+KEYS=$TMP/gnupg PUBKEY=$TMP/carenet-backup.pub.asc BASE=$TMP/base.tar.gz.gpg
 STARTED=()
 
 cleanup() {
@@ -44,6 +48,7 @@ cleanup() {
   for dir in "${STARTED[@]}"; do
     as_pg "$PG_BIN/pg_ctl" -D "$dir" -m fast -w stop >/dev/null 2>&1 || true
   done
+  [ -d "$KEYS" ] && as_pg gpgconf --homedir "$KEYS" --kill gpg-agent >/dev/null 2>&1 || true
   if [ "$status" != 0 ]; then  # the servers' own words are what explain a failure
     for dir in "$PRIMARY" "$RECOVERY"; do
       [ -f "$dir.log" ] && { echo "---- $(basename "$dir").log (last lines)"; tail -n 15 "$dir.log"; }
@@ -64,8 +69,15 @@ start() {  # start DATADIR: pg_ctl waits until it accepts connections
 
 echo "point-in-time recovery rehearsal ($("$PG_BIN/postgres" --version), in $TMP)"
 
-# 1. The primary, archiving every WAL segment it completes (and one at least every archive_timeout).
-as_pg mkdir -m 700 "$ARCHIVE"
+# 0. The municipality's key pair (here a throw-away one, in a GnuPG home of this folder).
+as_pg mkdir -m 700 "$ARCHIVE" "$WAL" "$KEYS"
+as_pg gpg --homedir "$KEYS" --batch --quiet --pinentry-mode loopback --passphrase '' \
+  --quick-generate-key 'CareNet PITR rehearsal <pitr@carenet.invalid>' default default never 2>/dev/null
+as_pg gpg --homedir "$KEYS" --armor --export pitr@carenet.invalid | as_pg tee "$PUBKEY" >/dev/null
+GPG="gpg --homedir $KEYS --batch --quiet --yes --trust-model always"
+
+# 1. The primary, archiving every WAL segment it completes (and one at least every archive_timeout), each
+# encrypted into the archive under a temporary name first: a half-written segment is never taken for one.
 as_pg "$PG_BIN/initdb" -D "$PRIMARY" -U postgres -A trust -E UTF8 --locale=C --no-sync >/dev/null
 as_pg tee -a "$PRIMARY/postgresql.conf" >/dev/null <<EOF
 
@@ -76,13 +88,14 @@ port = $PRIMARY_PORT
 shared_buffers = 16MB
 wal_level = replica
 archive_mode = on
-archive_command = 'test ! -f $ARCHIVE/%f && cp %p $ARCHIVE/%f'
+archive_command = 'test ! -f $ARCHIVE/%f.gpg && $GPG --recipient-file $PUBKEY --output $ARCHIVE/%f.part --encrypt %p && mv $ARCHIVE/%f.part $ARCHIVE/%f.gpg'
 archive_timeout = 60
 EOF
 start "$PRIMARY"
 say "primary cluster on port $PRIMARY_PORT, WAL archived" "ok"
 
-# 2. A stand-in for CareNet's data, batch A, then the base backup (WAL from the archive: -X none).
+# 2. A stand-in for CareNet's data, batch A, then the base backup (WAL from the archive: -X none), encrypted
+# as it streams: nothing of it in clear on disk.
 sql "$PRIMARY_PORT" postgres "CREATE DATABASE carenet" >/dev/null
 sql "$PRIMARY_PORT" carenet "CREATE TABLE audit_auditevent (
   id bigserial PRIMARY KEY, municipality_id integer NOT NULL, action text NOT NULL, batch char(1) NOT NULL,
@@ -92,8 +105,9 @@ insert() {  # insert BATCH
     SELECT 1 + i % 2, 'person.viewed', '$1' FROM generate_series(1, $ROWS) AS i" >/dev/null
 }
 insert A
-as_pg "$PG_BIN/pg_basebackup" -h "$TMP" -p "$PRIMARY_PORT" -U postgres -D "$BASE" -X none --checkpoint=fast \
-  2>"$TMP/basebackup.log" || fail "base backup (pg_basebackup -X none)" "$(tail -n 3 "$TMP/basebackup.log")"
+as_pg bash -c "set -o pipefail; '$PG_BIN/pg_basebackup' -h '$TMP' -p $PRIMARY_PORT -U postgres -X none \
+  --checkpoint=fast -Ft -D - | gzip | $GPG --recipient-file '$PUBKEY' --encrypt > '$BASE'" 2>"$TMP/basebackup.log" \
+  || fail "base backup (pg_basebackup -X none | gpg)" "$(tail -n 3 "$TMP/basebackup.log")"
 say "batch A written ($ROWS rows), base backup taken" "ok"
 
 # 3. Batch B, the instant T, then the mistake after T; the last segment is switched out and archived.
@@ -114,16 +128,21 @@ done
 say "batch B written, T = $T" "ok"
 say "the mistake after T (batch A deleted, batch C written)" "archived up to $last"
 
-# 4. The recovery cluster: a copy of the base backup replaying the archive up to T, then promoted.
-# It does not archive into the primary's archive (after a real recovery: a new archive, a new base backup).
-as_pg cp -a "$BASE" "$RECOVERY"
-as_pg chmod 700 "$RECOVERY"
+# 4. The recovery cluster: the base backup and the archive decrypted (the secret key), the archive replayed
+# up to T, then promoted. It does not archive into the primary's archive (after a real recovery: a new
+# archive, a new base backup).
+as_pg mkdir -m 700 "$RECOVERY"
+as_pg bash -c "set -o pipefail; $GPG --decrypt '$BASE' | tar -xz -C '$RECOVERY'" || fail "base backup decrypted"
+for f in "$ARCHIVE"/*.gpg; do
+  as_pg $GPG --output "$WAL/$(basename "$f" .gpg)" --decrypt "$f" || fail "archive decrypted" "$f"
+done
+say "base backup and $(ls "$WAL" | wc -l) archived files decrypted" "ok"
 as_pg tee -a "$RECOVERY/postgresql.conf" >/dev/null <<EOF
 
 # pitr_check.sh: recover to the instant T
 port = $RECOVERY_PORT
 archive_mode = off
-restore_command = 'cp $ARCHIVE/%f %p'
+restore_command = 'cp $WAL/%f %p'
 recovery_target_time = '$T'
 recovery_target_action = 'promote'
 EOF
