@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 import carenet
 from carenet.core.access import requires
 from carenet.core.http import CareNetRequest
+from carenet.core.middleware import client_ip
 from carenet.core.permissions import job_for
 
 from .health import readiness
@@ -50,16 +51,20 @@ def readyz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(body, status=200 if ok else 503)
 
 
+LOCAL = ("127.0.0.1", "::1")
+
+
 @never_cache
 def metrics(request: HttpRequest) -> HttpResponse:
     """Prometheus metrics: with ``Authorization: Bearer <CARENET_METRICS_TOKEN>``, or, with no token set,
-    from this machine only (a scraper on the host). Anyone else is not told it exists."""
+    from this machine only (a scraper on the host). Anyone else is not told it exists. Behind nginx every
+    connection comes from this machine too: a request the proxy forwarded (it names its client) is not local."""
     token = getattr(settings, "CARENET_METRICS_TOKEN", "")
     if token:
         given = request.META.get("HTTP_AUTHORIZATION", "")
         if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
             raise Http404
-    elif request.META.get("REMOTE_ADDR") not in ("127.0.0.1", "::1"):
+    elif client_ip(request) not in LOCAL or any(h in request.META for h in ("HTTP_X_REAL_IP", "HTTP_X_FORWARDED_FOR")):
         raise Http404
     return HttpResponse(exposition(), content_type="text/plain; version=0.0.4; charset=utf-8")
 

@@ -59,6 +59,15 @@ def test_without_a_token_only_this_machine_reads_them():
     assert Client().get("/metrics").status_code == 200  # the test client is 127.0.0.1
 
 
+def test_without_a_token_a_request_through_the_proxy_is_not_local(settings):
+    """Behind nginx every connection comes from 127.0.0.1: the proxy's headers say whose request it is."""
+    settings.CARENET_TRUSTED_PROXIES = ["127.0.0.1/32"]
+    assert Client().get("/metrics", HTTP_X_REAL_IP="203.0.113.5").status_code == 404
+    assert Client().get("/metrics", HTTP_X_FORWARDED_FOR="203.0.113.5").status_code == 404
+    settings.CARENET_TRUSTED_PROXIES = []
+    assert Client().get("/metrics", HTTP_X_REAL_IP="203.0.113.5").status_code == 404
+
+
 def test_with_a_token_only_its_holder_reads_them(settings):
     settings.CARENET_METRICS_TOKEN = "s3cret-token-for-the-scraper"
     assert Client().get("/metrics").status_code == 404

@@ -66,6 +66,6 @@ class Command(BaseCommand):
             self.stdout.write(f"  {name}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
         if summary.new_usernames and not summary.dry_run:
             self.stdout.write(
-                "  new accounts (each sets a password through “Forgot your password”, /accounts/password/reset/): "
+                "  new accounts (each sets a password through “Forgot your password”, /account/password/reset/): "
                 + ", ".join(summary.new_usernames)
             )
