@@ -27,24 +27,13 @@ from carenet.core.models import Municipality, Organisation
 
 from .importers import _BALTI_FUNDING, _EU_PROGRAMMES, ImportRefused, PlanDraft, _unit_for, write_plan
 from .models import (
-    Action,
-    Area,
-    ContextTable,
     CostKind,
-    CostLine,
-    Finding,
     FundingKind,
-    FundingSource,
-    GeneralObjective,
     Indicator,
     IndicatorKind,
     IndicatorTarget,
     Plan,
     PlanStatus,
-    PlanVersion,
-    ReportingPeriod,
-    SpecificObjective,
-    Stage,
     TargetOperator,
     VersionKind,
 )
@@ -989,28 +978,6 @@ def _original_piece(text: str, folded_piece: str) -> str:
     return folded_piece
 
 
-def _plan_clear(*, municipality: Municipality, code: str) -> None:
-    """Empty the plan being replaced (it has no reported data) level by level, leaves first: a single cascade
-    from the plan loads its middle rows without their municipality, which the tenant collector then needs."""
-    plan = Plan.objects.for_tenant(municipality).get(code=code)
-    scoped = {"municipality": municipality}
-    Indicator.objects.for_tenant(municipality).filter(plan=plan).delete()
-    CostLine.objects.for_tenant(municipality).filter(action__plan=plan, **scoped).delete()
-    for model in (
-        Action,
-        SpecificObjective,
-        GeneralObjective,
-        Area,
-        FundingSource,
-        Stage,
-        PlanVersion,
-        ReportingPeriod,
-        ContextTable,
-        Finding,
-    ):
-        model.objects.for_tenant(municipality).filter(plan=plan).delete()
-
-
 def refusal_of(preview: TablePreview) -> ImportRefused:
     messages = [str(e) for e in preview.errors[:MAX_LISTED_ERRORS]]
     if len(preview.errors) > MAX_LISTED_ERRORS:
@@ -1043,8 +1010,6 @@ def plan_table_import(
     if preview.errors:
         raise refusal_of(preview)
     with transaction.atomic():
-        if preview.replaces:
-            _plan_clear(municipality=municipality, code=code)
         plan = write_plan(municipality=municipality, draft=preview.draft, actor=actor)
         indicators = {i.code: i for i in Indicator.objects.for_tenant(municipality).filter(plan=plan)}
         IndicatorTarget.objects.bulk_create(

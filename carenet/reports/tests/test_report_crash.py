@@ -107,7 +107,7 @@ def test_a_report_killed_mid_way_is_marked_interrupted_and_finishes_when_started
 
     client.force_login(bm_coordinator)
     page = client.get(reverse("core:job", args=[job.pk])).content.decode()
-    assert "Start it again" in page or "Pornește din nou" in page or reverse("ops:job_retry", args=[job.pk]) in page
+    assert reverse("ops:job_retry", args=[job.pk]) in page  # the "Start it again" form
 
     response = client.post(reverse("ops:job_retry", args=[job.pk]))
     again = BackgroundJob.objects.for_tenant(bm_plan.municipality_id).exclude(pk=job.pk).get()
