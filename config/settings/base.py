@@ -229,6 +229,17 @@ REST_FRAMEWORK = {
     # The token class is first: an unauthenticated call is a 401 with its Bearer challenge.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "carenet.api.authentication.ApiTokenAuthentication",
+# SMS and voice calls of the heat and cold campaigns (carenet/core/messaging.py): no backend = the feature is off.
+# "twilio" is the Twilio-compatible REST API (Twilio, or a Somleng installation at CARENET_MESSAGING_BASE_URL).
+CARENET_MESSAGING_BACKEND = os.environ.get("CARENET_MESSAGING_BACKEND", "")
+CARENET_MESSAGING_BASE_URL = os.environ.get("CARENET_MESSAGING_BASE_URL", "https://api.twilio.com")
+CARENET_MESSAGING_ACCOUNT_SID = os.environ.get("CARENET_MESSAGING_ACCOUNT_SID", "")
+CARENET_MESSAGING_AUTH_TOKEN = os.environ.get("CARENET_MESSAGING_AUTH_TOKEN", "")
+CARENET_MESSAGING_FROM = os.environ.get("CARENET_MESSAGING_FROM", "")
+CARENET_MESSAGING_TIMEOUT = float(os.environ.get("CARENET_MESSAGING_TIMEOUT", "10"))
+# The site's public address the provider calls back (status, replies, the keys pressed in a call).
+CARENET_MESSAGING_PUBLIC_URL = os.environ.get("CARENET_MESSAGING_PUBLIC_URL", "")
+
         "carenet.api.authentication.VerifiedSessionAuthentication",
     ],
     # JSON nested deeper than 64 levels is a 400, never a RecursionError (issue 26, Low 13).
