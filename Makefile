@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: run test install system-packages test-packages migrate demo serve worker bench bench-citus bench-citus-move load \
+.PHONY: run test install system-packages test-packages migrate demo serve worker bench bench-citus bench-citus-move load replica \
 	lint check translations \
 	messages clean
 
@@ -91,6 +91,11 @@ bench-citus: translations
 
 bench-citus-move: translations
 	$(PY) -m bench.citus_move
+
+## replica: a PostgreSQL primary and its streaming replica, throw-away, on 127.0.0.1:5461/5462; prints DATABASE_URL and
+## DATABASE_REPLICA_URL (eval "$$(make -s replica)"). `scripts/replica.sh status|stop` (carenet/core/db_router.py)
+replica:
+	@scripts/replica.sh start
 
 ## load: 5-minute locust load test under gunicorn (BENCH_DATABASE_URL=postgres://…; BENCH_LOAD_SECONDS to shorten)
 load: translations

@@ -132,6 +132,27 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # (carenet/core/db/backends, decision 0011).
     DATABASES["default"]["ENGINE"] = "carenet.core.db.backends.postgresql"
 
+# A streaming replica of the primary (issue 23; carenet/core/db_router.py, docs/performance.md "Read replicas"):
+# reads go there except inside a transaction, after a write in the same request and for
+# CARENET_READ_YOUR_WRITES_SECONDS after a browser's POST; migrations run on the primary only. Unset: no router,
+# every query on `default`. `make replica` starts a primary and a replica on this machine and prints both URLs.
+CARENET_READ_YOUR_WRITES_SECONDS = int(os.environ.get("CARENET_READ_YOUR_WRITES_SECONDS", "5"))
+if os.environ.get("DATABASE_REPLICA_URL"):
+    _replica = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60"))
+    )
+    if DATABASES["default"]["ENGINE"] != "carenet.core.db.backends.postgresql" or not _replica["ENGINE"].endswith(
+        "postgresql"
+    ):
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs DATABASE_URL and itself on PostgreSQL")
+    _replica.setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    _replica["ENGINE"] = "carenet.core.db.backends.postgresql"
+    DATABASES["replica"] = _replica
+    DATABASE_ROUTERS = ["carenet.core.db_router.PrimaryReplicaRouter"]
+    MIDDLEWARE.insert(0, "carenet.core.db_router.ReadYourWritesMiddleware")
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
@@ -208,6 +229,17 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "") == "1"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "CareNet <noreply@carenet.local>")
 
+# SMS and voice calls of the heat and cold campaigns (carenet/core/messaging.py): no backend = the feature is off.
+# "twilio" is the Twilio-compatible REST API (Twilio, or a Somleng installation at CARENET_MESSAGING_BASE_URL).
+CARENET_MESSAGING_BACKEND = os.environ.get("CARENET_MESSAGING_BACKEND", "")
+CARENET_MESSAGING_BASE_URL = os.environ.get("CARENET_MESSAGING_BASE_URL", "https://api.twilio.com")
+CARENET_MESSAGING_ACCOUNT_SID = os.environ.get("CARENET_MESSAGING_ACCOUNT_SID", "")
+CARENET_MESSAGING_AUTH_TOKEN = os.environ.get("CARENET_MESSAGING_AUTH_TOKEN", "")
+CARENET_MESSAGING_FROM = os.environ.get("CARENET_MESSAGING_FROM", "")
+CARENET_MESSAGING_TIMEOUT = float(os.environ.get("CARENET_MESSAGING_TIMEOUT", "10"))
+# The site's public address the provider calls back (status, replies, the keys pressed in a call).
+CARENET_MESSAGING_PUBLIC_URL = os.environ.get("CARENET_MESSAGING_PUBLIC_URL", "")
+
 
 def cache_settings(environ: Mapping[str, str]) -> dict[str, dict[str, Any]]:
     """The shared cache (decision 0012): Redis when ``REDIS_URL`` is set, otherwise Django's database cache,
@@ -229,17 +261,6 @@ REST_FRAMEWORK = {
     # The token class is first: an unauthenticated call is a 401 with its Bearer challenge.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "carenet.api.authentication.ApiTokenAuthentication",
-# SMS and voice calls of the heat and cold campaigns (carenet/core/messaging.py): no backend = the feature is off.
-# "twilio" is the Twilio-compatible REST API (Twilio, or a Somleng installation at CARENET_MESSAGING_BASE_URL).
-CARENET_MESSAGING_BACKEND = os.environ.get("CARENET_MESSAGING_BACKEND", "")
-CARENET_MESSAGING_BASE_URL = os.environ.get("CARENET_MESSAGING_BASE_URL", "https://api.twilio.com")
-CARENET_MESSAGING_ACCOUNT_SID = os.environ.get("CARENET_MESSAGING_ACCOUNT_SID", "")
-CARENET_MESSAGING_AUTH_TOKEN = os.environ.get("CARENET_MESSAGING_AUTH_TOKEN", "")
-CARENET_MESSAGING_FROM = os.environ.get("CARENET_MESSAGING_FROM", "")
-CARENET_MESSAGING_TIMEOUT = float(os.environ.get("CARENET_MESSAGING_TIMEOUT", "10"))
-# The site's public address the provider calls back (status, replies, the keys pressed in a call).
-CARENET_MESSAGING_PUBLIC_URL = os.environ.get("CARENET_MESSAGING_PUBLIC_URL", "")
-
         "carenet.api.authentication.VerifiedSessionAuthentication",
     ],
     # JSON nested deeper than 64 levels is a 400, never a RecursionError (issue 26, Low 13).
@@ -385,6 +406,7 @@ CARENET_URLS: list[tuple[str, str]] = [
 CARENET_SCHEDULED_TASKS: list[str] = [
     "carenet.referrals.tasks.expire_unanswered_referrals",
     "carenet.campaigns.tasks.escalate_unreached_persons",
+    "carenet.campaigns.tasks.send_waiting_messages",
     "carenet.volunteering.tasks.withdraw_lapsed_callers",
     "carenet.care.tasks.recheck_caregiver_training",
     "carenet.care.tasks.mark_missed_visits",
@@ -393,6 +415,8 @@ CARENET_SCHEDULED_TASKS: list[str] = [
     "carenet.ops.tasks.reap_interrupted_jobs",
     "carenet.cases.tasks.flag_overdue_duties",
     "carenet.directory.tasks.send_freshness_reminders",
+    "carenet.directory.tasks.pull_hsds_sources",
+    "carenet.directory.tasks.push_hsds_feeds",
     "carenet.plans.tasks.send_period_reminders",
     "carenet.portal.tasks.anonymise_expired_help_requests",
     "carenet.dashboards.tasks.warm_dashboards",
@@ -424,6 +448,10 @@ CARENET_REFERRAL_RESPONSE_DAYS = int(os.environ.get("CARENET_REFERRAL_RESPONSE_D
 # Public HSDS API answers are cached (default cache) under the directory's data version, which every write
 # changes: never stale, whatever the lifetime. 0 turns the cache off (bench/api_throughput.py measures both).
 CARENET_HSDS_CACHE_SECONDS = int(os.environ.get("CARENET_HSDS_CACHE_SECONDS", "600"))
+# HSDS imports, pulls and pushes (decision 0024): the largest file (upload, zip uncompressed, JSON, a remote
+# feed's pages together) read, and the seconds a remote server has to answer.
+CARENET_HSDS_IMPORT_MAX_BYTES = int(os.environ.get("CARENET_HSDS_IMPORT_MAX_BYTES", str(20_000_000)))
+CARENET_HSDS_PULL_TIMEOUT = int(os.environ.get("CARENET_HSDS_PULL_TIMEOUT", "30"))
 
 # The audit log's daily checkpoints are signed (HMAC-SHA256) with a key the database never holds
 # (decision 0015, docs/admin-guide.md): set it in the environment; keep earlier keys, after a rotation,

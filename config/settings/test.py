@@ -22,3 +22,10 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 CARENET_AUDIT_KEY = "test-audit-checkpoint-key"
 
 CARENET_FAILPOINTS_ENABLED = True  # the crash tests (core.jobs.failpoint)
+
+if "replica" in DATABASES:
+    # A real replica (scripts/replica_check.sh): the test runner creates nothing there (it is read-only); the
+    # test database it streams from the primary is reached by carenet/core/tests/test_db_router.py, which points
+    # the alias at it. Meanwhile it mirrors `default`: the rest of the suite reads what its transactions wrote.
+    DATABASES["replica"]["CONN_MAX_AGE"] = 0
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
