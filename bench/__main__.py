@@ -31,6 +31,7 @@ BENCHMARKS: list[str] = [
     "bench.scale",
     "bench.api_throughput",
     "bench.care_matching",
+    "bench.replica",  # skipped without a streaming replica (BENCH_REPLICA_URL; scripts/replica.sh start)
 ]
 
 
