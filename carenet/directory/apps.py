@@ -11,6 +11,14 @@ class DirectoryConfig(AppConfig):
     ]
 
     def ready(self) -> None:
-        from . import permissions, signals  # noqa: F401  (permissions: registers rules in the policy)
+        from . import permissions, signals
 
         signals.connect()  # data versions of the HSDS response cache
+
+        from carenet.core.jobs import register_job_kind
+
+        from .tasks import import_hsds_package
+
+        register_job_kind(
+            permissions.IMPORT_JOB_KIND, enqueue=import_hsds_package.enqueue, can_retry=permissions.can_retry_import
+        )

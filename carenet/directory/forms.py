@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from carenet.core.models import Municipality
 
+from .datapackage.read import max_bytes
 from .models import SOURCE_LANGUAGE, Service, TaxonomyTerm
 from .selectors import taxonomies_for
 
@@ -137,9 +138,6 @@ class LocationForm(forms.ModelForm):
         return data
 
 
-IMPORT_MAX_MB = 20
-
-
 class ImportForm(forms.Form):
     """An HSDS 3.0 file to import; its content is checked by the import itself (carenet.directory.datapackage)."""
 
@@ -149,6 +147,37 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith((".zip", ".json")):
             raise forms.ValidationError(_("Choose a .zip datapackage or a .json feed."))
-        if upload.size > IMPORT_MAX_MB * 1024 * 1024:
-            raise forms.ValidationError(_("The file is larger than %(size)s MB.") % {"size": IMPORT_MAX_MB})
+        limit = max_bytes()
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("%(file)s is larger than %(size)s MB.") % {"file": upload.name, "size": round(limit / 1_000_000, 1)}
+            )
         return upload
+
+
+class HsdsSourceForm(forms.Form):
+    """A feed the municipality pulls: a datapackage (.zip/.json) URL or the base of an HSDS 3.0 API."""
+
+    name = forms.CharField(label=_("name"), max_length=200)
+    url = forms.URLField(
+        label=_("feed URL"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        help_text=_("A datapackage (.zip) or JSON file, or the base address of an HSDS 3.0 API (its /services pages)."),
+    )
+    pull_enabled = forms.BooleanField(label=_("pull every night"), required=False)
+
+
+class PushTargetForm(forms.Form):
+    """Where the municipality's own feed is sent. The token is never shown back: empty keeps the stored one."""
+
+    url = forms.URLField(label=_("target URL"), max_length=500, assume_scheme="https")
+    token = forms.CharField(
+        label=_("token"),
+        max_length=500,
+        required=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        help_text=_("Sent as a bearer token. Leave empty to keep the token already stored."),
+    )
+    enabled = forms.BooleanField(label=_("push every night"), required=False, initial=True)

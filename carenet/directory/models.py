@@ -15,6 +15,7 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -198,6 +199,12 @@ class HsdsSource(TenantOwnedModel):
     counts = models.JSONField(_("rows imported"), default=dict, blank=True)
     warnings = models.JSONField(_("warnings"), default=list, blank=True)
     last_imported_at = models.DateTimeField(_("last imported"), null=True, blank=True)
+    # The scheduled pull (decision 0024): a datapackage (zip or JSON) URL, or an HSDS API base whose
+    # ``/services?full=true`` pages are read; what the last import of this source held, by resource and source
+    # id (the diff of the next pull is against it).
+    pull_enabled = models.BooleanField(_("pull every night"), default=False)
+    last_pulled_at = models.DateTimeField(_("last pulled"), null=True, blank=True)
+    snapshot = models.JSONField(default=dict, blank=True)
 
     class Meta(TenantOwnedModel.Meta):
         verbose_name = _("HSDS source")
@@ -205,6 +212,76 @@ class HsdsSource(TenantOwnedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PullStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for a decision")
+    APPLIED = "applied", _("Applied")
+    REJECTED = "rejected", _("Rejected")
+    REFUSED = "refused", _("Refused")
+
+
+class HsdsPull(TenantOwnedModel):
+    """One pull of a remote feed: the tables read, the diff against the source's last import, and what the
+    coordinator decided. A refused pull keeps its reason and nothing else."""
+
+    source = TenantForeignKey(HsdsSource, on_delete=models.CASCADE, related_name="pulls", verbose_name=_("source"))
+    status = models.CharField(_("status"), max_length=10, choices=PullStatus.choices, default=PullStatus.PENDING)
+    created_at = models.DateTimeField(_("pulled"), auto_now_add=True)
+    url = models.URLField(_("feed URL"), max_length=500)
+    bytes_read = models.PositiveBigIntegerField(_("bytes read"), default=0)
+    error = models.TextField(_("reason"), blank=True)
+    tables = models.JSONField(default=dict, blank=True)
+    diff = models.JSONField(default=dict, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+    # The directory's data version when the diff was computed: applying it once the directory moved is refused.
+    base_version = models.BigIntegerField(default=0)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta(TenantOwnedModel.Meta):
+        verbose_name = _("HSDS pull")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(self.summary.get(k) for k in ("added", "changed", "gone"))
+
+
+class PushTarget(TenantOwnedModel):
+    """Where the municipality's own HSDS feed is sent every night (a POST of the exported datapackage). The
+    token is written, never shown back."""
+
+    url = models.URLField(_("target URL"), max_length=500)
+    token = models.CharField(_("token"), max_length=500, blank=True)
+    enabled = models.BooleanField(_("push every night"), default=True)
+    last_pushed_at = models.DateTimeField(_("last pushed"), null=True, blank=True)
+
+    class Meta(TenantOwnedModel.Meta):
+        verbose_name = _("HSDS push target")
+        constraints = [models.UniqueConstraint(fields=["municipality"], name="hsds_push_target_one")]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class PushLog(TenantOwnedModel):
+    """One push of the feed: what was sent and what the target answered."""
+
+    target = TenantForeignKey(PushTarget, on_delete=models.CASCADE, related_name="log")
+    created_at = models.DateTimeField(_("pushed"), auto_now_add=True)
+    ok = models.BooleanField(_("succeeded"), default=False)
+    bytes_sent = models.PositiveBigIntegerField(_("bytes sent"), default=0)
+    response_code = models.PositiveSmallIntegerField(_("response code"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta(TenantOwnedModel.Meta):
+        ordering = ["-created_at"]
 
 
 class Program(TenantOwnedModel, TranslatedMixin):

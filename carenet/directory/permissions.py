@@ -16,11 +16,11 @@ from django.db.models import QuerySet
 
 from carenet.accounts.permissions import organisations_visible_to
 from carenet.core.access import fetch
-from carenet.core.models import Organisation
+from carenet.core.models import BackgroundJob, Organisation
 from carenet.core.policy import Actor, actor_of, policy
 from carenet.core.roles import Role
 
-from .models import Location, OrganisationProfile, Program, Service
+from .models import HsdsPull, HsdsSource, Location, OrganisationProfile, Program, PushLog, PushTarget, Service
 
 
 def _manages(actor: Actor, organisation_id: Any, parent_id: Any = None) -> bool:
@@ -123,3 +123,50 @@ def organisation_for_new_service(user: Any, organisation_id: Any) -> Organisatio
     if not can_create_service_for(user, organisation):
         raise PermissionDenied
     return organisation
+
+
+# --- the feeds: imports as background jobs, pulls of remote sources, the push of the municipality's own -----
+
+IMPORT_JOB_KIND = "directory.hsds_import"
+
+
+def _coordinator(actor: Actor, obj: Any) -> bool:
+    return actor.is_coordinator or actor.is_platform_admin
+
+
+# A source, its pulls and the push target are seen by the municipality's staff (404 for any other municipality)
+# and handled by its coordinators only (403 for a lower role).
+for _feed_model in (HsdsSource, HsdsPull, PushTarget, PushLog):
+    policy.register_visibility(_feed_model, _all_in_tenant)
+    policy.register_rule(_feed_model, "view", lambda actor, obj: True)
+    policy.register_rule(_feed_model, "manage", _coordinator)
+
+
+def hsds_source_for(user: Any, source_id: Any) -> HsdsSource:
+    """A feed source of the user's municipality (else 404) that the user may manage (else 403)."""
+    return fetch(user, HsdsSource, source_id, action="manage")
+
+
+def hsds_pull_for(user: Any, pull_id: Any) -> HsdsPull:
+    """A pull of the user's municipality (else 404) that the user may decide (else 403)."""
+    return fetch(user, policy.visible(user, HsdsPull).select_related("source"), pull_id, action="manage")
+
+
+def import_job_for(user: Any, job_id: Any) -> BackgroundJob:
+    """An HSDS import job of the user's municipality (404 otherwise), for who may import (403)."""
+    municipality_id = actor_of(user).municipality_id
+    if municipality_id is None:
+        from django.http import Http404
+
+        raise Http404
+    jobs = BackgroundJob.objects.for_tenant(municipality_id).filter(kind=IMPORT_JOB_KIND)
+    job = fetch(user, jobs, job_id)
+    if not can_import_directory(user, municipality_id):
+        raise PermissionDenied
+    return job
+
+
+def can_retry_import(user: Any, job: BackgroundJob) -> bool:
+    """Starting a failed import again: a coordinator of the job's municipality, while its upload is kept."""
+    same_tenant = user.is_authenticated and actor_of(user).municipality_id == job.municipality_id
+    return bool(same_tenant and job.params.get("path") and can_import_directory(user, job.municipality_id))

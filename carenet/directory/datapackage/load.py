@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
-from typing import Any
+from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DataError, IntegrityError, transaction
@@ -53,6 +53,7 @@ from ..models import (
 )
 from ..permissions import can_import_directory
 from ..services import directory_bulk_write, service_reindex
+from .diff import snapshot_of
 from .read import ImportRefused, check_size, read_json, read_zip
 from .schema import Table, Tables
 from .validate import OWNERS, held_taxonomies, message, validate_tables
@@ -77,6 +78,11 @@ COLUMN_OF = {
     "accessibility_details": "details",
     "accessibility_url": "url",
 }
+
+
+# A job's progress: (resource, rows written so far, rows of that resource). Called every PROGRESS_EVERY rows.
+Progress = Callable[[str, int, int], None]
+PROGRESS_EVERY = 250
 
 
 class _Refused(Exception):
@@ -108,6 +114,7 @@ class ImportJob:
     # own (validate.held_taxonomies). Any other (another municipality's too) becomes this municipality's own.
     kept_taxonomies: set[str] = field(default_factory=set)
     kept_terms: set[str] = field(default_factory=set)
+    progress: Progress | None = None
 
     def __post_init__(self) -> None:
         for row in self.tables["carenet_translation"]:
@@ -143,6 +150,10 @@ class ImportJob:
     def save(self, obj: Any, resource: str, row: dict[str, str], line: int, **columns: str) -> bool:
         """Full model validation, then the write (an update when the record was imported before). A refused
         row is an error naming its file and row (or JSON path) and the field; nothing is written for it."""
+        if self.progress is not None:
+            total = len(self.rows(resource))
+            if (line - 1) % PROGRESS_EVERY == 0 or line - 1 == total:
+                self.progress(resource, line - 1, total)
         try:
             obj.full_clean(validate_unique=False, validate_constraints=False)
             _check_constraints(obj)
@@ -616,6 +627,54 @@ def _finish_services(job: ImportJob) -> None:
             Service.plain.filter(pk=job.new_id(row["id"])).update(updated_at=parse_datetime(row["last_modified"]))
 
 
+# Records a pull may remove (the feed no longer has them), by resource. Organisations, taxonomies and the rows
+# folded into another record (an address, a language) are not removed: a pull only adds and updates them.
+REMOVABLE: dict[str, type[Any]] = {
+    "service": Service,
+    "location": Location,
+    "program": Program,
+    "service_at_location": ServiceAtLocation,
+    "contact": Contact,
+    "phone": Phone,
+    "schedule": Schedule,
+    "funding": Funding,
+    "service_area": ServiceArea,
+    "required_document": RequiredDocument,
+    "cost_option": CostOption,
+    "attribute": ServiceAttribute,
+}
+
+
+def _remove_gone(job: ImportJob, gone: dict[str, list[str]], warnings: list[str]) -> dict[str, int]:
+    """Delete the records the feed no longer has (a pull's "gone"); a service still referred to elsewhere (a
+    referral) is kept as defunct instead, with a warning."""
+    from django.db.models import ProtectedError
+
+    removed: dict[str, int] = {}
+    for resource, _load in reversed(LOADERS):  # the records that refer to others first
+        model = REMOVABLE.get(resource)
+        if model is None or not gone.get(resource):
+            continue
+        for source_id in gone[resource]:
+            obj = model._base_manager.filter(pk=job.new_id(source_id), municipality=job.municipality).first()
+            if obj is None:
+                continue
+            try:
+                with transaction.atomic():
+                    obj.delete()
+            except (ProtectedError, IntegrityError):
+                if isinstance(obj, Service):
+                    obj.status = "defunct"
+                    obj.save(update_fields=["status"])
+                warnings.append(
+                    _("%(resource)s %(id)s is no longer in the feed but is still referred to: kept%(defunct)s.")
+                    % {"resource": resource, "id": source_id, "defunct": _(", as defunct") if model is Service else ""}
+                )
+                continue
+            removed[resource] = removed.get(resource, 0) + 1
+    return removed
+
+
 def _refuse_unless_may_import(actor: Any, municipality: Municipality) -> None:
     if actor is not None and not can_import_directory(actor, municipality):
         raise PermissionDenied
@@ -634,18 +693,30 @@ def _keep_source(job: ImportJob, *, source: str, counts: dict[str, int], warning
             "counts": counts,
             "warnings": warnings,
             "last_imported_at": timezone.now(),
+            "snapshot": snapshot_of(job.tables),
         },
     )
 
 
-def import_tables(*, actor: Any, municipality: Municipality, tables: Tables, source: str = "") -> ImportReport:
+def import_tables(
+    *,
+    actor: Any,
+    municipality: Municipality,
+    tables: Tables,
+    source: str = "",
+    progress: Progress | None = None,
+    gone: dict[str, list[str]] | None = None,
+) -> ImportReport:
     """Validate everything, then write everything in one transaction (or nothing). Every row runs the model's
-    full validation; a second import of the same package updates the same records (ids are stable)."""
+    full validation; a second import of the same package updates the same records (ids are stable).
+
+    ``progress`` is told how far the write is, resource by resource; ``gone`` (a pull's diff) names the
+    records, by resource and source id, the feed no longer has: they are removed in the same transaction."""
     _refuse_unless_may_import(actor, municipality)
     checked = validate_tables(tables, municipality=municipality)
     if checked.errors:
         return ImportReport(errors=checked.errors, warnings=checked.warnings)
-    job = ImportJob(municipality=municipality, tables=tables)
+    job = ImportJob(municipality=municipality, tables=tables, progress=progress)
     counts = {name: len(rows) for name, rows in tables.items() if rows}
     try:
         with transaction.atomic(), directory_bulk_write():
@@ -654,6 +725,9 @@ def import_tables(*, actor: Any, municipality: Municipality, tables: Tables, sou
             failpoint("hsds.import.written")  # every row written, nothing committed (the crash tests)
             if job.errors:
                 raise _Refused
+            if gone:
+                removed = _remove_gone(job, gone, checked.warnings)
+                counts.update({f"{name} (removed)": n for name, n in removed.items()})
             _finish_services(job)
             _keep_source(job, source=source or _("HSDS import"), counts=counts, warnings=checked.warnings)
             audit_record(
@@ -670,13 +744,28 @@ def import_tables(*, actor: Any, municipality: Municipality, tables: Tables, sou
     return ImportReport(counts=counts, warnings=checked.warnings)
 
 
+def read_file(*, content: bytes | IO[bytes], filename: str) -> Tables:
+    """A zip datapackage or a JSON feed, from bytes or an open file (refused with ``ImportRefused``)."""
+    if isinstance(content, (bytes, bytearray)):
+        check_size(len(content), filename)
+    return read_json(content, filename) if filename.lower().endswith(".json") else read_zip(content)
+
+
 def import_file(
-    *, actor: Any, municipality: Municipality, content: bytes, filename: str, source: str = ""
+    *,
+    actor: Any,
+    municipality: Municipality,
+    content: bytes | IO[bytes],
+    filename: str,
+    source: str = "",
+    progress: Progress | None = None,
 ) -> ImportReport:
+    """Read, check and write a file (bytes, or an open file: the background import reads the stored upload)."""
     _refuse_unless_may_import(actor, municipality)
     try:
-        check_size(len(content))
-        tables = read_json(content) if filename.lower().endswith(".json") else read_zip(content)
+        tables = read_file(content=content, filename=filename)
     except ImportRefused as exc:
         return ImportReport(errors=list(exc.messages))
-    return import_tables(actor=actor, municipality=municipality, tables=tables, source=source or filename)
+    return import_tables(
+        actor=actor, municipality=municipality, tables=tables, source=source or filename, progress=progress
+    )

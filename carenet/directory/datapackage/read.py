@@ -9,7 +9,7 @@ import csv
 import io
 import json
 import zipfile
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -23,42 +23,80 @@ def max_bytes() -> int:
     return int(getattr(settings, "CARENET_HSDS_IMPORT_MAX_BYTES", 20_000_000))
 
 
-def check_size(size: int) -> None:
-    if size > max_bytes():
+def check_size(size: int, name: str = "") -> None:
+    if size <= max_bytes():
+        return
+    figures = {"size": round(size / 1_000_000, 1), "limit": round(max_bytes() / 1_000_000, 1), "file": name}
+    if name:
+        raise ImportRefused(_("%(file)s is too large: %(size)s MB; an import reads at most %(limit)s MB.") % figures)
+    raise ImportRefused(_("The file is too large: %(size)s MB; an import reads at most %(limit)s MB.") % figures)
+
+
+def read_limited(stream: IO[bytes], name: str) -> bytes:
+    """All of ``stream``, but never more than the limit (plus one byte, to know it was more): a file or a zip
+    member whose header lies about its size is refused as it is read, naming it."""
+    data = stream.read(max_bytes() + 1)
+    if len(data) > max_bytes():
         raise ImportRefused(
-            _("The file is too large: %(size)s MB; an import reads at most %(limit)s MB.")
-            % {"size": round(size / 1_000_000, 1), "limit": round(max_bytes() / 1_000_000, 1)}
+            _("%(file)s is too large: an import reads at most %(limit)s MB.")
+            % {"file": name, "limit": round(max_bytes() / 1_000_000, 1)}
         )
+    return data
+
+
+def _stream(content: bytes | IO[bytes]) -> IO[bytes]:
+    return io.BytesIO(content) if isinstance(content, (bytes, bytearray)) else content
 
 
 class ImportRefused(ValidationError):
     pass
 
 
-def read_zip(content: bytes) -> Tables:
+def _member(archive: zipfile.ZipFile, path: str, budget: list[int]) -> str:
+    """One member's text, read within what is left of the limit (``budget``): the headers' sizes are checked
+    first, and the bytes themselves as they are inflated."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(content))
-    except zipfile.BadZipFile:
+        with archive.open(path) as member:
+            data = member.read(budget[0] + 1)
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
+        raise ImportRefused(_("%(file)s cannot be read: %(error)s") % {"file": path, "error": exc}) from None
+    if len(data) > budget[0]:
+        raise ImportRefused(
+            _("%(file)s is too large: an import reads at most %(limit)s MB.")
+            % {"file": path, "limit": round(max_bytes() / 1_000_000, 1)}
+        )
+    budget[0] -= len(data)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportRefused(_("%(file)s is not UTF-8 text.") % {"file": path}) from None
+
+
+def read_zip(content: bytes | IO[bytes]) -> Tables:
+    """A datapackage zip, from bytes or an open file (read in place: an upload is never held in memory whole)."""
+    try:
+        archive = zipfile.ZipFile(_stream(content))
+    except (zipfile.BadZipFile, OSError, EOFError):
         raise ImportRefused(_("The file is not a zip archive (an HSDS datapackage is a zip of CSV files).")) from None
     names = set(archive.namelist())
     if "datapackage.json" not in names:
         raise ImportRefused(_("datapackage.json is missing from the archive."))
+    for info in archive.infolist():
+        check_size(info.file_size, info.filename)
     check_size(sum(info.file_size for info in archive.infolist()))  # uncompressed: no zip bomb gets read
+    budget = [max_bytes()]
     tables: Tables = {}
     for resource, (path, _columns) in RESOURCES.items():
         if path not in names:
             tables[resource] = []
             continue
-        try:
-            text = archive.read(path).decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ImportRefused(_("%(file)s is not UTF-8 text.") % {"file": path}) from None
+        text = _member(archive, path, budget)
         try:
             tables[resource] = list(csv.DictReader(io.StringIO(text)))
         except csv.Error as exc:
             raise ImportRefused(_("%(file)s is not valid CSV: %(error)s") % {"file": path, "error": exc}) from None
     for resource, path in EXTRA_FILES.items():  # metadata.csv, meta_table_descriptions.csv: kept with the source
-        rows = csv.DictReader(io.StringIO(archive.read(path).decode("utf-8-sig"))) if path in names else []
+        rows = csv.DictReader(io.StringIO(_member(archive, path, budget))) if path in names else []
         tables[resource] = [{k: v for k, v in row.items() if k and v} for row in rows]
     return tables
 
@@ -117,15 +155,24 @@ def _kind(obj: dict[str, Any]) -> str:
     return "service"
 
 
-def read_json(content: bytes) -> Tables:
+def read_json(content: bytes | IO[bytes], name: str = "") -> Tables:
     """HSDS 3.0 JSON: service_full, organization_full or service_at_location_full objects — one, a list, or a
     page of them ({"contents": [...]}). Foreign keys implied by the nesting are filled in; each row remembers
-    its JSON path for the error messages."""
-    check_size(len(content))
+    its JSON path for the error messages. ``content``: bytes or an open file, read up to the limit."""
+    if isinstance(content, (bytes, bytearray)):
+        check_size(len(content), name)
+        raw = bytes(content)
+    else:
+        raw = read_limited(content, name or "JSON")
     try:
-        data = json.loads(content.decode("utf-8-sig"))
+        data = json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise ImportRefused(_("The file is not valid JSON: %(error)s") % {"error": exc}) from None
+    return read_json_data(data)
+
+
+def read_json_data(data: Any) -> Tables:
+    """Parsed HSDS JSON (see ``read_json``) as tables; a remote API's pages arrive here joined."""
     root = "$.contents" if isinstance(data, dict) and "contents" in data else "$"
     items = data.get("contents") if isinstance(data, dict) and "contents" in data else data
     if isinstance(items, dict):
