@@ -863,6 +863,10 @@ CORRUPTIONS = (
     "middle",  # an extra middle name or a patronymic
     "case_space",  # upper case and stray spaces
 )
+# Not chosen as a corruption, but drawn beside any of them (a quarter of later records): the person lives
+# elsewhere now. It is a difference between the two records, so it is recorded with them: a pair whose
+# later record also moved differs in two fields, not in one (decision 0018, "single-corruption pairs").
+MOVED = "moved"
 
 
 @dataclass
@@ -1145,6 +1149,8 @@ def _corrupt(rng: random.Random, base: Record, p: Person, what: str) -> Record:
         r.last_name = r.last_name.upper().replace("", " ", 1) + "  "
     if r.address and rng.random() < 0.25:
         r.address = _address(rng)  # moved since
+        if MOVED not in r.corruptions:
+            r.corruptions = (*r.corruptions, MOVED)
     return r
 
 

@@ -278,7 +278,9 @@ def person_duplicates(
     )
     matches: list[Match] = []
     for _query, pk, scored in shared:
-        if scored.probability < possible:
+        # A record that is certainly one of several registered persons but cannot tell which (no birth date,
+        # no identifier, a name a father and his son share at one address) shows all of them as possible.
+        if scored.probability < possible and not (scored.rivals and scored.probability_alone >= probable):
             continue
         person = by_pk[pk]
         agree, differ = describe_pair(scored, query, records[pk])

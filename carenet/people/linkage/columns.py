@@ -285,8 +285,19 @@ class Columns:
             rare = np.array(
                 [math.log2(m / max(frequencies.get(v, floor), floor)) if v else 0.0 for v in self.term_values]
             )
+            # Swapped names: the word by its more common role of the two (``Scorer._tf``), so the pair weighs
+            # the same whichever record comes first.
+            other_role = scorer.model.frequencies.get("family" if field_name == "given" else "given") or {}
+            either_role = np.array(
+                [
+                    math.log2(m / max(frequencies.get(v, floor), other_role.get(v, floor), floor)) if v else 0.0
+                    for v in self.term_values
+                ]
+            )
             where = (levels[:, k] == exact) & (terms > 0)
-            contributions[where, k] = rare[terms[where]]
+            straight, crossed = where & ~swapped, where & swapped
+            contributions[straight, k] = rare[terms[straight]]
+            contributions[crossed, k] = either_role[terms[crossed]]
         total = scorer.prior_weight + contributions.sum(axis=1)
         return contributions, total
 
@@ -297,11 +308,13 @@ def probabilities(total: np.ndarray) -> np.ndarray:
 
 
 def deduplicate(
-    records: Sequence[Prepared], *, threshold: float, model: Model | None = None
+    records: Sequence[Prepared], *, threshold: float, model: Model | None = None, alone_threshold: float = 2.0
 ) -> tuple[Model, list[tuple[int, int, Scored]], int]:
     """Block, compare every candidate pair (in columns), train (unless ``model`` is given), score, share
-    rivals: the linked pairs (indexes into ``records``) at or above ``threshold``, and the number of
-    candidate pairs the blocking rules gave."""
+    rivals: the linked pairs (indexes into ``records``) at or above ``threshold`` — and, when
+    ``alone_threshold`` is given, the pairs with rivals that reach it on their own, before sharing (intake's
+    "one of these persons" notice; above 1 by default, so the batch's clusters stay as they were) — and the
+    number of candidate pairs the blocking rules gave."""
     left, right = candidate_pair_arrays(records)
     blocked = len(left)
     left, right = rule_out_far_births(records, left, right)
@@ -322,7 +335,7 @@ def deduplicate(
     contributions, total = columns.weigh(scorer, left, right, levels, given_terms, family_terms, swapped)
     probability = probabilities(total)
     near = np.flatnonzero(probability >= min(threshold, RIVAL_FLOOR))
-    shared_probability, shared_weight, rivals = share_rivals_in_columns(
+    shared_probability, shared_weight, rivals, alone = share_rivals_in_columns(
         columns, scorer, left[near], right[near], total[near]
     )
     linked = [
@@ -336,18 +349,20 @@ def deduplicate(
                 tuple(float(x) for x in contributions[k]),
                 bool(swapped[k]),
                 int(rivals[n]),
+                float(alone[n]) if rivals[n] else None,
             ),
         )
         for n, k in enumerate(near.tolist())
-        if shared_probability[n] >= threshold
+        if shared_probability[n] >= threshold or (rivals[n] and alone[n] >= alone_threshold)
     ]
     return model, linked, blocked
 
 
 def share_rivals_in_columns(
     columns: Columns, scorer: Scorer, left: np.ndarray, right: np.ndarray, weight: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``model.share_rivals`` for the batch: the pairs' probability, weight and rivals after sharing.
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``model.share_rivals`` for the batch: the pairs' probability, weight and rivals after sharing, and
+    their probability alone (before sharing).
 
     Each pair is two directed edges (a→b, b→a). For every record and two of its partners y and z that are
     certainly two persons (``Scorer.distinct``, computed once per pair of partners), the edge x→y gains z's
@@ -392,10 +407,11 @@ def share_rivals_in_columns(
     comp = np.where(take_backward, backward, forward)
     rivals = np.where(take_backward, rival_count[count:], rival_count[:count])
     probability = np.where(rivals > 0, odds / (1.0 + odds + comp), probabilities(weight))
+    alone = probabilities(weight)
     inside = (probability > 0) & (probability < 1)
     shared_weight = np.where(
         (rivals > 0) & inside,
         np.log2(np.clip(probability, 1e-300, None) / np.clip(1 - probability, 1e-300, None)),
         weight,
     )
-    return probability, shared_weight, rivals
+    return probability, shared_weight, rivals, alone

@@ -470,6 +470,14 @@ class Scored:
     contributions: tuple[float, ...]
     swapped: bool
     rivals: int = 0  # persons, certainly not this one, that the record resembles as well (see ``share_rivals``)
+    # With rivals: the probability of this pair on its own, before sharing. When it reaches the probable
+    # threshold for two persons who are certainly two, the record is one of them and cannot tell which: intake
+    # shows each as a possible duplicate rather than nothing.
+    alone: float | None = None
+
+    @property
+    def probability_alone(self) -> float:
+        return self.probability if self.alone is None else self.alone
 
     def agreeing(self) -> list[tuple[str, str]]:
         """(comparison, level name) of the comparisons that count for the match."""
@@ -503,11 +511,19 @@ class Scorer:
             else None
         )
 
-    def _tf(self, field_name: str, term: str, m: float, default: float) -> float:
+    def _tf(self, field_name: str, term: str, m: float, default: float, swapped: bool = False) -> float:
         table = self.model.frequencies.get(field_name) or {}
         if not table:  # a model without a name-frequency table (the shipped default): the level's own weight
             return default
         freq = table.get(term)
+        if swapped:
+            # Given and family names swapped: the agreed word is a given name in one record and a family name
+            # in the other. It weighs by its more common role, so that the pair weighs the same whichever
+            # record comes first ("Morozov" is rare as a given name, common as a family name).
+            other = self.model.frequencies.get("family" if field_name == "given" else "given") or {}
+            alt = other.get(term)
+            if alt is not None and (freq is None or alt > freq):
+                freq = alt
         if freq is None:
             return default if not term else math.log2(m / max(self.model.min_frequency, 1e-9))
         return math.log2(m / max(freq, self.model.min_frequency))
@@ -549,9 +565,9 @@ class Scorer:
             elif i == 0 and level == 0 and self._known_names(a, b, swapped):
                 weight = DECISIVE_WEIGHT
             elif i == 0 and level == 4:
-                weight = self._tf("given", gt, self.m_exact_given, weight)
+                weight = self._tf("given", gt, self.m_exact_given, weight, swapped)
             elif i == 1 and level == 3:
-                weight = self._tf("family", ft, self.m_exact_family, weight)
+                weight = self._tf("family", ft, self.m_exact_family, weight, swapped)
             contributions.append(weight)
         total = self.prior_weight + sum(contributions)
         probability = 1.0 / (1.0 + 2.0 ** (-total)) if total > -60 else 0.0
@@ -697,7 +713,9 @@ def share_rivals(linked: Sequence[tuple[Any, Any, Scored]], distinct: Any) -> li
             odds = _odds(scored.weight)
             probability = odds / (1.0 + odds + rival_odds)
             weight = math.log2(probability / (1 - probability)) if 0 < probability < 1 else scored.weight
-            scored = Scored(probability, weight, scored.levels, scored.contributions, scored.swapped, rivals)
+            scored = Scored(
+                probability, weight, scored.levels, scored.contributions, scored.swapped, rivals, scored.probability
+            )
         out.append((a, b, scored))
     return out
 

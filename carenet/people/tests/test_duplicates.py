@@ -175,3 +175,16 @@ def test_a_caseworker_cannot_merge(client, caseworker_a, baia_mare, org_a, perso
     client.force_login(caseworker_a)
     response = client.post(f"/people/{person_a.pk}/merge/", {"duplicate": str(dup.pk), "reason": "x"})
     assert response.status_code == 403
+
+
+def test_an_undated_record_of_a_father_or_his_son_shows_both_as_possible(caseworker_a, baia_mare, org_a):
+    """No birth date, no identifier, a name father and son share at one address: the record is one of them,
+    and nothing in it says which. Intake shows both, as a notice naming the other, rather than nothing."""
+    father = make_person(baia_mare, org_a, first="Ion", last="Ceban", born=BORN, sex="M", address="Str. Horea 3")
+    son = make_person(
+        baia_mare, org_a, first="Ion", last="Ceban", born=datetime.date(1982, 5, 9), sex="M", address="Str. Horea 3"
+    )
+    matches = person_duplicates(user=caseworker_a, first_name="Ion", last_name="Ceban", sex="M", address="Str. Horea 3")
+    assert {m.person for m in matches} == {father, son}
+    assert all(not m.probable for m in matches)
+    assert all("another registered person, certainly not this one, matches as well" in m.differences for m in matches)

@@ -81,9 +81,10 @@ def test_rivals_share_a_record_in_columns_as_one_by_one(records):
     near = np.flatnonzero(probabilities(total) >= 0.01)  # a low floor: many records with several partners
     linked = [(int(left[k]), int(right[k]), scorer.score(records[left[k]], records[right[k]])) for k in near]
     one_by_one = share_rivals(linked, lambda y, z: scorer.distinct(records[y], records[z]))
-    probability, weight, rivals = share_rivals_in_columns(columns, scorer, left[near], right[near], total[near])
+    probability, weight, rivals, alone = share_rivals_in_columns(columns, scorer, left[near], right[near], total[near])
     assert sum(s.rivals > 0 for _a, _b, s in one_by_one) > 10
     for n, (_a, _b, shared) in enumerate(one_by_one):
         assert probability[n] == pytest.approx(shared.probability, rel=1e-9, abs=1e-12)
         assert rivals[n] == shared.rivals
         assert weight[n] == pytest.approx(shared.weight, rel=1e-9, abs=1e-9)
+        assert alone[n] == pytest.approx(shared.probability_alone, rel=1e-9, abs=1e-12)

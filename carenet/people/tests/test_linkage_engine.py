@@ -139,3 +139,21 @@ def test_batch_linking_does_not_join_a_father_and_his_son_through_an_undated_rec
     ]
     _model_used, linked, _candidates = deduplicate(records, threshold=0.8, model=_model())
     assert not clusters((i, j) for i, j, _s in linked if {i, j} & {0, 1})
+
+
+def test_swapped_names_weigh_the_same_whichever_record_comes_first():
+    """ "Morozov" is rare as a given name and common as a family name: a record with the names swapped must
+    not gain by being read first (it took a father's undated record for his son's)."""
+    model = _model()
+    model.frequencies = {"given": {"nikolai": 0.01}, "family": {"morozov": 0.005}}
+    model.min_frequency = 1e-5
+    scorer = Scorer(model)
+    straight = prepare(1, first_name="Nicolai", last_name="Morozov", sex="M", address="Str. Independenței 56")
+    swapped = prepare(2, first_name="Морозов", last_name="Николай", sex="M", address="Str. Independenței 56")
+    forward, backward = scorer.score(straight, swapped), scorer.score(swapped, straight)
+    assert forward.swapped and backward.swapped
+    assert forward.weight == pytest.approx(backward.weight, abs=0.6)
+    records = [straight, swapped]
+    _m, linked, _c = deduplicate(records, threshold=0.0, model=model)
+    [(_i, _j, in_columns)] = linked
+    assert in_columns.weight == pytest.approx(forward.weight, abs=0.6)
