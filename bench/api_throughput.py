@@ -12,6 +12,16 @@ baseline under the same gunicorn settings, both on 127.0.0.1, both on the benchm
 (default 8 s each). Data: the city preset of bench/scale.py (300 services, 20,000 beneficiaries).
 The finder/HSDS search p95 under 50 ms is measured with ONE client (latency, not queueing); at 32
 clients on 2 cores p95 is dominated by waiting for a free worker, and is reported as such.
+
+Deep pages (issue 23): the /api/v1/ lists' page 1 and page 200 by cursor (the default) and by page number
+(``?page=``), in the same run, in-process through the whole Django stack (the test client: middleware,
+authentication, the audit event of each page), one client, the four requests interleaved round after round
+so that the machine's load weighs on each alike. Target: page 200 by cursor < 50 ms. The page-number lists
+are capped by their selectors (10,000 deliveries: page 200 is their last page; 1,000 persons, 100 cases: no
+page 200), so persons and cases are measured by cursor only.
+
+``BENCH_API_PARTS`` runs a part only: ``load`` (the servers under 32 clients) or ``pages`` (deep pages);
+both by default. A small run: ``BENCH_SCALE_DELIVERIES=100000 BENCH_API_PARTS=pages``.
 """
 
 from __future__ import annotations
@@ -19,6 +29,8 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import statistics
+import time
 import urllib.parse
 from typing import Any
 
@@ -32,6 +44,9 @@ SECONDS = float(os.environ.get("BENCH_API_SECONDS", "8"))
 CLIENTS = int(os.environ.get("BENCH_API_CLIENTS", "32"))
 DJANGO_PORT = int(os.environ.get("BENCH_DJANGO_PORT", "18741"))
 FLASK_PORT = int(os.environ.get("BENCH_FLASK_PORT", "18742"))
+PARTS = set(os.environ.get("BENCH_API_PARTS", "load,pages").split(","))
+DEEP_PAGE = 200
+DEEP_ROUNDS = int(os.environ.get("BENCH_API_PAGE_ROUNDS", "15"))
 QUERIES = ["cantina", "ingrijire domiciliu", "copii", "dizabilitati", "adapost", "consiliere victime"]
 
 
@@ -82,6 +97,120 @@ def _found(host: str, path: str) -> int:
     return total
 
 
+def _deep_cursor(path: str, user: Any, page: int, size: int) -> tuple[int, str] | None:
+    """(page, cursor): the cursor of page ``page`` as the next link of the page before holds it — the position
+    of that page's last row, from the list's own queryset (walking 199 audited pages to find it would only cost
+    time) — or of the last full page of a shorter list; None for a list of one page."""
+    from django.test import RequestFactory
+    from rest_framework.request import Request as DRFRequest
+
+    from carenet.api.pagination import count_without_ordering, encode_cursor, keyset_of
+    from carenet.api.urls import v1
+
+    prefix = urllib.parse.urlsplit(path).path.strip("/").split("/")[-1]
+    view_class = next(viewset for name, viewset, _basename in v1.registry if name == prefix)
+    request = RequestFactory().get(path)
+    request._force_auth_user = user  # type: ignore[attr-defined]  # what DRF's test client does
+    view = view_class(request=DRFRequest(request), kwargs={}, format_kwarg=None, action="list")
+    queryset = view.get_queryset()
+    keyset = keyset_of(queryset)
+    assert keyset is not None, path
+    rows = queryset._chain()
+    rows.query.clear_limits()
+    rows.query.clear_ordering(force=True)
+    page = min(page, count_without_ordering(rows) // size)
+    if page < 2:
+        return None  # one page: nothing deep to measure
+    position = rows.order_by(*[p.signed_name for p in keyset])[(page - 1) * size - 1]
+    return page, encode_cursor(keyset, position, reverse=False)
+
+
+def _time_get(client: Any, url: str) -> tuple[float, int, list[str]]:
+    from django.db import connection as conn
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(conn) as ctx:
+        started = time.perf_counter()
+        response = client.get(url)
+        elapsed = (time.perf_counter() - started) * 1000
+    assert response.status_code == 200, (url, response.status_code, response.content[:300])
+    return elapsed, len(ctx.captured_queries), [row["id"] for row in response.json()["results"]]
+
+
+def deep_pages(municipality: Any, user: Any, role: str) -> list[Result]:
+    """Page 1 and page 200 of the /api/v1/ lists, by cursor and by page number, median over the rounds."""
+    from django.conf import settings
+    from django.test import Client
+
+    settings.DEBUG = False
+    if "testserver" not in settings.ALLOWED_HOSTS and "*" not in settings.ALLOWED_HOSTS:
+        settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    client = Client()
+    client.force_login(user)
+    size = 50
+    results: list[Result] = []
+    for name, by_number in (("deliveries", True), ("persons", False), ("cases", False)):
+        path = f"/api/v1/{name}/" + ("?status=all" if name == "cases" else "")
+        sep = "&" if "?" in path else "?"
+        found = _deep_cursor(path, user, DEEP_PAGE, size)
+        if found is None:
+            continue
+        deep, cursor = found
+        by_number = by_number and deep == DEEP_PAGE
+        urls = {"cursor 1": path, "cursor 200": f"{path}{sep}cursor={urllib.parse.quote(cursor)}"}
+        if by_number:
+            urls["number 1"] = f"{path}{sep}page=1"
+            urls[f"number {DEEP_PAGE}"] = f"{path}{sep}page={DEEP_PAGE}"
+        times: dict[str, list[float]] = {k: [] for k in urls}
+        queries: dict[str, int] = {}
+        ids: dict[str, list[str]] = {}
+        for url in urls.values():
+            client.get(url)  # warm
+        for _ in range(DEEP_ROUNDS):
+            for label, url in urls.items():
+                elapsed, n, page_ids = _time_get(client, url)
+                times[label].append(elapsed)
+                queries[label], ids[label] = n, page_ids
+        if by_number:
+            assert ids["cursor 200"] == ids[f"number {DEEP_PAGE}"], "page 200 by cursor is not page 200 by number"
+        assert len(ids["cursor 200"]) == size, f"{name}: page {deep} is not full"
+        median = {label: statistics.median(values) for label, values in times.items()}
+        scale = f"{role}, {connection.vendor}"
+        results.append(
+            Result(
+                f"API /api/v1/{name}/ page {deep} by cursor, median of {DEEP_ROUNDS} "
+                f"[{queries['cursor 200']} queries; page 1: {queries['cursor 1']}] ({scale})",
+                median["cursor 200"],
+                "ms",
+                target="< 50 ms",
+                baseline_name="page 1 by cursor",
+                baseline=median["cursor 1"],
+                passed=median["cursor 200"] < 50 and queries["cursor 200"] == queries["cursor 1"],
+            )
+        )
+        if by_number:
+            results.append(
+                Result(
+                    f"API /api/v1/{name}/ page {DEEP_PAGE} by page number (?page=), median of {DEEP_ROUNDS} "
+                    f"[{queries[f'number {DEEP_PAGE}']} queries] ({scale})",
+                    median[f"number {DEEP_PAGE}"],
+                    "ms",
+                    baseline_name="page 1 by page number",
+                    baseline=median["number 1"],
+                )
+            )
+            results.append(
+                Result(
+                    f"API /api/v1/{name}/ page {DEEP_PAGE}: by page number vs by cursor ({scale})",
+                    median[f"number {DEEP_PAGE}"],
+                    "ms",
+                    baseline_name=f"page {DEEP_PAGE} by cursor",
+                    baseline=median["cursor 200"],
+                )
+            )
+    return results
+
+
 def run() -> list[Result]:
     from carenet.accounts.models import User
 
@@ -91,6 +220,12 @@ def run() -> list[Result]:
     )
     municipality = tenant(CITY)
     coordinator = User.objects.get(username=f"{CITY.slug}.coordinator")
+    pages: list[Result] = []
+    if "pages" in PARTS:
+        for role, user in _list_users(municipality, coordinator).items():
+            pages += deep_pages(municipality, user, role)
+    if "load" not in PARTS:
+        return pages
     list_cookies = {role: session_cookie(user) for role, user in _list_users(municipality, coordinator).items()}
     search_paths = [f"/api/hsds/{municipality.slug}/services?search={urllib.parse.quote(q)}" for q in QUERIES]
     finder_paths = [f"/{municipality.slug}/services/?q={urllib.parse.quote(q)}" for q in QUERIES]
@@ -172,4 +307,4 @@ def run() -> list[Result]:
     results.append(_result(f"public finder page ({scale})", finder, baseline=("floor", floor)))
     for (name, role), load in api.items():
         results.append(_result(f"API list /api/v1/{name}/, {role} ({scale})", load, baseline=("floor", floor)))
-    return results
+    return results + pages

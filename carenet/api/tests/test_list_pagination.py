@@ -1,4 +1,5 @@
-"""The /api/v1/ lists page through exactly the rows the user may see, and their ``count`` is the number of them.
+"""The /api/v1/ lists page through exactly the rows the user may see, and their ``count`` is the number of them
+(cursor pages count when asked, ``?count=true``; page numbers always).
 
 The lists count without the ORDER BY (carenet.api.pagination) and the deliveries list reads no related rows:
 the rows, their order and the count must stay those of the visibility rules.
@@ -52,8 +53,8 @@ def deliveries(baia_mare, org_a, org_b, caseworker_a, caseworker_b, case_a, serv
 
 
 def _all_pages(api, path):
-    """(count, ids in page order) over every page of a list."""
-    first = api.get(path).json()
+    """(count, ids in page order) over every page of a list (cursor pages; the total asked for)."""
+    first = api.get(path + ("&" if "?" in path else "?") + "count=true").json()
     ids = [row["id"] for row in first["results"]]
     page = first
     while page["next"]:
@@ -81,8 +82,9 @@ def test_a_caseworker_of_another_provider_sees_neither_the_rows_nor_their_number
 def test_a_user_of_the_other_municipality_sees_no_rows_and_a_count_of_zero(api, other_tenant_user, deliveries):
     api.force_authenticate(other_tenant_user)
     for name in ("persons", "cases", "deliveries"):
-        body = api.get(f"/api/v1/{name}/").json()
-        assert (body["count"], body["results"]) == (0, [])
+        for query in ("count=true", "page=1"):
+            body = api.get(f"/api/v1/{name}/?{query}").json()
+            assert (body["count"], body["results"]) == (0, [])
 
 
 def test_a_manager_of_two_providers_sees_both_and_nothing_else(api, small_pages, baia_mare, org_a, org_b, deliveries):
@@ -95,7 +97,7 @@ def test_a_manager_of_two_providers_sees_both_and_nothing_else(api, small_pages,
     count, ids = _all_pages(api, "/api/v1/deliveries/")
     assert count == 7 and sorted(ids) == sorted(str(pk) for pk in deliveries["a"] + deliveries["b"])
     api.force_authenticate(no_provider_role)
-    assert api.get("/api/v1/deliveries/").json()["count"] == 0
+    assert api.get("/api/v1/deliveries/?count=true").json()["count"] == 0
 
 
 def test_the_coordinator_counts_the_municipalitys_persons_cases_and_deliveries(
