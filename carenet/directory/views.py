@@ -306,7 +306,10 @@ def pull_detail(request: HttpRequest, pull_id: str) -> HttpResponse:
             "resource": resource,
             "kind": kind,
             "querystring": querystring,
-            "resources": sorted((pull.summary or {}).get("resources", {}).items()),
+            "resources": [
+                (name, feeds_selectors.resource_label(name), counts)
+                for name, counts in sorted((pull.summary or {}).get("resources", {}).items())
+            ],
         },
     )
 

@@ -43,6 +43,9 @@ from carenet.accounts.models import UserSession
 from carenet.cases import services as cases_services
 from carenet.core.documents import DOCUMENT_KINDS
 from carenet.core.models import BackgroundJob
+from carenet.directory import services as directory_services
+from carenet.directory.models import HsdsPull
+from carenet.directory.permissions import IMPORT_JOB_KIND
 from carenet.plans.models import ReportingPeriod
 from carenet.portal import services as portal_services
 from carenet.privacy import services as privacy_services
@@ -138,6 +141,18 @@ def provider_a_records(
     TOTPDevice.objects.create(user=enrolled, name="phone")
     StaticDevice.objects.create(user=enrolled, name="backup")
     now = timezone.now()
+    # The directory's feeds (decision 0024): a source, a pull waiting for a decision, an HSDS import job.
+    source = directory_services.hsds_source_save(
+        actor=coordinator,
+        municipality=municipality,
+        name="Sursa",
+        url="https://feed.example.org/f.zip",
+        pull_enabled=False,
+    )
+    pull = HsdsPull.objects.create(municipality=municipality, source=source, url=source.url)
+    import_job = BackgroundJob.objects.create(
+        municipality=municipality, kind=IMPORT_JOB_KIND, title="Import", created_by=coordinator
+    )
     apps.get_model("django_tasks_database", "DBTaskResult").objects.create(
         enqueued_at=now, run_after=now, args_kwargs={}, task_path="carenet.x", backend_name="default"
     )
@@ -157,7 +172,9 @@ def provider_a_records(
         "task_id": [task.pk],
         "duty_id": [duty.pk],
         "document_id": [document.pk],
-        "job_id": [job.pk],
+        "job_id": [job.pk, import_job.pk],
+        "source_id": [source.pk],
+        "pull_id": [pull.pk],
         "request_id": [help_request.pk],
         "feedback_id": [feedback.pk],
         "consultation_id": [consultation.pk],
