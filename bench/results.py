@@ -5,7 +5,8 @@ Every run of ``python -m bench`` writes ``var/bench/bench-<UTC time>.json`` and 
 ``var/bench/latest.json`` (``BENCH_RESULTS_DIR`` elsewhere): for each figure its name, key, unit, value,
 baseline and baseline value, ratio, target, pass, the machine's load (``os.getloadavg()`` when its module
 finished) and the database vendor. Before writing, it prints each figure beside the newest earlier run
-that holds the same figure (same key, same database vendor): previous, now, change in %.
+that holds the same figure (same key, same database vendor): previous, now, change in %, and the machine's
+load then and now (a figure measured at load 8 is not comparable with one at load 1: the load says so).
 
 A figure's ``key`` is its name without what changes from run to run — the bracketed latencies
 (``[p50 52 ms, …]``), times (``(min 35 ms)``, ``in 22.0 s``) and the load (``load avg 1.0``) — unless the
@@ -184,6 +185,8 @@ class Change:
     now: float
     previous: float | None  # None: the figure is new (no earlier run holds it)
     previous_run: str = ""  # the file the previous value comes from
+    load: float | None = None  # the 1-minute load average when the figure was measured
+    previous_load: float | None = None
 
     @property
     def percent(self) -> float | None:
@@ -204,11 +207,12 @@ class Change:
 def compare(current: dict[str, Any], earlier: list[dict[str, Any]]) -> list[Change]:
     """Each figure of ``current`` beside its value in the newest earlier run that has the same key and
     database vendor (``earlier`` newest first)."""
-    index: dict[tuple[str, str], tuple[float, str]] = {}
+    index: dict[tuple[str, str], tuple[float, str, float | None]] = {}
     for run in reversed(earlier):  # newest last: it wins
         for fig in run.get("figures", []):
             if isinstance(fig, dict) and isinstance(fig.get("value"), int | float):
-                index[(str(fig.get("key")), str(fig.get("vendor", "")))] = (fig["value"], run.get("_file", ""))
+                key = (str(fig.get("key")), str(fig.get("vendor", "")))
+                index[key] = (fig["value"], run.get("_file", ""), _load1(fig))
     changes = []
     for fig in current["figures"]:
         found = index.get((fig["key"], fig["vendor"]))
@@ -219,9 +223,25 @@ def compare(current: dict[str, Any], earlier: list[dict[str, Any]]) -> list[Chan
                 now=fig["value"],
                 previous=found[0] if found else None,
                 previous_run=found[1] if found else "",
+                load=_load1(fig),
+                previous_load=found[2] if found else None,
             )
         )
     return changes
+
+
+def _load1(fig: dict[str, Any]) -> float | None:
+    load = fig.get("load")
+    return float(load[0]) if isinstance(load, list) and load and isinstance(load[0], int | float) else None
+
+
+def _loads(change: Change) -> str:
+    def one(value: float | None) -> str:
+        return "?" if value is None else f"{value:.1f}"
+
+    if change.previous is None:
+        return one(change.load)
+    return f"{one(change.previous_load)} → {one(change.load)}"
 
 
 def print_comparison(changes: list[Change]) -> None:
@@ -236,7 +256,8 @@ def print_comparison(changes: list[Change]) -> None:
             f"{c.now:,.2f} {c.unit}",
             f"{c.percent:+.1f} %" if c.percent is not None else "",
             c.verdict,
+            _loads(c),
         )
         for c in changes
     ]
-    _print(("benchmark", "previous", "now", "change", ""), rows)
+    _print(("benchmark", "previous", "now", "change", "", "load (1 min)"), rows)

@@ -137,6 +137,7 @@ def test_the_comparison_prints_previous_now_and_the_change(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "compared with: bench-20261207T090130Z.json" in out
     assert "40.00 ms" in out and "20.00 ms" in out and "-50.0 %" in out and "better" in out
+    assert "1.5 → 1.5" in out  # the load then and now
 
 
 def test_a_module_is_chosen_by_its_name_and_an_unknown_name_is_refused():
