@@ -84,6 +84,11 @@ def hsds_pulls_waiting(*, user: Any) -> QuerySet[HsdsPull]:
     return policy.visible(user, HsdsPull).filter(status="pending").select_related("source").defer("tables")
 
 
+def _unbroken(*values: str) -> bool:
+    """A long value with no space (an address, an id) is shown so that it may break anywhere on a phone."""
+    return any(len(v) > 24 and " " not in v for v in values)
+
+
 def pull_diff_page(*, pull: HsdsPull, resource: str = "", kind: str = "", page: Any = 1) -> Page:
     """The diff as rows (resource, kind, id, label, fields), ``DIFF_PAGE_SIZE`` a page, optionally one
     resource or one kind only. A changed field is (name, before, after); an added record lists its values."""
@@ -97,9 +102,12 @@ def pull_diff_page(*, pull: HsdsPull, resource: str = "", kind: str = "", page: 
             for item in parts.get(what, []):
                 fields = item.get("fields", {})
                 if what == "changed":
-                    shown = [(field_label(f), before, after) for f, (before, after) in fields.items()]
+                    shown = [
+                        (field_label(f), before, after, _unbroken(before, after))
+                        for f, (before, after) in fields.items()
+                    ]
                 else:
-                    shown = [(field_label(f), "", value) for f, value in fields.items()]
+                    shown = [(field_label(f), "", value, _unbroken(value)) for f, value in fields.items()]
                 rows.append(
                     {
                         "resource": name,

@@ -83,6 +83,7 @@ def test_the_feed_pages_fit_a_phone_and_a_desktop(live_server, coordinator, feed
                 locale=language,
                 viewport={"width": width, "height": 900},
                 extra_http_headers={"Accept-Language": language},
+                bypass_csp=True,
             )
             page = context.new_page()
             page.goto(f"{live_server.url}/account/login/")
