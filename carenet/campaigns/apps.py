@@ -17,4 +17,12 @@ class CampaignsConfig(AppConfig):
     ]
 
     def ready(self) -> None:
-        from . import permissions  # noqa: F401  (registers rules in the policy)
+        from carenet.core.jobs import register_job_kind
+
+        from . import permissions
+        from .services import MESSAGES_JOB_KIND
+        from .tasks import send_campaign_messages
+
+        register_job_kind(
+            MESSAGES_JOB_KIND, enqueue=send_campaign_messages.enqueue, can_retry=permissions.can_retry_messages_job
+        )

@@ -128,3 +128,21 @@ class KitForm(forms.Form):
     person = forms.UUIDField(label=_("Person (registry id)"))
     kind = forms.ChoiceField(label=_("Kit"), choices=KitKind.choices)
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=100, initial=1)
+
+
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+class MessagingSettingsForm(forms.Form):
+    """The tenant's SMS and voice rules, from a date (the services keep the ladder as it is)."""
+
+    sms_enabled = forms.BooleanField(
+        label=_("Send an SMS to persons of the register with a mobile phone"), required=False
+    )
+    voice_enabled = forms.BooleanField(
+        label=_("Call by automated voice persons with a fixed line or who need voice"), required=False
+    )
+    voice_attempts = forms.IntegerField(label=_("Automated calls to a person at most"), min_value=1, max_value=5)
+    quiet_from = forms.TimeField(label=_("No messages or calls from"), required=False, widget=TIME)
+    quiet_to = forms.TimeField(label=_("No messages or calls until"), required=False, widget=TIME)
+    valid_from = forms.DateField(label=_("Valid from"), widget=DATE)

@@ -44,6 +44,12 @@ class CampaignSettings(TenantOwnedModel):
     hotspot_intensity = models.DecimalField(
         _("heat intensity of a hotspot, at least"), max_digits=4, decimal_places=2, default=0.6
     )
+    # Reaching the register by SMS and by automated voice call (core.messaging), the tenant's choice.
+    sms_enabled = models.BooleanField(_("send SMS to the register during a campaign"), default=False)
+    voice_enabled = models.BooleanField(_("call by automated voice persons without a mobile phone"), default=False)
+    quiet_from = models.TimeField(_("no messages or calls from"), null=True, blank=True)
+    quiet_to = models.TimeField(_("no messages or calls until"), null=True, blank=True)
+    voice_attempts = models.PositiveSmallIntegerField(_("automated calls to a person at most"), default=2)
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid until"), null=True, blank=True)
 
@@ -107,6 +113,10 @@ class RegisterEntry(TenantOwnedModel):
     legal_ground = models.CharField(_("legal ground"), max_length=20, choices=LegalGround.choices)
     legal_basis = models.CharField(_("law"), max_length=300, blank=True)
     consent_on = models.DateField(_("consent given on"), null=True, blank=True)
+    # How the person is best reached by the messaging gateway: their language (empty: the municipality's) and
+    # whether they need a voice call even on a mobile phone (cannot read an SMS).
+    language = models.CharField(_("language of messages"), max_length=8, blank=True)
+    needs_voice = models.BooleanField(_("reach by voice call, not SMS"), default=False)
     added_on = models.DateField(_("added on"))
     removed_on = models.DateField(_("removed on"), null=True, blank=True)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -251,6 +261,8 @@ class CheckInMode(models.TextChoices):
     PHONE = "phone", _("Reached by phone")
     VISIT = "visit", _("Visited at home")
     NOT_REACHED = "not_reached", _("Not reached")
+    SMS = "sms", _("Replied by SMS")
+    VOICE = "voice", _("Answered an automated call")
 
 
 class CheckInOutcome(models.TextChoices):
@@ -260,10 +272,19 @@ class CheckInOutcome(models.TextChoices):
     TRANSPORT = "transport", _("Needs transport to a cooling or warming centre")
     EMERGENCY = "emergency", _("Medical emergency: call 112")
     ESCALATE = "escalate", _("Escalate to the coordinator")
+    HELP = "help", _("Asked for help (SMS or call reply)")
     NONE = "none", _("No answer")
 
 
-NEEDS_HELP = (CheckInOutcome.WATER, CheckInOutcome.MEDICINE, CheckInOutcome.TRANSPORT, CheckInOutcome.EMERGENCY)
+NEEDS_HELP = (
+    CheckInOutcome.WATER,
+    CheckInOutcome.MEDICINE,
+    CheckInOutcome.TRANSPORT,
+    CheckInOutcome.EMERGENCY,
+    CheckInOutcome.HELP,
+)
+# Outcomes that send the person to a home visit at once.
+ESCALATING = (CheckInOutcome.ESCALATE, CheckInOutcome.HELP)
 
 
 class CheckIn(TenantOwnedModel):
@@ -283,6 +304,57 @@ class CheckIn(TenantOwnedModel):
         ordering = ["at"]
         constraints = [models.UniqueConstraint(fields=["municipality", "client_key"], name="campaign_checkin_key_once")]
         indexes = [models.Index(fields=["municipality", "campaign", "at"], name="campaign_checkin_at")]
+
+
+class Channel(models.TextChoices):
+    SMS = "sms", _("SMS")
+    VOICE = "voice", _("Voice call")
+
+
+class MessageStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENT = "sent", _("Sent")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Failed")
+    ANSWERED = "answered", _("Replied")
+
+
+class OutboundMessage(TenantOwnedModel):
+    """One SMS or automated call to a person of a campaign, once per contact, channel and attempt.
+
+    Created queued; ``attempted_at`` is set when a sender takes it (so two senders never send it twice); the
+    provider's id and status callbacks move it to sent, delivered or failed; a reply (a key pressed, an SMS
+    answered) makes it answered and records a check-in."""
+
+    campaign = TenantForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    contact = TenantForeignKey(Contact, on_delete=models.CASCADE, related_name="messages")
+    channel = models.CharField(_("channel"), max_length=5, choices=Channel.choices)
+    attempt = models.PositiveSmallIntegerField(_("attempt"), default=1)
+    status = models.CharField(_("status"), max_length=10, choices=MessageStatus.choices, default=MessageStatus.QUEUED)
+    to_number = models.CharField(max_length=20)  # E.164, as sent to the processor
+    language = models.CharField(max_length=8)
+    provider_id = models.CharField(max_length=64, blank=True)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+    reply = models.CharField(_("reply"), max_length=1, blank=True)
+    queued_at = models.DateTimeField(auto_now_add=True)
+    attempted_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    replied_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta(TenantOwnedModel.Meta):
+        ordering = ["queued_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "contact", "channel", "attempt"], name="campaign_message_once"
+            ),
+            models.CheckConstraint(condition=models.Q(attempt__gte=1), name="campaign_message_attempt_positive"),
+        ]
+        indexes = [
+            models.Index(fields=["municipality", "campaign", "channel", "status"], name="campaign_message_status"),
+            models.Index(fields=["to_number", "municipality"], name="campaign_message_number"),
+        ]
 
 
 class CentreKind(models.TextChoices):

@@ -150,3 +150,9 @@ def heat_layer_for(user: Any, layer_id: Any, *, action: str = "view") -> HeatLay
 
 def centre_for(user: Any, centre_id: Any, *, action: str = "view") -> Centre:
     return fetch(user, centres_visible_to(user), centre_id, action=action)
+
+
+def can_retry_messages_job(user: Any, job: Any) -> bool:
+    """A failed SMS and voice job is started again by a coordinator of its municipality."""
+    actor = actor_of(user)
+    return can_manage_campaigns(user) and actor.municipality_id == job.municipality_id

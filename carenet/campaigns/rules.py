@@ -121,3 +121,64 @@ def dual_index(social: dict[str, tuple[int, int]], thermal: dict[str, float], *,
         value = round(s * t, 4)
         rows.append(CellIndex(cell, risk, served, round(s, 4), round(t, 4), value, value >= critical))
     return sorted(rows, key=lambda r: (-r.index, r.cell))
+
+
+# --- reaching the register by SMS and voice -------------------------------------------------------------
+
+COUNTRY_CODES = {"RO": "40", "MD": "373"}
+# Mobile numbers after the country code: Romania 7x; Moldova 6x and 7x (02x/03x are fixed lines, 8x/9x services).
+MOBILE_PREFIXES = {"40": ("7",), "373": ("6", "7")}
+NATIONAL_LENGTHS = {"40": 9, "373": 8}
+
+
+def phone_e164(raw: str, country: str) -> str:
+    """The number in international form (+40…, +373…), or "" when it is not a Romanian or Moldovan number.
+
+    A national number (07…, 069…, 022…) takes the municipality's country; +/00 numbers keep theirs.
+    """
+    digits = "".join(ch for ch in raw or "" if ch.isdigit())
+    if not digits:
+        return ""
+    if (raw or "").strip().startswith("+"):
+        international = digits
+    elif digits.startswith("00"):
+        international = digits[2:]
+    elif digits.startswith("0") and country in COUNTRY_CODES:
+        international = COUNTRY_CODES[country] + digits[1:]
+    else:
+        return ""
+    for code, length in NATIONAL_LENGTHS.items():
+        if international.startswith(code) and len(international) == len(code) + length:
+            return "+" + international
+    return ""
+
+
+def is_mobile(e164: str) -> bool:
+    for code, prefixes in MOBILE_PREFIXES.items():
+        if e164.startswith("+" + code):
+            return e164[1 + len(code) :].startswith(prefixes)
+    return False
+
+
+def in_quiet_hours(local: datetime.time, quiet_from: datetime.time | None, quiet_to: datetime.time | None) -> bool:
+    """True between ``quiet_from`` (included) and ``quiet_to`` (excluded), across midnight when from > to."""
+    if quiet_from is None or quiet_to is None or quiet_from == quiet_to:
+        return False
+    if quiet_from < quiet_to:
+        return quiet_from <= local < quiet_to
+    return local >= quiet_from or local < quiet_to
+
+
+def message_language(preferred: str, official: Sequence[str], available: Iterable[str]) -> str:
+    """The person's language when CareNet speaks it, else the municipality's first, else Romanian."""
+    speaks = set(available)
+    for candidate in (preferred, *official):
+        if candidate and candidate in speaks:
+            return candidate
+    return "ro"
+
+
+def reply_digit(body: str) -> str:
+    """ "1" or "2" from a reply ("1", " 2 ", "2." …), or "" for anything else."""
+    text = (body or "").strip().rstrip(".!").strip()
+    return text if text in ("1", "2") else ""

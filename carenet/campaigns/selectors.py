@@ -19,7 +19,7 @@ from carenet.cases.models import Domain, DomainRating, SocialInquiry
 from carenet.cases.selectors import delivery_cells
 from carenet.directory.models import Location, LocationType
 from carenet.geo.models import Area
-from carenet.people.models import HouseholdMember, Person, SensitiveProfile
+from carenet.people.models import Consent, ConsentPurpose, HouseholdMember, Person, SensitiveProfile
 
 from .models import (
     NEEDS_HELP,
@@ -36,6 +36,9 @@ from .models import (
     HeatLayer,
     HeatZone,
     KitGiven,
+    LegalGround,
+    MessageStatus,
+    OutboundMessage,
     RegisterEntry,
     RiskRule,
 )
@@ -617,3 +620,177 @@ def kits_of(*, campaign: Campaign) -> QuerySet[KitGiven]:
 
 def decimal_or_none(value: Any) -> Decimal | None:
     return None if value is None else Decimal(value)
+
+
+# --- reaching the register by SMS and voice -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutreachCandidate:
+    """A person of a campaign the gateway may reach: still to contact, on the register in force on a ground
+    that allows contact, with a phone."""
+
+    contact_id: Any
+    person_id: Any
+    phone: str
+    language: str
+    needs_voice: bool
+
+
+def outreach_candidates(*, campaign: Campaign) -> list[OutreachCandidate]:
+    """The campaign's persons still to contact whose register entry is in force on a ground that allows being
+    contacted (the law, a vital interest, or a dated consent) and who did not withdraw a consent to being
+    contacted without giving it again; only those with a phone. The phone's form is checked by the sender."""
+    tenant = campaign.municipality_id
+    entries = {
+        e["person_id"]: e
+        for e in RegisterEntry.objects.for_tenant(tenant)
+        .filter(removed_on__isnull=True, legal_ground__in=LegalGround.values)
+        .exclude(legal_ground=LegalGround.CONSENT, consent_on__isnull=True)
+        .values("person_id", "language", "needs_voice")
+    }
+    contacts = list(
+        Contact.objects.for_tenant(tenant)
+        .filter(campaign=campaign, status=ContactStatus.PENDING, person__merged_into__isnull=True)
+        .exclude(person__phone="")
+        .values_list("pk", "person_id", "person__phone")
+    )
+    consents = Consent.objects.for_tenant(tenant).filter(
+        purpose=ConsentPurpose.CONTACT, person_id__in=[person_id for _pk, person_id, _phone in contacts]
+    )
+    withdrawn = set(consents.filter(withdrawn_on__isnull=False).values_list("person_id", flat=True))
+    withdrawn -= set(consents.filter(withdrawn_on__isnull=True).values_list("person_id", flat=True))
+    return [
+        OutreachCandidate(pk, person_id, phone, entries[person_id]["language"], entries[person_id]["needs_voice"])
+        for pk, person_id, phone in contacts
+        if person_id in entries and person_id not in withdrawn
+    ]
+
+
+def messages_waiting(*, campaign: Campaign) -> QuerySet[OutboundMessage]:
+    """Messages queued and not yet taken by a sender, oldest first."""
+    return (
+        OutboundMessage.objects.for_tenant(campaign.municipality_id)
+        .filter(campaign=campaign, status=MessageStatus.QUEUED, attempted_at__isnull=True)
+        .order_by("queued_at", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class ChannelFigures:
+    channel: str
+    label: str
+    queued: int
+    sent: int
+    delivered: int
+    failed: int
+    replied: int
+    fine: int
+    help: int
+
+    @property
+    def total(self) -> int:
+        return self.queued + self.sent + self.delivered + self.failed + self.replied
+
+
+def message_figures(*, campaign: Campaign, user: Any = None) -> list[ChannelFigures]:
+    """Per channel, the messages by status (the latest attempt per person and channel) and the replies; over
+    the lists ``user`` may see (all, without a user). One query."""
+    from .models import Channel
+
+    qs = OutboundMessage.objects.for_tenant(campaign.municipality_id).filter(campaign=campaign)
+    if user is not None:
+        qs = qs.filter(contact__call_list__in=call_lists_visible_to(user).filter(campaign=campaign))
+    latest = qs.filter(
+        attempt=Subquery(
+            OutboundMessage.objects.for_tenant(campaign.municipality_id)
+            .filter(contact=OuterRef("contact"), channel=OuterRef("channel"))
+            .order_by("-attempt")
+            .values("attempt")[:1]
+        )
+    )
+    rows = {
+        r["channel"]: r
+        for r in latest.values("channel")
+        .annotate(
+            queued=Count("id", filter=Q(status=MessageStatus.QUEUED)),
+            sent=Count("id", filter=Q(status=MessageStatus.SENT)),
+            delivered=Count("id", filter=Q(status=MessageStatus.DELIVERED)),
+            failed=Count("id", filter=Q(status=MessageStatus.FAILED)),
+            replied=Count("id", filter=Q(status=MessageStatus.ANSWERED)),
+            fine=Count("id", filter=Q(status=MessageStatus.ANSWERED, reply="1")),
+            help=Count("id", filter=Q(status=MessageStatus.ANSWERED, reply="2")),
+        )
+        .order_by()
+    }
+    figures = []
+    for value, label in Channel.choices:
+        r = rows.get(value, {})
+        figures.append(
+            ChannelFigures(
+                value,
+                str(label),
+                *(r.get(k, 0) for k in ("queued", "sent", "delivered", "failed", "replied", "fine", "help")),
+            )
+        )
+    return figures
+
+
+@dataclass
+class MessageRow:
+    """A person of a list the user sees, with where the gateway's messages to them stand."""
+
+    contact_id: Any
+    person_id: Any
+    name: str
+    list_id: Any
+    list_number: int
+    contact_status: str
+    contact_status_label: str
+    messages: list[OutboundMessage] = field(default_factory=list)
+
+
+def message_rows(*, campaign: Campaign, user: Any, limit: int = 500) -> list[MessageRow]:
+    """The per-person status of SMS and calls, for the campaign's lists ``user`` may see (a caller: their own)."""
+    lists = call_lists_visible_to(user).filter(campaign=campaign)
+    contacts = list(
+        Contact.objects.for_tenant(campaign.municipality_id)
+        .filter(campaign=campaign, call_list__in=lists)
+        .order_by("call_list__number", "position")
+        .values_list(
+            "pk", "person_id", "person__first_name", "person__last_name", "call_list_id", "call_list__number", "status"
+        )[:limit]
+    )
+    labels = dict(ContactStatus.choices)
+    rows = {
+        pk: MessageRow(
+            pk, person_id, f"{first} {last}".strip(), list_id, number, status, str(labels.get(status, status))
+        )
+        for pk, person_id, first, last, list_id, number, status in contacts
+    }
+    for message in (
+        OutboundMessage.objects.for_tenant(campaign.municipality_id)
+        .filter(contact_id__in=list(rows))
+        .order_by("channel", "attempt")
+    ):
+        rows[message.contact_id].messages.append(message)
+    return list(rows.values())
+
+
+def latest_messages_job(*, campaign: Campaign) -> Any:
+    from carenet.core.models import BackgroundJob
+
+    return (
+        BackgroundJob.objects.for_tenant(campaign.municipality_id)
+        .filter(kind="campaigns.messages", params__campaign_id=str(campaign.pk))
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def open_centres(*, campaign: Campaign) -> list[Centre]:
+    """The open centres of the campaign's kind (cooling for heat, warming for cold), as the public banner lists."""
+    kind = "cooling" if campaign.kind == "heat" else "warming"
+    return list(
+        centre_list(municipality=campaign.municipality_id).filter(kind=kind, is_open=True, is_synthetic=False)[:3]
+    )

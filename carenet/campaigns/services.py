@@ -5,23 +5,29 @@ from __future__ import annotations
 import datetime
 import json
 import uuid
+import zoneinfo
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings as django_settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from carenet.accounts.models import Membership
 from carenet.audit.services import audit_record
+from carenet.core.messaging import get_gateway, public_url, twiml_gather
+from carenet.core.models import BackgroundJob
 from carenet.core.policy import actor_of, policy
 from carenet.geo.geometry import validate_feature_collection
 from carenet.people.models import Person
 
 from . import selectors
 from .models import (
+    ESCALATING,
     THERMAL_LEVELS,
     AlertCode,
     CallList,
@@ -32,6 +38,7 @@ from .models import (
     Centre,
     CentreKind,
     CentreVisit,
+    Channel,
     CheckIn,
     CheckInMode,
     CheckInOutcome,
@@ -43,11 +50,21 @@ from .models import (
     KitGiven,
     KitKind,
     LegalGround,
+    MessageStatus,
+    OutboundMessage,
     RegisterEntry,
     RiskRule,
 )
 from .permissions import CALLER_ROLES, can_manage_campaigns
-from .rules import should_escalate, split_into_lists
+from .rules import (
+    in_quiet_hours,
+    is_mobile,
+    message_language,
+    phone_e164,
+    reply_digit,
+    should_escalate,
+    split_into_lists,
+)
 
 
 def _require_manager(actor: Any, municipality: Any) -> None:
@@ -516,6 +533,8 @@ def campaign_declare(
         obj=campaign,
         changes={"kind": kind, "alert_code": alert_code, "lists": len(lists), "persons": len(contacts)},
     )
+    if not is_synthetic and contacts and any(messaging_in_use(municipality=municipality, on=starts_at.date())):
+        messages_send_start(actor=user, campaign=campaign, check_actor=False)
     return campaign
 
 
@@ -540,7 +559,10 @@ class CheckInResult:
     contact: Contact
 
 
-REACHED_OUTCOMES = tuple(o for o in CheckInOutcome.values if o != CheckInOutcome.NONE)
+# What a caller records (a reply by SMS or by the keys of an automated call comes through the gateway only).
+STAFF_MODES = (CheckInMode.PHONE, CheckInMode.VISIT, CheckInMode.NOT_REACHED)
+REACHING_MODES = (CheckInMode.PHONE, CheckInMode.VISIT, CheckInMode.SMS, CheckInMode.VOICE)
+REACHED_OUTCOMES = tuple(o for o in CheckInOutcome.values if o not in (CheckInOutcome.NONE, CheckInOutcome.HELP))
 
 
 def _parse_key(key: Any) -> uuid.UUID:
@@ -588,7 +610,7 @@ def checkin_record(
         raise PermissionDenied
     client_key = _parse_key(key)
     errors: dict[str, str] = {}
-    if mode not in CheckInMode.values:
+    if mode not in STAFF_MODES:
         errors["mode"] = _("Choose: reached by phone, visited at home, or not reached.")
     elif mode == CheckInMode.NOT_REACHED:
         outcome = CheckInOutcome.NONE
@@ -601,6 +623,38 @@ def checkin_record(
     campaign = call_list.campaign
     now = now or timezone.now()
     when = _parse_at(at, campaign, now)
+    return _checkin_write(
+        actor=actor,
+        call_list=call_list,
+        campaign=campaign,
+        client_key=client_key,
+        contact_id=contact_id,
+        mode=mode,
+        outcome=outcome,
+        note=note,
+        when=when,
+        now=now,
+        is_synthetic=is_synthetic,
+    )
+
+
+def _checkin_write(
+    *,
+    actor: Any,
+    call_list: CallList,
+    campaign: Campaign,
+    client_key: uuid.UUID,
+    contact_id: Any,
+    mode: str,
+    outcome: str,
+    note: str,
+    when: datetime.datetime,
+    now: datetime.datetime,
+    is_synthetic: bool = False,
+    on_write: Any = None,
+) -> CheckInResult:
+    """The write of a check-in once its input is checked (by a caller's list, or a reply through the gateway);
+    ``on_write(contact)`` runs in the same transaction when the check-in is new."""
     try:
         with transaction.atomic():
             done = CheckIn.objects.for_tenant(call_list.municipality_id).filter(client_key=client_key).first()
@@ -631,6 +685,8 @@ def checkin_record(
                 is_synthetic=is_synthetic,
             )
             _apply(contact, mode=mode, outcome=outcome, at=when, now=now, campaign=campaign)
+            if on_write is not None:
+                on_write(contact)
             audit_record(
                 action="campaign.checkin",
                 actor=actor,
@@ -651,9 +707,9 @@ def _apply(
 ) -> None:
     contact.tries += 1
     contact.first_try_at = min(contact.first_try_at, at) if contact.first_try_at else at
-    if mode in (CheckInMode.PHONE, CheckInMode.VISIT):
+    if mode in REACHING_MODES:
         contact.last_outcome = outcome
-        if outcome == CheckInOutcome.ESCALATE:
+        if outcome in ESCALATING:
             contact.status = ContactStatus.ESCALATED
             contact.escalated_at = contact.escalated_at or at
         else:
@@ -820,3 +876,469 @@ def campaigns_escalate_overdue(*, now: datetime.datetime | None = None) -> int:
     for campaign in Campaign.objects.all_tenants().filter(status=CampaignStatus.ACTIVE):
         total += contacts_escalate_overdue(campaign=campaign, now=now)
     return total
+
+
+# --- reaching the register by SMS and automated voice call (core.messaging) -------------------------------
+
+MESSAGES_JOB_KIND = "campaigns.messages"
+FAILED_CALL_STATUSES = {"no-answer", "busy", "failed", "canceled"}
+FAILED_SMS_STATUSES = {"failed", "undelivered"}
+# A status never moves back: a late "sent" does not undo "delivered", nothing undoes a reply.
+STATUS_RANK = {
+    MessageStatus.QUEUED: 0,
+    MessageStatus.SENT: 1,
+    MessageStatus.FAILED: 2,
+    MessageStatus.DELIVERED: 3,
+    MessageStatus.ANSWERED: 4,
+}
+
+
+def messaging_in_use(*, municipality: Any, on: datetime.date | None = None) -> tuple[bool, bool]:
+    """(SMS, voice): the channels the tenant's settings use and the gateway can carry (none without a gateway)."""
+    if get_gateway() is None:
+        return False, False
+    conf = selectors.settings_in_force(municipality=municipality, on=on)
+    return bool(conf.sms_enabled), bool(conf.voice_enabled)
+
+
+@transaction.atomic
+def messaging_settings_save(
+    *,
+    actor: Any,
+    municipality: Any,
+    valid_from: datetime.date,
+    sms_enabled: bool,
+    voice_enabled: bool,
+    voice_attempts: int,
+    quiet_from: datetime.time | None = None,
+    quiet_to: datetime.time | None = None,
+    check_actor: bool = True,
+) -> CampaignSettings:
+    """The tenant's SMS and voice rules from ``valid_from``: a new dated row carrying the ladder in force on
+    that day (so the ladder does not move), closing the row in force before it."""
+    if check_actor:
+        _require_manager(actor, municipality)
+    errors: dict[str, str] = {}
+    if not 1 <= voice_attempts <= 5:
+        errors["voice_attempts"] = _("From 1 to 5 calls.")
+    if (quiet_from is None) != (quiet_to is None):
+        errors["quiet_to"] = _("Give both ends of the quiet hours, or neither.")
+    if errors:
+        raise ValidationError(errors)
+    current = selectors.settings_in_force(municipality=municipality, on=valid_from)
+    if current.pk is not None and current.valid_from < valid_from:
+        CampaignSettings.objects.for_tenant(municipality).filter(pk=current.pk).update(
+            valid_to=valid_from - datetime.timedelta(days=1)
+        )
+    row, _created = CampaignSettings.objects.for_tenant(municipality).update_or_create(
+        valid_from=valid_from,
+        defaults={
+            "municipality_id": _tenant(municipality),
+            "max_tries": current.max_tries,
+            "within_hours": current.within_hours,
+            "contact_target_hours": current.contact_target_hours,
+            "list_size": current.list_size,
+            "critical_index": current.critical_index,
+            "hotspot_intensity": current.hotspot_intensity,
+            "valid_to": current.valid_to if current.valid_from == valid_from else None,
+            "sms_enabled": sms_enabled,
+            "voice_enabled": voice_enabled,
+            "voice_attempts": voice_attempts,
+            "quiet_from": quiet_from,
+            "quiet_to": quiet_to,
+        },
+    )
+    audit_record(
+        action="campaign.settings.save",
+        actor=actor,
+        obj=row,
+        changes={
+            "sms": sms_enabled,
+            "voice": voice_enabled,
+            "voice_attempts": voice_attempts,
+            "quiet": f"{quiet_from}-{quiet_to}" if quiet_from else "",
+            "valid_from": str(valid_from),
+        },
+    )
+    return row
+
+
+def messages_send_start(*, actor: Any, campaign: Campaign, check_actor: bool = True) -> BackgroundJob:
+    """Queue the background job that reaches the campaign's persons by SMS and voice (progress on its job)."""
+    if check_actor and not policy.can(actor, "change", campaign):
+        raise PermissionDenied
+    if campaign.status != CampaignStatus.ACTIVE:
+        raise ValidationError({"campaign": _("The campaign is closed.")})
+    if get_gateway() is None:
+        raise ValidationError({"gateway": _("No SMS and voice gateway is configured on this server.")})
+    sms, voice = messaging_in_use(municipality=campaign.municipality_id)
+    if not (sms or voice):
+        raise ValidationError({"settings": _("SMS and voice calls are not in use in this municipality's settings.")})
+    from .tasks import send_campaign_messages
+
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    with transaction.atomic():
+        job = BackgroundJob.objects.create(
+            municipality_id=campaign.municipality_id,
+            kind=MESSAGES_JOB_KIND,
+            title=_("SMS and calls: %(campaign)s") % {"campaign": campaign.title[:200]},
+            created_by=user,
+            params={"campaign_id": str(campaign.pk)},
+        )
+        transaction.on_commit(lambda: send_campaign_messages.enqueue(str(job.pk)))
+    return job
+
+
+@dataclass
+class Outreach:
+    sms: int = 0
+    voice: int = 0
+    skipped: int = 0  # no usable number, or the channel it needs not in use
+
+
+@transaction.atomic
+def messages_prepare(*, campaign: Campaign, actor: Any = None) -> Outreach:
+    """One queued message per person still to contact and channel (attempt 1), made once: a second run adds
+    only persons new to it. SMS to a mobile; a voice call to a fixed line or a person marked as needing voice.
+    The batch is audited with the persons whose numbers go to the gateway's processor."""
+    gateway = get_gateway()
+    sms_on, voice_on = messaging_in_use(municipality=campaign.municipality_id)
+    result = Outreach()
+    if gateway is None or not (sms_on or voice_on):
+        return result
+    municipality = campaign.municipality
+    official = list(municipality.official_languages or [])
+    available = [code for code, _name in django_settings.LANGUAGES]
+    done = set(
+        OutboundMessage.objects.for_tenant(campaign.municipality_id)
+        .filter(campaign=campaign)
+        .values_list("contact_id", "channel")
+    )
+    rows, persons = [], []
+    for candidate in selectors.outreach_candidates(campaign=campaign):
+        number = phone_e164(candidate.phone, municipality.country)
+        if not number:
+            result.skipped += 1
+            continue
+        channel = Channel.SMS if is_mobile(number) and not candidate.needs_voice else Channel.VOICE
+        if (channel == Channel.SMS and not sms_on) or (channel == Channel.VOICE and not voice_on):
+            result.skipped += 1
+            continue
+        if (candidate.contact_id, channel) in done:
+            continue
+        rows.append(
+            OutboundMessage(
+                municipality_id=campaign.municipality_id,
+                campaign=campaign,
+                contact_id=candidate.contact_id,
+                channel=channel,
+                attempt=1,
+                to_number=number,
+                language=message_language(candidate.language, official, available),
+            )
+        )
+        persons.append(str(candidate.person_id))
+        if channel == Channel.SMS:
+            result.sms += 1
+        else:
+            result.voice += 1
+    OutboundMessage.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+    if rows:
+        audit_record(
+            action="campaign.messages.send",
+            actor=actor,
+            obj=campaign,
+            changes={"sms": result.sms, "voice": result.voice, "processor": gateway.processor, "persons": persons},
+        )
+    return result
+
+
+def sms_text(*, campaign: Campaign, centres: list[Centre], language: str) -> str:
+    """The SMS in ``language``: the alert, the open centres, 112, and how to reply."""
+    with translation.override(language):
+        alert = _("%(municipality)s: %(kind)s, %(code)s, until %(ends)s.") % {
+            "municipality": campaign.municipality.name,
+            "kind": campaign.get_kind_display(),
+            "code": campaign.get_alert_code_display(),
+            "ends": timezone.localtime(campaign.ends_at).strftime("%d.%m %H:%M"),
+        }
+        parts = [alert]
+        if centres:
+            places = "; ".join(f"{c.name}, {c.display_address}" if c.display_address else c.name for c in centres)
+            parts.append(_("Open centres: %(places)s.") % {"places": places})
+        parts.append(_("Emergency: 112."))
+        parts.append(_("Reply 1 if you are well, 2 if you need help."))
+        return " ".join(parts)
+
+
+def voice_text(*, campaign: Campaign, centres: list[Centre], language: str) -> str:
+    with translation.override(language):
+        parts = [
+            _("This is the social assistance service of %(municipality)s. %(kind)s, %(code)s.")
+            % {
+                "municipality": campaign.municipality.name,
+                "kind": campaign.get_kind_display(),
+                "code": campaign.get_alert_code_display(),
+            }
+        ]
+        if centres:
+            parts.append(_("Open centres: %(places)s.") % {"places": "; ".join(c.name for c in centres)})
+        parts.append(_("In an emergency, call 112."))
+        parts.append(_("Press 1 if you are well. Press 2 if you need help."))
+        return " ".join(parts)
+
+
+@dataclass
+class SendReport:
+    sent: int = 0
+    failed: int = 0
+    held: bool = False  # quiet hours: nothing sent, the messages wait
+
+
+def _quiet_now(campaign: Campaign, conf: CampaignSettings, now: datetime.datetime) -> bool:
+    try:
+        zone = zoneinfo.ZoneInfo(campaign.municipality.time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = timezone.get_current_timezone()
+    return in_quiet_hours(now.astimezone(zone).time(), conf.quiet_from, conf.quiet_to)
+
+
+def messages_send_queued(
+    *, campaign: Campaign, now: datetime.datetime | None = None, job: BackgroundJob | None = None
+) -> SendReport:
+    """Send the campaign's waiting messages, one provider request each, never twice (a message is taken with
+    one conditional update before it is sent). Nothing is sent in the tenant's quiet hours or for a closed
+    campaign. An error is recorded on the message, never raised."""
+    report = SendReport()
+    gateway = get_gateway()
+    now = now or timezone.now()
+    if gateway is None or campaign.status != CampaignStatus.ACTIVE:
+        return report
+    conf = selectors.settings_in_force(municipality=campaign.municipality_id, on=timezone.localdate(now))
+    if _quiet_now(campaign, conf, now):
+        report.held = True
+        return report
+    enabled = [c for c, on in ((Channel.SMS, conf.sms_enabled), (Channel.VOICE, conf.voice_enabled)) if on]
+    waiting = list(selectors.messages_waiting(campaign=campaign).filter(channel__in=enabled))
+    centres = selectors.open_centres(campaign=campaign)
+    tenant = campaign.municipality_id
+    for i, message in enumerate(waiting, start=1):
+        taken = (
+            OutboundMessage.objects.for_tenant(tenant)
+            .filter(pk=message.pk, status=MessageStatus.QUEUED, attempted_at__isnull=True)
+            .update(attempted_at=timezone.now())
+        )
+        if not taken:
+            continue  # another sender has it
+        status_url = public_url(reverse("campaigns:hook_status", args=[message.pk]))
+        if message.channel == Channel.SMS:
+            result = gateway.send_sms(
+                to=message.to_number,
+                body=sms_text(campaign=campaign, centres=centres, language=message.language),
+                status_callback=status_url,
+            )
+        else:
+            text = voice_text(campaign=campaign, centres=centres, language=message.language)
+            twiml = twiml_gather(
+                text=text,
+                language=message.language,
+                action=public_url(reverse("campaigns:hook_voice", args=[message.pk])),
+            )
+            result = gateway.place_call(to=message.to_number, twiml=twiml, status_callback=status_url)
+        fields: dict[str, Any] = {"provider_id": result.provider_id, "error": result.error[:300]}
+        if result.ok:
+            fields.update(status=MessageStatus.SENT, sent_at=timezone.now())
+            report.sent += 1
+        else:
+            fields.update(status=MessageStatus.FAILED)
+            report.failed += 1
+        OutboundMessage.objects.for_tenant(tenant).filter(pk=message.pk, status=MessageStatus.QUEUED).update(
+            **fields, updated_at=timezone.now()
+        )
+        if job is not None and (i % 25 == 0 or i == len(waiting)):
+            job.progress = min(95, 20 + int(75 * i / len(waiting)))
+            job.save(update_fields=["progress"])
+    if report.sent or report.failed:
+        with transaction.atomic():
+            audit_record(
+                action="campaign.messages.send",
+                actor=None,
+                obj=campaign,
+                changes={"sent": report.sent, "failed": report.failed, "processor": gateway.processor},
+            )
+    return report
+
+
+def messages_send_waiting(*, now: datetime.datetime | None = None) -> int:
+    """The scheduler's run: every active campaign's waiting messages (held by quiet hours, or a call's next
+    attempt). A platform tool: it widens to all tenants, then sends campaign by campaign in its tenant."""
+    if get_gateway() is None:
+        return 0
+    sent = 0
+    waiting = OutboundMessage.objects.all_tenants().filter(
+        status=MessageStatus.QUEUED, attempted_at__isnull=True, campaign__status=CampaignStatus.ACTIVE
+    )
+    for campaign in Campaign.objects.all_tenants().filter(pk__in=waiting.values("campaign_id")):
+        sent += messages_send_queued(campaign=campaign, now=now).sent
+    return sent
+
+
+def _message_by_id(message_id: Any) -> OutboundMessage | None:
+    """A message named by a callback URL (the gateway calls with no tenant; the row names it)."""
+    try:
+        return (
+            OutboundMessage.objects.all_tenants()
+            .select_related("campaign", "contact", "contact__call_list")
+            .filter(pk=message_id)
+            .first()
+        )
+    except (ValueError, ValidationError):
+        return None
+
+
+def message_status_update(*, message_id: Any, params: dict[str, str]) -> bool:
+    """A delivery status callback: sent, delivered or failed (with the provider's error code). A call that
+    was not answered is retried, up to the tenant's attempts, by queueing the next attempt; a failed SMS leaves
+    the person on the caller's list. Returns False when the callback names nothing known."""
+    message = _message_by_id(message_id)
+    if message is None:
+        return False
+    sid = params.get("MessageSid") or params.get("SmsSid") or params.get("CallSid") or ""
+    if message.provider_id and sid and sid != message.provider_id:
+        return False
+    raw = (params.get("MessageStatus") or params.get("SmsStatus") or params.get("CallStatus") or "").lower()
+    now = timezone.now()
+    if message.channel == Channel.SMS:
+        if raw in FAILED_SMS_STATUSES:
+            new = MessageStatus.FAILED
+        elif raw == "delivered":
+            new = MessageStatus.DELIVERED
+        elif raw in ("sent", "accepted", "queued", "sending"):
+            new = MessageStatus.SENT
+        else:
+            return False
+    elif raw in FAILED_CALL_STATUSES:
+        new = MessageStatus.FAILED
+    elif raw == "completed":
+        new = MessageStatus.DELIVERED
+    elif raw in ("queued", "initiated", "ringing", "in-progress"):
+        new = MessageStatus.SENT
+    else:
+        return False
+    tenant = message.municipality_id
+    with transaction.atomic():
+        locked = OutboundMessage.objects.for_tenant(tenant).select_for_update().get(pk=message.pk)
+        if STATUS_RANK[MessageStatus(locked.status)] >= STATUS_RANK[new] and not (
+            new == MessageStatus.FAILED and locked.status == MessageStatus.SENT
+        ):
+            return True  # nothing newer (a late or resent callback)
+        if new == MessageStatus.FAILED and locked.status not in (MessageStatus.QUEUED, MessageStatus.SENT):
+            return True
+        locked.status = new
+        if new == MessageStatus.FAILED:
+            code = params.get("ErrorCode") or raw
+            locked.error = f"{raw} {code}".strip()[:300] if code != raw else raw
+        if new == MessageStatus.DELIVERED:
+            locked.delivered_at = now
+        locked.save(update_fields=["status", "error", "delivered_at", "updated_at"])
+        if new == MessageStatus.FAILED and locked.channel == Channel.VOICE:
+            _queue_next_call(locked)
+    return True
+
+
+def _queue_next_call(message: OutboundMessage) -> None:
+    """The next automated call to a person not reached, while the tenant's attempts allow (one row per attempt:
+    a resent callback queues it once); the scheduler or the coordinator's button sends it."""
+    conf = selectors.settings_in_force(municipality=message.municipality_id)
+    contact = Contact.objects.for_tenant(message.municipality_id).get(pk=message.contact_id)
+    if message.attempt >= conf.voice_attempts or contact.status != ContactStatus.PENDING:
+        return
+    OutboundMessage.objects.for_tenant(message.municipality_id).get_or_create(
+        contact_id=message.contact_id,
+        channel=Channel.VOICE,
+        attempt=message.attempt + 1,
+        defaults={
+            "municipality_id": message.municipality_id,
+            "campaign_id": message.campaign_id,
+            "to_number": message.to_number,
+            "language": message.language,
+        },
+    )
+
+
+def _reply_key(channel: str, sid: str) -> uuid.UUID:
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"carenet:gateway:{channel}:{sid}")
+
+
+def message_reply_record(
+    *, message: OutboundMessage, digit: str, provider_sid: str, now: datetime.datetime | None = None
+) -> CheckInResult | None:
+    """A reply ("1" well, "2" needs help) as a check-in of the person, once per provider id (a resent webhook
+    records nothing more). "2" sends the person to a home visit at once, as "escalate" does on a caller's
+    list. None when nothing is recorded (a closed campaign, a bad reply, a person already visited)."""
+    if digit not in ("1", "2") or not provider_sid:
+        return None
+    campaign = message.campaign
+    if campaign.status != CampaignStatus.ACTIVE:
+        return None
+    now = now or timezone.now()
+
+    def mark(contact: Contact) -> None:
+        OutboundMessage.objects.for_tenant(message.municipality_id).filter(pk=message.pk).update(
+            status=MessageStatus.ANSWERED, reply=digit, replied_at=now, updated_at=now
+        )
+
+    try:
+        return _checkin_write(
+            actor=None,
+            call_list=message.contact.call_list,
+            campaign=campaign,
+            client_key=_reply_key(message.channel, provider_sid),
+            contact_id=message.contact_id,
+            mode=CheckInMode.SMS if message.channel == Channel.SMS else CheckInMode.VOICE,
+            outcome=CheckInOutcome.FINE if digit == "1" else CheckInOutcome.HELP,
+            note="",
+            when=now,
+            now=now,
+            on_write=mark,
+        )
+    except ValidationError:
+        return None
+
+
+def sms_reply_receive(
+    *, from_number: str, body: str, sid: str, now: datetime.datetime | None = None
+) -> CheckInResult | None:
+    """An SMS received: matched to the latest SMS sent to that number in an active campaign (any tenant: the
+    gateway's number is the platform's), recorded as that person's check-in. Anything else records nothing."""
+    digit = reply_digit(body)
+    number = from_number.strip()
+    if not digit or not number.startswith("+") or not sid:
+        return None
+    message = (
+        OutboundMessage.objects.all_tenants()
+        .select_related("campaign", "contact", "contact__call_list")
+        .filter(
+            to_number=number,
+            channel=Channel.SMS,
+            campaign__status=CampaignStatus.ACTIVE,
+            status__in=[MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.ANSWERED],
+        )
+        .order_by("-sent_at")
+        .first()
+    )
+    if message is None:
+        return None
+    return message_reply_record(message=message, digit=digit, provider_sid=sid, now=now)
+
+
+def voice_digits_receive(
+    *, message_id: Any, digits: str, call_sid: str, now: datetime.datetime | None = None
+) -> tuple[OutboundMessage | None, CheckInResult | None]:
+    """The key pressed in an automated call (the call's id must be the one placed for this message)."""
+    message = _message_by_id(message_id)
+    if message is None or message.channel != Channel.VOICE or not call_sid:
+        return None, None
+    if message.provider_id and call_sid != message.provider_id:
+        return None, None
+    return message, message_reply_record(message=message, digit=reply_digit(digits), provider_sid=call_sid, now=now)

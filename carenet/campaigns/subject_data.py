@@ -6,3 +6,4 @@ register(SubjectTable("campaigns.registerentry"))
 register(SubjectTable("campaigns.contact"))
 register(SubjectTable("campaigns.checkin", via="contact__person"))
 register(SubjectTable("campaigns.kitgiven"))
+register(SubjectTable("campaigns.outboundmessage", via="contact__person"))  # SMS and automated calls

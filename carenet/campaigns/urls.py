@@ -15,6 +15,13 @@ urlpatterns = [
     path("<uuid:campaign_id>/live/", views.campaign_live, name="live"),
     path("<uuid:campaign_id>/close/", views.campaign_close, name="close"),
     path("<uuid:campaign_id>/kits/", views.campaign_kit, name="kit"),
+    path("<uuid:campaign_id>/messages/", views.campaign_messages, name="messages"),
+    path("<uuid:campaign_id>/messages/send/", views.campaign_messages_send, name="messages_send"),
+    path("messaging/", views.messaging_settings, name="messaging"),
+    # The SMS and voice gateway's callbacks: public, CSRF-exempt, refused (403) without its signature.
+    path("hooks/sms/", views.hook_sms, name="hook_sms"),
+    path("hooks/voice/<uuid:message_id>/", views.hook_voice, name="hook_voice"),
+    path("hooks/status/<uuid:message_id>/", views.hook_status, name="hook_status"),
     path("lists/<uuid:list_id>/", views.call_list, name="list"),
     path("lists/<uuid:list_id>/checkin/", views.checkin_submit, name="checkin"),
     path("heat/", views.heat, name="heat"),

@@ -7,21 +7,33 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from carenet.core.access import requires
 from carenet.core.http import CareNetRequest
+from carenet.core.messaging import get_gateway, public_url, signature_valid, twiml_empty, twiml_say
 from carenet.people.services import persons_read_record
 
 from . import selectors, services
-from .forms import CampaignForm, CentreForm, HeatLayerForm, KitForm, RegisterAddForm, RuleForm, VisitsForm
+from .forms import (
+    CampaignForm,
+    CentreForm,
+    HeatLayerForm,
+    KitForm,
+    MessagingSettingsForm,
+    RegisterAddForm,
+    RuleForm,
+    VisitsForm,
+)
 from .models import CheckInMode, CheckInOutcome
 from .permissions import (
     call_list_for,
@@ -260,8 +272,8 @@ def call_list(request: CareNetRequest, list_id: str) -> HttpResponse:
         "campaign": call_list.campaign,
         "rows": rows,
         "done": sum(1 for r in rows if r.status != "pending"),
-        "modes": CheckInMode.choices,
-        "outcomes": [(v, label) for v, label in CheckInOutcome.choices if v != CheckInOutcome.NONE],
+        "modes": [(v, label) for v, label in CheckInMode.choices if v in services.STAFF_MODES],
+        "outcomes": [(v, label) for v, label in CheckInOutcome.choices if v in services.REACHED_OUTCOMES],
         "can_record": can_record_on(request.user, call_list),
     }
     return render(request, "campaigns/call_list.html", context)
@@ -418,3 +430,124 @@ def centre_visits(request: CareNetRequest, centre_id: str) -> HttpResponse:
     else:
         messages.error(request, _("Check the day and the numbers of visitors."))
     return redirect("campaigns:centres")
+
+
+# --- reaching the register by SMS and voice ----------------------------------------------------------------
+
+
+@login_required
+def campaign_messages(request: CareNetRequest, campaign_id: str) -> HttpResponse:
+    """Where the SMS and automated calls stand: counts per channel and each person of the lists the user sees
+    (a caller: their own list)."""
+    campaign = campaign_for(request.user, campaign_id)
+    rows = selectors.message_rows(campaign=campaign, user=request.user)
+    persons_read_record(actor=request.user, person_ids=[r.person_id for r in rows], what="campaigns.messages")
+    sms, voice = services.messaging_in_use(municipality=campaign.municipality_id)
+    can_send = can_manage_campaigns(request.user) and campaign.status == "active"
+    context = {
+        "campaign": campaign,
+        "figures": selectors.message_figures(campaign=campaign, user=request.user),
+        "rows": rows,
+        "gateway": get_gateway() is not None,
+        "sms_on": sms,
+        "voice_on": voice,
+        "can_send": can_send and (sms or voice),
+        "can_manage": can_manage_campaigns(request.user),
+        "job": selectors.latest_messages_job(campaign=campaign) if can_send else None,
+    }
+    return render(request, "campaigns/messages.html", context)
+
+
+@require_POST
+@login_required
+def campaign_messages_send(request: CareNetRequest, campaign_id: str) -> HttpResponse:
+    campaign = campaign_for(request.user, campaign_id, action="change")
+    try:
+        services.messages_send_start(actor=request.user, campaign=campaign)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Sending started: the SMS and calls go out in the background."))
+    return redirect("campaigns:messages", campaign_id=campaign.pk)
+
+
+@requires(can_manage_campaigns, platform_admin=False)
+def messaging_settings(request: CareNetRequest) -> HttpResponse:
+    """The municipality's SMS and voice rules (dated), and whether this server has a gateway at all."""
+    conf = selectors.settings_in_force(municipality=request.municipality)
+    initial = {
+        "sms_enabled": conf.sms_enabled,
+        "voice_enabled": conf.voice_enabled,
+        "voice_attempts": conf.voice_attempts,
+        "quiet_from": conf.quiet_from,
+        "quiet_to": conf.quiet_to,
+        "valid_from": timezone.localdate(),
+    }
+    form = MessagingSettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.messaging_settings_save(actor=request.user, municipality=request.municipality, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("SMS and voice rules saved."))
+            return redirect("campaigns:messaging")
+    context = {"form": form, "conf": conf, "gateway": get_gateway() is not None}
+    return render(request, "campaigns/messaging.html", context, status=400 if request.method == "POST" else 200)
+
+
+def _twiml(body: str, status: int = 200) -> HttpResponse:
+    return HttpResponse(body, status=status, content_type="text/xml; charset=utf-8")
+
+
+def _signed(request: HttpRequest) -> bool:
+    """The gateway's X-Twilio-Signature over the public URL called and the POST parameters."""
+    url = public_url(request.get_full_path()) if settings.CARENET_MESSAGING_PUBLIC_URL else request.build_absolute_uri()
+    params = {key: request.POST.get(key, "") for key in request.POST}
+    return signature_valid(url, params, request.headers.get("X-Twilio-Signature", ""))
+
+
+@csrf_exempt
+@require_POST
+def hook_sms(request: HttpRequest) -> HttpResponse:
+    """An SMS received: "1" or "2" from a number the campaign wrote to becomes that person's check-in. Anything
+    else (an unknown number, a closed campaign, another text) is answered the same, with nothing recorded."""
+    if not _signed(request):
+        return HttpResponse(status=403)
+    services.sms_reply_receive(
+        from_number=request.POST.get("From", ""),
+        body=request.POST.get("Body", ""),
+        sid=request.POST.get("MessageSid") or request.POST.get("SmsSid") or "",
+    )
+    return _twiml(twiml_empty())
+
+
+@csrf_exempt
+@require_POST
+def hook_voice(request: HttpRequest, message_id: str) -> HttpResponse:
+    """The key pressed in an automated call: thanked in the person's language when recorded."""
+    if not _signed(request):
+        return HttpResponse(status=403)
+    message, result = services.voice_digits_receive(
+        message_id=message_id, digits=request.POST.get("Digits", ""), call_sid=request.POST.get("CallSid", "")
+    )
+    if message is None or result is None:
+        return _twiml(twiml_empty())
+    with translation.override(message.language):
+        if result.contact.last_outcome == CheckInOutcome.HELP:
+            text = _("Thank you. A social worker will come to you. In an emergency, call 112.")
+        elif message.campaign.kind == "cold":
+            text = _("Thank you. Stay warm. In an emergency, call 112.")
+        else:
+            text = _("Thank you. Stay in the cool and drink water. In an emergency, call 112.")
+    return _twiml(twiml_say(text, message.language))
+
+
+@csrf_exempt
+@require_POST
+def hook_status(request: HttpRequest, message_id: str) -> HttpResponse:
+    """A delivery status callback of an SMS or a call."""
+    if not _signed(request):
+        return HttpResponse(status=403)
+    services.message_status_update(message_id=message_id, params={k: request.POST.get(k, "") for k in request.POST})
+    return _twiml(twiml_empty())

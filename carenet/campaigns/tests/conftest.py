@@ -133,3 +133,27 @@ def campaign(baia_mare: Any, register_of_six: list[Any], caseworker_a: Any, volu
         worker_ids=[caseworker_a.pk, volunteer.pk],
         check_actor=False,
     )
+
+
+@pytest.fixture(autouse=True)
+def empty_outbox() -> Any:
+    """The locmem gateway's outbox (config/settings/test.py) starts empty in every test."""
+    from carenet.core import messaging
+
+    messaging.outbox.clear()
+    yield messaging.outbox
+    messaging.outbox.clear()
+
+
+@pytest.fixture
+def messaging_on(baia_mare: Any, ladder: Any) -> Any:
+    """SMS and voice in use from the ladder's first day, two calls at most, no quiet hours."""
+    return services.messaging_settings_save(
+        actor=None,
+        municipality=baia_mare,
+        valid_from=datetime.date(2026, 1, 1),
+        sms_enabled=True,
+        voice_enabled=True,
+        voice_attempts=2,
+        check_actor=False,
+    )

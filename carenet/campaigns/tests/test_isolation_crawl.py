@@ -15,7 +15,10 @@ that opens; then requested by:
 * a lower role: the campaign's callers (A's caseworker, the volunteer) on the coordinator's pages — the
   register, the rules, the campaign's dashboard, the heat map and the centres (``can_read_campaigns``,
   the "dashboard" rule);
-* another worker: the volunteer on A's caseworker's call list (a list is its assignee's alone).
+* another worker: the volunteer on A's caseworker's call list (a list is its assignee's alone); on the SMS and
+  voice page the volunteer sees their own list's persons and none of A's caseworker's (asserted below);
+* the gateway's callbacks (``hook_*``, public): every attacker posts unsigned and is refused (403), nothing
+  recorded; the coordinator's own side answers them 405 to a GET, so they are crawled as actions.
 """
 
 from __future__ import annotations
@@ -28,28 +31,32 @@ from django.test import Client
 from django.urls import reverse
 
 from carenet.campaigns import services
-from carenet.campaigns.models import CallList, Contact, RegisterEntry
+from carenet.campaigns.models import CallList, Contact, OutboundMessage, RegisterEntry
 from carenet.testing.isolation import Attacker, crawl, outsiders
 
 pytestmark = pytest.mark.isolation
 
 CAMPAIGNS = re.compile(r"^campaigns:")
-# The coordinator's pages (the auditor reads): everything but the home and a caller's own list.
-COORDINATOR_ONLY = re.compile(r"^campaigns:(?!home$|list$|checkin$)")
+# The coordinator's pages (the auditor reads): everything but the home, a caller's own list, the SMS and voice
+# page (a caller sees their own list's persons there) and the gateway's callbacks (public, signed: 403 unsigned).
+COORDINATOR_ONLY = re.compile(r"^campaigns:(?!home$|list$|checkin$|messages$|hook_)")
 # A call list and its check-in: the assignee's alone.
 CALL_LIST = re.compile(r"^campaigns:(list|checkin)$")
 
 
 @pytest.fixture
 def campaigns_records(
-    baia_mare: Any, coordinator: Any, caseworker_a: Any, campaign: Any, register_of_six: list[Any]
+    baia_mare: Any, coordinator: Any, caseworker_a: Any, campaign: Any, register_of_six: list[Any], messaging_on: Any
 ) -> dict[str, Any]:
     centre = services.centre_save(actor=coordinator, municipality=baia_mare, kind="cooling", name="Sala Polivalentă")
+    services.messages_prepare(campaign=campaign)
+    services.messages_send_queued(campaign=campaign)
     own_list = CallList.objects.for_tenant(baia_mare).get(campaign=campaign, assignee=caseworker_a)
     on_list = [
         c.person for c in Contact.objects.for_tenant(baia_mare).filter(call_list=own_list).select_related("person")
     ]
     entry = RegisterEntry.objects.for_tenant(baia_mare).filter(person=on_list[0]).first()
+    message = OutboundMessage.objects.for_tenant(baia_mare).filter(contact__call_list=own_list).first()
     return {
         "persons": on_list,
         "candidates": {
@@ -57,6 +64,7 @@ def campaigns_records(
             "campaign_id": [campaign.pk],
             "list_id": [own_list.pk],
             "centre_id": [centre.pk],
+            "message_id": [message.pk],
         },
     }
 
@@ -97,4 +105,10 @@ def test_no_campaigns_url_answers_another_provider_municipality_lower_role_or_an
     )
     print(result.report())
     assert not result.leaks, "\n".join(result.leaks)
+    # The SMS and voice page answers a caller with their own list only: nothing of A's caseworker's persons.
+    other_worker = Client()
+    other_worker.force_login(volunteer)
+    page = other_worker.get(reverse("campaigns:messages", args=[campaigns_records["candidates"]["campaign_id"][0]]))
+    assert page.status_code == 200
+    assert not [p for p in persons if p.full_name in page.content.decode()]
     assert not result.unfilled, result.report()
