@@ -146,3 +146,17 @@ class MessagingSettingsForm(forms.Form):
     quiet_from = forms.TimeField(label=_("No messages or calls from"), required=False, widget=TIME)
     quiet_to = forms.TimeField(label=_("No messages or calls until"), required=False, widget=TIME)
     valid_from = forms.DateField(label=_("Valid from"), widget=DATE)
+
+
+class RegisterReachForm(forms.Form):
+    """How the gateway reaches a person of the register: their language, voice instead of SMS."""
+
+    language = forms.ChoiceField(label=_("Language of messages"), required=False)
+    needs_voice = forms.BooleanField(label=_("Voice call, not SMS"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from django.conf import settings
+
+        super().__init__(*args, **kwargs)
+        language: Any = self.fields["language"]
+        language.choices = [("", _("The municipality's"))] + [(code, name) for code, name in settings.LANGUAGES]

@@ -344,6 +344,25 @@ def register_add(
 
 
 @transaction.atomic
+def register_entry_reach_set(*, actor: Any, entry: RegisterEntry, language: str, needs_voice: bool) -> RegisterEntry:
+    """How the SMS and voice gateway reaches the person: their language (empty: the municipality's) and
+    whether they need a voice call even on a mobile phone."""
+    if not policy.can(actor, "change", entry):
+        raise PermissionDenied
+    if language and language not in {code for code, _name in django_settings.LANGUAGES}:
+        raise ValidationError({"language": _("Choose a language CareNet speaks.")})
+    entry.language, entry.needs_voice = language, needs_voice
+    entry.save(update_fields=["language", "needs_voice"])
+    audit_record(
+        action="campaign.register.save",
+        actor=actor,
+        obj=entry,
+        changes={"person": str(entry.person_id), "language": language, "needs_voice": needs_voice},
+    )
+    return entry
+
+
+@transaction.atomic
 def register_remove(*, actor: Any, entry: RegisterEntry, on: datetime.date | None = None) -> RegisterEntry:
     if not policy.can(actor, "change", entry):
         raise PermissionDenied

@@ -9,6 +9,7 @@ urlpatterns = [
     path("register/rebuild/", views.register_rebuild, name="register_rebuild"),
     path("register/add/", views.register_add, name="register_add"),
     path("register/<uuid:entry_id>/remove/", views.register_remove, name="register_remove"),
+    path("register/<uuid:entry_id>/reach/", views.register_reach, name="register_reach"),
     path("rules/", views.rules, name="rules"),
     path("new/", views.campaign_create, name="create"),
     path("<uuid:campaign_id>/", views.campaign_detail, name="detail"),

@@ -31,6 +31,7 @@ from .forms import (
     KitForm,
     MessagingSettingsForm,
     RegisterAddForm,
+    RegisterReachForm,
     RuleForm,
     VisitsForm,
 )
@@ -83,6 +84,7 @@ def register(request: CareNetRequest) -> HttpResponse:
         "total": selectors.register_in_force(municipality=request.municipality).count(),
         "form": form,
         "can_manage": can_manage_campaigns(request.user),
+        "reach_languages": RegisterReachForm().fields["language"].choices,  # type: ignore[attr-defined]
     }
     return render(request, "campaigns/register.html", context)
 
@@ -129,6 +131,24 @@ def register_remove(request: CareNetRequest, entry_id: str) -> HttpResponse:
     entry = register_entry_for(request.user, entry_id, action="change")
     services.register_remove(actor=request.user, entry=entry)
     messages.success(request, _("Removed from the register."))
+    return redirect("campaigns:register")
+
+
+@require_POST
+@login_required
+def register_reach(request: CareNetRequest, entry_id: str) -> HttpResponse:
+    """How SMS and automated calls reach the person: their language, voice instead of SMS."""
+    entry = register_entry_for(request.user, entry_id, action="change")
+    form = RegisterReachForm(request.POST)
+    if form.is_valid():
+        try:
+            services.register_entry_reach_set(actor=request.user, entry=entry, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Saved: how messages reach the person."))
+    else:
+        messages.error(request, _("Choose a language CareNet speaks."))
     return redirect("campaigns:register")
 
 

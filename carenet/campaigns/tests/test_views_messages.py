@@ -126,3 +126,44 @@ def test_anonymous_is_sent_to_sign_in(campaign: Any) -> None:
     assert_refused(client, reverse("campaigns:messages", args=[campaign.pk]), LOGIN_REDIRECT)
     assert_refused(client, reverse("campaigns:messages_send", args=[campaign.pk]), LOGIN_REDIRECT, method="post")
     assert_refused(client, reverse("campaigns:messaging"), LOGIN_REDIRECT)
+
+
+# --- how a person is reached (views.register_reach) --------------------------------------------------------
+
+
+def entry_of(campaign: Any, person: Any) -> Any:
+    from carenet.campaigns.models import RegisterEntry
+
+    return RegisterEntry.objects.for_tenant(campaign.municipality_id).get(person=person)
+
+
+def test_the_coordinator_sets_a_persons_language_and_voice(
+    campaign: Any, messaging_on: Any, coordinator: Any, register_of_six: list[Any]
+) -> None:
+    from carenet.core import messaging
+
+    entry = entry_of(campaign, register_of_six[0])
+    url = reverse("campaigns:register_reach", args=[entry.pk])
+    assert client_for(coordinator).post(url, {"language": "ru", "needs_voice": "on"}).status_code == 302
+    entry.refresh_from_db()
+    assert (entry.language, entry.needs_voice) == ("ru", True)
+    sent(campaign)
+    call = next(m for m in messaging.outbox if m.to == "+40700000000")
+    assert call.channel == "voice" and 'language="ru-RU"' in call.body
+    response = client_for(coordinator).post(url, {"language": "xx"}, follow=True)
+    assert "Choose a language" in response.content.decode()
+    entry.refresh_from_db()
+    assert entry.language == "ru"
+
+
+def test_setting_how_a_person_is_reached_is_refused_to_others(
+    campaign: Any, register_of_six: list[Any], caseworker_a: Any, other_tenant_user: Any, auditor: Any
+) -> None:
+    url = reverse("campaigns:register_reach", args=[entry_of(campaign, register_of_six[0]).pk])
+    assert_refused(
+        client_for(auditor), url, FORBIDDEN, method="post", data={"language": "ru"}
+    )  # reads, changes nothing
+    assert_refused(client_for(other_tenant_user), url, NOT_FOUND, method="post", data={"language": "ru"})
+    assert_refused(client_for(caseworker_a), url, NOT_FOUND, method="post", data={"language": "ru"})
+    assert_refused(Client(), url, LOGIN_REDIRECT, method="post", data={"language": "ru"})
+    assert entry_of(campaign, register_of_six[0]).language == ""
