@@ -168,5 +168,10 @@ def import_job_for(user: Any, job_id: Any) -> BackgroundJob:
 
 def can_retry_import(user: Any, job: BackgroundJob) -> bool:
     """Starting a failed import again: a coordinator of the job's municipality, while its upload is kept."""
+    from django.core.files.storage import default_storage
+
     same_tenant = user.is_authenticated and actor_of(user).municipality_id == job.municipality_id
-    return bool(same_tenant and job.params.get("path") and can_import_directory(user, job.municipality_id))
+    path = job.params.get("path")
+    return bool(
+        same_tenant and path and can_import_directory(user, job.municipality_id) and default_storage.exists(path)
+    )

@@ -310,7 +310,8 @@ def import_job_start(*, actor: Any, municipality: Any, upload: Any) -> Any:
             created_by=actor,
             params={"filename": name, "language": translation.get_language() or "ro"},
         )
-        path = default_storage.save(f"jobs/{job.pk}/upload-{name}", upload)
+        # Not under jobs/<id>/ (the reaper empties that folder of an interrupted job): a retry reads it again.
+        path = default_storage.save(f"hsds_uploads/{job.pk}/{name}", upload)
         job.params["path"] = path
         job.save(update_fields=["params"])
         audit_record(

@@ -10,7 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.mail import send_mail, send_mass_mail
-from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connection, connections, transaction
 from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -119,11 +119,16 @@ class _JobProgress:
             self.job.save(update_fields=["progress", "message"])
             return
         table = BackgroundJob._meta.db_table
-        with self.side.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {table} SET progress = %s, message = %s, updated_at = %s WHERE id = %s",  # noqa: S608
-                [progress, message, timezone.now(), self.job.pk],
-            )
+        try:
+            with self.side.cursor() as cursor:
+                # Never wait on the import's own lock (a job row written in the same, still open, transaction).
+                cursor.execute("SET lock_timeout = '1s'")
+                cursor.execute(
+                    f"UPDATE {table} SET progress = %s, message = %s, updated_at = %s WHERE id = %s",  # noqa: S608
+                    [progress, message, timezone.now(), self.job.pk],
+                )
+        except DatabaseError:  # progress is a courtesy: the import goes on
+            return
 
     def close(self) -> None:
         if self.side is not None:

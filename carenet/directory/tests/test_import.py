@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 from django.urls import reverse
+from django.utils import translation
 
 from carenet.audit.models import AuditEvent
 from carenet.core.models import BackgroundJob, Organisation
@@ -191,3 +192,59 @@ def test_a_zip_member_over_the_limit_is_refused_naming_it(settings):
         archive.writestr("services.csv", "id,name\n" + "a,b\n" * 5_000)
     with pytest.raises(ImportRefused, match=r"services\.csv"):
         read_zip(buffer.getvalue())
+
+
+def test_a_failed_import_is_started_again_from_its_upload(client, coordinator, baia_mare, monkeypatch):
+    from carenet.core.models import JobStatus
+    from carenet.ops.jobs import job_retry
+
+    def crash(**kwargs):
+        raise RuntimeError("worker lost")
+
+    monkeypatch.setattr("carenet.directory.datapackage.load.import_file", crash)
+    _post(client, coordinator, follow=False)  # the task fails (the immediate backend logs it)
+    failed = BackgroundJob.objects.for_tenant(baia_mare).get()
+    assert failed.status == JobStatus.FAILED and _imported(baia_mare) == 0
+    monkeypatch.undo()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        again = job_retry(actor=coordinator, job=failed)
+    again.refresh_from_db()
+    assert again.status == JobStatus.DONE and again.result["ok"] and _imported(baia_mare) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_progress_is_seen_while_the_import_transaction_is_open(baia_mare, coordinator):
+    """On PostgreSQL the job's progress goes through a connection of its own: another connection reads it while
+    the rows are still uncommitted."""
+    from django.db import DEFAULT_DB_ALIAS, connection, connections
+
+    from carenet.directory.tasks import _JobProgress
+    from carenet.directory.tests.hsds_package import package
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the side connection is PostgreSQL's")
+    job = BackgroundJob.objects.create(municipality=baia_mare, kind="directory.hsds_import", title="t")
+    progress = _JobProgress(job)
+    reader = connections.create_connection(DEFAULT_DB_ALIAS)
+    seen = []
+
+    def watch(resource, done, total):
+        progress(resource, done, total)
+        with reader.cursor() as cursor:
+            cursor.execute(f"SELECT message FROM {BackgroundJob._meta.db_table} WHERE id = %s", [job.pk])  # noqa: S608  (the model's table name)
+            seen.append(cursor.fetchone()[0])
+
+    try:
+        with translation.override("en"):
+            report = import_file(
+                actor=None,
+                municipality=baia_mare,
+                content=tables_to_zip(package(), name="p"),
+                filename="p.zip",
+                progress=watch,
+            )
+    finally:
+        progress.close()
+        reader.close()
+    assert report.ok, report.errors
+    assert any(m.startswith("service: ") and " of " in m for m in seen), seen
