@@ -321,3 +321,13 @@ def test_the_other_municipality_gets_404_on_a_source_and_a_pull(client, other_te
         response = client.get(reverse(name))
         assert response.status_code == 200
         assert "Sursa Maramureș" not in response.content.decode() and "x.org" not in response.content.decode()
+
+
+def test_the_command_still_imports_a_file(baia_mare, tmp_path, capsys):
+    from django.core.management import call_command
+
+    package = tmp_path / "feed.zip"
+    package.write_bytes(_zip({A: "Cantina"}))
+    call_command("import_hsds", baia_mare.slug, str(package))
+    assert _names(baia_mare) == {"Cantina"}
+    assert "service: 1" in capsys.readouterr().out

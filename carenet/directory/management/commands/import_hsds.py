@@ -17,7 +17,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         municipality = municipality_by_slug(slug=options["municipality"])
         path: Path = options["path"]
-        report = import_file(actor=None, municipality=municipality, content=path.read_bytes(), filename=path.name)
+        if not path.is_file():
+            raise CommandError(f"{path}: no such file")
+        with path.open("rb") as package:  # read in place, within the size limit (never loaded whole)
+            report = import_file(actor=None, municipality=municipality, content=package, filename=path.name)
         if not report.ok:
             for error in report.errors:
                 self.stderr.write(error)
