@@ -668,10 +668,16 @@ def outreach_candidates(*, campaign: Campaign) -> list[OutreachCandidate]:
 
 
 def messages_waiting(*, campaign: Campaign) -> QuerySet[OutboundMessage]:
-    """Messages queued and not yet taken by a sender, oldest first."""
+    """Messages queued and not yet taken by a sender, oldest first, to persons still to contact (one a caller
+    reached meanwhile is not asked again)."""
     return (
         OutboundMessage.objects.for_tenant(campaign.municipality_id)
-        .filter(campaign=campaign, status=MessageStatus.QUEUED, attempted_at__isnull=True)
+        .filter(
+            campaign=campaign,
+            status=MessageStatus.QUEUED,
+            attempted_at__isnull=True,
+            contact__status=ContactStatus.PENDING,
+        )
         .order_by("queued_at", "pk")
     )
 

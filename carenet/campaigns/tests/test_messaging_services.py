@@ -221,11 +221,13 @@ def test_a_person_without_a_ground_or_a_phone_is_never_messaged(
 
 
 def test_a_person_already_reached_is_not_messaged(campaign: Any, messaging_on: Any) -> None:
-    Contact.objects.for_tenant(campaign.municipality_id).filter(person__first_name="P0").update(
-        status=ContactStatus.REACHED
-    )
+    contacts = Contact.objects.for_tenant(campaign.municipality_id)
+    contacts.filter(person__first_name="P0").update(status=ContactStatus.REACHED)
     services.messages_prepare(campaign=campaign)
     assert len(messages_of(campaign)) == 5
+    contacts.filter(person__first_name="P1").update(status=ContactStatus.REACHED)  # a caller reached them meanwhile
+    assert services.messages_send_queued(campaign=campaign).sent == 4
+    assert "+40700000001" not in {m.to for m in messaging.outbox}
 
 
 def test_nothing_is_messaged_when_the_tenant_does_not_use_it_or_there_is_no_gateway(
