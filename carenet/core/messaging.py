@@ -165,10 +165,16 @@ BACKENDS: dict[str, type[Gateway]] = {"locmem": LocmemGateway, "console": Consol
 
 
 def get_gateway() -> Gateway | None:
-    """The gateway the settings name, or None when the feature is off (no backend set, or an unknown one)."""
+    """The gateway the settings name, or None when the feature is off (no backend set, or an unknown one, or
+    the HTTP backend without the public address its callbacks need: replies could never come back)."""
     name = (getattr(settings, "CARENET_MESSAGING_BACKEND", "") or "").strip().lower()
     cls = BACKENDS.get(name)
     if cls is None:
+        if name:
+            log.warning("CARENET_MESSAGING_BACKEND=%r is not a messaging backend: SMS and calls are off", name)
+        return None
+    if name == "twilio" and not getattr(settings, "CARENET_MESSAGING_PUBLIC_URL", ""):
+        log.warning("CARENET_MESSAGING_PUBLIC_URL is not set: SMS and calls are off (no address for the replies)")
         return None
     return cls(
         name=name,

@@ -72,6 +72,8 @@ def test_no_backend_is_no_gateway_the_feature_off() -> None:
         assert messaging.get_gateway() is None
     with override_settings(CARENET_MESSAGING_BACKEND="carrier-pigeon"):
         assert messaging.get_gateway() is None
+    with twilio("http://127.0.0.1:9", CARENET_MESSAGING_PUBLIC_URL=""):
+        assert messaging.get_gateway() is None  # the replies would have no address to come back to
 
 
 def test_locmem_keeps_the_messages_in_the_outbox() -> None:
