@@ -1,5 +1,6 @@
-"""The SMS and voice pages in a browser (Romanian and Ukrainian, 1366 and 390 px): nothing scrolls sideways,
-no serious axe-core violation. ``CARENET_SCREENSHOTS=<dir>`` keeps a screenshot of each."""
+"""The SMS and voice pages, and the register where how a person is reached is set, in a browser (Romanian
+and Ukrainian, 1366 and 390 px): nothing scrolls sideways, no serious axe-core violation.
+``CARENET_SCREENSHOTS=<dir>`` keeps a screenshot of each."""
 
 from __future__ import annotations
 
@@ -43,6 +44,7 @@ def test_the_sms_and_voice_pages_fit_a_phone_in_two_languages(
                 for name, path in (
                     ("messages", f"/campaigns/{campaign.pk}/messages/"),
                     ("rules", "/campaigns/messaging/"),
+                    ("register", "/campaigns/register/"),
                 ):
                     page.goto(live_server.url + path)
                     assert page.evaluate("document.documentElement.scrollWidth") <= width, (name, locale, width)
