@@ -417,8 +417,6 @@ CARENET_SCHEDULED_TASKS: list[str] = [
     "carenet.directory.tasks.send_freshness_reminders",
     "carenet.directory.tasks.pull_hsds_sources",
     "carenet.directory.tasks.push_hsds_feeds",
-    "carenet.directory.tasks.pull_hsds_sources",
-    "carenet.directory.tasks.push_hsds_feeds",
     "carenet.plans.tasks.send_period_reminders",
     "carenet.portal.tasks.anonymise_expired_help_requests",
     "carenet.dashboards.tasks.warm_dashboards",
@@ -450,10 +448,6 @@ CARENET_REFERRAL_RESPONSE_DAYS = int(os.environ.get("CARENET_REFERRAL_RESPONSE_D
 # Public HSDS API answers are cached (default cache) under the directory's data version, which every write
 # changes: never stale, whatever the lifetime. 0 turns the cache off (bench/api_throughput.py measures both).
 CARENET_HSDS_CACHE_SECONDS = int(os.environ.get("CARENET_HSDS_CACHE_SECONDS", "600"))
-# HSDS imports, pulls and pushes (decision 0024): the largest file (upload, zip uncompressed, JSON, a remote
-# feed's pages together) read, and the seconds a remote server has to answer.
-CARENET_HSDS_IMPORT_MAX_BYTES = int(os.environ.get("CARENET_HSDS_IMPORT_MAX_BYTES", str(20_000_000)))
-CARENET_HSDS_PULL_TIMEOUT = int(os.environ.get("CARENET_HSDS_PULL_TIMEOUT", "30"))
 # HSDS imports, pulls and pushes (decision 0024): the largest file (upload, zip uncompressed, JSON, a remote
 # feed's pages together) read, and the seconds a remote server has to answer.
 CARENET_HSDS_IMPORT_MAX_BYTES = int(os.environ.get("CARENET_HSDS_IMPORT_MAX_BYTES", str(20_000_000)))
