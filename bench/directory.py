@@ -10,7 +10,9 @@ terms. Then measures:
 * ``GET /api/hsds/bench-directory/services?search=…`` p95 through the whole Django stack
   (in-process client, so no network time);
 * requests/s of the same URL under ``BENCH_DIRECTORY_CLIENTS`` (default 32) concurrent clients,
-  against a gunicorn server started for the run (2 workers × 16 threads; throttling off).
+  against a gunicorn server started for the run (2 workers × 16 threads; throttling off);
+* the public finder page ``/bench-directory/services/?q=…`` p95 through the whole Django stack (in-process
+  client), every page computed (the finder's page cache off: ``CARENET_HSDS_CACHE_SECONDS=0``).
 """
 
 from __future__ import annotations
@@ -208,6 +210,25 @@ def _api_times(municipality: Municipality) -> list[float]:
     return times
 
 
+def _finder_times(municipality: Municipality) -> list[float]:
+    """The finder's HTML page (first page of 20 results), each computed: no page cache."""
+    from django.test import Client
+    from django.test.utils import override_settings
+
+    client = Client()
+    times = []
+    with override_settings(CARENET_HSDS_CACHE_SECONDS=0):
+        for query in QUERIES:  # warm-up (templates, translations), not measured
+            client.get(f"/{municipality.slug}/services/", {"q": query}, HTTP_HOST="127.0.0.1")
+        for _ in range(4):
+            for query in QUERIES:
+                started = time.perf_counter()
+                response = client.get(f"/{municipality.slug}/services/", {"q": query}, HTTP_HOST="127.0.0.1")
+                times.append((time.perf_counter() - started) * 1000)
+                assert response.status_code == 200, response.status_code
+    return times
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -302,6 +323,7 @@ def run() -> list[Result]:
     selector, selector_cpu = _selector_times(municipality)
     load = os.getloadavg()[0]
     api = _api_times(municipality)
+    finder = _finder_times(municipality)
     rps, ok, failed = _throughput(municipality)
     results = [
         Result(
@@ -319,6 +341,15 @@ def run() -> list[Result]:
             "ms",
             baseline_name="median",
             baseline=statistics.median(api),
+        ),
+        Result(
+            f"public finder page /<slug>/services/?q= p95, in-process, uncached ({label})",
+            _p95(finder),
+            "ms",
+            target="< 50 ms",
+            baseline_name="median",
+            baseline=statistics.median(finder),
+            passed=_p95(finder) < 50,
         ),
         Result(
             f"GET /api/hsds/…/services?search= under {CLIENTS} clients ({vendor}, {ok} ok, {failed} failed)",

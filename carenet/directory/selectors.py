@@ -14,6 +14,7 @@ from carenet.core.roles import Role
 from carenet.geo.geometry import haversine_km
 
 from .models import (
+    SOURCE_LANGUAGE,
     Schedule,
     Service,
     ServiceAtLocation,
@@ -197,9 +198,18 @@ def _narrow_by_words(qs: QuerySet[Service], words: list[str], municipality: Any)
 
 
 def ranked_page(*, services: QuerySet[Service], offset: int, limit: int) -> tuple[int, list[Any]]:
-    """Total and one page of ids of a search, from ONE scan of the matches (not count + page)."""
-    ids = list(services.values_list("pk", flat=True))
-    return len(ids), ids[offset : offset + limit]
+    """Total and one page of ids of a search, from ONE scan of the matches (not count + page): the total is a
+    window count of that scan, so only the page's ids reach Python (a broad search of the national directory
+    matches thousands of services, and converting every id cost more than the page)."""
+    from django.db.models import Count, Window
+
+    if services.query.distinct:  # a window counts the rows before DISTINCT
+        ids = list(services.values_list("pk", flat=True))
+        return len(ids), ids[offset : offset + limit]
+    rows = list(services.annotate(_total=Window(Count("pk"))).values_list("_total", "pk")[offset : offset + limit])
+    if not rows:  # nothing found, or past the last page (then counted on its own)
+        return (services.count() if offset else 0), []
+    return rows[0][0], [pk for _total, pk in rows]
 
 
 def filter_services(
@@ -361,20 +371,24 @@ def public_taxonomy_terms(
 # --- the public service finder --------------------------------------------------------------------
 
 
-def finder_search(
+FINDER_PAGE_SIZE = 20
+# A search from a point ranks this many of the best matches by distance (the radius keeps those within it).
+FINDER_NEAR_CANDIDATES = 300
+_FINDER_TAXONOMIES = ("carenet-needs", "carenet-target-groups")
+
+
+def _finder_queryset(
     *,
     municipality: Municipality,
-    query: str = "",
-    need: Any = None,
-    group: Any = None,
-    age: int | None = None,
-    area: str = "",
-    point: tuple[float, float] | None = None,
-    radius_km: float | None = None,
-    open_now: bool = False,
-    limit: int = 100,
-) -> list[dict[str, Any]]:
-    """Active services of one municipality matching the citizen's criteria, nearest or best first."""
+    query: str,
+    need: Any,
+    group: Any,
+    age: int | None,
+    area: str,
+    point: tuple[float, float] | None,
+    radius_km: float | None,
+    open_now: bool,
+) -> QuerySet[Service]:
     from zoneinfo import ZoneInfo
 
     qs = filter_services(
@@ -407,28 +421,132 @@ def finder_search(
         qs = qs.filter(
             service_at_locations__location__latitude__range=(point[0] - dlat, point[0] + dlat),
         ).distinct()
-    qs = qs.select_related("organisation", "organisation__parent").prefetch_related(
-        Prefetch("service_at_locations", queryset=ServiceAtLocation.plain.select_related("location")),
-        Prefetch("attributes", queryset=ServiceAttribute.plain.select_related("taxonomy_term__taxonomy")),
-        "schedules",
+    return qs
+
+
+def _finder_columns(language: str | None) -> dict[str, Any]:
+    """The columns a result card shows, as ``.values()`` keywords: never a whole row (the search text and every
+    language's translations of every field are most of a service's bytes)."""
+    from django.db.models import F
+    from django.db.models.fields.json import KT
+
+    columns: dict[str, Any] = {
+        "organisation_name": F("organisation__name"),
+        "parent_name": F("organisation__parent__name"),
+    }
+    if language and language != SOURCE_LANGUAGE and language.isalpha():
+        columns["name_translated"] = KT(f"translations__{language}__name")
+    return columns
+
+
+def _finder_locations(*, municipality: Municipality, service_ids: list[Any]) -> dict[Any, list[dict[str, Any]]]:
+    """The places of these services (the map's markers and the distance), in the order of the link's key."""
+    by_service: dict[Any, list[dict[str, Any]]] = {}
+    rows = (
+        ServiceAtLocation.objects.for_tenant(municipality)
+        .filter(service_id__in=service_ids)
+        .order_by("service_id", "location_id")
+        .values_list("service_id", "location__latitude", "location__longitude", "location__coordinates_approximate")
     )
-    results = []
-    for service in qs[: limit * 3 if point else limit]:
-        locations = [sal.location for sal in service.service_at_locations.all()]
-        distance = None
-        if point is not None:
-            distances = [
-                haversine_km(point[0], point[1], loc.latitude, loc.longitude)
-                for loc in locations
-                if loc.latitude is not None and loc.longitude is not None
+    for service_id, latitude, longitude, approximate in rows:
+        by_service.setdefault(service_id, []).append(
+            {"latitude": latitude, "longitude": longitude, "coordinates_approximate": approximate}
+        )
+    return by_service
+
+
+def _finder_terms(*, municipality: Municipality, service_ids: list[Any], language: str | None) -> dict[Any, list[str]]:
+    """The needs and target groups of these services, named in ``language`` (``TaxonomyTerm.name_in``)."""
+    from .taxonomy_data import taxonomy_uuid
+
+    by_service: dict[Any, list[str]] = {}
+    rows = (
+        ServiceAttribute.objects.for_tenant(municipality)
+        .filter(
+            service_id__in=service_ids, taxonomy_term__taxonomy_id__in=[taxonomy_uuid(c) for c in _FINDER_TAXONOMIES]
+        )
+        .order_by("service_id", "taxonomy_term_id")
+        .values_list("service_id", "taxonomy_term__name", "taxonomy_term__names")
+    )
+    for service_id, name, names in rows:
+        by_service.setdefault(service_id, []).append((names or {}).get(language or "", "") or name)
+    return by_service
+
+
+def finder_search(
+    *,
+    municipality: Municipality,
+    query: str = "",
+    need: Any = None,
+    group: Any = None,
+    age: int | None = None,
+    area: str = "",
+    point: tuple[float, float] | None = None,
+    radius_km: float | None = None,
+    open_now: bool = False,
+    language: str | None = None,
+    offset: int = 0,
+    limit: int = FINDER_PAGE_SIZE,
+) -> tuple[int, list[dict[str, Any]]]:
+    """Active services of one municipality matching the citizen's criteria, best first (nearest first from a
+    point): how many, and the rows of one page, each ``{"id", "name", "name_translated" (in ``language``, or
+    None), "organisation_name", "parent_name", "distance_km", "locations", "terms"}``.
+
+    Narrow rows, a constant number of queries whatever the page size or the number of matches: the page's ids
+    with the total in one query (``ranked_page``), then the page's columns, places and categories in one query
+    each."""
+    qs = _finder_queryset(
+        municipality=municipality,
+        query=query,
+        need=need,
+        group=group,
+        age=age,
+        area=area,
+        point=point,
+        radius_km=radius_km,
+        open_now=open_now,
+    )
+    distances: dict[Any, float | None] = {}
+    places: dict[Any, list[dict[str, Any]]] = {}
+    if point is None:
+        # the page's ids and the total from one scan of the matches, never joined (a broad search of the national
+        # directory matches thousands of services): only the page's rows are joined to their providers below
+        total, page_ids = ranked_page(services=qs, offset=offset, limit=limit)
+    else:
+        candidates = list(qs.values_list("pk", flat=True)[:FINDER_NEAR_CANDIDATES])
+        places = _finder_locations(municipality=municipality, service_ids=candidates)
+        near = []
+        for service_id in candidates:
+            located = [
+                haversine_km(point[0], point[1], loc["latitude"], loc["longitude"])
+                for loc in places.get(service_id, [])
+                if loc["latitude"] is not None and loc["longitude"] is not None
             ]
-            distance = min(distances) if distances else None
+            distance = min(located) if located else None
             if radius_km and (distance is None or distance > radius_km):
                 continue
-        results.append({"service": service, "locations": locations, "distance_km": distance})
-    if point is not None:
-        results.sort(key=lambda r: (r["distance_km"] is None, r["distance_km"] or 0))
-    return results[:limit]
+            distances[service_id] = distance
+            near.append(service_id)
+        near.sort(key=lambda pk: (distances[pk] is None, distances[pk] or 0))
+        total = len(near)
+        page_ids = near[offset : offset + limit]
+    by_id: dict[Any, dict[str, Any]] = {
+        row["id"]: dict(row)
+        for row in public_services(municipality=municipality)
+        .filter(pk__in=page_ids)
+        .values("id", "name", **_finder_columns(language))
+    }
+    rows = [by_id[pk] for pk in page_ids]
+    ids = [row["id"] for row in rows]
+    if point is None and ids:
+        places = _finder_locations(municipality=municipality, service_ids=ids)
+    terms = _finder_terms(municipality=municipality, service_ids=ids, language=language) if ids else {}
+    for row in rows:
+        row.setdefault("name_translated", None)
+        row["distance_km"] = distances.get(row["id"])
+        row["locations"] = places.get(row["id"], [])
+        row["terms"] = terms.get(row["id"], [])
+    return total, rows
 
 
 def finder_service(*, municipality: Municipality, service_id: Any) -> Service:

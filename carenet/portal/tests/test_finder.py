@@ -3,6 +3,8 @@
 from datetime import time
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -168,3 +170,62 @@ def test_the_map_works_without_tiles(client, services, settings):
     html = client.get(url()).content.decode()
     assert 'id="finder-map"' in html and 'data-tile-url=""' in html
     assert 'id="finder-points"' in html
+
+
+def _many(baia_mare, org, count, prefix="Cantina socială"):
+    return [
+        _service(
+            baia_mare,
+            org,
+            f"{prefix} {i:02d}",
+            47.6 + i / 100,
+            23.5,
+            terms=[("carenet-needs", "ingrijire-domiciliu"), ("carenet-target-groups", "varstnici")],
+        )
+        for i in range(count)
+    ]
+
+
+def _queries(client, params):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url(), params).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_page_query_count_does_not_grow_with_the_results(client, baia_mare, org_a, settings):
+    settings.CARENET_HSDS_CACHE_SECONDS = 0  # count the search itself, not the cached page
+    _many(baia_mare, org_a, 2)
+    few = _queries(client, {"q": "cantina"})
+    _many(baia_mare, org_a, 30, prefix="Cantina mare")
+    assert len(_names(client.get(url(), {"q": "cantina"}))) == 20
+    assert _queries(client, {"q": "cantina"}) == few
+    assert _queries(client, {"q": "cantina", "lat": "47.6", "lon": "23.5"}) <= few + 1
+
+
+def test_the_results_come_in_pages_of_twenty(client, baia_mare, org_a):
+    _many(baia_mare, org_a, 25)
+    first = client.get(url(), {"q": "cantina"})
+    html = first.content.decode()
+    assert _names(first) == [f"Cantina socială {i:02d}" for i in range(20)]
+    assert "25 de servicii găsite" in html or "25 services found" in html
+    assert 'href="?q=cantina&amp;page=2"' in html and 'rel="next"' in html and 'rel="prev"' not in html
+    second = client.get(url(), {"q": "cantina", "page": "2"})
+    assert _names(second) == [f"Cantina socială {i:02d}" for i in range(20, 25)]
+    assert 'href="?q=cantina&amp;page=1"' in second.content.decode() and 'rel="next"' not in second.content.decode()
+    assert _names(client.get(url(), {"q": "cantina", "page": "x"})) == _names(first)  # not a page: the first
+    assert _names(client.get(url(), {"q": "cantina", "page": "99"})) == _names(second)  # past the end: the last
+    # the map beside the list marks the services of this page; the full-page map keeps the best 100
+    assert len(first.context["points"]) == 20
+    assert len(client.get(reverse("finder:map", args=["baia-mare"]), {"q": "cantina"}).context["items"]) == 25
+
+
+def test_a_cached_page_shows_an_edit_at_once(client, services):
+    first = client.get(url(), {"q": "domiciliu"})
+    assert _names(first) == ["Îngrijiri la domiciliu pentru bătrâni"]
+    again = client.get(url(), {"q": "domiciliu"})  # from the cache: the same page
+    assert again.content.decode().count("Îngrijiri la domiciliu pentru bătrâni") == 1
+    service = services["home_care"]
+    service.name = "Îngrijiri la domiciliu (nou)"
+    service.save()
+    service_reindex(service=service)
+    assert _names(client.get(url(), {"q": "domiciliu"})) == ["Îngrijiri la domiciliu (nou)"]
