@@ -594,6 +594,8 @@ class ServiceDelivery(TenantOwnedModel):
             models.Index(fields=["municipality", "organisation", "delivered_on"], name="delivery_org_date"),
             models.Index(fields=["municipality", "person", "delivered_on"], name="delivery_person_date"),
             models.Index(fields=["municipality", "service", "delivered_on"], name="delivery_service_date"),
+            # The coordinators' list and its cursor pages, newest first (issue 23): page 200 costs page 1.
+            models.Index(fields=["municipality", "-delivered_on", "-id"], name="delivery_recent"),
         ]
         constraints = [models.CheckConstraint(condition=models.Q(quantity__gt=0), name="delivery_quantity_positive")]
 

@@ -7,6 +7,8 @@
 * :class:`TenantKeyShape` — the changes of one model (foreign keys that become ``TenantForeignKey``,
   unique constraints that gain the municipality, the composite key and foreign keys) as one step: on
   SQLite one rebuild of the table instead of one per change; on PostgreSQL the changes in order.
+* :class:`AddIndexWithoutLock` — an index built CONCURRENTLY on PostgreSQL, so a large table keeps taking
+  writes while it builds.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from django.db import models
+from django.db import NotSupportedError, models
+from django.db.migrations.operations import AddIndex
 from django.db.migrations.operations.base import Operation
 
 from carenet.core.ids import CONVERTED_PREFIX, uuid7
@@ -230,3 +233,37 @@ class TenantKeyShape(Operation):
     @property
     def migration_name_fragment(self) -> str:
         return f"{self.model_name.lower()}_tenant_key"
+
+
+class AddIndexWithoutLock(AddIndex):
+    """``CREATE INDEX CONCURRENTLY`` on PostgreSQL (and Citus), which does not block writes while it builds;
+    a plain ``CREATE INDEX`` elsewhere (SQLite, where one process writes anyway). The migration that uses it
+    must say ``atomic = False``: PostgreSQL builds such an index outside a transaction."""
+
+    atomic = False
+
+    def describe(self) -> str:
+        return f"Create index {self.index.name} on {self.model_name} without blocking writes"
+
+    def _concurrently(self, schema_editor: Any) -> bool:
+        if schema_editor.connection.vendor != "postgresql":
+            return False
+        if schema_editor.connection.in_atomic_block:
+            raise NotSupportedError("AddIndexWithoutLock needs a migration with atomic = False.")
+        return True
+
+    def database_forwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
+        model = to_state.apps.get_model(app_label, self.model_name)
+        if self.allow_migrate_model(schema_editor.connection.alias, model):
+            if self._concurrently(schema_editor):
+                schema_editor.add_index(model, self.index, concurrently=True)
+            else:
+                schema_editor.add_index(model, self.index)
+
+    def database_backwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
+        model = from_state.apps.get_model(app_label, self.model_name)
+        if self.allow_migrate_model(schema_editor.connection.alias, model):
+            if self._concurrently(schema_editor):
+                schema_editor.remove_index(model, self.index, concurrently=True)
+            else:
+                schema_editor.remove_index(model, self.index)
