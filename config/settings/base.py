@@ -452,6 +452,9 @@ CARENET_HSDS_CACHE_SECONDS = int(os.environ.get("CARENET_HSDS_CACHE_SECONDS", "6
 # feed's pages together) read, and the seconds a remote server has to answer.
 CARENET_HSDS_IMPORT_MAX_BYTES = int(os.environ.get("CARENET_HSDS_IMPORT_MAX_BYTES", str(20_000_000)))
 CARENET_HSDS_PULL_TIMEOUT = int(os.environ.get("CARENET_HSDS_PULL_TIMEOUT", "30"))
+# Feed and push addresses on a private or local network are refused (request forgery), unless a deployment reads
+# a feed inside its own network on purpose.
+CARENET_HSDS_PULL_ALLOW_PRIVATE = os.environ.get("CARENET_HSDS_PULL_ALLOW_PRIVATE", "") == "1"
 
 # The audit log's daily checkpoints are signed (HMAC-SHA256) with a key the database never holds
 # (decision 0015, docs/admin-guide.md): set it in the environment; keep earlier keys, after a rotation,

@@ -6,6 +6,7 @@ DEBUG = False
 SECRET_KEY = "test-secret-key-not-for-production"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; argon2 is tested on its own
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CARENET_HSDS_PULL_ALLOW_PRIVATE = True  # the feed tests serve from 127.0.0.1 (test_feeds refuses it without)
 CARENET_MESSAGING_BACKEND = "locmem"  # SMS and calls kept in carenet.core.messaging.outbox
 CARENET_MESSAGING_AUTH_TOKEN = "test-messaging-token"
 CARENET_MESSAGING_FROM = "+40700000999"

@@ -10,7 +10,9 @@ import (``CARENET_HSDS_IMPORT_MAX_BYTES``). Whatever goes wrong is an ``ImportRe
 from __future__ import annotations
 
 import io
+import ipaddress
 import json
+import socket
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -34,8 +36,29 @@ def timeout() -> float:
 
 def check_url(url: str) -> None:
     scheme = urllib.parse.urlsplit(url).scheme.lower()
-    if scheme not in SCHEMES or not urllib.parse.urlsplit(url).hostname:
+    host = urllib.parse.urlsplit(url).hostname
+    if scheme not in SCHEMES or not host:
         raise ImportRefused(_("Only http and https addresses are read: %(url)s") % {"url": url[:200]})
+    if not getattr(settings, "CARENET_HSDS_PULL_ALLOW_PRIVATE", False) and _internal(host):
+        # A feed address is typed by a coordinator and fetched by the server: it must not reach the server's
+        # own network (the database, the cache, a cloud's metadata address) — a request forgery.
+        raise ImportRefused(
+            _("The address %(url)s is on a private or local network; only public addresses are read.")
+            % {"url": url[:200]}
+        )
+
+
+def _internal(host: str) -> bool:
+    """Whether any address the host resolves to is loopback, private, link-local or otherwise not public."""
+    try:
+        infos = socket.getaddrinfo(host, None)
+    except (socket.gaierror, UnicodeError):
+        return False  # unresolvable: the request itself fails with its own reason
+    for info in infos:
+        address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
+        if not address.is_global or address.is_multicast:
+            return True
+    return False
 
 
 class _SameSchemes(urllib.request.HTTPRedirectHandler):

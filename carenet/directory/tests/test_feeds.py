@@ -167,6 +167,34 @@ def test_unreachable_redirected_elsewhere_or_missing_feeds_are_refused(server, c
         )
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:5432/feed.zip",  # the server's own database port
+        "http://localhost/feed.zip",
+        "http://169.254.169.254/latest/meta-data/",  # a cloud's metadata address
+        "http://10.0.0.7/feed.zip",
+        "http://[::1]/feed.zip",
+    ],
+)
+def test_a_feed_on_the_servers_own_network_is_refused_when_saved(coordinator, baia_mare, settings, url):
+    """A coordinator's address is fetched by the server: it must not reach the server's own network."""
+    settings.CARENET_HSDS_PULL_ALLOW_PRIVATE = False
+    with translation.override("en"), pytest.raises(ValidationError, match="private or local network") as refused:
+        hsds_source_save(actor=coordinator, municipality=baia_mare, name="inside", url=url, pull_enabled=True)
+    assert "url" in refused.value.message_dict
+    assert not HsdsSource.objects.for_tenant(baia_mare).filter(name="inside").exists()
+
+
+def test_a_feed_that_now_resolves_inside_is_refused_when_pulled(server, coordinator, baia_mare, settings):
+    url = server.serve("/feed.zip", _zip({A: "Cantina"}))
+    source = _source(coordinator, baia_mare, url)  # saved while this deployment read feeds inside
+    settings.CARENET_HSDS_PULL_ALLOW_PRIVATE = False
+    pull = _pull(coordinator, source)
+    assert pull.status == PullStatus.REFUSED and "private or local network" in pull.error
+    assert server.requests == [] and _names(baia_mare) == set()
+
+
 def test_an_oversize_feed_is_refused(server, coordinator, baia_mare, settings):
     settings.CARENET_HSDS_IMPORT_MAX_BYTES = 500
     url = server.serve("/feed.zip", _zip({A: "Cantina"}) + b"\0" * 1000)
