@@ -525,6 +525,8 @@ def persons_read_record(*, actor: Any, person_ids: Any, what: str, purpose: str 
         purpose=purpose,
         changes={"subject_ids": ids, "count": len(ids)},
     )
+    if municipality is not None:
+        _read_volume_note(actor=actor, municipality=municipality, ids=ids)
     read_volume_check(actor=actor, municipality=municipality)
     return event
 
@@ -537,25 +539,132 @@ def caseload_size(*, user: Any) -> int:
     return len(ids)
 
 
-def persons_read_since(*, actor: Any, municipality: Any, since: datetime.datetime) -> set[str]:
-    """The distinct persons the user's audited reads showed since ``since``."""
+# The read-volume tally (issue 23, decision 0013): the persons of the user's ``person.list_view`` events of the
+# last hour, kept in the shared cache so that a page's check does not re-read every event of the hour. It is
+# only a pre-check: it may count too many (a rolled-back read), never too few — a key lost, evicted, not yet
+# covering the whole hour, or marked stale by a writer that could not take the lock sends the check to the
+# exact count from the audit log, which stays the authority for the alert.
+_TALLY_LOCK_TRIES = 50
+_TALLY_LOCK_WAIT = 0.002  # seconds between tries
+
+
+def _tally_keys(*, actor: Any, municipality: Any) -> tuple[str, str, str]:
+    base = f"people:read-tally:{getattr(municipality, 'pk', municipality)}:{actor.pk}"
+    return base, f"{base}:stale", f"{base}:lock"
+
+
+def _tally_lock(lock_key: str) -> bool:
+    import time
+
+    from django.core.cache import cache
+
+    for _attempt in range(_TALLY_LOCK_TRIES):
+        if cache.add(lock_key, 1, timeout=5):
+            return True
+        time.sleep(_TALLY_LOCK_WAIT)
+    return False
+
+
+def _tally_merge(*, actor: Any, municipality: Any, ids: dict[str, float], covers_from: float | None) -> None:
+    """Add ``ids`` (person id → when read, epoch seconds) to the tally, under the tally's lock; ``covers_from``:
+    every list read since then is in ``ids`` or already in the tally (the exact count's seed), else ``None``."""
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    key, stale_key, lock_key = _tally_keys(actor=actor, municipality=municipality)
+    window = READ_ALERT_WINDOW.total_seconds()
+    if not _tally_lock(lock_key):
+        # Another request of this user holds the tally: these ids may miss it, so the exact count decides
+        # until the mark expires with the window.
+        cache.set(stale_key, True, timeout=int(window) + 60)
+        return
+    try:
+        now = timezone.now().timestamp()
+        entry = cache.get(key)
+        try:
+            start, seen = float(entry["from"]), {str(k): float(v) for k, v in entry["ids"].items()}
+        except (TypeError, KeyError, ValueError, AttributeError):
+            start, seen = now, {}  # no tally (first read, flushed, evicted): it covers only from now on
+        seen = {pid: at for pid, at in seen.items() if at >= now - window}
+        for pid, at in ids.items():
+            seen[pid] = max(at, seen.get(pid, at))
+        if covers_from is not None:
+            start = min(start, covers_from)
+        cache.set(key, {"from": start, "ids": seen}, timeout=int(window) + 600)
+    finally:
+        cache.delete(lock_key)
+
+
+def _read_volume_note(*, actor: Any, municipality: Any, ids: list[str]) -> None:
+    """Add a list read's persons to the user's tally (called after its audit event, in its transaction)."""
+    from django.utils import timezone
+
+    now = timezone.now().timestamp()
+    _tally_merge(actor=actor, municipality=municipality, ids=dict.fromkeys(ids, now), covers_from=None)
+
+
+def _tally_count(*, actor: Any, municipality: Any, since: datetime.datetime) -> int | None:
+    """The distinct persons read since ``since`` by the tally (list reads) and the audit log's ``person.view``
+    events (one query, as many rows as persons opened one by one); ``None`` when the tally cannot say."""
+    from django.core.cache import cache
+
+    from carenet.audit.models import AuditEvent
+
+    key, stale_key, _lock = _tally_keys(actor=actor, municipality=municipality)
+    got = cache.get_many([key, stale_key])
+    if stale_key in got or key not in got:
+        return None
+    try:
+        start = float(got[key]["from"])
+        listed = {str(pid) for pid, at in got[key]["ids"].items() if float(at) >= since.timestamp()}
+    except (TypeError, KeyError, ValueError, AttributeError):
+        return None
+    if start > since.timestamp():
+        return None  # the tally began within the hour: it may lack the reads before it
+    viewed = (
+        AuditEvent.objects.for_tenant(municipality)
+        .filter(actor=actor, created_at__gte=since, action="person.view")
+        .values_list("object_id", flat=True)
+        .distinct()
+    )
+    return len(listed.union(viewed))
+
+
+def _persons_read_since(
+    *, actor: Any, municipality: Any, since: datetime.datetime
+) -> tuple[set[str], dict[str, float]]:
     from carenet.audit.models import AuditEvent
 
     seen: set[str] = set()
+    listed: dict[str, float] = {}
     events = AuditEvent.objects.for_tenant(municipality).filter(
         actor=actor, created_at__gte=since, action__in=READ_ACTIONS
     )
-    for action, object_id, changes in events.values_list("action", "object_id", "changes"):
+    for action, object_id, changes, at in events.values_list("action", "object_id", "changes", "created_at"):
         if action == "person.view":
             seen.add(object_id)
         else:
-            seen.update((changes or {}).get("subject_ids", []))
-    return seen
+            ids = [str(pid) for pid in (changes or {}).get("subject_ids", [])]
+            seen.update(ids)
+            when = at.timestamp()
+            for pid in ids:
+                listed[pid] = max(when, listed.get(pid, when))
+    return seen, listed
+
+
+def persons_read_since(*, actor: Any, municipality: Any, since: datetime.datetime) -> set[str]:
+    """The distinct persons the user's audited reads showed since ``since`` (exact: every event of the span)."""
+    return _persons_read_since(actor=actor, municipality=municipality, since=since)[0]
 
 
 def read_volume_check(*, actor: Any, municipality: Any) -> bool:
     """Alert the municipality's coordinators and auditors once an hour when the user read more persons than their
-    caseload: an audit event ``person.read_volume_alert`` and an e-mail to each. Returns whether it alerted."""
+    caseload: an audit event ``person.read_volume_alert`` and an e-mail to each. Returns whether it alerted.
+
+    Its cost does not grow with the pages read (issue 23): the cached tally (``_tally_count``) answers "below the
+    floor" or "within the caseload"; an alert already raised in the hour ends it in one indexed query; only a
+    tally above the threshold, or none, reads the hour's events for the exact count that decides.
+    """
     from django.conf import settings
     from django.utils import timezone
 
@@ -564,18 +673,33 @@ def read_volume_check(*, actor: Any, municipality: Any) -> bool:
     if municipality is None:
         return False
     since = timezone.now() - READ_ALERT_WINDOW
-    seen = persons_read_since(actor=actor, municipality=municipality, since=since)
     floor = int(getattr(settings, "CARENET_READ_ALERT_FLOOR", READ_ALERT_FLOOR_DEFAULT))
-    if len(seen) <= floor:  # below the floor, the caseload need not even be counted
+    approx = _tally_count(actor=actor, municipality=municipality, since=since)
+    if approx is not None and approx <= floor:  # below the floor, the caseload need not even be counted
         return False
-    caseload = caseload_size(user=actor)
-    threshold = max(caseload, floor)
-    if len(seen) <= threshold:
-        return False
+    # One alert per user per hour; ``object_type`` + ``object_id`` is the audit table's ``audit_object`` index.
     already = AuditEvent.objects.for_tenant(municipality).filter(
-        action="person.read_volume_alert", object_id=str(actor.pk), created_at__gte=since
+        action="person.read_volume_alert",
+        object_type="accounts.user",
+        object_id=str(actor.pk),
+        created_at__gte=since,
     )
     if already.exists():
+        return False
+    caseload: int | None = None
+    if approx is not None:
+        caseload = caseload_size(user=actor)
+        if approx <= max(caseload, floor):
+            return False
+    seen, listed = _persons_read_since(actor=actor, municipality=municipality, since=since)
+    if approx is None:  # seed the tally from the exact count, so that the next pages need not read the hour
+        _tally_merge(actor=actor, municipality=municipality, ids=listed, covers_from=since.timestamp())
+    if len(seen) <= floor:
+        return False
+    if caseload is None:
+        caseload = caseload_size(user=actor)
+    threshold = max(caseload, floor)
+    if len(seen) <= threshold:
         return False
     audit_record(
         action="person.read_volume_alert",
