@@ -546,6 +546,15 @@ def caseload_size(*, user: Any) -> int:
 # exact count from the audit log, which stays the authority for the alert.
 _TALLY_LOCK_TRIES = 50
 _TALLY_LOCK_WAIT = 0.002  # seconds between tries
+# Past this many persons (or four times the floor) the tally keeps no ids, only "over" (it cannot say, the alert
+# query and the exact count do): an hour of a coordinator's walk must not make every page carry a huge value.
+_TALLY_CAP = 2000
+
+
+def _tally_cap() -> int:
+    from django.conf import settings
+
+    return max(_TALLY_CAP, 4 * int(getattr(settings, "CARENET_READ_ALERT_FLOOR", READ_ALERT_FLOOR_DEFAULT)))
 
 
 def _tally_keys(*, actor: Any, municipality: Any) -> tuple[str, str, str]:
@@ -581,6 +590,8 @@ def _tally_merge(*, actor: Any, municipality: Any, ids: dict[str, float], covers
     try:
         now = timezone.now().timestamp()
         entry = cache.get(key)
+        if isinstance(entry, dict) and entry.get("over"):
+            return  # it expires with the window; the exact count decides meanwhile
         try:
             start, seen = float(entry["from"]), {str(k): float(v) for k, v in entry["ids"].items()}
         except (TypeError, KeyError, ValueError, AttributeError):
@@ -590,7 +601,10 @@ def _tally_merge(*, actor: Any, municipality: Any, ids: dict[str, float], covers
             seen[pid] = max(at, seen.get(pid, at))
         if covers_from is not None:
             start = min(start, covers_from)
-        cache.set(key, {"from": start, "ids": seen}, timeout=int(window) + 600)
+        if len(seen) > _tally_cap():
+            cache.set(key, {"from": start, "over": True, "ids": {}}, timeout=int(window))
+        else:
+            cache.set(key, {"from": start, "ids": seen}, timeout=int(window) + 600)
     finally:
         cache.delete(lock_key)
 
@@ -612,7 +626,7 @@ def _tally_count(*, actor: Any, municipality: Any, since: datetime.datetime) -> 
 
     key, stale_key, _lock = _tally_keys(actor=actor, municipality=municipality)
     got = cache.get_many([key, stale_key])
-    if stale_key in got or key not in got:
+    if stale_key in got or key not in got or not isinstance(got[key], dict) or got[key].get("over"):
         return None
     try:
         start = float(got[key]["from"])

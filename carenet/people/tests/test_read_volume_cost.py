@@ -129,3 +129,16 @@ def test_the_persons_list_page_costs_the_same_after_fifty_pages(
         [page] = AuditEvent.objects.filter(actor=user, object_type="people.person.search")
         assert len(page.changes["subject_ids"]) == 3
     assert counts[0] == counts[1]
+
+
+def test_past_the_cap_the_tally_keeps_no_ids_and_the_alert_still_fires(caseworker_a, baia_mare, settings, monkeypatch):
+    settings.CARENET_READ_ALERT_FLOOR = 5
+    monkeypatch.setattr(services, "_TALLY_CAP", 4)
+    monkeypatch.setattr(services, "_tally_cap", lambda: 4)
+    _read(caseworker_a, baia_mare, _ids(3))
+    _read(caseworker_a, baia_mare, _ids(2))  # 5 > cap 4: "over", not above the floor yet
+    key, _stale, _lock = services._tally_keys(actor=caseworker_a, municipality=baia_mare.pk)
+    assert cache.get(key)["over"] and cache.get(key)["ids"] == {}
+    assert not _alerts(caseworker_a).exists()
+    _read(caseworker_a, baia_mare, _ids(1))
+    assert _alerts(caseworker_a).get().changes["persons_read"] == 6
