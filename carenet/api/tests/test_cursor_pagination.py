@@ -132,6 +132,8 @@ def test_the_total_is_counted_when_asked(api, small_pages, caseworker_a, rows):
 @pytest.mark.parametrize(
     "cursor",
     ["nonsense", "", "eyJvIjpbXX0:1abcde:xyz", signing.dumps({"o": ["-delivered_on", "-id"]}, salt="another")],
+    # Named, not shown: a signed value carries the time, and pytest-xdist's workers must collect the same ids.
+    ids=["nonsense", "empty", "unsigned", "signed-for-another-use"],
 )
 def test_a_bad_cursor_is_a_400_naming_the_cursor(api, caseworker_a, rows, cursor):
     api.force_authenticate(caseworker_a)
