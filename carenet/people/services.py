@@ -691,6 +691,12 @@ def read_volume_check(*, actor: Any, municipality: Any) -> bool:
     approx = _tally_count(actor=actor, municipality=municipality, since=since)
     if approx is not None and approx <= floor:  # below the floor, the caseload need not even be counted
         return False
+    seen: set[str] | None = None
+    if approx is None:  # no tally for the whole hour: the exact count, which also seeds the tally for next pages
+        seen, listed = _persons_read_since(actor=actor, municipality=municipality, since=since)
+        _tally_merge(actor=actor, municipality=municipality, ids=listed, covers_from=since.timestamp())
+        if len(seen) <= floor:  # a first page of the hour costs the one query it cost before the tally
+            return False
     # One alert per user per hour; ``object_type`` + ``object_id`` is the audit table's ``audit_object`` index.
     already = AuditEvent.objects.for_tenant(municipality).filter(
         action="person.read_volume_alert",
@@ -701,15 +707,13 @@ def read_volume_check(*, actor: Any, municipality: Any) -> bool:
     if already.exists():
         return False
     caseload: int | None = None
-    if approx is not None:
+    if seen is None:
         caseload = caseload_size(user=actor)
-        if approx <= max(caseload, floor):
+        if (approx or 0) <= max(caseload, floor):
             return False
-    seen, listed = _persons_read_since(actor=actor, municipality=municipality, since=since)
-    if approx is None:  # seed the tally from the exact count, so that the next pages need not read the hour
-        _tally_merge(actor=actor, municipality=municipality, ids=listed, covers_from=since.timestamp())
-    if len(seen) <= floor:
-        return False
+        seen, _listed = _persons_read_since(actor=actor, municipality=municipality, since=since)
+        if len(seen) <= floor:
+            return False
     if caseload is None:
         caseload = caseload_size(user=actor)
     threshold = max(caseload, floor)
