@@ -16,6 +16,7 @@ from django_otp import user_has_device
 from carenet.audit.services import audit_record
 from carenet.core import ratelimit
 from carenet.core.access import fetch, requires
+from carenet.core.form_errors import apply_errors as _apply_errors
 from carenet.core.middleware import client_ip
 
 from . import lockout, services
@@ -178,14 +179,6 @@ def organisation_detail(request: HttpRequest, organisation_id: str) -> HttpRespo
 # --- users and roles of the municipality (the coordinator's staff page) ------------------------------------
 # Every write goes through accounts.services (audited, one municipality); a coordinator of another
 # municipality gets 404 for these accounts (user_for), a user without the coordinator's role 403.
-
-
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @requires(can_manage_users, platform_admin=False)

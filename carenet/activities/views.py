@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from carenet.core.access import requires
 from carenet.core.exports import export_table
+from carenet.core.form_errors import apply_errors as _apply_errors
 from carenet.core.http import CareNetRequest
 
 from . import importers, selectors, services
@@ -33,14 +34,6 @@ from .permissions import (
 )
 
 PER_PAGE = 50
-
-
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _date(text: str | None) -> datetime.date | None:

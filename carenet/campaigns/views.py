@@ -19,6 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from carenet.core.access import requires
+from carenet.core.form_errors import apply_errors as _apply_errors
 from carenet.core.http import CareNetRequest
 from carenet.core.messaging import get_gateway, public_url, signature_valid, twiml_empty, twiml_say
 from carenet.people.services import persons_read_record
@@ -46,15 +47,6 @@ from .permissions import (
     centre_for,
     register_entry_for,
 )
-
-
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
 
 # --- home ------------------------------------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ from carenet.audit.services import audit_read, audit_record
 from carenet.core.access import requires
 from carenet.core.documents import DOCUMENT_KINDS, default_template_source, fill_document, template_override
 from carenet.core.exports import export_document, export_table
+from carenet.core.form_errors import apply_errors as _apply_errors
 from carenet.core.roles import Role
 from carenet.people.permissions import person_for
 from carenet.people.services import persons_read_record
@@ -55,14 +56,6 @@ from .selectors import (
 )
 
 EXPORT_LIMIT = 5000
-
-
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required

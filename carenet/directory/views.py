@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from carenet.core.access import requires
 from carenet.core.capacity import with_live_places
+from carenet.core.form_errors import apply_errors as _add_errors
 from carenet.core.jobs import job_can_retry
 from carenet.core.models import JobStatus
 
@@ -363,11 +363,3 @@ def push_settings(request: HttpRequest) -> HttpResponse:
         "directory/push_form.html",
         {"form": form, "target": target, "has_token": bool(target and target.token)},
     )
-
-
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)

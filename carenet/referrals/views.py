@@ -21,6 +21,7 @@ from carenet.core.access import requires
 from carenet.core.capacity import live_places, with_live_places
 from carenet.core.documents import fill_document
 from carenet.core.exports import export_document
+from carenet.core.form_errors import apply_errors as _apply_errors
 from carenet.core.policy import actor_of
 from carenet.core.roles import Role
 from carenet.people.uploads import CONTENT_TYPES, extension_of
@@ -66,14 +67,6 @@ LISTS: dict[str, Callable[..., Any]] = {
     "sent": referrals_sent,
     "overdue": referrals_overdue,
 }
-
-
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @requires(can_see_referral_lists)

@@ -1,19 +1,10 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 
+from carenet.core.form_errors import apply_errors as apply_errors  # the views of this app import it from here
 from carenet.core.models import Municipality
-
-
-def apply_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def first_message(exc: ValidationError) -> str:

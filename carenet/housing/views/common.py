@@ -7,13 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
-
-def apply_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
+from carenet.core.form_errors import apply_errors as apply_errors  # the views of this app import it from here
 
 
 def flash_errors(request: HttpRequest, exc: ValidationError) -> None:

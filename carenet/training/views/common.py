@@ -4,14 +4,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-
-def apply_errors(form: Any, exc: ValidationError) -> None:
-    """A service's refusal shown on the form, at the field it names (or above the form)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
+from carenet.core.form_errors import apply_errors as apply_errors  # the views of this app import it from here
 
 
 def error_text(exc: ValidationError) -> str:

@@ -1,17 +1,8 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import ValidationError
 
-
-def apply_errors(form: Any, exc: ValidationError) -> None:
-    """Show a service's refusal on the form, on the field it names."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
+from carenet.core.form_errors import apply_errors as apply_errors  # the views of this app import it from here
 
 
 def first_message(exc: ValidationError) -> str:
