@@ -418,7 +418,38 @@ def _copy_value(f: models.Field, obj: models.Model) -> Any:
 
 
 def generate(plan: Plan, *, stdout: Any = None) -> Counts:
-    """Create persons, households, special-category rows, cases at every stage and service deliveries."""
+    """Create persons, households, special-category rows, cases at every stage and service deliveries.
+
+    Persons are made CHUNK at a time: each chunk's persons, households, cases and its share of the
+    deliveries are written before the next chunk is made, so the national-registry preset (2,000,000
+    persons) never holds more than one chunk in memory. A run of at most CHUNK persons draws the same
+    random numbers in the same order as before chunking (the city preset's data is unchanged)."""
+    counts = Counts()
+    if not list(plan.organisations):
+        return counts
+    state = _State(rng=random.Random(plan.seed))
+    for start in range(0, plan.persons, CHUNK):
+        size = min(CHUNK, plan.persons - start)
+        # This chunk's share of the deliveries, so that the chunks' shares add up to plan.deliveries exactly.
+        share = (start + size) * plan.deliveries // plan.persons - start * plan.deliveries // plan.persons
+        _generate_chunk(plan, state, counts, size=size, deliveries=share, stdout=stdout)
+    analyze()
+    return counts
+
+
+CHUNK = 100_000  # persons made, written and forgotten at a time
+
+
+@dataclass
+class _State:
+    """What runs on from one chunk to the next: the random stream and the household being filled."""
+
+    rng: random.Random
+    household: Any = None
+    left_in_household: int = 0
+
+
+def _generate_chunk(plan: Plan, state: _State, counts: Counts, *, size: int, deliveries: int, stdout: Any) -> None:
     from carenet.cases.models import Case, CaseEvent, CaseStatus, Channel, ServiceDelivery
     from carenet.people.models import (
         DisabilityDegree,
@@ -432,20 +463,17 @@ def generate(plan: Plan, *, stdout: Any = None) -> Counts:
         SensitiveProfile,
     )
 
-    rng = random.Random(plan.seed)
-    counts = Counts()
+    rng = state.rng
     m_id = plan.municipality.pk
     orgs = list(plan.organisations)
-    if not orgs:
-        return counts
     now = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
     persons: list[Person] = []
     households: list[Household] = []
     members: list[HouseholdMember] = []
     sensitive: list[SensitiveProfile] = []
-    household: Household | None = None
-    left_in_household = 0
-    for _ in range(plan.persons):
+    household: Household | None = state.household
+    left_in_household = state.left_in_household
+    for _ in range(size):
         sex = "M" if rng.random() < 0.47 else "F"
         first, last, other = _name(rng, plan.country, sex)
         born = _birth(rng)
@@ -516,12 +544,15 @@ def generate(plan: Plan, *, stdout: Any = None) -> Counts:
                     updated_at=now,
                 )
             )
+    state.household, state.left_in_household = household, left_in_household
     with transaction.atomic():
         _bulk(Person, persons)
         _bulk(Household, households)
         _bulk(HouseholdMember, members)
         _bulk(SensitiveProfile, sensitive)
-    counts.persons, counts.households, counts.sensitive = len(persons), len(households), len(sensitive)
+    counts.persons += len(persons)
+    counts.households += len(households)
+    counts.sensitive += len(sensitive)
     if stdout:
         stdout.write(f"  persons: {counts.persons}")
 
@@ -546,7 +577,7 @@ def generate(plan: Plan, *, stdout: Any = None) -> Counts:
         case = Case(
             id=_uuid(rng),
             municipality_id=m_id,
-            reference=f"S-{opened.year}-{len(cases) + 1:07d}-{plan.seed % 1000:03d}",
+            reference=f"S-{opened.year}-{counts.cases + len(cases) + 1:07d}-{plan.seed % 1000:03d}",
             organisation_id=org_id,
             person_id=person.pk,
             caseworker_id=getattr(rng.choice(workers), "pk", None),
@@ -556,7 +587,7 @@ def generate(plan: Plan, *, stdout: Any = None) -> Counts:
             opened_on=opened,
             decided_on=opened + datetime.timedelta(days=20) if status not in ("intake", "inquiry") else None,
             refusal_reason="(synthetic) not eligible" if status == CaseStatus.REFUSED else "",
-            contract_number=f"C-{len(cases) + 1}" if status in ("active", "closed") else "",
+            contract_number=f"C-{counts.cases + len(cases) + 1}" if status in ("active", "closed") else "",
             contract_signed_on=opened + datetime.timedelta(days=30) if status in ("active", "closed") else None,
             outcome="goals_met" if status == CaseStatus.CLOSED else "",
             closed_on=opened + datetime.timedelta(days=300) if status == CaseStatus.CLOSED else None,
@@ -571,12 +602,12 @@ def generate(plan: Plan, *, stdout: Any = None) -> Counts:
     with transaction.atomic():
         _bulk(Case, cases)
         _bulk(CaseEvent, events)
-    counts.cases = len(cases)
+    counts.cases += len(cases)
     if stdout:
         stdout.write(f"  cases: {counts.cases}")
 
     served = [p for p in persons if plan.services_by_org.get(p.registered_by_organisation_id)]
-    if served and plan.deliveries:
+    if served and deliveries:
         # Millions of rows: plain tuples, not model instances (3-4× faster to build).
         columns = [
             "id", "municipality_id", "person_id", "service_id", "organisation_id", "case_id",
@@ -586,7 +617,7 @@ def generate(plan: Plan, *, stdout: Any = None) -> Counts:
         units = ["act", "meal", "hour", "session"]
         quantities = [Decimal(1), Decimal(1), Decimal(1), Decimal(2), Decimal(3)]
         end = datetime.date(2026, 1, 1)
-        for _ in range(plan.deliveries):
+        for _ in range(deliveries):
             person = rng.choice(served)
             org_id = person.registered_by_organisation_id
             person_case = case_of_person.get(person.pk)
@@ -613,8 +644,6 @@ def generate(plan: Plan, *, stdout: Any = None) -> Counts:
         counts.deliveries += len(rows)
     if stdout:
         stdout.write(f"  deliveries: {counts.deliveries}")
-    analyze()
-    return counts
 
 
 def _insert_rows(model: type[models.Model], columns: list[str], rows: list[tuple[Any, ...]]) -> None:

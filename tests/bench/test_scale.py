@@ -89,3 +89,37 @@ def test_nobody_is_generated_born_after_the_datas_today():
     births = [_birth(rng) for _ in range(20_000)]
     assert max(births) <= datetime.date(2026, 1, 1)
     assert min(births) >= datetime.date(1929, 1, 1)
+
+
+def test_a_registry_made_in_chunks_writes_every_row_once_and_keeps_households_whole(
+    baia_mare, org_a, caseworker_a, monkeypatch
+):
+    """The national preset is made a chunk of persons at a time (never all persons in memory): the chunks
+    add up to exactly the planned persons and deliveries, case references stay unique, every household
+    member points at a written household."""
+    from bench import generate as gen
+    from carenet.cases.models import Case, ServiceDelivery
+    from carenet.directory.models import Service
+    from carenet.people.models import Household, HouseholdMember
+
+    service = Service.objects.create(municipality=baia_mare, organisation=org_a, name="Cantina (test)")
+    plan = gen.Plan(
+        municipality=baia_mare,
+        organisations=[org_a],
+        services_by_org={org_a.pk: [service]},
+        caseworkers_by_org={org_a.pk: [caseworker_a]},
+        persons=250,
+        deliveries=1_001,
+        seed=11,
+    )
+    monkeypatch.setattr(gen, "CHUNK", 60)  # 5 chunks, the last one short
+    counts = gen.generate(plan)
+    assert counts.persons == 250 == Person.objects.for_tenant(baia_mare).count()
+    assert counts.deliveries == 1_001 == ServiceDelivery.objects.for_tenant(baia_mare).count()
+    cases = Case.objects.for_tenant(baia_mare)
+    assert counts.cases == cases.count() == len(set(cases.values_list("reference", flat=True)))
+    assert counts.households == Household.objects.for_tenant(baia_mare).count()
+    members = HouseholdMember.objects.for_tenant(baia_mare)
+    assert members.count() == 250
+    assert not members.exclude(household__in=Household.objects.for_tenant(baia_mare)).exists()
+    assert ServiceDelivery.objects.for_tenant(baia_mare).values("person").distinct().count() > 150  # spread
