@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: run test install system-packages test-packages migrate demo serve worker bench bench-citus bench-citus-move load replica \
+.PHONY: run test install system-packages test-packages migrate demo serve worker bench bench-citus bench-citus-move bench-national load replica \
 	lint check translations \
 	messages clean
 
@@ -91,6 +91,12 @@ bench-citus: translations
 
 bench-citus-move: translations
 	$(PY) -m bench.citus_move
+
+## bench-national: the national-registry preset (2,000,000 persons, 20,000,000 deliveries) on PostgreSQL and, when
+## loaded, on Citus, same run (bench/national.py). Load first, about an hour each:
+## `$(PY) -m bench.national setup postgres://postgres@127.0.0.1:5432/carenet_national` (5440 for Citus).
+bench-national: translations
+	$(PY) -m bench.national
 
 ## replica: a PostgreSQL primary and its streaming replica, throw-away, on 127.0.0.1:5461/5462; prints DATABASE_URL and
 ## DATABASE_REPLICA_URL (eval "$$(make -s replica)"). `scripts/replica.sh status|stop` (carenet/core/db_router.py)
