@@ -60,9 +60,91 @@ CASE_NOT_FOUND = gettext_lazy("No case with this identifier that you may see.")
 SERVICE_UNKNOWN = gettext_lazy("Choose a service of this provider.")
 
 
-def case_search(
-    *, user: Any, query: str = "", status: str = "", mine: bool = False, limit: int = 100
-) -> QuerySet[Case]:
+# The columns a case's row shows on a page (reference, status, opening date, the person's name): the home page's
+# caseload and the approvals load only these, not the whole case and person rows. The municipality stays
+# loaded: a related row reached from a case is read within its tenant (core.tenancy).
+CASE_ROW_FIELDS = (
+    "municipality_id",
+    "reference",
+    "status",
+    "opened_on",
+    "person_id",
+    "organisation_id",
+    "caseworker_id",
+    "person__municipality_id",
+    "person__first_name",
+    "person__last_name",
+)
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """One line of a list of cases, as the cases page and the workspace show it (plain values, no model rows:
+    at 100 lines, building a case, a person, a provider and a user per line cost more than the query)."""
+
+    pk: Any
+    reference: str
+    status: str
+    status_label: str  # what ``get_status_display`` shows
+    opened_on: datetime.date
+    person_id: Any
+    person_name: str  # "last first", as the lists show it
+    provider: str  # the organisation as ``str(organisation)`` shows it
+    caseworker: str  # the caseworker's full name, else the username; "" when none
+
+
+_CASE_ROW_VALUES = (
+    "pk",
+    "reference",
+    "status",
+    "opened_on",
+    "person_id",
+    "person__first_name",
+    "person__last_name",
+    "organisation__name",
+    "organisation__short_name",
+    "caseworker_id",
+    "caseworker__username",
+    "caseworker__first_name",
+    "caseworker__last_name",
+)
+
+
+def _case_rows(qs: QuerySet[Case]) -> list[CaseRow]:
+    labels = {value: str(label) for value, label in CaseStatus.choices}
+    rows = []
+    for (
+        pk,
+        ref,
+        status,
+        opened,
+        person_id,
+        first,
+        last,
+        org,
+        org_short,
+        cw_id,
+        cw_user,
+        cw_first,
+        cw_last,
+    ) in qs.values_list(*_CASE_ROW_VALUES):
+        rows.append(
+            CaseRow(
+                pk=pk,
+                reference=ref,
+                status=status,
+                status_label=labels.get(status, status),
+                opened_on=opened,
+                person_id=person_id,
+                person_name=f"{last} {first}",
+                provider=org_short or org,
+                caseworker="" if cw_id is None else (f"{cw_first} {cw_last}".strip() or cw_user),
+            )
+        )
+    return rows
+
+
+def _case_search(*, user: Any, query: str, status: str, mine: bool) -> QuerySet[Case]:
     qs = cases_visible_to(user).select_related("person", "organisation", "caseworker")
     if mine:
         qs = qs.filter(caseworker_id=user.pk)
@@ -80,17 +162,51 @@ def case_search(
                 name &= Q(person__search_text__contains=word) | Q(person__search_text__contains=skeleton(word))
             condition |= name
         qs = qs.filter(condition)
-    return qs.order_by("-opened_on")[:limit]
+    return qs.order_by("-opened_on")
+
+
+def case_search(
+    *, user: Any, query: str = "", status: str = "", mine: bool = False, limit: int = 100
+) -> QuerySet[Case]:
+    return _case_search(user=user, query=query, status=status, mine=mine)[:limit]
+
+
+def case_list_rows(
+    *, user: Any, query: str = "", status: str = "", mine: bool = False, limit: int = 100
+) -> list[CaseRow]:
+    """``case_search`` for the cases page: the same cases in the same order, as ``CaseRow`` lines."""
+    return _case_rows(_case_search(user=user, query=query, status=status, mine=mine)[:limit])
+
+
+def my_case_rows(*, user: Any, limit: int = 50) -> list[CaseRow]:
+    """``my_cases`` as ``CaseRow`` lines (the workspace)."""
+    return _case_rows(
+        cases_visible_to(user).filter(caseworker_id=user.pk, status__in=OPEN_STATUSES).order_by("-opened_on")[:limit]
+    )
 
 
 def my_cases(*, user: Any, limit: int = 50) -> QuerySet[Case]:
-    """The caseworker's open cases, most recent first (the workspace shows the first ``limit``)."""
+    """The caseworker's open cases, most recent first (the workspace shows the first ``limit``), as rows of
+    ``CASE_ROW_FIELDS`` (the workspace and the home page show the reference, the person and the status)."""
     return (
         cases_visible_to(user)
         .filter(caseworker_id=user.pk, status__in=OPEN_STATUSES)
-        .select_related("person", "organisation")
+        .select_related("person")
+        .only(*CASE_ROW_FIELDS)
         .order_by("-opened_on")[:limit]
     )
+
+
+# A task's or a duty's case as its lists show it: the reference and the person's name.
+_ITS_CASE = (
+    "case_id",
+    "case__municipality_id",
+    "case__reference",
+    "case__person_id",
+    "case__person__municipality_id",
+    "case__person__first_name",
+    "case__person__last_name",
+)
 
 
 def my_tasks(*, user: Any, limit: int = 50) -> QuerySet[Task]:
@@ -98,8 +214,12 @@ def my_tasks(*, user: Any, limit: int = 50) -> QuerySet[Task]:
         Task.objects.for_tenant(user.municipality_id)
         .filter(assignee_id=user.pk, done_at__isnull=True)
         .select_related("case", "case__person")
+        .only("municipality_id", "title", "due_on", "assignee_id", "done_at", *_ITS_CASE)
         .order_by("due_on")[:limit]
     )
+
+
+_DUTY_ROW_FIELDS = ("municipality_id", "kind", "next_due_on", "responsible_id", "completed_on", *_ITS_CASE)
 
 
 def my_duties(*, user: Any, within_days: int = 14, limit: int = 50) -> QuerySet[MonitoringDuty]:
@@ -109,6 +229,7 @@ def my_duties(*, user: Any, within_days: int = 14, limit: int = 50) -> QuerySet[
         MonitoringDuty.objects.for_tenant(user.municipality_id)
         .filter(responsible_id=user.pk, completed_on__isnull=True, next_due_on__lte=horizon)
         .select_related("case", "case__person")
+        .only(*_DUTY_ROW_FIELDS)
         .order_by("next_due_on")[:limit]
     )
 
@@ -119,6 +240,7 @@ def supervisor_overdue_duties(*, user: Any, limit: int = 100) -> QuerySet[Monito
         MonitoringDuty.objects.for_tenant(user.municipality_id)
         .filter(case__organisation_id__in=orgs, completed_on__isnull=True, next_due_on__lt=timezone.localdate())
         .select_related("case", "case__person", "responsible")
+        .only(*_DUTY_ROW_FIELDS, "responsible__username", "responsible__first_name", "responsible__last_name")
         .order_by("next_due_on")[:limit]
     )
 
@@ -131,10 +253,12 @@ def approvals_waiting(*, user: Any) -> dict[str, Any]:
     return {
         "plans": InterventionPlan.objects.for_tenant(tenant)
         .filter(case__organisation_id__in=orgs, status=PlanStatus.SUBMITTED)
-        .select_related("case", "case__person")[:50],
+        .select_related("case", "case__person")
+        .only("municipality_id", "status", *_ITS_CASE)[:50],
         "closures": Case.objects.for_tenant(tenant)
         .filter(organisation_id__in=orgs, status=CaseStatus.CLOSING)
-        .select_related("person")[:50],
+        .select_related("person")
+        .only(*CASE_ROW_FIELDS)[:50],
     }
 
 

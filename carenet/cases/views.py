@@ -43,9 +43,10 @@ from .permissions import (
 from .selectors import (
     approvals_waiting,
     case_file,
+    case_list_rows,
     case_search,
     draft_plan,
-    my_cases,
+    my_case_rows,
     my_duties,
     my_tasks,
     parents_abroad_register,
@@ -63,7 +64,7 @@ def workspace(request: HttpRequest) -> HttpResponse:
     """The caseworker's desk: my open cases, my due tasks and monitoring duties, what waits for my approval."""
     user = request.user
     page_size = 50
-    cases = list(my_cases(user=user, limit=page_size + 1))
+    cases = my_case_rows(user=user, limit=page_size + 1)
     tasks, duties = list(my_tasks(user=user)), list(my_duties(user=user))
     overdue, approvals = list(supervisor_overdue_duties(user=user)), approvals_waiting(user=user)
     shown = [c.person_id for c in cases[:page_size]]
@@ -88,7 +89,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:100]
     status = request.GET.get("status", "open")[:10]
     mine = request.GET.get("mine") == "1"
-    cases = list(case_search(user=request.user, query=query, status=status, mine=mine))
+    cases = case_list_rows(user=request.user, query=query, status=status, mine=mine)
     persons_read_record(actor=request.user, person_ids=[c.person_id for c in cases], what="cases.case.list")
     return render(
         request,
