@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import logging
+from collections.abc import Iterator
 from typing import Any
 
 from django.db import connection, models, transaction
@@ -27,6 +29,15 @@ def _lock_chain(chain: Any) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"audit:{chain}"])
 
 
+@contextlib.contextmanager
+def chain_locked(municipality: Any) -> Iterator[None]:
+    """A transaction holding the lock of the municipality's chain, as an append does (``audit_record``): for state
+    kept beside the chain that must change one request at a time (the read-volume tally, ``people.services``)."""
+    with transaction.atomic():
+        _lock_chain(chain_of(getattr(municipality, "pk", municipality)))
+        yield
+
+
 def _actor_label(actor: Any) -> str:
     if actor is None or not getattr(actor, "is_authenticated", False):
         return ANONYMOUS_ACTOR
@@ -44,11 +55,14 @@ def audit_record(
     object_label: str = "",
     purpose: str = "",
     changes: dict[str, Any] | None = None,
+    savepoint: bool = True,
 ) -> AuditEvent:
     """Append one event to its municipality's chain.
 
     ``obj`` fills the record type, id, label and municipality; they can also be given directly.
     ``changes`` must not contain special-category values: name the fields, not their contents.
+    ``savepoint=False`` inside a transaction the caller holds (no SAVEPOINT/RELEASE round trips): a failure to
+    write the event then fails the caller's whole transaction, which is what an audited read wants anyway.
     """
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
@@ -61,7 +75,7 @@ def audit_record(
         municipality_id = actor.municipality_id
     meta = current_request_meta()
     chain = chain_of(municipality_id)
-    with transaction.atomic():
+    with transaction.atomic(savepoint=savepoint):
         _lock_chain(chain)
         last = AuditEvent.objects.filter(chain=chain).order_by("-seq").values_list("seq", "hash")[:1]
         event = AuditEvent(

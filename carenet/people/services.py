@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from carenet.audit.services import audit_record, changed_fields
+from carenet.audit.services import audit_record, chain_locked, changed_fields
 from carenet.core.identifiers import cnp_birth_date, cnp_sex, validate_cnp, validate_idnp
 from carenet.core.policy import actor_of, policy
 from carenet.core.validators import refuse_bidi_controls
@@ -512,22 +512,31 @@ def persons_read_record(*, actor: Any, person_ids: Any, what: str, purpose: str 
 
     ``what`` names the page (``people.person.search``, ``cases.case.list`` …). Nothing is written for an empty
     response or an anonymous visitor. Then the user's read volume is checked (``read_volume_check``).
+
+    The event and the tally of the hour's reads are one transaction (issue 23): the chain's lock
+    (``audit.services.chain_locked``; on SQLite the database's single writer) is taken by the event's append and
+    held to the commit, so the tally of this municipality's user is read and written by one request at a time
+    without a lock of its own, in one write transaction instead of four. The check runs after the commit, from
+    the tally as written, so that its rarer, longer reads (the caseload, the exact count) hold no lock.
     """
     ids = _ids(person_ids)
     if not ids or actor is None or not getattr(actor, "is_authenticated", False):
         return None
     municipality = municipality if municipality is not None else getattr(actor, "municipality_id", None)
-    event = audit_record(
-        action="person.list_view",
-        actor=actor,
-        municipality=municipality,
-        object_type=what,
-        purpose=purpose,
-        changes={"subject_ids": ids, "count": len(ids)},
-    )
-    if municipality is not None:
-        _read_volume_note(actor=actor, municipality=municipality, ids=ids)
-    read_volume_check(actor=actor, municipality=municipality)
+    with transaction.atomic(savepoint=False):
+        event = audit_record(
+            action="person.list_view",
+            actor=actor,
+            municipality=municipality,
+            object_type=what,
+            purpose=purpose,
+            changes={"subject_ids": ids, "count": len(ids)},
+            savepoint=False,
+        )
+        tally = None
+        if municipality is not None:
+            tally = _read_volume_note(actor=actor, municipality=municipality, ids=ids)
+    read_volume_check(actor=actor, municipality=municipality, tally=tally)
     return event
 
 
@@ -539,16 +548,21 @@ def caseload_size(*, user: Any) -> int:
     return len(ids)
 
 
-# The read-volume tally (issue 23, decision 0013): the persons of the user's ``person.list_view`` events of the
-# last hour, kept in the shared cache so that a page's check does not re-read every event of the hour. It is
-# only a pre-check: it may count too many (a rolled-back read), never too few — a key lost, evicted, not yet
-# covering the whole hour, or marked stale by a writer that could not take the lock sends the check to the
-# exact count from the audit log, which stays the authority for the alert.
-_TALLY_LOCK_TRIES = 50
-_TALLY_LOCK_WAIT = 0.002  # seconds between tries
+# The read-volume tally (issue 23, decisions 0013 and 0028): the persons of the user's ``person.list_view`` events
+# of the last hour, kept in the shared cache so that a page's check does not re-read every event of the hour. It
+# is only a pre-check: it may count too many (a rolled-back read with Redis, a read up to ``_TALLY_SLACK`` older
+# than the hour), never too few — a key lost, evicted, not yet covering the whole hour, or marked stale sends the
+# check to the exact count from the audit log, which stays the authority for the alert. It is read and written
+# only under its chain's lock: in the transaction of a read's audit event (``persons_read_record``), or in
+# ``chain_locked`` (the exact count's reseeding).
 # Past this many persons (or four times the floor) the tally keeps no ids, only "over" (it cannot say, the alert
 # query and the exact count do): an hour of a coordinator's walk must not make every page carry a huge value.
 _TALLY_CAP = 2000
+# A person already in the tally, read again within this many seconds, is not written again: the tally counts
+# every person read since the hour's start minus this slack (a little too many, never too few), so a page of the
+# same persons read again costs one cache read and no write.
+_TALLY_SLACK = 300.0
+_NO_TALLY: dict[str, Any] = {}
 
 
 def _tally_cap() -> int:
@@ -557,80 +571,88 @@ def _tally_cap() -> int:
     return max(_TALLY_CAP, 4 * int(getattr(settings, "CARENET_READ_ALERT_FLOOR", READ_ALERT_FLOOR_DEFAULT)))
 
 
-def _tally_keys(*, actor: Any, municipality: Any) -> tuple[str, str, str]:
+def _tally_keys(*, actor: Any, municipality: Any) -> tuple[str, str]:
     base = f"people:read-tally:{getattr(municipality, 'pk', municipality)}:{actor.pk}"
-    return base, f"{base}:stale", f"{base}:lock"
+    # ``:stale``: written by the versions that kept a lock of their own when a read could not take it; honoured
+    # until it expires with the hour (a rolling deploy).
+    return base, f"{base}:stale"
 
 
-def _tally_lock(lock_key: str) -> bool:
-    import time
-
+def _tally_read(*, actor: Any, municipality: Any) -> dict[str, Any]:
+    """The tally as stored (``{"from", "ids"}``, or ``{"from", "over"}``), or ``_NO_TALLY`` when it cannot say."""
     from django.core.cache import cache
 
-    for _attempt in range(_TALLY_LOCK_TRIES):
-        if cache.add(lock_key, 1, timeout=5):
-            return True
-        time.sleep(_TALLY_LOCK_WAIT)
-    return False
+    key, stale_key = _tally_keys(actor=actor, municipality=municipality)
+    got = cache.get_many([key, stale_key])
+    entry = got.get(key)
+    if stale_key in got or not isinstance(entry, dict):
+        return _NO_TALLY
+    return entry
 
 
-def _tally_merge(*, actor: Any, municipality: Any, ids: dict[str, float], covers_from: float | None) -> None:
-    """Add ``ids`` (person id → when read, epoch seconds) to the tally, under the tally's lock; ``covers_from``:
-    every list read since then is in ``ids`` or already in the tally (the exact count's seed), else ``None``."""
+def _tally_merge(
+    *, actor: Any, municipality: Any, ids: dict[str, float], covers_from: float | None, entry: dict[str, Any]
+) -> dict[str, Any]:
+    """Add ``ids`` (person id → when read, epoch seconds) to the tally ``entry`` (as ``_tally_read`` gave it) and
+    store it; ``covers_from``: every list read since then is in ``ids`` or already in the tally (the exact count's
+    seed), else ``None``. Returns the tally now stored (``_NO_TALLY`` if it cannot say). Called under the chain's
+    lock only (``persons_read_record``, ``chain_locked``)."""
     from django.core.cache import cache
     from django.utils import timezone
 
-    key, stale_key, lock_key = _tally_keys(actor=actor, municipality=municipality)
+    key, _stale_key = _tally_keys(actor=actor, municipality=municipality)
     window = READ_ALERT_WINDOW.total_seconds()
-    if not _tally_lock(lock_key):
-        # Another request of this user holds the tally: these ids may miss it, so the exact count decides
-        # until the mark expires with the window.
-        cache.set(stale_key, True, timeout=int(window) + 60)
-        return
+    now = timezone.now().timestamp()
+    if entry is _NO_TALLY:
+        entry = cast(dict[str, Any], cache.get(key))  # stale or missing: an "over" must still stand
+    if isinstance(entry, dict) and entry.get("over"):
+        return _NO_TALLY  # it expires with the window; the exact count decides meanwhile
     try:
-        now = timezone.now().timestamp()
-        entry = cache.get(key)
-        if isinstance(entry, dict) and entry.get("over"):
-            return  # it expires with the window; the exact count decides meanwhile
-        try:
-            start, seen = float(entry["from"]), {str(k): float(v) for k, v in entry["ids"].items()}
-        except (TypeError, KeyError, ValueError, AttributeError):
-            start, seen = now, {}  # no tally (first read, flushed, evicted): it covers only from now on
-        seen = {pid: at for pid, at in seen.items() if at >= now - window}
-        for pid, at in ids.items():
-            seen[pid] = max(at, seen.get(pid, at))
-        if covers_from is not None:
-            start = min(start, covers_from)
-        if len(seen) > _tally_cap():
-            cache.set(key, {"from": start, "over": True, "ids": {}}, timeout=int(window))
-        else:
-            cache.set(key, {"from": start, "ids": seen}, timeout=int(window) + 600)
-    finally:
-        cache.delete(lock_key)
+        start, seen = float(entry["from"]), {str(k): float(v) for k, v in entry["ids"].items()}
+    except (TypeError, KeyError, ValueError, AttributeError):
+        start, seen = now, {}  # no tally (first read, flushed, evicted): it covers only from now on
+    if covers_from is None and seen and all(seen.get(pid, -1.0) >= at - _TALLY_SLACK for pid, at in ids.items()):
+        return entry if entry is not None else _NO_TALLY  # all of them already there, read within the slack
+    seen = {pid: at for pid, at in seen.items() if at >= now - window - _TALLY_SLACK}
+    for pid, at in ids.items():
+        seen[pid] = max(at, seen.get(pid, at))
+    if covers_from is not None:
+        start = min(start, covers_from)
+    if len(seen) > _tally_cap():
+        cache.set(key, {"from": start, "over": True, "ids": {}}, timeout=int(window))
+        return _NO_TALLY
+    stored = {"from": start, "ids": seen}
+    cache.set(key, stored, timeout=int(window + _TALLY_SLACK) + 600)
+    return stored
 
 
-def _read_volume_note(*, actor: Any, municipality: Any, ids: list[str]) -> None:
-    """Add a list read's persons to the user's tally (called after its audit event, in its transaction)."""
+def _read_volume_note(*, actor: Any, municipality: Any, ids: list[str]) -> dict[str, Any]:
+    """Add a list read's persons to the user's tally (after its audit event, in its transaction); returns the tally
+    (``_NO_TALLY`` when it cannot say: stale, over the cap)."""
     from django.utils import timezone
 
     now = timezone.now().timestamp()
-    _tally_merge(actor=actor, municipality=municipality, ids=dict.fromkeys(ids, now), covers_from=None)
+    entry = _tally_read(actor=actor, municipality=municipality)
+    merged = _tally_merge(
+        actor=actor, municipality=municipality, ids=dict.fromkeys(ids, now), covers_from=None, entry=entry
+    )
+    return _NO_TALLY if entry is _NO_TALLY else merged
 
 
-def _tally_count(*, actor: Any, municipality: Any, since: datetime.datetime) -> int | None:
+def _tally_count(
+    *, actor: Any, municipality: Any, since: datetime.datetime, tally: dict[str, Any] | None
+) -> int | None:
     """The distinct persons read since ``since`` by the tally (list reads) and the audit log's ``person.view``
     events (one query, as many rows as persons opened one by one); ``None`` when the tally cannot say."""
-    from django.core.cache import cache
-
     from carenet.audit.models import AuditEvent
 
-    key, stale_key, _lock = _tally_keys(actor=actor, municipality=municipality)
-    got = cache.get_many([key, stale_key])
-    if stale_key in got or key not in got or not isinstance(got[key], dict) or got[key].get("over"):
+    entry = tally if tally is not None else _tally_read(actor=actor, municipality=municipality)
+    if entry is _NO_TALLY or entry.get("over"):
         return None
     try:
-        start = float(got[key]["from"])
-        listed = {str(pid) for pid, at in got[key]["ids"].items() if float(at) >= since.timestamp()}
+        start = float(entry["from"])
+        counted_from = since.timestamp() - _TALLY_SLACK
+        listed = {str(pid) for pid, at in entry["ids"].items() if float(at) >= counted_from}
     except (TypeError, KeyError, ValueError, AttributeError):
         return None
     if start > since.timestamp():
@@ -638,6 +660,7 @@ def _tally_count(*, actor: Any, municipality: Any, since: datetime.datetime) -> 
     viewed = (
         AuditEvent.objects.for_tenant(municipality)
         .filter(actor=actor, created_at__gte=since, action="person.view")
+        .order_by()
         .values_list("object_id", flat=True)
         .distinct()
     )
@@ -671,13 +694,14 @@ def persons_read_since(*, actor: Any, municipality: Any, since: datetime.datetim
     return _persons_read_since(actor=actor, municipality=municipality, since=since)[0]
 
 
-def read_volume_check(*, actor: Any, municipality: Any) -> bool:
+def read_volume_check(*, actor: Any, municipality: Any, tally: dict[str, Any] | None = None) -> bool:
     """Alert the municipality's coordinators and auditors once an hour when the user read more persons than their
     caseload: an audit event ``person.read_volume_alert`` and an e-mail to each. Returns whether it alerted.
 
     Its cost does not grow with the pages read (issue 23): the cached tally (``_tally_count``) answers "below the
     floor" or "within the caseload"; an alert already raised in the hour ends it in one indexed query; only a
-    tally above the threshold, or none, reads the hour's events for the exact count that decides.
+    tally above the threshold, or none, reads the hour's events for the exact count that decides. ``tally``: the
+    tally as the caller just stored it (``persons_read_record``), not read again.
     """
     from django.conf import settings
     from django.utils import timezone
@@ -688,13 +712,20 @@ def read_volume_check(*, actor: Any, municipality: Any) -> bool:
         return False
     since = timezone.now() - READ_ALERT_WINDOW
     floor = int(getattr(settings, "CARENET_READ_ALERT_FLOOR", READ_ALERT_FLOOR_DEFAULT))
-    approx = _tally_count(actor=actor, municipality=municipality, since=since)
+    approx = _tally_count(actor=actor, municipality=municipality, since=since, tally=tally)
     if approx is not None and approx <= floor:  # below the floor, the caseload need not even be counted
         return False
     seen: set[str] | None = None
     if approx is None:  # no tally for the whole hour: the exact count, which also seeds the tally for next pages
         seen, listed = _persons_read_since(actor=actor, municipality=municipality, since=since)
-        _tally_merge(actor=actor, municipality=municipality, ids=listed, covers_from=since.timestamp())
+        with chain_locked(municipality):  # the tally changes one request at a time (``persons_read_record``)
+            _tally_merge(
+                actor=actor,
+                municipality=municipality,
+                ids=listed,
+                covers_from=since.timestamp(),
+                entry=_tally_read(actor=actor, municipality=municipality),
+            )
         if len(seen) <= floor:  # a first page of the hour costs the one query it cost before the tally
             return False
     # One alert per user per hour; ``object_type`` + ``object_id`` is the audit table's ``audit_object`` index.

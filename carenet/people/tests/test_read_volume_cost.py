@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from carenet.audit.models import AuditEvent
@@ -69,18 +69,74 @@ def test_a_flush_between_pages_below_the_floor_still_counts_them_all(caseworker_
     assert _alerts(caseworker_a).get().changes["persons_read"] == 8
 
 
-def test_a_read_that_could_not_take_the_tally_lock_is_not_lost(caseworker_a, baia_mare, settings, monkeypatch):
-    """Another process of the same user holding the tally: the read marks it stale, the exact count decides."""
+def test_a_tally_marked_stale_sends_the_check_to_the_exact_count(caseworker_a, baia_mare, settings):
+    """A stale mark (written by the versions whose tally had a lock of its own, during a rolling deploy): the audit
+    log decides until the mark expires."""
     settings.CARENET_READ_ALERT_FLOOR = 5
     _read(caseworker_a, baia_mare, _ids(3))
-    monkeypatch.setattr(services, "_TALLY_LOCK_TRIES", 1)
-    _key, _stale, lock = services._tally_keys(actor=caseworker_a, municipality=baia_mare.pk)
-    cache.set(lock, 1, timeout=60)
-    _read(caseworker_a, baia_mare, _ids(2))  # 5: not above; its ids are not in the tally
-    assert not _alerts(caseworker_a).exists()
-    cache.delete(lock)
-    _read(caseworker_a, baia_mare, _ids(1))  # the tally alone says 4, the audit log 6
+    key, stale = services._tally_keys(actor=caseworker_a, municipality=baia_mare.pk)
+    cache.set(key, {"from": 0.0, "ids": {}}, timeout=60)  # a tally that lost the first reads
+    cache.set(stale, True, timeout=60)
+    _read(caseworker_a, baia_mare, _ids(3))  # the tally alone says 3, the audit log 6
     assert _alerts(caseworker_a).get().changes["persons_read"] == 6
+
+
+def test_a_rolled_back_read_leaves_neither_its_event_nor_its_tally(caseworker_a, baia_mare, settings, monkeypatch):
+    """The tally is written in the read's transaction, under the chain's lock: with the database cache it rolls
+    back with the event (with Redis it keeps the ids: too many, never too few)."""
+    settings.CARENET_READ_ALERT_FLOOR = 100
+    from django.core.cache.backends.db import DatabaseCache
+
+    db_cache = DatabaseCache("carenet_cache", {})
+    monkeypatch.setattr("django.core.cache.cache", db_cache)
+    _read(caseworker_a, baia_mare, _ids(2))
+    key, _stale = services._tally_keys(actor=caseworker_a, municipality=baia_mare.pk)
+    before = db_cache.get(key)
+    assert len(before["ids"]) == 2
+    with pytest.raises(RuntimeError), transaction.atomic():
+        _read(caseworker_a, baia_mare, _ids(3))
+        assert len(db_cache.get(key)["ids"]) == 5
+        raise RuntimeError("the response failed")
+    assert db_cache.get(key) == before
+    assert AuditEvent.objects.filter(actor=caseworker_a, action="person.list_view").count() == 1
+    db_cache.clear()
+
+
+def test_the_same_persons_read_again_cost_no_tally_write_and_still_count(caseworker_a, baia_mare, settings):
+    settings.CARENET_READ_ALERT_FLOOR = 5
+    page = _ids(3)
+    _read(caseworker_a, baia_mare, page)
+    _read(caseworker_a, baia_mare, page)  # the tally is complete from here
+    key, _stale = services._tally_keys(actor=caseworker_a, municipality=baia_mare.pk)
+    stored = cache.get(key)
+    _read(caseworker_a, baia_mare, page)
+    assert cache.get(key) == stored  # within the slack: not written again
+    assert not _alerts(caseworker_a).exists()
+    _read(caseworker_a, baia_mare, _ids(3))
+    assert _alerts(caseworker_a).get().changes["persons_read"] == 6
+
+
+def test_a_person_read_again_within_the_slack_is_counted_for_the_whole_hour_after(
+    caseworker_a, baia_mare, settings, monkeypatch
+):
+    """Not written again, a person keeps the time of the earlier read: the count takes the hour and the slack, so
+    the re-read one still counts until an hour after it (too many for a while, never too few)."""
+    import datetime
+
+    from django.utils import timezone
+
+    settings.CARENET_READ_ALERT_FLOOR = 3
+    start = timezone.now()
+    clock = {"now": start}
+    monkeypatch.setattr(timezone, "now", lambda: clock["now"])
+    page = _ids(2)
+    _read(caseworker_a, baia_mare, page)
+    clock["now"] = start + datetime.timedelta(seconds=services._TALLY_SLACK - 1)
+    _read(caseworker_a, baia_mare, page)  # within the slack: the tally keeps the first time
+    # an hour after the first read, a minute before the hour after the second: both still read "in the hour"
+    clock["now"] = start + datetime.timedelta(hours=1, seconds=services._TALLY_SLACK - 60)
+    _read(caseworker_a, baia_mare, _ids(2))  # 2 + 2 = 4 > 3
+    assert _alerts(caseworker_a).get().changes["persons_read"] == 4
 
 
 def test_persons_opened_one_by_one_count_with_the_lists(caseworker_a, baia_mare, settings):
@@ -137,7 +193,7 @@ def test_past_the_cap_the_tally_keeps_no_ids_and_the_alert_still_fires(caseworke
     monkeypatch.setattr(services, "_tally_cap", lambda: 4)
     _read(caseworker_a, baia_mare, _ids(3))
     _read(caseworker_a, baia_mare, _ids(2))  # 5 > cap 4: "over", not above the floor yet
-    key, _stale, _lock = services._tally_keys(actor=caseworker_a, municipality=baia_mare.pk)
+    key, _stale = services._tally_keys(actor=caseworker_a, municipality=baia_mare.pk)
     assert cache.get(key)["over"] and cache.get(key)["ids"] == {}
     assert not _alerts(caseworker_a).exists()
     _read(caseworker_a, baia_mare, _ids(1))
