@@ -126,6 +126,9 @@ class Person(TenantOwnedModel):
             models.Index(fields=["municipality", "registered_by_organisation"], name="person_registered_by"),
             # The list without a search: the most recently changed records, read in index order.
             models.Index(fields=["municipality", "-updated_at"], name="person_recent"),
+            # The API's keyset pages (issue 23): the same order with the id that breaks ties, so that a page is read
+            # in index order even where many records share a time (an import), instead of sorting all of them.
+            models.Index(fields=["municipality", "-updated_at", "-id"], name="person_recent_id"),
             models.Index(
                 fields=["municipality", "registered_by_organisation", "-updated_at"], name="person_org_recent"
             ),
