@@ -36,6 +36,11 @@ from carenet.people.permissions import person_for
 from carenet.people.selectors import PERSON_NOT_FOUND
 
 from .pagination import ListPagination, audit_page
+from .rows import ListRows, list_response
+
+# The lists' rows: the serializers' columns, which hold the orderings' keys (``-opened_on``, ``-delivered_on``).
+_CASE_ROWS = ListRows(CaseSerializer)
+_DELIVERY_ROWS = ListRows(DeliverySerializer)
 
 
 def _person(request: Request, person_id: Any) -> Any:
@@ -65,7 +70,7 @@ class CaseViewSet(viewsets.GenericViewSet, mixins.ListModelMixin):
         return cases.select_related(None).select_related("caseworker").only(*_CASE_LIST_COLUMNS)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return audit_page(request, super().list(request, *args, **kwargs), key="person", what="api.cases.list")
+        return audit_page(request, list_response(self, request, _CASE_ROWS), key="person", what="api.cases.list")
 
     def retrieve(self, request: Request, pk: str) -> Response:
         case = case_for(request.user, pk)
@@ -117,7 +122,9 @@ class DeliveryViewSet(viewsets.GenericViewSet, mixins.ListModelMixin):
         return deliveries_list(user=self.request.user, limit=10_000)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return audit_page(request, super().list(request, *args, **kwargs), key="person", what="api.deliveries.list")
+        return audit_page(
+            request, list_response(self, request, _DELIVERY_ROWS), key="person", what="api.deliveries.list"
+        )
 
     def create(self, request: Request) -> Response:
         payload = DeliverySerializer(data=request.data)

@@ -154,12 +154,17 @@ class Position:
     values: tuple[Any, ...]  # per key part; None for a text part (read from the row)
 
 
+def _value(row: Any, name: str) -> Any:
+    """A column of a page's row: a model instance, or a ``.values()`` row (``carenet/api/rows.py``)."""
+    return row[name] if isinstance(row, dict) else getattr(row, name)
+
+
 def encode_cursor(parts: tuple[KeyPart, ...], row: Any, *, reverse: bool) -> str:
     payload = {
         "o": [p.signed_name for p in parts],
         "r": int(reverse),
-        "p": _to_json(row.pk),
-        "v": [_to_json(getattr(row, p.name)) if p.in_cursor else None for p in parts],
+        "p": _to_json(_value(row, parts[-1].name)),  # the keyset ends with the primary key
+        "v": [_to_json(_value(row, p.name)) if p.in_cursor else None for p in parts],
     }
     return signing.dumps(payload, salt=CURSOR_SALT, compress=False)
 

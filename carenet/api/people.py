@@ -34,6 +34,10 @@ from carenet.people.serializers import (
 )
 
 from .pagination import ListPagination, audit_page
+from .rows import ListRows, list_response
+
+# The list's rows: the serializer's columns and the ordering's key (``-updated_at``; a search orders by name).
+_LIST_ROWS = ListRows(PersonSerializer, extra=("updated_at",))
 
 
 class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
@@ -49,7 +53,7 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
 
     @extend_schema(parameters=[OpenApiParameter("q", str, description="name (any spelling), identifier or date")])
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return audit_page(request, super().list(request, *args, **kwargs), key="id", what="api.persons.list")
+        return audit_page(request, list_response(self, request, _LIST_ROWS), key="id", what="api.persons.list")
 
     @extend_schema(
         parameters=[
