@@ -93,6 +93,20 @@ def _tenant(request: Request, municipality_id: Any) -> Municipality | None:
     return Municipality.objects.get(pk=municipality_id)
 
 
+class _TenantId:
+    """The id of the municipality an answer is about (None: the whole open-data feed), for a view that may
+    need no more of it (``_public(by_id=True)``): ``municipality(request)`` reads it (once)."""
+
+    def __init__(self, municipality_id: Any) -> None:
+        self.id = municipality_id
+        self._read: Any = self
+
+    def municipality(self, request: Request) -> Municipality | None:
+        if self._read is self:
+            self._read = _tenant(request, self.id)
+        return self._read
+
+
 def _lang(request: Request) -> str:
     lang = request.query_params.get("lang") or (get_language() or "ro")[:2]
     return lang if lang in LANGUAGES else "ro"
@@ -209,10 +223,11 @@ def _cors(response: Any) -> Any:
     return response
 
 
-def _public(*parameters: str, paged: bool = False) -> Any:
+def _public(*parameters: str, paged: bool = False, by_id: bool = False) -> Any:
     """A public, read-only HSDS endpoint taking these query ``parameters`` (openapi.json) and no other:
     ``view(request, municipality, **kwargs)`` returns the JSON data (a list may return a ``_Stream`` for
-    ``format=ndjson``); JSON answers are cached by municipality and data version (hsds_cache.cached_answer)."""
+    ``format=ndjson``); JSON answers are cached by municipality and data version (hsds_cache.cached_answer).
+    ``by_id``: the view is given a ``_TenantId`` instead of the municipality, and reads it if it needs it."""
     allowed = frozenset(parameters) | (PAGED if paged else frozenset())
 
     def decorate(view: Any) -> Any:
@@ -222,17 +237,21 @@ def _public(*parameters: str, paged: bool = False) -> Any:
             tags=["HSDS 3.0 (public)"],
         )
 
+        def tenant(request: Request, municipality_id: Any) -> Any:
+            # ``by_id``: the view reads the municipality (``_tenant``) only when it needs more than its id
+            return _TenantId(municipality_id) if by_id else _tenant(request, municipality_id)
+
         @functools.wraps(view)
         def answer(request: Request, municipality_slug: str | None = None, **kwargs: Any) -> Any:
             _check_parameters(request, allowed)
             municipality_id = _tenant_id(request, municipality_slug)
             if _format(request) == "ndjson":
-                result = view(request, _tenant(request, municipality_id), **kwargs)
+                result = view(request, tenant(request, municipality_id), **kwargs)
                 stream = result if isinstance(result, _Stream) else _Stream([result], lambda row: row)
                 return _cors(StreamingHttpResponse(stream.lines(), content_type="application/x-ndjson"))
             return _cors(
                 cached_answer(
-                    request, municipality_id, lambda: view(request, _tenant(request, municipality_id), **kwargs)
+                    request, municipality_id, lambda: view(request, tenant(request, municipality_id), **kwargs)
                 )
             )
 
@@ -266,21 +285,28 @@ def openapi(request: HttpRequest) -> HttpResponse:
     return _cors(HttpResponse(OPENAPI_PATH.read_bytes(), content_type="application/json"))
 
 
-@_public(*FILTERS, "minimal", "full", paged=True)
-def services(request: Request, municipality: Municipality | None) -> Any:
+@_public(*FILTERS, "minimal", "full", paged=True, by_id=True)
+def services(request: Request, tenant: _TenantId) -> Any:
     full = _bool(request, "full")
     minimal = _bool(request, "minimal")
     lang = _lang(request)
     search = (request.query_params.get("search") or "")[:200]
-    qs = filter_services(
-        services=public_services(municipality=municipality),
-        municipality=municipality,
-        search=search,
-        taxonomy_term_ids=_uuid_param(request, "taxonomy_term_id"),
-        taxonomy_ids=_uuid_param(request, "taxonomy_id"),
-        organisation_ids=_uuid_param(request, "organization_id"),
-        modified_after=_modified_after(request),
-    )
+    filters = {
+        "search": search,
+        "taxonomy_term_ids": _uuid_param(request, "taxonomy_term_id"),
+        "taxonomy_ids": _uuid_param(request, "taxonomy_id"),
+        "organisation_ids": _uuid_param(request, "organization_id"),
+        "modified_after": _modified_after(request),
+    }
+    if not (full or minimal or _ndjson(request)):
+        # the default list and search, the answer asked most: one hand-written statement, rows straight to JSON
+        page, per_page = _bounds(request)
+        total, contents = hsds.service_search_page(
+            municipality_id=tenant.id, **filters, offset=(page - 1) * per_page, limit=per_page, lang=lang
+        )
+        return _envelope(page, per_page, total, contents)
+    municipality = tenant.municipality(request)
+    qs = filter_services(services=public_services(municipality=municipality), municipality=municipality, **filters)
     if minimal:
         return _page(request, qs, hsds.service_minimal_json)
     if _ndjson(request):
@@ -291,9 +317,7 @@ def services(request: Request, municipality: Municipality | None) -> Any:
     page, per_page = _bounds(request)
     offset = (page - 1) * per_page
     rows: list[Any]
-    if not full:
-        total, rows = hsds.service_list_page(qs, offset=offset, limit=per_page, lang=lang)
-    elif search:
+    if search:
         # the ids of every match in rank order, in one scan (the total), then this page's services
         total, ids = ranked_page(services=qs, offset=offset, limit=per_page)
         by_id = hsds.with_hsds_relations(public_services(municipality=municipality), full=True).in_bulk(ids)

@@ -7,6 +7,7 @@ uuid5 of the service id, so they are stable across exports.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from decimal import Decimal
 from pathlib import Path
@@ -701,3 +702,329 @@ def service_list_page(
     # an empty page: nothing found, or past the last page (then the total is counted on its own)
     total = page[0]["_total"] if page else (qs.count() if offset else 0)
     return total, [_service_row(v) for v in page]
+
+
+# --- the service list (full=false) in hand-written SQL ---------------------------------------------
+#
+# The default HSDS answer (``/services`` and its search, without ``full``/``minimal``/``ndjson``) is asked far
+# more than any other. Built through the ORM (``filter_services`` + ``service_list_page``), about three quarters
+# of its time went into composing the query (five joins, a rank of one CASE per word, a subquery per filter) and
+# into building the JSON through ``_Row`` objects. Here the same statement is written out once, and each row of
+# it goes straight to its HSDS dict. ``service_search_page`` must answer exactly what
+# ``service_list_page`` + ``service_json(full=False)`` answer for ``filter_services``'s rows: the tests compare
+# both for every filter, language and page (carenet/api/tests/test_hsds_fast.py).
+
+_SQL_SERVICE_COLUMNS = (
+    "s.id, s.organisation_id, s.program_id, s.name, s.alternate_name, s.description, s.url, s.email, s.status, "
+    "s.interpretation_services, s.application_process, s.fees_description, s.wait_time, s.fees, s.accreditations, "
+    "s.eligibility_description, s.minimum_age, s.maximum_age, s.last_verified_at, s.assurer_email, s.licenses, "
+    "s.alert, s.updated_at, o.name, o.short_name, o.email, o.website, o.legal_identifier, o.kind, o.parent_id, "
+    "p.description, p.year_incorporated, p.tax_status, p.tax_id, p.legal_status, p.logo, p.uri, "
+    "g.organisation_id, g.name, g.description"
+)
+_SQL_TRANSLATION_COLUMNS = ", s.translations, p.translations, g.translations"
+
+
+@functools.cache
+def _tables() -> dict[str, str]:
+    from .models import Program, SearchToken
+
+    return {
+        "service": Service._meta.db_table,
+        "organisation": Organisation._meta.db_table,
+        "profile": OrganisationProfile._meta.db_table,
+        "program": Program._meta.db_table,
+        "attribute": ServiceAttribute._meta.db_table,
+        "term": TaxonomyTerm._meta.db_table,
+        "token": SearchToken._meta.db_table,
+    }
+
+
+def _uuid_text(value: Any) -> str:
+    """A UUID column as ``str(uuid.UUID)`` writes it: SQLite holds 32 hex digits, PostgreSQL gives UUIDs."""
+    if isinstance(value, str) and len(value) == 32:
+        value = value.lower()
+        return f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:]}"
+    return str(value) if isinstance(value, uuid.UUID) else str(uuid.UUID(str(value)))
+
+
+def _json_value(value: Any) -> Any:
+    """A JSON column as ``JSONField`` reads it (text on both backends here, a dict if the driver decoded it)."""
+    import json
+
+    if isinstance(value, str):
+        return json.loads(value)
+    return value if value is not None else {}
+
+
+def _translated(translations: Any, lang: str, field: str, base: Any) -> str:
+    """``TranslatedMixin.text_in`` for a language other than the source one."""
+    return (translations or {}).get(lang, {}).get(field, "") or base or ""
+
+
+def _service_search_sql(
+    connection: Any,
+    *,
+    municipality_id: Any,
+    words: list[str],
+    taxonomy_term_ids: list[Any],
+    taxonomy_ids: list[Any],
+    organisation_ids: list[Any],
+    modified_after: Any,
+) -> tuple[str, list[Any]]:
+    """The WHERE clause of ``filter_services`` over ``s`` (the service table), with its parameters."""
+    from .text import prefix_upper_bound
+
+    t = _tables()
+    native = connection.features.has_native_uuid_field
+
+    def key(value: Any) -> Any:
+        value = value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+        return value if native else value.hex
+
+    where: list[str] = []
+    params: list[Any] = []
+    if municipality_id is not None:
+        where.append("s.municipality_id = %s")
+        params.append(key(municipality_id))
+    for term_id in taxonomy_term_ids:  # each term (an attribute is unique per service and term: a join is EXISTS)
+        where.append(
+            f"EXISTS (SELECT 1 FROM {t['attribute']} a WHERE a.service_id = s.id"  # noqa: S608
+            " AND a.municipality_id = s.municipality_id AND a.taxonomy_term_id = %s)"
+        )
+        params.append(key(term_id))
+    if taxonomy_ids:  # any of them
+        marks = ", ".join(["%s"] * len(taxonomy_ids))
+        where.append(
+            f"s.id IN (SELECT a.service_id FROM {t['attribute']} a INNER JOIN {t['term']} tt"  # noqa: S608
+            f" ON a.taxonomy_term_id = tt.id WHERE tt.taxonomy_id IN ({marks}))"
+        )
+        params += [key(i) for i in taxonomy_ids]
+    if organisation_ids:
+        where.append(f"s.organisation_id IN ({', '.join(['%s'] * len(organisation_ids))})")
+        params += [key(i) for i in organisation_ids]
+    if modified_after is not None:
+        where.append("s.updated_at >= %s")
+        params.append(connection.ops.adapt_datetimefield_value(modified_after))
+    if words:
+        # selectors._narrow_by_words: the rarest word by its tokens, the others on the search text
+        token_where, token_params = "", []
+        if municipality_id is not None:
+            token_where, token_params = "municipality_id = %s AND ", [key(municipality_id)]
+        ranges: list[tuple[str, list[Any]]] = []
+        for word in words:
+            bound = prefix_upper_bound(word)
+            ranges.append(
+                (
+                    token_where + "token >= %s" + (" AND token < %s" if bound else ""),
+                    [*token_params, word, *([bound] if bound else [])],
+                )
+            )
+        rarest = 0
+        if len(words) > 1:
+            counts = ", ".join(f"(SELECT COUNT(*) FROM {t['token']} WHERE {cond})" for cond, _ in ranges)  # noqa: S608
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT {counts}", [p for _, ps in ranges for p in ps])
+                found = list(cursor.fetchone())
+            rarest = found.index(min(found))  # the first of the rarest, as min() over the words
+        where.append(f"s.id IN (SELECT service_id FROM {t['token']} WHERE {ranges[rarest][0]})")  # noqa: S608
+        params += ranges[rarest][1]
+        for i, word in enumerate(words):
+            if i != rarest and word != words[rarest]:
+                where.append("(s.search_text LIKE %s OR s.search_text LIKE %s)")
+                params += [word + "%", "% " + word + "%"]
+    return (" AND ".join(where) or "1 = 1"), params
+
+
+def service_search_page(
+    *,
+    municipality_id: Any,
+    search: str = "",
+    taxonomy_term_ids: list[Any] | None = None,
+    taxonomy_ids: list[Any] | None = None,
+    organisation_ids: list[Any] | None = None,
+    modified_after: Any = None,
+    offset: int,
+    limit: int,
+    lang: str | None = None,
+) -> tuple[int, list[dict[str, Any]]]:
+    """The total and one page of the public services of a municipality (its id; None: every municipality)
+    matching the HSDS ``/services`` filters, as ``service_json(…, full=False)`` dicts, in the order of
+    ``filter_services``: one statement (two for a search of several words: their tokens counted first)."""
+    from django.db import connections, router
+    from django.utils import timezone
+
+    from .text import normalise, tokens
+
+    connection = connections[router.db_for_read(Service)]  # the database the ORM would read these rows from
+    words = tokens(search)
+    where, params = _service_search_sql(
+        connection,
+        municipality_id=municipality_id,
+        words=words,
+        taxonomy_term_ids=taxonomy_term_ids or [],
+        taxonomy_ids=taxonomy_ids or [],
+        organisation_ids=organisation_ids or [],
+        modified_after=modified_after,
+    )
+    if words:
+        phrase = normalise(search)
+        cases = [f"CASE WHEN s.search_name LIKE %s THEN {len(words) + 1} ELSE 0 END"]
+        cases += ["CASE WHEN s.search_name LIKE %s THEN 1 ELSE 0 END"] * len(words)
+        order, order_params = f"({' + '.join(cases)}) DESC, s.name ASC, s.id ASC", [f"%{w}%" for w in (phrase, *words)]
+    else:
+        order, order_params = "s.name ASC, s.id ASC", []
+    translated = bool(lang) and lang != SOURCE_LANGUAGE
+    t = _tables()
+    sql = (
+        f"SELECT COUNT(s.id) OVER (), {_SQL_SERVICE_COLUMNS}{_SQL_TRANSLATION_COLUMNS if translated else ''} "  # noqa: S608
+        f"FROM {t['service']} s "
+        f"INNER JOIN {t['organisation']} o ON s.organisation_id = o.id AND o.municipality_id = s.municipality_id "
+        f"LEFT OUTER JOIN {t['profile']} p ON o.id = p.organisation_id AND o.municipality_id = p.municipality_id "
+        f"LEFT OUTER JOIN {t['program']} g ON s.program_id = g.id AND g.municipality_id = s.municipality_id "
+        f"WHERE {where} ORDER BY {order} LIMIT %s OFFSET %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *order_params, int(limit), int(offset)])
+        rows = cursor.fetchall()
+        if rows:
+            total = int(rows[0][0])
+        elif offset:  # past the last page: counted on its own
+            cursor.execute(f"SELECT COUNT(*) FROM {t['service']} s WHERE {where}", params)  # noqa: S608
+            total = int(cursor.fetchone()[0])
+        else:
+            total = 0
+    zone = connection.timezone
+    return total, [_service_search_json(row, lang if translated else None, zone, timezone) for row in rows]
+
+
+def _service_search_json(r: Any, lang: str | None, zone: Any, timezone: Any) -> dict[str, Any]:
+    """One row of ``service_search_page`` as ``service_json(…, full=False)`` gives it (same keys, same order)."""
+    (
+        _total,
+        sid,
+        organisation_id,
+        program_id,
+        name,
+        alternate_name,
+        description,
+        url,
+        email,
+        status,
+        interpretation_services,
+        application_process,
+        fees_description,
+        wait_time,
+        fees,
+        accreditations,
+        eligibility_description,
+        minimum_age,
+        maximum_age,
+        last_verified_at,
+        assurer_email,
+        licenses,
+        alert,
+        updated_at,
+        o_name,
+        o_short_name,
+        o_email,
+        o_website,
+        o_legal_identifier,
+        o_kind,
+        o_parent_id,
+        p_description,
+        p_year_incorporated,
+        p_tax_status,
+        p_tax_id,
+        p_legal_status,
+        p_logo,
+        p_uri,
+        g_organisation_id,
+        g_name,
+        g_description,
+    ) = r[:41]
+    if lang is None:
+        name, description = name or "", description or ""
+        application_process, eligibility_description = application_process or "", eligibility_description or ""
+        o_description = p_description or ""
+        g_name, g_description = g_name or "", g_description or ""
+    else:
+        s_tr, p_tr, g_tr = (_json_value(v) for v in r[41:44])
+        name = _translated(s_tr, lang, "name", name)
+        description = _translated(s_tr, lang, "description", description)
+        application_process = _translated(s_tr, lang, "application_process", application_process)
+        eligibility_description = _translated(s_tr, lang, "eligibility_description", eligibility_description)
+        o_description = _translated(p_tr, lang, "description", p_description) if p_description is not None else ""
+        if p_description is not None and (p_tr or {}).get(lang):
+            o_name = _translated(p_tr, lang, "name", o_name) or o_name
+        g_name = _translated(g_tr, lang, "name", g_name)
+        g_description = _translated(g_tr, lang, "description", g_description)
+    if updated_at is not None:
+        if isinstance(updated_at, str):
+            from django.utils.dateparse import parse_datetime
+
+            updated_at = parse_datetime(updated_at)
+        if timezone.is_naive(updated_at):
+            updated_at = timezone.make_aware(updated_at, zone)
+    if isinstance(last_verified_at, str):
+        from django.utils.dateparse import parse_datetime
+
+        last_verified_at = parse_datetime(last_verified_at)
+    if last_verified_at is not None and timezone.is_naive(last_verified_at):
+        last_verified_at = timezone.make_aware(last_verified_at, zone)
+    organisation_id = _uuid_text(organisation_id)
+    profile = p_description is not None  # a NOT NULL column: None only when the LEFT JOIN found no profile
+    data = clean(
+        {
+            "id": _uuid_text(sid),
+            "organization_id": organisation_id,
+            "program_id": _uuid_text(program_id) if program_id else None,
+            "name": name,
+            "alternate_name": alternate_name,
+            "description": description,
+            "url": url,
+            "email": email,
+            "status": status,
+            "interpretation_services": interpretation_services,
+            "application_process": application_process,
+            "fees_description": fees_description,
+            "wait_time": wait_time,
+            "fees": fees,
+            "accreditations": accreditations,
+            "eligibility_description": eligibility_description,
+            "minimum_age": minimum_age,
+            "maximum_age": maximum_age,
+            "assured_date": last_verified_at.date().isoformat() if last_verified_at else None,
+            "assurer_email": assurer_email,
+            "licenses": licenses,
+            "alert": alert,
+            "last_modified": updated_at.isoformat() if updated_at is not None else None,
+        }
+    )
+    data["organization"] = clean(
+        {
+            "id": organisation_id,
+            "name": o_name,
+            "alternate_name": o_short_name,
+            "description": o_description,
+            "email": o_email,
+            "website": o_website,
+            "tax_status": p_tax_status if profile else "",
+            "tax_id": (p_tax_id if profile else "") or o_legal_identifier,
+            "year_incorporated": p_year_incorporated if profile else None,
+            "legal_status": (p_legal_status if profile else "") or LEGAL_STATUS.get(o_kind, o_kind),
+            "logo": p_logo if profile else "",
+            "uri": p_uri if profile else "",
+            "parent_organization_id": _uuid_text(o_parent_id) if o_parent_id else None,
+        }
+    )
+    if program_id:
+        data["program"] = clean(
+            {
+                "id": _uuid_text(program_id),
+                "organization_id": _uuid_text(g_organisation_id) if g_organisation_id is not None else "None",
+                "name": g_name,
+                "description": g_description,
+            }
+        )
+    return data
