@@ -164,12 +164,13 @@ def document_values(case: Case, kind: str) -> dict[str, Any]:
     raise ValidationError(_("Unknown document."))
 
 
-def printable(case: Case) -> list[tuple[str, Any]]:
-    """The documents the case can print now (a record to fill them from exists), for the case page."""
+def printable(case: Case, *, has_inquiry: bool | None = None, has_plan: bool | None = None) -> list[tuple[str, Any]]:
+    """The documents the case can print now (a record to fill them from exists), for the case page (which
+    passes ``has_inquiry``/``has_plan`` when it has already read the case's inquiries and plans)."""
     kinds = []
-    if case.inquiries.exists():
+    if case.inquiries.exists() if has_inquiry is None else has_inquiry:
         kinds.append((INQUIRY, KINDS[INQUIRY][1]))
-    if case.plans.exists():
+    if case.plans.exists() if has_plan is None else has_plan:
         kinds.append((PLAN, KINDS[PLAN][1]))
     if case.contract_number:
         kinds.append((CONTRACT, KINDS[CONTRACT][1]))

@@ -270,10 +270,13 @@ def case_file(*, case: Case, detail: bool, events: int = 50) -> dict[str, Any]:
     shown: dict[str, Any] = {"events": case.events.select_related("actor")[:events]}
     if detail:
         shown.update(
-            inquiries=case.inquiries.all(),
-            plans=case.plans.prefetch_related(
-                Prefetch("actions", queryset=PlanAction.objects.select_related("service", "staff"))
-            ).select_related("approved_by", "returned_by"),
+            # Lists, not querysets: the page also asks whether the case has any (what it can print).
+            inquiries=list(case.inquiries.all()),
+            plans=list(
+                case.plans.prefetch_related(
+                    Prefetch("actions", queryset=PlanAction.objects.select_related("service", "staff"))
+                ).select_related("approved_by", "returned_by")
+            ),
             assessments=case.assessments.prefetch_related("ratings"),
             notes=case.notes.select_related("author")[:30],
             documents=case.documents.all(),

@@ -169,19 +169,30 @@ def case_detail(request: HttpRequest, case_id: str) -> HttpResponse:
     case = case_for(request.user, case_id)
     audit_read(actor=request.user, obj=case, purpose=request.GET.get("purpose", "")[:200])
     detail = can_view_case_detail(request.user, case)
+    shown = case_file(case=case, detail=detail)
     context: dict[str, Any] = {
         "case": case,
         "detail": detail,
         "can_change": can_change_case(request.user, case),
         "can_approve": can_approve_case(request.user, case),
         "today": timezone.localdate(),
-        **case_file(case=case, detail=detail),
+        **shown,
     }
     if detail:
         context["actions"] = _available_actions(case)
-        context["printables"] = documents.printable(case)
+        context["printables"] = documents.printable(
+            case, has_inquiry=bool(shown["inquiries"]), has_plan=bool(shown["plans"])
+        )
         context["extra_panels"] = case_panels(request, case)
-        context["print_languages"] = list(getattr(case.municipality, "official_languages", None) or ["ro"])
+        # The user's own municipality is loaded already (the request's tenant); the case's is the same one
+        # but for a platform administrator.
+        user_municipality = getattr(request.user, "municipality", None)
+        municipality = (
+            user_municipality
+            if user_municipality and user_municipality.pk == case.municipality_id
+            else case.municipality
+        )
+        context["print_languages"] = list(getattr(municipality, "official_languages", None) or ["ro"])
     return render(request, "cases/case_detail.html", context)
 
 

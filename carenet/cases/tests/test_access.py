@@ -127,3 +127,47 @@ def test_cases_without_a_caseworker_are_listed_and_shown(client, coordinator, ca
     client.force_login(coordinator)
     assert client.get("/cases/all/").status_code == 200
     assert client.get(f"/cases/{case_a.pk}/").status_code == 200
+
+
+def _case_file_of(case, actor, service, n):
+    """``n`` of each row the case page lists: notes, tasks, deliveries, plan actions, monitoring duties."""
+    import datetime
+
+    from carenet.cases import services
+    from carenet.cases.models import Case, CaseStatus
+
+    Case.objects.for_tenant(case.municipality_id).filter(pk=case.pk).update(status=CaseStatus.ACTIVE)
+    case.refresh_from_db()
+    plan = services.plan_create(actor=actor, case=case, goals="Goals")
+    for i in range(n):
+        services.note_add(actor=actor, case=case, text=f"note {i}")
+        services.task_add(actor=actor, case=case, title=f"task {i}", due_on=case.opened_on)
+        services.delivery_record(
+            actor=actor, person=case.person, service=service, delivered_on=case.opened_on, case=case
+        )
+        services.plan_action_add(actor=actor, plan=plan, action=f"action {i}", responsible="Ana", due_on=case.opened_on)
+        services.duty_add(
+            actor=actor,
+            case=case,
+            kind="plan_follow_up",
+            starts_on=case.opened_on + datetime.timedelta(days=i),
+            interval_weeks=4,
+        )
+
+
+@pytest.mark.parametrize("rows", [1, 8])
+def test_the_case_page_runs_a_bounded_number_of_queries(
+    client, caseworker_a, case_a, service_a, rows, django_assert_max_num_queries
+):
+    from django.db import connection
+
+    from carenet.core.db import citus
+
+    _case_file_of(case_a, caseworker_a, service_a, rows)
+    client.force_login(caseworker_a)
+    citus.runs_citus(connection)
+    # The case, its audit event, one query per section of the case file whatever its length (issue 23: the
+    # page no longer asks again whether the case has an inquiry or a plan, nor reads its municipality).
+    limit = 26 if citus.is_citus(connection) else 25
+    with django_assert_max_num_queries(limit):
+        assert client.get(f"/cases/{case_a.pk}/").status_code == 200
