@@ -84,3 +84,32 @@ def test_a_full_name_is_found_in_any_spelling_and_order(client, caseworker_a, pe
     client.force_login(caseworker_a)
     for query in ("Штефан Мунтяну", "Munteanu Stefan", "stefan munteanu", "Munteanu"):
         assert f"/people/{person_a.pk}/" in client.get("/people/", {"q": query}).content.decode()
+
+
+def test_the_person_page_runs_a_bounded_number_of_queries(
+    client, caseworker_a, baia_mare, org_a, org_b, person_a, case_a, django_assert_max_num_queries
+):
+    """Whatever the size of the household and the number of consents (issue 23): one query per section."""
+    import datetime
+
+    from django.db import connection
+
+    from carenet.core.db import citus
+    from carenet.people import services
+    from carenet.people.models import HouseholdMember
+
+    from .conftest import make_person
+
+    household = services.household_add_member(actor=caseworker_a, person=person_a, role="head").household
+    for i in range(6):
+        # Members of both providers: the page names only those caseworker_a may open.
+        member = make_person(baia_mare, org_a if i % 2 else org_b, first=f"Ion{i}", last="Munteanu")
+        HouseholdMember.objects.create(municipality=baia_mare, household=household, person=member, role="child")
+        services.consent_record(
+            actor=caseworker_a, person=person_a, purpose="case_management", given_on=datetime.date(2026, 1, 1 + i)
+        )
+    client.force_login(caseworker_a)
+    citus.runs_citus(connection)
+    limit = 33 if citus.is_citus(connection) else 32
+    with django_assert_max_num_queries(limit):
+        assert client.get(f"/people/{person_a.pk}/?purpose=cover").status_code == 200
