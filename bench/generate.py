@@ -14,7 +14,8 @@ from __future__ import annotations
 import datetime
 import random
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, cast
@@ -428,13 +429,91 @@ def generate(plan: Plan, *, stdout: Any = None) -> Counts:
     if not list(plan.organisations):
         return counts
     state = _State(rng=random.Random(plan.seed))
-    for start in range(0, plan.persons, CHUNK):
-        size = min(CHUNK, plan.persons - start)
-        # This chunk's share of the deliveries, so that the chunks' shares add up to plan.deliveries exactly.
-        share = (start + size) * plan.deliveries // plan.persons - start * plan.deliveries // plan.persons
-        _generate_chunk(plan, state, counts, size=size, deliveries=share, stdout=stdout)
+    restore_indexes()  # a bulk load that was interrupted left its tables without their indexes
+    with _bulk_load_mode(enabled=plan.persons > CHUNK, stdout=stdout):
+        for start in range(0, plan.persons, CHUNK):
+            size = min(CHUNK, plan.persons - start)
+            # This chunk's share of the deliveries, so that the chunks' shares add up to plan.deliveries exactly.
+            share = (start + size) * plan.deliveries // plan.persons - start * plan.deliveries // plan.persons
+            _generate_chunk(plan, state, counts, size=size, deliveries=share, stdout=stdout)
     analyze()
     return counts
+
+
+BULK_TABLES = [
+    "people_person",
+    "people_household",
+    "people_householdmember",
+    "people_sensitiveprofile",
+    "cases_case",
+    "cases_caseevent",
+    "cases_servicedelivery",
+]
+
+
+@contextmanager
+def _bulk_load_mode(*, enabled: bool, stdout: Any) -> Iterator[None]:
+    """On PostgreSQL and Citus, for a load of more than one chunk (the national registry): the generated
+    tables' secondary indexes are dropped for the load and built again after it, one sort each instead of
+    millions of random B-tree inserts (the person table has 17 indexes, deliveries 12), and foreign keys are
+    not checked row by row on a single node (``session_replication_role = replica``, superuser only; the
+    generator makes every reference itself). What pg_restore does. Primary keys and unique constraints stay. The dropped
+    definitions are kept in a table first, so that an interrupted load gets them back on the next run."""
+    if not enabled or connection.vendor != "postgresql":
+        yield
+        return
+    on_citus = citus.is_citus(connection)  # DROP/CREATE INDEX on a distributed table reach every shard
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS bench_dropped_index (name text PRIMARY KEY, definition text NOT NULL)"
+        )
+        cursor.execute(
+            """SELECT i.indexname, i.indexdef FROM pg_indexes i
+               WHERE i.schemaname = current_schema() AND i.tablename = ANY(%s)
+                 AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)""",
+            [BULK_TABLES],
+        )
+        dropped = cursor.fetchall()
+        for name, definition in dropped:
+            cursor.execute(
+                "INSERT INTO bench_dropped_index VALUES (%s, %s) ON CONFLICT (name) DO NOTHING", [name, definition]
+            )
+            cursor.execute(f"DROP INDEX IF EXISTS {connection.ops.quote_name(name)}")
+        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        # On Citus the role would reach the coordinator's session only, not its connections to the workers.
+        superuser = bool(cursor.fetchone()[0]) and not on_citus
+        if superuser:
+            cursor.execute("SET session_replication_role = replica")
+    if stdout:
+        stdout.write(
+            f"  bulk load: {len(dropped)} indexes dropped until the end, foreign keys checked: {not superuser}"
+        )
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            if superuser:
+                cursor.execute("SET session_replication_role = DEFAULT")
+        restore_indexes()
+
+
+def restore_indexes() -> None:
+    """Build again the indexes a bulk load dropped (kept in bench_dropped_index); nothing elsewhere."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('bench_dropped_index') IS NOT NULL")
+        if not cursor.fetchone()[0]:
+            return
+        cursor.execute("SELECT name, definition FROM bench_dropped_index ORDER BY name")
+        rows = cursor.fetchall()
+        if rows:
+            cursor.execute("SET maintenance_work_mem = '1GB'")
+        for name, definition in rows:
+            cursor.execute("SELECT to_regclass(%s) IS NULL", [name])
+            if cursor.fetchone()[0]:
+                cursor.execute(definition)
+            cursor.execute("DELETE FROM bench_dropped_index WHERE name = %s", [name])
 
 
 CHUNK = 100_000  # persons made, written and forgotten at a time

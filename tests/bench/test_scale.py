@@ -4,6 +4,7 @@ django-import-export baseline imports the same rows, and a directory preset load
 import dataclasses
 
 import pytest
+from django.db import connection
 
 from bench.baselines.import_export_persons import import_csv
 from bench.import_persons import persons_csv
@@ -96,7 +97,7 @@ def test_a_registry_made_in_chunks_writes_every_row_once_and_keeps_households_wh
 ):
     """The national preset is made a chunk of persons at a time (never all persons in memory): the chunks
     add up to exactly the planned persons and deliveries, case references stay unique, every household
-    member points at a written household."""
+    member points at a written household, and the indexes a bulk load drops are all there again."""
     from bench import generate as gen
     from carenet.cases.models import Case, ServiceDelivery
     from carenet.directory.models import Service
@@ -113,7 +114,19 @@ def test_a_registry_made_in_chunks_writes_every_row_once_and_keeps_households_wh
         seed=11,
     )
     monkeypatch.setattr(gen, "CHUNK", 60)  # 5 chunks, the last one short
+
+    def indexes() -> set[str]:
+        with connection.cursor() as cursor:
+            return {
+                index
+                for table in gen.BULK_TABLES
+                for index in connection.introspection.get_constraints(cursor, table)
+                if not index.endswith("_fk") and "fkey" not in index
+            }
+
+    before = indexes()
     counts = gen.generate(plan)
+    assert indexes() == before  # on PostgreSQL dropped for the load and built again after it
     assert counts.persons == 250 == Person.objects.for_tenant(baia_mare).count()
     assert counts.deliveries == 1_001 == ServiceDelivery.objects.for_tenant(baia_mare).count()
     cases = Case.objects.for_tenant(baia_mare)
