@@ -19,7 +19,8 @@ consequences were only partly applied).
 * ``ConsentUseDescriber(*, consent) -> list[str]`` says, in the reader's language, what relies on
   ``consent`` now and what withdrawing it will do (shown on the withdrawal form before saving).
 * ``CaseloadSource(*, user) -> QuerySet`` of person ids: the user's caseload (read-volume alerts and
-  the purpose of access, issue 26).
+  the purpose of access, issue 26); its model has a ``person_id`` column, by which the person page asks
+  whether one person is in it without reading it whole.
 """
 
 from __future__ import annotations

@@ -452,7 +452,9 @@ def person_outside_caseload(*, user: Any, person: Person) -> bool:
         return False
     if not actor.has_role(Role.CASEWORKER):
         return False
-    return not any(person.pk in set(source(user=user)) for source in caseload_sources())
+    # One EXISTS per source for this one person, not the caseload read whole: a national caseworker's open cases
+    # run to thousands (issue 23's national-registry preset: 4,400, 104 ms read whole).
+    return not any(source(user=user).filter(person_id=person.pk).exists() for source in caseload_sources())
 
 
 @dataclass(frozen=True)
