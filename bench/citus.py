@@ -20,16 +20,13 @@ from __future__ import annotations
 
 import json
 import os
-import statistics
-import subprocess
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
+from bench.engines import busiest_caseworker, child, ensure_database, median_ms, page, page_queries
 from bench.results import Result, print_table
 
-ROOT = Path(__file__).resolve().parent.parent
 CITUS_URL = os.environ.get("BENCH_CITUS_URL", "postgres://postgres@127.0.0.1:5440/carenet_bench")
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/carenet_bench")
 DELIVERIES = int(os.environ.get("BENCH_CITUS_DELIVERIES", "200000"))
@@ -49,43 +46,8 @@ FIGURES = {
 # --- in the parent: databases, then the child processes -------------------------------------------------
 
 
-def _ensure_database(url: str) -> None:
-    """Create the database if missing; on a Citus coordinator also on every worker, with the extension and
-    the nodes registered (what the test databases get: carenet/core/db/backends/postgresql/creation.py)."""
-    import dj_database_url
-    import psycopg
-
-    settings: dict[str, Any] = dict(dj_database_url.parse(url))
-    name = settings["NAME"]
-    with psycopg.connect(
-        dbname="postgres", host=settings["HOST"], port=settings["PORT"], user=settings["USER"], autocommit=True
-    ) as conn:
-        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        row = conn.execute("SHOW shared_preload_libraries").fetchone()
-        citus = row is not None and "citus" in row[0]
-    if citus:
-        from carenet.core.db.backends.postgresql.creation import DatabaseCreation, _cluster_lock
-
-        class _Connection:
-            settings_dict = settings
-
-            class ops:
-                @staticmethod
-                def quote_name(n: str) -> str:
-                    return f'"{n}"'
-
-        with _cluster_lock(settings):
-            DatabaseCreation(_Connection())._citus_nodes(name, keepdb=True)  # type: ignore[arg-type]
-
-
 def _child(phase: str, url: str) -> dict[str, Any]:
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.dev"}
-    out = subprocess.run(
-        [sys.executable, "-m", "bench.citus", phase], env=env, cwd=ROOT, check=True, capture_output=True, text=True
-    )
-    lines = [line for line in out.stdout.splitlines() if line.startswith("{")]
-    return json.loads(lines[-1])
+    return child("bench.citus", phase, url)
 
 
 ENGINES = {"PostgreSQL": PG_URL, "Citus": CITUS_URL}
@@ -93,7 +55,7 @@ ENGINES = {"PostgreSQL": PG_URL, "Citus": CITUS_URL}
 
 def load() -> None:
     for name, url in ENGINES.items():
-        _ensure_database(url)
+        ensure_database(url)
         print(f"  {name}: migrate, distribute, load …", flush=True)
         print(f"  {name}: {_child('setup', url)}", flush=True)
 
@@ -152,25 +114,15 @@ def _setup() -> dict[str, Any]:
 
 
 def _median_ms(call: Any) -> float:
-    call()  # warm
-    times = []
-    for _ in range(REPEAT):
-        started = time.perf_counter()
-        call()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
+    return median_ms(call, REPEAT)
 
 
 def _measure() -> dict[str, float]:
     from django.conf import settings
-    from django.db import connection
-    from django.db.models import Count
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from bench.scale import CITY, tenant
-    from carenet.accounts.models import User
-    from carenet.cases.models import Case, CaseStatus
+    from carenet.cases.models import Case
     from carenet.core.models import Municipality
     from carenet.plans.models import Plan
     from carenet.reports.annual_report import build_report
@@ -178,30 +130,16 @@ def _measure() -> dict[str, float]:
     settings.DEBUG = False
     settings.ALLOWED_HOSTS = ["*"]
     municipality = tenant(CITY)
-    busiest = (
-        Case.objects.for_tenant(municipality)
-        .filter(status__in=[CaseStatus.ACTIVE, CaseStatus.INTAKE, CaseStatus.INQUIRY, CaseStatus.ADMITTED])
-        .values("caseworker_id")
-        .annotate(n=Count("id"))
-        .order_by("-n", "caseworker_id")
-        .first()
-    )
-    worker = User.objects.get(pk=busiest["caseworker_id"])
+    worker = busiest_caseworker(municipality)
     case = Case.objects.for_tenant(municipality).filter(caseworker=worker).order_by("id").first()
     client = Client()
     client.force_login(worker)
 
     def get(url: str) -> Any:
-        def call() -> None:
-            response = client.get(url)
-            assert response.status_code == 200, (url, response.status_code)
-
-        return call
+        return page(client, url)
 
     def count_queries(url: str) -> int:
-        with CaptureQueriesContext(connection) as ctx:
-            client.get(url)
-        return len(ctx.captured_queries)
+        return page_queries(client, url)
 
     person_url, my_cases_url = f"/people/{case.person_id}/", "/cases/"
     balti = Municipality.objects.get(slug="balti")

@@ -24,15 +24,21 @@ from __future__ import annotations
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
+from bench.engines import (
+    busiest_caseworker,
+    child,
+    duplicate_check_times,
+    ensure_database,
+    median_ms,
+    page,
+    page_queries,
+)
 from bench.results import Result, print_table
 
-ROOT = Path(__file__).resolve().parent.parent
 ENGINES = {
     "PostgreSQL": os.environ.get("BENCH_NATIONAL_PG_URL", "postgres://postgres@127.0.0.1:5432/carenet_national"),
     "Citus": os.environ.get("BENCH_NATIONAL_CITUS_URL", "postgres://postgres@127.0.0.1:5440/carenet_national"),
@@ -55,12 +61,7 @@ TARGETS = {"my_cases": 100.0, "person": 100.0, "case": 100.0, "duplicates": 200.
 
 
 def _child(phase: str, url: str) -> dict[str, Any]:
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.dev"}
-    out = subprocess.run(
-        [sys.executable, "-m", "bench.national", phase], env=env, cwd=ROOT, check=True, capture_output=True, text=True
-    )
-    lines = [line for line in out.stdout.splitlines() if line.startswith("{")]
-    return json.loads(lines[-1])
+    return child("bench.national", phase, url)
 
 
 def _loaded(url: str) -> bool:
@@ -80,13 +81,11 @@ def _loaded(url: str) -> bool:
 
 
 def run() -> list[Result]:
-    from bench.citus import _ensure_database
-
     engines = {name: url for name, url in ENGINES.items() if _loaded(url)}
     if not engines:
         raise SystemExit("no database holds the national preset: python -m bench.national setup URL")
     for url in engines.values():
-        _ensure_database(url)
+        ensure_database(url)
     rounds: dict[str, list[dict[str, Any]]] = {name: [] for name in engines}
     for i in range(ROUNDS):
         for name, url in engines.items():
@@ -183,27 +182,17 @@ def _setup() -> dict[str, Any]:
 
 
 def _median_ms(call: Any) -> float:
-    call()  # warm
-    times = []
-    for _ in range(REPEAT):
-        started = time.perf_counter()
-        call()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
+    return median_ms(call, REPEAT)
 
 
 def _measure() -> dict[str, Any]:
     from django.conf import settings
-    from django.db import connection
-    from django.db.models import Count
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from bench.scale import PRESETS, tenant
     from carenet.accounts.models import User
-    from carenet.cases.models import Case, CaseStatus, ServiceDelivery
+    from carenet.cases.models import Case, ServiceDelivery
     from carenet.people.models import Person
-    from carenet.people.selectors import person_duplicates
     from carenet.plans.importers import BALTI_PLAN_CODE
     from carenet.plans.models import Plan
     from carenet.reports.annual_report import build_report
@@ -212,15 +201,7 @@ def _measure() -> dict[str, Any]:
     settings.ALLOWED_HOSTS = ["*"]
     preset = PRESETS["national_registry"]
     municipality = tenant(preset)
-    busiest = (
-        Case.objects.for_tenant(municipality)
-        .filter(status__in=[CaseStatus.ACTIVE, CaseStatus.INTAKE, CaseStatus.INQUIRY, CaseStatus.ADMITTED])
-        .values("caseworker_id")
-        .annotate(n=Count("id"))
-        .order_by("-n", "caseworker_id")
-        .first()
-    )
-    worker = User.objects.get(pk=busiest["caseworker_id"])
+    worker = busiest_caseworker(municipality)
     coordinator = User.objects.get(username=f"{preset.slug}.coordinator")
     case = (
         Case.objects.for_tenant(municipality).filter(caseworker=worker).order_by("id").select_related("person").first()
@@ -230,28 +211,12 @@ def _measure() -> dict[str, Any]:
     client.force_login(worker)
 
     def get(url: str) -> Any:
-        def call() -> None:
-            response = client.get(url)
-            assert response.status_code == 200, (url, response.status_code)
-
-        return call
+        return page(client, url)
 
     def count_queries(url: str) -> int:
-        with CaptureQueriesContext(connection) as ctx:
-            client.get(url)
-        return len(ctx.captured_queries)
+        return page_queries(client, url)
 
-    spellings = [(person.first_name, person.last_name), (person.last_name, person.first_name)]
-    spellings.append((person.first_name.upper(), person.last_name.lower()))
-    dup_times = []
-    for user in (worker, coordinator):
-        for first, last in spellings:
-            for _ in range(5):
-                started = time.perf_counter()
-                found = person_duplicates(user=user, first_name=first, last_name=last, birth_date=person.birth_date)
-                dup_times.append((time.perf_counter() - started) * 1000)
-                assert any(m.person.pk == person.pk for m in found)
-
+    dup_times = duplicate_check_times(person, (worker, coordinator))
     plan = Plan.objects.for_tenant(municipality).get(code=BALTI_PLAN_CODE)
     anonymous = Client()
 
@@ -294,9 +259,8 @@ def main(argv: list[str]) -> int:
             os.environ["DATABASE_URL"] = argv[1]
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
         django.setup()
-        from bench.citus import _ensure_database
 
-        _ensure_database(os.environ["DATABASE_URL"])
+        ensure_database(os.environ["DATABASE_URL"])
         print(json.dumps(_setup()), flush=True)
         return 0
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
