@@ -24,9 +24,9 @@ from rest_framework.decorators import api_view, permission_classes, throttle_cla
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
-from rest_framework.throttling import AnonRateThrottle
 
 from carenet.api.hsds_cache import cached_answer
+from carenet.api.throttles import ClientAnonThrottle
 from carenet.core.models import Municipality
 from carenet.core.selectors import municipality_by_slug, municipality_id_by_slug
 from carenet.directory import hsds
@@ -256,7 +256,7 @@ def _public(*parameters: str, paged: bool = False, by_id: bool = False) -> Any:
             )
 
         endpoint = documented(
-            api_view(["GET"])(permission_classes([AllowAny])(throttle_classes([AnonRateThrottle])(answer)))
+            api_view(["GET"])(permission_classes([AllowAny])(throttle_classes([ClientAnonThrottle])(answer)))
         )
         endpoint.cls.content_negotiation_class = HsdsNegotiation
         endpoint.reads_its_own_municipality = True  # type: ignore[attr-defined]  # TenantMiddleware: no slug lookup
