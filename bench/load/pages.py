@@ -7,7 +7,8 @@
     ... python -m bench.load.pages html DIR          # each page's HTML (CSRF tokens blanked) into DIR
 
 Pages: my_cases, case, person, all_cases, plans — the caseworker and coordinator pages of bench/load/locustfile.py,
-for the same users (the city preset's first caseworker with cases, its coordinator). Every request writes the
+for the same users (the city preset's first caseworker with cases, its coordinator); api_persons, api_cases,
+api_deliveries — the coordinator's staff API lists — and ping, their framework floor (bench/api_throughput.py). Every request writes the
 page's audit events, as under load.
 """
 
@@ -28,6 +29,8 @@ import django
 CSRF = re.compile(r'(csrfmiddlewaretoken" value="|"X-CSRFToken": "|csrf-token" content=")[^"]+')
 # Users whose pages the html mode writes: the demo's caseworkers, managers and coordinators (cases with plans,
 # inquiries, assessments, duties and tasks) beside the city preset's.
+API_LISTS = ("persons", "cases", "deliveries")
+HTML_PAGES = ("my_cases", "case", "person", "all_cases", "plans")
 HTML_USERS = ("balti.caseworker", "baiamare.caseworker", "balti.manager", "baiamare.manager2", "balti.coordinator")
 
 
@@ -56,6 +59,10 @@ def _setup() -> dict[str, tuple[Any, str]]:
     co.force_login(User.objects.get(username=f"{CITY.slug}.coordinator"))
     pages["all_cases"] = (co, "/cases/all/")
     pages["plans"] = (co, "/plans/")
+    # The staff API lists of bench/api_throughput.py against its framework floor (an anonymous DRF endpoint).
+    pages["ping"] = (Client(), "/bench/ping")
+    for name in API_LISTS:
+        pages[f"api_{name}"] = (co, f"/api/v1/{name}/")
     return pages
 
 
@@ -161,6 +168,8 @@ def main(argv: list[str]) -> int:
         out = Path(argv[1])
         out.mkdir(parents=True, exist_ok=True)
         for name, (client, url) in pages.items():
+            if name not in HTML_PAGES:
+                continue
             _write(out / f"{name}.html", _get(client, url))
         from django.test import Client
 
