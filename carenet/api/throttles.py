@@ -37,7 +37,8 @@ class _SlidingWindow(SimpleRateThrottle):
         key = self.get_cache_key(request, view)
         if key is None:
             return True
-        limit, duration = int(self.num_requests or 0), int(self.duration or 1)
+        requests, seconds = self.parse_rate(self.rate)
+        limit, duration = int(requests or 0), int(seconds or 1)
         now = self.timer()
         window = int(now // duration)
         current_key, previous_key = f"{key}:{window}", f"{key}:{window - 1}"
