@@ -25,6 +25,7 @@ import time
 from typing import Any
 
 from bench.engines import busiest_caseworker, child, ensure_database, median_ms, page, page_queries
+from bench.plans import PLANS_SLUG
 from bench.results import Result, print_table
 
 CITUS_URL = os.environ.get("BENCH_CITUS_URL", "postgres://postgres@127.0.0.1:5440/carenet_bench")
@@ -124,6 +125,7 @@ def _measure() -> dict[str, float]:
     from bench.scale import CITY, tenant
     from carenet.cases.models import Case
     from carenet.core.models import Municipality
+    from carenet.plans.importers import BALTI_PLAN_CODE
     from carenet.plans.models import Plan
     from carenet.reports.annual_report import build_report
 
@@ -142,8 +144,7 @@ def _measure() -> dict[str, float]:
         return page_queries(client, url)
 
     person_url, my_cases_url = f"/people/{case.person_id}/", "/cases/"
-    balti = Municipality.objects.get(slug="balti")
-    plan = Plan.objects.for_tenant(balti).get(code="balti-2025-2027")
+    plan = Plan.objects.for_tenant(Municipality.objects.get(slug=PLANS_SLUG)).get(code=BALTI_PLAN_CODE)
     anonymous = Client()
 
     def hsds() -> None:

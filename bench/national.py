@@ -137,9 +137,6 @@ def _setup() -> dict[str, Any]:
     from bench import plans as plans_bench
     from bench.scale import PRESETS, load_directory, load_people, tenant
     from carenet.core.db import citus
-    from carenet.core.models import Organisation
-    from carenet.plans.importers import BALTI_PLAN_CODE, build_balti, import_balti_plan
-    from carenet.plans.models import Plan
 
     preset = PRESETS["national_registry"]
     started = time.perf_counter()
@@ -155,16 +152,7 @@ def _setup() -> dict[str, Any]:
     people_rows, _ = load_people(preset)
     people_s = time.perf_counter() - started
     municipality = tenant(preset)
-    plan = Plan.objects.for_tenant(municipality).filter(code=BALTI_PLAN_CODE).first()
-    if plan is None:
-        # The plan names Bălți's responsible organisations by code: the synthetic municipality gets a
-        # synthetic stand-in for each (a code and "(synthetic)" only, no fact about the real body).
-        draft = build_balti()
-        for code in sorted({c for a in draft.actions for c in a["_responsible"] + a["_partners"]}):
-            Organisation.objects.for_tenant(municipality).get_or_create(
-                code=code, defaults={"municipality": municipality, "name": f"{code} (synthetic)", "kind": "public"}
-            )
-        plan = import_balti_plan(municipality=municipality)
+    plan = plans_bench.balti_plan_in(municipality)
     plans_bench._point_indicators(plan)
     with connection.cursor() as cursor:
         cursor.execute("CREATE TABLE IF NOT EXISTS bench_national_state (key text PRIMARY KEY, value text)")

@@ -2,8 +2,8 @@
 
 The issue's figure: the full annual report of the Bălți plan (every computed indicator, every
 disaggregation cell) over 200,000 persons and 2,000,000 service deliveries, in under 5 s on PostgreSQL.
-The synthetic persons, cases and deliveries come from bench/generate.py and are loaded into the Bălți
-tenant once (kept between runs). Defaults: 200,000 / 2,000,000 on PostgreSQL, 20,000 / 200,000 on
+The synthetic persons, cases and deliveries come from bench/generate.py and are loaded once (kept between
+runs) into a synthetic municipality of their own, ``bench-plans``, into which the Bălți plan is imported. Defaults: 200,000 / 2,000,000 on PostgreSQL, 20,000 / 200,000 on
 SQLite so that ``make bench`` stays reasonable; PLANS_BENCH_PERSONS / PLANS_BENCH_DELIVERIES to scale.
 
 To measure, every "count" indicator of the plan with a sex/age/disability disaggregation is pointed at
@@ -38,21 +38,48 @@ def _sizes() -> tuple[int, int]:
     return persons, deliveries
 
 
-def _setup() -> Any:
-    from carenet.core import demo as core_demo
-    from carenet.core.models import Municipality
-    from carenet.plans import demo as plans_demo
+PLANS_SLUG = "bench-plans"
+
+
+def balti_plan_in(municipality: Any) -> Any:
+    """The Bălți plan imported into a synthetic municipality (once). The plan names Bălți's responsible bodies by
+    code: each gets a synthetic stand-in holding the code and "(synthetic)" only, no fact about the real body."""
+    from carenet.core.models import Organisation
+    from carenet.plans.importers import BALTI_PLAN_CODE, build_balti, import_balti_plan
     from carenet.plans.models import Plan
 
-    if not Municipality.objects.filter(slug="balti").exists():
-        core_demo.load()
-    plans_demo.load()
-    municipality = Municipality.objects.get(slug="balti")
-    return Plan.objects.for_tenant(municipality).get(code="balti-2025-2027")
+    plan = Plan.objects.for_tenant(municipality).filter(code=BALTI_PLAN_CODE).first()
+    if plan is not None:
+        return plan
+    draft = build_balti()
+    for code in sorted({c for a in draft.actions for c in a["_responsible"] + a["_partners"]}):
+        Organisation.objects.for_tenant(municipality).get_or_create(
+            code=code, defaults={"municipality": municipality, "name": f"{code} (synthetic)", "kind": "public"}
+        )
+    return import_balti_plan(municipality=municipality)
+
+
+def _setup() -> Any:
+    """The plan in a synthetic municipality of its own: the demo's Bălți keeps its synthetic year, which the other
+    registers' records (aid, canteen, campaigns, training…) point at and which this benchmark must not replace."""
+    from carenet.core.models import Municipality
+
+    municipality, _ = Municipality.objects.get_or_create(
+        slug=PLANS_SLUG,
+        defaults={
+            "name": "Benchmark plan municipality (synthetic)",
+            "country": "MD",
+            "currency": "MDL",
+            "official_languages": ["ro"],
+            "time_zone": "Europe/Chisinau",
+            "statistical_code": "0",
+        },
+    )
+    return balti_plan_in(municipality)
 
 
 def _load(municipality: Any, persons: int, deliveries: int) -> None:
-    """Generate the synthetic Bălți population once (skipped when the same sizes are already loaded)."""
+    """Generate the synthetic population once (skipped when the same sizes are already loaded)."""
     from bench.generate import Plan as GenPlan
     from bench.generate import generate
     from carenet.cases.models import Case, CaseEvent, ServiceDelivery
@@ -66,7 +93,6 @@ def _load(municipality: Any, persons: int, deliveries: int) -> None:
         return
     if have_p or have_d:
         synthetic = {"is_synthetic": True}
-        # The demo's referrals and transfers point at synthetic cases and persons (protected keys).
         from carenet.referrals.models import CaseTransfer, Referral
 
         CaseTransfer.objects.for_tenant(municipality).filter(case__is_synthetic=True).delete()
@@ -85,7 +111,7 @@ def _load(municipality: Any, persons: int, deliveries: int) -> None:
             organisation=org, name="Serviciu social (bench)", defaults={"municipality": municipality}
         )
         services[org.pk] = [service]
-    print(f"  generating {persons:,} persons and {deliveries:,} deliveries in Bălți …", flush=True)
+    print(f"  generating {persons:,} persons and {deliveries:,} deliveries …", flush=True)
     started = time.perf_counter()
     counts = generate(
         GenPlan(
