@@ -17,6 +17,7 @@ import importlib
 import os
 import sys
 import time
+import traceback
 
 from bench.results import (
     ROOT,
@@ -89,7 +90,11 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     for dotted in modules:
         print(f"running {dotted} …", flush=True)
-        rows = importlib.import_module(dotted).run()
+        try:
+            rows = importlib.import_module(dotted).run()
+        except Exception as exc:  # one broken module must not lose the others' figures: it is a failed row
+            traceback.print_exc()
+            rows = [Result(f"{dotted} failed: {type(exc).__name__}: {str(exc)[:200]}", 0, "", passed=False)]
         load = os.getloadavg()
         for row in rows:
             row.module = row.module or dotted.rsplit(".", 1)[-1]

@@ -102,7 +102,7 @@ def run() -> list[Result]:
     text = persons_csv(ROWS)
     _wipe(municipality)
     started = time.perf_counter()
-    result = persons_import_csv(user=user, source=text, file_name="bench.csv", is_synthetic=True)
+    result = persons_import_csv(actor=user, source=text, file_name="bench.csv", is_synthetic=True)
     carenet_s = time.perf_counter() - started
     assert result.created == ROWS == Person.objects.for_tenant(municipality).count()
     _wipe(municipality)

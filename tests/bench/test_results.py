@@ -173,3 +173,23 @@ def test_python_m_bench_name_runs_one_module_writes_its_json_and_compares(tmp_pa
     out = capsys.readouterr().out
     assert "+100.0 %" in out and "worse" in out
     assert bench_main.main(["no_such_module"]) == 2
+
+
+def test_a_module_that_breaks_is_a_failed_row_and_the_others_figures_are_kept(tmp_path, monkeypatch, capsys):
+    def broken() -> list[Result]:
+        raise TypeError("persons_import_csv() got an unexpected keyword argument 'user'")
+
+    def fine() -> list[Result]:
+        return [Result("fine figure", 5.0, "ms", "< 50 ms", passed=True)]
+
+    monkeypatch.setitem(sys.modules, "bench.broken", types.SimpleNamespace(run=broken))
+    monkeypatch.setitem(sys.modules, "bench.fine", types.SimpleNamespace(run=fine))
+    monkeypatch.setattr(bench_main, "BENCHMARKS", ["bench.broken", "bench.fine"])
+    monkeypatch.setenv("BENCH_RESULTS_DIR", str(tmp_path))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    assert bench_main.main([]) == 1  # a failed row fails the run
+    figures = {f["name"]: f for f in json.loads((tmp_path / "latest.json").read_text())["figures"]}
+    assert figures["fine figure"]["value"] == 5.0
+    [failed] = [f for name, f in figures.items() if name.startswith("bench.broken failed: TypeError")]
+    assert failed["pass"] is False
+    assert "Traceback" in capsys.readouterr().err
