@@ -37,22 +37,15 @@ def _sizes() -> tuple[int, int]:
 
 def _tenant(persons: int, deliveries: int) -> tuple[Any, list[Any], Any]:
     """The benchmark municipality, its organisations' caseworkers and a coordinator (loaded once)."""
+    from bench.scale import synthetic_municipality
     from carenet.accounts.models import Membership, User
-    from carenet.core.models import Municipality, Organisation
+    from carenet.core.models import Organisation
     from carenet.core.roles import Role
     from carenet.directory.models import Service
     from carenet.people.models import Person
 
-    municipality, _ = Municipality.objects.get_or_create(
-        slug=SLUG,
-        defaults={
-            "name": "Benchmark city (synthetic)",
-            "country": "RO",
-            "currency": "RON",
-            "official_languages": ["ro"],
-            "time_zone": "Europe/Bucharest",
-            "statistical_code": "000000",
-        },
+    municipality = synthetic_municipality(
+        slug=SLUG, name="Benchmark city (synthetic)", country="RO", statistical_code="000000"
     )
     orgs = []
     for i in range(ORGS):

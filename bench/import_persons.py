@@ -60,20 +60,13 @@ def persons_csv(rows: int, *, seed: int = 11) -> str:
 
 
 def _tenant() -> tuple[Any, Any, Any]:
+    from bench.scale import synthetic_municipality
     from carenet.accounts.models import Membership, User
-    from carenet.core.models import Municipality, Organisation
+    from carenet.core.models import Organisation
     from carenet.core.roles import Role
 
-    municipality, _ = Municipality.objects.get_or_create(
-        slug=SLUG,
-        defaults={
-            "name": "Benchmark import (synthetic)",
-            "country": "RO",
-            "currency": "RON",
-            "official_languages": ["ro"],
-            "time_zone": "Europe/Bucharest",
-            "statistical_code": "000001",
-        },
+    municipality = synthetic_municipality(
+        slug=SLUG, name="Benchmark import (synthetic)", country="RO", statistical_code="000001"
     )
     org, _ = Organisation.objects.for_tenant(municipality).get_or_create(
         code="bench-import-provider",

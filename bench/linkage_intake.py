@@ -114,20 +114,13 @@ def _data() -> tuple[list[Record], list[Probe], list[Probe]]:
 
 def _tenant() -> tuple[Any, Any, Any, Any]:
     """The benchmark municipality, its one organisation, a caseworker of it and the municipality's coordinator."""
+    from bench.scale import synthetic_municipality
     from carenet.accounts.models import Membership, User
-    from carenet.core.models import Municipality, Organisation
+    from carenet.core.models import Organisation
     from carenet.core.roles import Role
 
-    municipality, _ = Municipality.objects.get_or_create(
-        slug=SLUG,
-        defaults={
-            "name": "Benchmark registry for record linkage (synthetic)",
-            "country": "RO",
-            "currency": "RON",
-            "official_languages": ["ro"],
-            "time_zone": "Europe/Bucharest",
-            "statistical_code": "000001",
-        },
+    municipality = synthetic_municipality(
+        slug=SLUG, name="Benchmark registry for record linkage (synthetic)", country="RO", statistical_code="000001"
     )
     org, _ = Organisation.objects.for_tenant(municipality).get_or_create(
         code="bench-linkage-provider",

@@ -62,19 +62,9 @@ def balti_plan_in(municipality: Any) -> Any:
 def _setup() -> Any:
     """The plan in a synthetic municipality of its own: the demo's Bălți keeps its synthetic year, which the other
     registers' records (aid, canteen, campaigns, training…) point at and which this benchmark must not replace."""
-    from carenet.core.models import Municipality
+    from bench.scale import synthetic_municipality
 
-    municipality, _ = Municipality.objects.get_or_create(
-        slug=PLANS_SLUG,
-        defaults={
-            "name": "Benchmark plan municipality (synthetic)",
-            "country": "MD",
-            "currency": "MDL",
-            "official_languages": ["ro"],
-            "time_zone": "Europe/Chisinau",
-            "statistical_code": "0",
-        },
-    )
+    municipality = synthetic_municipality(slug=PLANS_SLUG, name="Benchmark plan municipality (synthetic)", country="MD")
     return balti_plan_in(municipality)
 
 

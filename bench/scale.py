@@ -79,21 +79,29 @@ def _rate(rows: int, seconds: float) -> float:
     return rows / seconds if seconds > 0 else float(rows)
 
 
-def tenant(preset: Preset) -> Any:
+def synthetic_municipality(*, slug: str, name: str, country: str, statistical_code: str = "0", **extra: Any) -> Any:
+    """A benchmark's own municipality (made once, found after): the country's currency and time zone."""
     from carenet.core.models import Municipality
 
     municipality, _ = Municipality.objects.get_or_create(
-        slug=preset.slug,
+        slug=slug,
         defaults={
-            "name": f"Benchmark {preset.name.replace('_', ' ')} (synthetic)",
-            "country": preset.country,
-            "currency": "MDL" if preset.country == "MD" else "RON",
+            "name": name,
+            "country": country,
+            "currency": "MDL" if country == "MD" else "RON",
             "official_languages": ["ro"],
-            "time_zone": "Europe/Chisinau" if preset.country == "MD" else "Europe/Bucharest",
-            "statistical_code": "0",
+            "time_zone": "Europe/Chisinau" if country == "MD" else "Europe/Bucharest",
+            "statistical_code": statistical_code,
+            **extra,
         },
     )
     return municipality
+
+
+def tenant(preset: Preset) -> Any:
+    return synthetic_municipality(
+        slug=preset.slug, name=f"Benchmark {preset.name.replace('_', ' ')} (synthetic)", country=preset.country
+    )
 
 
 def load_directory(preset: Preset, *, seed: int = 9) -> tuple[int, float]:
