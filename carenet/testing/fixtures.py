@@ -25,6 +25,16 @@ from carenet.testing.language import english_messages
 
 
 @pytest.fixture
+def empty_cache() -> Any:
+    """The shared cache empty before and after the test (rate limits, lockouts and tallies count in it)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
 def baia_mare(db: Any) -> Municipality:
     return factories.MunicipalityFactory.create(baia_mare=True)
 

@@ -2,7 +2,6 @@
 throttled, a cache shared between processes."""
 
 import pytest
-from django.core.cache import cache
 from django.core.cache.backends.db import DatabaseCache
 from django.db import connection
 from django.test import RequestFactory, override_settings
@@ -13,11 +12,7 @@ from config.settings.base import cache_settings
 TOO_MANY = 429
 
 
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("empty_cache")
 
 
 def test_x_real_ip_from_anyone_is_ignored(settings):

@@ -6,7 +6,6 @@ import re
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.test import RequestFactory
 
 from carenet.accounts.lockout import cool_off, note_lockout
@@ -15,11 +14,7 @@ WRONG = "wrong-password-123"
 RIGHT = "correct-horse-battery"
 
 
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("empty_cache")
 
 
 def _fail_from_five_addresses(client):

@@ -12,11 +12,7 @@ from carenet.api.throttles import ClientAnonThrottle, ClientUserThrottle
 TOO_MANY = 429
 
 
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("empty_cache")
 
 
 @pytest.fixture

@@ -15,12 +15,7 @@ from carenet.people import services
 from carenet.people.services import persons_read_record
 from carenet.people.tests.conftest import make_person
 
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("empty_cache")
 
 
 def _ids(n):
