@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from carenet.audit.services import audit_read
 from carenet.cases import services
 from carenet.cases.models import Case
-from carenet.cases.permissions import case_for, delivery_service_for
+from carenet.cases.permissions import case_for, deliveries_by_provider, delivery_service_for
 from carenet.cases.selectors import (
     CASE_NOT_FOUND,
     SERVICE_UNKNOWN,
@@ -120,6 +120,10 @@ class DeliveryViewSet(viewsets.GenericViewSet, mixins.ListModelMixin):
 
     def get_queryset(self) -> Any:
         return deliveries_list(user=self.request.user, limit=10_000)
+
+    def keyset_parts(self, queryset: Any) -> list[Any] | None:
+        """The cursor pages' rows, one provider at a time (``ListPagination``)."""
+        return deliveries_by_provider(self.request.user, queryset)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return audit_page(

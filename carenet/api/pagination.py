@@ -215,6 +215,15 @@ def after(parts: tuple[KeyPart, ...], position: Position, base: QuerySet[Any]) -
     return Q(**{f"{first.name}__{bound}": first_value}) & condition
 
 
+def merged(rows: list[Any], keyset: tuple[KeyPart, ...], *, reverse: bool) -> list[Any]:
+    """``rows`` (the pages of several parts) in the keyset's order: sorted by the last key first, each sort
+    stable, so that the first key decides and the later ones break its ties."""
+    ordered = list(rows)
+    for part in reversed(keyset):
+        ordered.sort(key=lambda row, name=part.name: _value(row, name), reverse=part.descending != reverse)
+    return ordered
+
+
 class ListPagination(PageNumberPagination):
     """Cursor pages by default; DRF's page-number pages with ``?page=`` (``count``/``next``/``previous``/
     ``results``, 50 a page either way).
@@ -253,10 +262,16 @@ class ListPagination(PageNumberPagination):
         cursor = params.get(self.cursor_query_param)
         position = decode_cursor(keyset, cursor, queryset.model) if cursor is not None else None
         reverse = position.reverse if position else False
-        rows = base.order_by(*[("-" if p.descending != reverse else "") + p.name for p in keyset])
-        if position is not None:
-            rows = rows.filter(after(keyset, position, base))
-        page = list(rows[: size + 1])
+        order = [("-" if p.descending != reverse else "") + p.name for p in keyset]
+        parts = self._parts(view, base, keyset)
+        page = []
+        for part in parts or [base]:
+            rows = part.order_by(*order)
+            if position is not None:
+                rows = rows.filter(after(keyset, position, base))
+            page += rows[: size + 1]
+        if parts:
+            page = merged(page, keyset, reverse=reverse)[: size + 1]
         more = len(page) > size
         page = page[:size]
         if reverse:
@@ -266,6 +281,17 @@ class ListPagination(PageNumberPagination):
         self.has_previous = bool(page) and (position is not None if not reverse else more)
         self.rows = page
         return page
+
+    @staticmethod
+    def _parts(view: Any, base: QuerySet[Any], keyset: tuple[KeyPart, ...]) -> list[QuerySet[Any]] | None:
+        """The view's split of its rows into parts that each come in the keyset's order from an index of their
+        own (``keyset_parts``: the deliveries of each provider a manager sees), when the keyset has no text key:
+        the parts' pages are merged in Python, which orders dates, numbers and ids as the database does, and
+        text by another collation."""
+        split = getattr(view, "keyset_parts", None)
+        if split is None or not all(p.in_cursor or p.field.primary_key for p in keyset):
+            return None
+        return split(base)
 
     def _link(self, row: Any, *, reverse: bool) -> str:
         assert self.keyset is not None and self.request is not None

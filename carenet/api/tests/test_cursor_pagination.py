@@ -223,3 +223,43 @@ def test_the_openapi_schema_documents_the_cursor_the_count_and_the_400(api, case
         body = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].split("/")[-1]
         count = schema["components"]["schemas"][body]["properties"]["count"]
         assert count["nullable"] is True, path
+
+
+@pytest.fixture
+def manager_of_both(baia_mare, org_a, org_b):
+    """A provider manager of provider A and of provider B: their deliveries are read one provider at a time."""
+    from carenet.accounts.models import Membership
+    from carenet.core.roles import Role
+    from carenet.testing.factories import make_user
+
+    user = make_user("mgr_ab", baia_mare, org_a, Role.PROVIDER_MANAGER)
+    Membership.objects.create(user=user, organisation=org_b, municipality=baia_mare, role=Role.PROVIDER_MANAGER)
+    return user
+
+
+def test_a_manager_of_two_providers_pages_through_both_providers_deliveries_in_one_order(
+    api, small_pages, manager_of_both, rows
+):
+    from carenet.cases.permissions import deliveries_visible_to
+
+    api.force_authenticate(manager_of_both)
+    ids, pages = _walk(api, "/api/v1/deliveries/")
+    expected = deliveries_visible_to(manager_of_both).order_by("-delivered_on", "-id").values_list("id", flat=True)
+    assert [uuid.UUID(i) for i in ids] == list(expected) and len(ids) == 11
+    back = [pages[-1]]
+    while back[-1]["previous"]:
+        back.append(api.get(back[-1]["previous"]).json())
+    assert [p["results"] for p in reversed(back)] == [p["results"] for p in pages]
+
+
+def test_a_page_of_a_manager_of_two_providers_costs_one_query_more_than_a_page_of_one_provider(
+    api, small_pages, manager_of_both, caseworker_a, rows
+):
+    counts = []
+    for user in (caseworker_a, manager_of_both):
+        api.force_authenticate(user)
+        api.get("/api/v1/deliveries/")
+        with CaptureQueriesContext(connection) as ctx:
+            assert api.get("/api/v1/deliveries/").status_code == 200
+        counts.append(len(ctx.captured_queries))
+    assert counts[1] == counts[0] + 1, counts
