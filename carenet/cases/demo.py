@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from carenet.core.demo import MUNICIPALITIES as DEMO_MUNICIPALITIES
 from carenet.core.models import Municipality, Organisation
 from carenet.core.roles import Role
 from carenet.directory.models import Service
@@ -45,6 +46,9 @@ def _staffing(municipality: Municipality) -> dict[Any, list[Any]]:
     return staff
 
 
+DEMO_SLUGS = frozenset(spec["slug"] for spec in DEMO_MUNICIPALITIES)
+
+
 def load(*, stdout: Any = None) -> None:
     from bench.generate import Plan, generate
 
@@ -53,6 +57,8 @@ def load(*, stdout: Any = None) -> None:
             _places(municipality, seed=sum(map(ord, municipality.slug)))
             _year_of_work(municipality, seed=sum(map(ord, municipality.slug)), stdout=stdout)
             continue
+        if municipality.slug not in DEMO_SLUGS:
+            continue  # a population is invented for the demo tenants only, never into a benchmark's municipality
         providers = list(Organisation.objects.for_tenant(municipality).filter(is_provider=True, is_generic=False))
         if not providers:
             continue

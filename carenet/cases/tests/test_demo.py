@@ -19,3 +19,14 @@ def test_the_demo_loads_synthetic_people_and_cases_once_and_creates_no_service(b
     assert deliveries.exists() and set(deliveries.values_list("service_id", flat=True)) == {service.pk}
     assert Service.objects.for_tenant(baia_mare).count() == 1
     assert Case.objects.for_tenant(baia_mare).filter(caseworker=caseworker_a).exists()
+
+
+def test_the_demo_invents_no_population_for_a_municipality_that_is_not_a_demo_tenant(db):
+    """A benchmark's municipality (bench/import_persons.py wipes its imported persons after each run) stays empty:
+    persons and cases made up there would hold the next run's wipe with their protected keys."""
+    from carenet.testing.factories import MunicipalityFactory, OrganisationFactory
+
+    bench = MunicipalityFactory.create(slug="bench-import")
+    OrganisationFactory.create(municipality=bench, is_provider=True)
+    load()
+    assert not Person.objects.for_tenant(bench).exists()
