@@ -264,7 +264,7 @@ class ListPagination(PageNumberPagination):
         reverse = position.reverse if position else False
         order = [("-" if p.descending != reverse else "") + p.name for p in keyset]
         parts = self._parts(view, base, keyset)
-        page = []
+        page: list[Any] = []
         for part in parts or [base]:
             rows = part.order_by(*order)
             if position is not None:
