@@ -10,6 +10,9 @@ list. The 200th page is one ``WHERE (key, id) < (…) ORDER BY key, id LIMIT 51`
 first: no OFFSET, no walk over the 9,950 rows before it. The total is counted only when asked
 (``?count=true``; ``count`` is ``null`` otherwise): one more query, over exactly the rows the pages show. A
 cursor that was altered, or that belongs to another ordering (another ``q``), is a 400 naming ``cursor``.
+Where the visible rows are the union of index ranges that are each in order but not together (the deliveries
+of a manager's two providers), the view names the parts (``keyset_parts``): each part's page is read in
+index order and the pages are merged, instead of the database sorting every visible row for one page.
 
 Cursor pages walk every row the user may see; the selectors' caps (``person_search(limit=1000)``,
 ``deliveries_list(limit=10_000)``, ``case_search(limit=100)``) were there to bound the OFFSET and the count
