@@ -292,7 +292,7 @@ class ListPagination(PageNumberPagination):
         the parts' pages are merged in Python, which orders dates, numbers and ids as the database does, and
         text by another collation."""
         split = getattr(view, "keyset_parts", None)
-        if split is None or not all(p.in_cursor or p.field.primary_key for p in keyset):
+        if split is None or any(isinstance(p.field, models.CharField | models.TextField) for p in keyset):
             return None
         return split(base)
 
