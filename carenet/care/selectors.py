@@ -394,15 +394,17 @@ def substitutes(*, cover: Cover) -> list[Proposed]:
     return _proposed(municipality=cover.municipality_id, ranked=ranked)
 
 
-def covers_needed(*, user: Any, today: datetime.date | None = None, days: int = 7) -> QuerySet[Cover]:
-    """The visits needing cover the user sees, from today over the next days (waiting for a substitute's
-    answer included), soonest first."""
+def covers_needed(*, user: Any, today: datetime.date | None = None, days: int | None = None) -> QuerySet[Cover]:
+    """The visits needing cover the user sees, from today on (waiting for a substitute's answer included),
+    soonest first; with ``days``, only those of today and the next ``days - 1`` days. Unbounded by default: an
+    absence said a week or more ahead needs a substitute found at once, and was hidden by a 7-day window
+    (a caregiver's "I cannot come next Tuesday", said on a Tuesday)."""
     start = today or timezone.localdate()
-    return (
-        covers_visible_to(user)
-        .filter(status__in=COVER_OPEN, date__gte=start, date__lt=start + datetime.timedelta(days=days))
-        .select_related("booking__request", "booking__caregiver", "substitute")
-        .order_by("date", "booking__request__start_time")
+    covers = covers_visible_to(user).filter(status__in=COVER_OPEN, date__gte=start)
+    if days is not None:
+        covers = covers.filter(date__lt=start + datetime.timedelta(days=days))
+    return covers.select_related("booking__request", "booking__caregiver", "substitute").order_by(
+        "date", "booking__request__start_time"
     )
 
 

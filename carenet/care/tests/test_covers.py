@@ -107,20 +107,30 @@ def test_the_caregiver_says_ahead_and_that_visit_needs_cover_at_once(cover, coor
     assert AuditEvent.objects.filter(action="cover.report").count() == 1
 
 
+def test_an_absence_said_a_week_ahead_is_listed_at_once_and_a_window_narrows_the_list(
+    booking, caregiver_user, coordinator
+):
+    week_ahead = timezone.localdate() + datetime.timedelta(days=7)
+    while week_ahead.weekday() != 1:  # the booking's visits are on Tuesdays
+        week_ahead += datetime.timedelta(days=1)
+    far = services.cover_report_absence(actor=caregiver_user, booking=booking, on=week_ahead)
+    assert list(selectors.covers_needed(user=coordinator)) == [far]
+    assert list(selectors.covers_needed(user=coordinator, days=7)) == []
+
+
 @pytest.mark.parametrize(
-    ("shift", "field", "message"),
+    ("day", "field", "message"),
     [
-        (1, "date", "There is no visit of this booking on that day."),
-        (-7, "date", "Choose today or a later date."),
+        (lambda: next_tuesday() + datetime.timedelta(days=1), "date", "There is no visit of this booking on that day."),
+        # a past visit day: a week before the next Tuesday is today when today is a Tuesday
+        (lambda: next_tuesday() - datetime.timedelta(days=14), "date", "Choose today or a later date."),
     ],
 )
 def test_a_bad_absence_is_refused_naming_the_date_and_nothing_is_saved(
-    booking, caregiver_user, baia_mare, shift, field, message
+    booking, caregiver_user, baia_mare, day, field, message
 ):
     with pytest.raises(ValidationError) as exc:
-        services.cover_report_absence(
-            actor=caregiver_user, booking=booking, on=next_tuesday() + datetime.timedelta(days=shift)
-        )
+        services.cover_report_absence(actor=caregiver_user, booking=booking, on=day())
     assert exc.value.message_dict == {field: [message]}
     assert not Cover.objects.for_tenant(baia_mare).exists()
 
