@@ -123,7 +123,7 @@ class DeliveryViewSet(viewsets.GenericViewSet, mixins.ListModelMixin):
 
     def keyset_parts(self, queryset: Any) -> list[Any] | None:
         """The cursor pages' rows, one provider at a time (``ListPagination``)."""
-        return deliveries_by_provider(self.request.user, queryset)
+        return deliveries_by_provider(user=self.request.user, deliveries=queryset)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return audit_page(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import functools
 import logging
 from collections.abc import Iterator
 from typing import Any
@@ -38,27 +39,24 @@ def chain_locked(municipality: Any) -> Iterator[None]:
         yield
 
 
-def _chain_head(chain: Any) -> tuple[int, str] | None:
-    """(seq, hash) of the chain's last event, None for an empty chain: one constant statement on the connection
-    that holds the append's transaction. A queryset here was compiled anew on every append, half of what an
-    append cost beyond its insert (bench/audit_chain.py)."""
+_CHAIN_FIELD = AuditEvent._meta.get_field("chain")
+
+
+@functools.cache
+def _chain_head_sql(vendor: str) -> str:
     quote = connection.ops.quote_name
-    table, seq, digest, key = (
-        quote(AuditEvent._meta.db_table),
-        quote("seq"),
-        quote("hash"),
-        quote("chain"),
-    )
+    table, seq, digest, key = (quote(AuditEvent._meta.db_table), quote("seq"), quote("hash"), quote("chain"))
+    return f"SELECT {seq}, {digest} FROM {table} WHERE {key} = %s ORDER BY {seq} DESC LIMIT 1"  # noqa: S608
+
+
+def _chain_head(chain: Any) -> tuple[int, str] | None:
+    """(seq, hash) of the chain's last event, None for an empty chain: one constant statement (built once per
+    database vendor) on the connection that holds the caller's transaction. A queryset here was compiled anew on
+    every append, half of what an append cost beyond its insert (bench/audit_chain.py)."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {seq}, {digest} FROM {table} WHERE {key} = %s ORDER BY {seq} DESC LIMIT 1",  # noqa: S608
-            [_CHAIN_FIELD.get_db_prep_value(chain, connection)],
-        )
+        cursor.execute(_chain_head_sql(connection.vendor), [_CHAIN_FIELD.get_db_prep_value(chain, connection)])
         row = cursor.fetchone()
     return (int(row[0]), row[1]) if row else None
-
-
-_CHAIN_FIELD = AuditEvent._meta.get_field("chain")
 
 
 def _actor_label(actor: Any) -> str:
@@ -149,7 +147,7 @@ def audit_checkpoint_make(*, now: datetime.datetime | None = None) -> list[Audit
             last = AuditCheckpoint.objects.filter(chain=chain).order_by("-number").first()
             if last is not None and last.made_at.astimezone(datetime.UTC).date() >= now.astimezone(datetime.UTC).date():
                 continue
-            head = AuditEvent.objects.filter(chain=chain).order_by("-seq").values_list("seq", "hash").first()
+            head = _chain_head(chain)
             checkpoint = AuditCheckpoint(
                 chain=chain,
                 number=last.number + 1 if last else 1,
